@@ -1,0 +1,48 @@
+//! The calls the contracts make to each other, each declared once.
+//!
+//! These are the internal surfaces only (what one contract needs of another); the full
+//! public interfaces are exported to `abi/` from the contracts themselves.
+#![allow(missing_docs)]
+
+use alloc::vec;
+use stylus_sdk::prelude::sol_interface;
+
+sol_interface! {
+    /// What the verifier needs of the reward token.
+    interface IEmissionMinter {
+        /// Mints one verified item's emission per multiplier to `to`; returns the amounts.
+        function mintEmission(address to, uint16[] calldata multipliers_bps) external returns (uint256[] memory);
+    }
+
+    /// What the escrow needs of the reward token: burning slashed stake it holds.
+    interface IBurnable {
+        function burn(uint256 value) external;
+    }
+
+    /// Any EIP-2612 token, so a requester can fund a task with a signature instead of approve.
+    interface IPermit {
+        function permit(address owner, address spender, uint256 value, uint256 deadline, uint8 v, bytes32 r, bytes32 s) external;
+    }
+
+    /// What the registry and the verifier need of the escrow.
+    interface IEscrowHooks {
+        function depositBounty(uint64 task, address requester, address token, uint256 bounty, uint256 fee) external;
+        function cancelBounty(uint64 task) external;
+        function refundBounty(uint64 task, uint256 amount) external;
+        function bountyOf(uint64 task) external view returns (address, address, uint256, uint256);
+        function collectFee(uint64 task) external;
+        function lock(address labeller, uint256 amount) external;
+        function settle(uint64 task, address[] calldata accounts, uint256[] calldata unlocked, uint256[] calldata slashed, uint256[] calldata paid, uint256[] calldata minted, uint256 refund, uint16 burn_bps) external;
+    }
+
+    /// What the verifier needs of the registry: a task's packed terms.
+    interface ITaskTerms {
+        function terms(uint64 task) external view returns (uint256, uint256, uint256, uint256, uint256);
+    }
+
+    /// What the registry needs of the verifier: whether a task has started, its open items
+    /// and its current labels digest.
+    interface IVerifierProgress {
+        function taskProgress(uint64 task) external view returns (uint32, uint32, uint32, bytes32);
+    }
+}

@@ -1,0 +1,16 @@
+//! What the four Labelchain contracts share: the internal interfaces they call each other
+//! through, the packed task terms the registry hands the verifier, the protocol's fixed
+//! limits, and the error wrapper that re-raises a callee's revert unchanged.
+//!
+//! Keeping these in one crate means the registry's encoder and the verifier's decoder of
+//! [`TaskTerms`] cannot drift apart, and every internal call has exactly one declaration.
+#![cfg_attr(not(test), no_std)]
+extern crate alloc;
+
+pub mod bubble;
+pub mod calls;
+pub mod limits;
+pub mod terms;
+
+pub use bubble::Bubbled;
+pub use terms::TaskTerms;

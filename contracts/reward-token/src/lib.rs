@@ -1,0 +1,271 @@
+//! # RewardToken — "Labelchain Reward" (LBL)
+//!
+//! The protocol's ERC-20: 18 decimals, EIP-2612 permit, burnable, hard-capped, and the only
+//! place the emission schedule lives (see [`emission`]). The consensus verifier holds
+//! `MINTER_ROLE` and can ask for one verified item's emission at a time; the token decides
+//! how much that is, so a compromised or buggy verifier still cannot mint past the schedule,
+//! the 1.5x quality ceiling or the cap.
+//!
+//! Built from OpenZeppelin Stylus components: `Erc20`, `Erc20Metadata`, `Erc20Permit`
+//! (with `Nonces` and EIP-712), burnable, `Capped`, `AccessControl`. Written by hand: the
+//! emission schedule and the two-step admin rule (`labelchain-admin`), which OZ lacks.
+//!
+//! Every entry point is an inherent `#[public]` method delegating to OZ, because SDK 0.9's
+//! ABI exporter leaves out methods that come from `#[implements(...)]` traits; this way the
+//! exported interface in `abi/` is the whole surface.
+#![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
+#![cfg_attr(not(test), no_std)]
+extern crate alloc;
+
+pub mod emission;
+pub mod errors;
+
+use alloc::{string::String, vec, vec::Vec};
+use alloy_primitives::{Address, B256, U256, U64};
+use labelchain_admin::AdminRoles;
+use labelchain_protocol::limits::{MAX_MULTIPLIER_BPS, MIN_MULTIPLIER_BPS};
+use openzeppelin_stylus::{
+    token::erc20::{
+        extensions::{Capped, Erc20Metadata, ICapped, Erc20Permit, IErc20Burnable, IErc20Metadata},
+        Erc20, IErc20,
+    },
+    utils::{cryptography::eip712::IEip712, nonces::INonces, nonces::Nonces},
+};
+use stylus_sdk::prelude::*;
+
+pub use emission::EmissionSchedule;
+pub use errors::*;
+
+alloy_sol_types::sol! {
+    /// Item number `item` (global count) was verified and earned `amount` LBL at
+    /// `multiplierBps`, minted to `to` (the escrow, which credits the labellers).
+    #[derive(Debug)]
+    event EmissionMinted(uint64 indexed item, address indexed to, uint256 amount, uint16 multiplierBps);
+}
+
+/// EIP-712 domain of the permit signatures: name "Labelchain Reward", version "1".
+#[storage]
+pub struct Eip712 {}
+
+impl IEip712 for Eip712 {
+    const NAME: &'static str = "Labelchain Reward";
+    const VERSION: &'static str = "1";
+}
+
+#[entrypoint]
+#[storage]
+pub struct RewardToken {
+    erc20: Erc20,
+    metadata: Erc20Metadata,
+    capped: Capped,
+    nonces: Nonces,
+    permit: Erc20Permit<Eip712>,
+    roles: AdminRoles,
+    schedule: EmissionSchedule,
+}
+
+#[public]
+impl RewardToken {
+    /// Mints `genesis_supply` to `treasury` and fixes the schedule:
+    /// `E0 = (cap - genesis_supply) / (3 * halving_interval)`.
+    #[constructor]
+    pub fn constructor(
+        &mut self,
+        admin: Address,
+        treasury: Address,
+        cap: U256,
+        genesis_supply: U256,
+        halving_interval: u64,
+    ) -> Result<(), Error> {
+        if admin.is_zero() || treasury.is_zero() || genesis_supply > cap || halving_interval == 0 {
+            return Err(InvalidTokenParameters {}.into());
+        }
+        let pool = cap - genesis_supply;
+        let base = pool / U256::from(3u64) / U256::from(halving_interval);
+        if base.is_zero() {
+            return Err(InvalidTokenParameters {}.into());
+        }
+        self.metadata.constructor("Labelchain Reward".into(), "LBL".into());
+        self.capped
+            .constructor(cap)
+            .map_err(|_| Error::from(InvalidTokenParameters {}))?;
+        self.roles.init(admin);
+        self.schedule.base.set(base);
+        self.schedule.halving_interval.set(U64::from(halving_interval));
+        self.schedule.pool.set(pool);
+        if !genesis_supply.is_zero() {
+            self.erc20._mint(treasury, genesis_supply)?;
+        }
+        Ok(())
+    }
+
+    // ---- ERC-20 and metadata ----
+
+    pub fn name(&self) -> String {
+        self.metadata.name()
+    }
+
+    pub fn symbol(&self) -> String {
+        self.metadata.symbol()
+    }
+
+    pub fn decimals(&self) -> u8 {
+        self.metadata.decimals().to::<u8>()
+    }
+
+    pub fn total_supply(&self) -> U256 {
+        self.erc20.total_supply()
+    }
+
+    pub fn balance_of(&self, account: Address) -> U256 {
+        self.erc20.balance_of(account)
+    }
+
+    pub fn allowance(&self, owner: Address, spender: Address) -> U256 {
+        self.erc20.allowance(owner, spender)
+    }
+
+    pub fn transfer(&mut self, to: Address, value: U256) -> Result<bool, Error> {
+        Ok(self.erc20.transfer(to, value)?)
+    }
+
+    pub fn approve(&mut self, spender: Address, value: U256) -> Result<bool, Error> {
+        Ok(self.erc20.approve(spender, value)?)
+    }
+
+    pub fn transfer_from(&mut self, from: Address, to: Address, value: U256) -> Result<bool, Error> {
+        Ok(self.erc20.transfer_from(from, to, value)?)
+    }
+
+    // ---- burnable, capped ----
+
+    pub fn burn(&mut self, value: U256) -> Result<(), Error> {
+        Ok(self.erc20.burn(value)?)
+    }
+
+    pub fn burn_from(&mut self, account: Address, value: U256) -> Result<(), Error> {
+        Ok(self.erc20.burn_from(account, value)?)
+    }
+
+    pub fn cap(&self) -> U256 {
+        self.capped.cap()
+    }
+
+    // ---- EIP-2612 ----
+
+    #[selector(name = "DOMAIN_SEPARATOR")]
+    pub fn domain_separator(&self) -> B256 {
+        self.permit.domain_separator()
+    }
+
+    pub fn nonces(&self, owner: Address) -> U256 {
+        self.nonces.nonces(owner)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn permit(
+        &mut self,
+        owner: Address,
+        spender: Address,
+        value: U256,
+        deadline: U256,
+        v: u8,
+        r: B256,
+        s: B256,
+    ) -> Result<(), Error> {
+        Ok(self.permit.permit(
+            owner,
+            spender,
+            value,
+            deadline,
+            v,
+            r,
+            s,
+            &mut self.erc20,
+            &mut self.nonces,
+        )?)
+    }
+
+    // ---- emission ----
+
+    /// Mints the emission of `multipliers_bps.len()` newly verified items to `to`, one
+    /// schedule step per item, and returns each item's amount. Only `MINTER_ROLE`.
+    ///
+    /// Amounts are clamped, never reverted: near the cap an item simply earns less, so
+    /// finalising labels can never be blocked by the supply limit.
+    pub fn mint_emission(&mut self, to: Address, multipliers_bps: Vec<u16>) -> Result<Vec<U256>, Error> {
+        self.roles.only_role(labelchain_protocol::limits::roles::MINTER)?;
+        let mut amounts = Vec::with_capacity(multipliers_bps.len());
+        let mut total = U256::ZERO;
+        let cap = self.capped.cap();
+        let supply = self.erc20.total_supply();
+        for m in multipliers_bps {
+            if !(MIN_MULTIPLIER_BPS..=MAX_MULTIPLIER_BPS).contains(&m) {
+                return Err(EmissionMultiplierOutOfRange { multiplierBps: m }.into());
+            }
+            let (item, amount) = self.schedule.take(m, cap - supply - total);
+            total += amount;
+            amounts.push(amount);
+            log(self.vm(), EmissionMinted { item, to, amount, multiplierBps: m });
+        }
+        if !total.is_zero() {
+            self.erc20._mint(to, total)?;
+        }
+        Ok(amounts)
+    }
+
+    /// `e(n)`: what the n-th verified item earns at 1.0x.
+    pub fn emission_at(&self, n: u64) -> U256 {
+        emission::scheduled(self.schedule.base.get(), self.schedule.halving_interval.get().to(), n)
+    }
+
+    /// `(E0, H, pool, emitted so far, verified items so far)`.
+    pub fn emission_state(&self) -> (U256, u64, U256, U256, u64) {
+        let s = &self.schedule;
+        (
+            s.base.get(),
+            s.halving_interval.get().to(),
+            s.pool.get(),
+            s.emitted.get(),
+            s.verified.get().to(),
+        )
+    }
+
+    // ---- roles ----
+
+    pub fn has_role(&self, role: B256, account: Address) -> bool {
+        self.roles.has_role(role, account)
+    }
+
+    pub fn get_role_admin(&self, role: B256) -> B256 {
+        self.roles.get_role_admin(role)
+    }
+
+    pub fn grant_role(&mut self, role: B256, account: Address) -> Result<(), Error> {
+        Ok(self.roles.grant_role(role, account)?)
+    }
+
+    pub fn revoke_role(&mut self, role: B256, account: Address) -> Result<(), Error> {
+        Ok(self.roles.revoke_role(role, account)?)
+    }
+
+    pub fn renounce_role(&mut self, role: B256, confirmation: Address) -> Result<(), Error> {
+        Ok(self.roles.renounce_role(role, confirmation)?)
+    }
+
+    pub fn admin(&self) -> Address {
+        self.roles.admin()
+    }
+
+    pub fn pending_admin(&self) -> Address {
+        self.roles.pending_admin()
+    }
+
+    pub fn begin_admin_transfer(&mut self, new_admin: Address) -> Result<(), Error> {
+        Ok(self.roles.begin_admin_transfer(new_admin)?)
+    }
+
+    pub fn accept_admin_transfer(&mut self) -> Result<(), Error> {
+        Ok(self.roles.accept_admin_transfer()?)
+    }
+}

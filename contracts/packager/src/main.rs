@@ -1,1 +1,558 @@
-fn main() {}
+//! `packager`: builds the LabelChain Stylus programs into their deployable
+//! form, checks them against what Stylus activation accepts, and exports their
+//! ABIs. Run it from `contracts/` as `cargo packager <command>` (an alias in
+//! `contracts/.cargo/config.toml`); see `contracts/PACKAGER.md`.
+
+mod abi;
+mod wasm;
+
+use std::ffi::OsString;
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+
+use anyhow::{bail, ensure, Context, Result};
+use clap::{Parser, Subcommand};
+use serde_json::json;
+
+/// Hard limit on deployed code: the EVM contract size limit (EIP-170).
+const LIMIT: usize = 24_576;
+/// Our own budget for a program; going over it warns.
+const DEFAULT_BUDGET: usize = 20_480;
+
+/// The contract crates and their size budgets, in build order.
+const PROGRAMS: [(&str, usize); 4] = [
+    ("reward-token", 16_384),
+    ("staking-escrow", DEFAULT_BUDGET),
+    ("task-registry", DEFAULT_BUDGET),
+    ("consensus-verifier", DEFAULT_BUDGET),
+];
+
+/// Release flags for the deployable wasm.
+///
+/// `-Zbuild-std=std,panic_abort` and `-Cpanic=immediate-abort` are unstable,
+/// and they are not optional: with the prebuilt standard library, stable
+/// rustc 1.95 emits reference-types code (the `call_indirect` table index as a
+/// 5-byte LEB) that Stylus activation rejects, and the programs come out too
+/// big. Rebuilding `std` for `target-cpu=mvp` (+bulk-memory) fixes both. The
+/// workspace stays on the pinned stable toolchain (whose `rust-src` component
+/// is listed in `rust-toolchain.toml` for this), so only this child process gets
+/// `RUSTC_BOOTSTRAP=1`.
+const WASM_RUSTFLAGS: &str = "-C link-arg=-zstack-size=32768 -C target-cpu=mvp \
+     -C target-feature=+bulk-memory -Zunstable-options -Cpanic=immediate-abort";
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+/// License written into the exported Solidity interfaces (the workspace's).
+const ABI_LICENSE: &str = "MIT";
+
+#[derive(Parser)]
+#[command(name = "packager", about, version)]
+struct Cli {
+    /// The contracts cargo workspace (default: the one this tool is part of).
+    #[arg(long, global = true, value_name = "DIR")]
+    workspace: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Build every program for wasm32, strip and compress it, report sizes and
+    /// run `check` on the result.
+    ///
+    /// Writes target/programs/<crate_snake>.wasm (stripped), <crate_snake>.deploy
+    /// (EF F0 00 00 + brotli, the bytes deployed on chain), sizes.md and
+    /// sizes.json. Fails if a program is over the 24,576-byte limit or fails
+    /// `check`; over its budget only warns.
+    Build {
+        /// Do not run cargo: re-package, measure and check the wasm already
+        /// built in target/wasm.
+        #[arg(long)]
+        check_size: bool,
+        /// Only these crates (default: all contract crates).
+        #[arg(short, long = "package", value_name = "CRATE")]
+        packages: Vec<String>,
+    },
+    /// Check wasm programs for what Stylus rejects (floats, reference types,
+    /// multi-value, SIMD, threads, non-`vm_hooks` imports, a start function,
+    /// missing `user_entrypoint`/`memory` exports).
+    Check {
+        #[arg(required = true, value_name = "FILE.wasm")]
+        files: Vec<PathBuf>,
+    },
+    /// Export each contract's Solidity interface and JSON ABI to abi/
+    /// (abi/I<Contract>.sol and abi/I<Contract>.json).
+    Abi {
+        /// Do not write: fail, listing the stale files, if abi/ is not up to date.
+        #[arg(long)]
+        check: bool,
+        /// Only these crates (default: all contract crates).
+        #[arg(short, long = "package", value_name = "CRATE")]
+        packages: Vec<String>,
+        /// Output directory (default: abi/ next to the contracts workspace).
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(err) => {
+            eprintln!("packager: error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs a command; `Ok(false)` means it ran and found problems (already reported).
+fn run(cli: Cli) -> Result<bool> {
+    let workspace = match cli.workspace {
+        Some(dir) => dir,
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join(".."),
+    };
+    let workspace = workspace
+        .canonicalize()
+        .with_context(|| format!("workspace {}", workspace.display()))?;
+    match cli.command {
+        Cmd::Build {
+            check_size,
+            packages,
+        } => build(&workspace, &select(&packages), !check_size),
+        Cmd::Check { files } => check_files(&files),
+        Cmd::Abi {
+            check,
+            packages,
+            out_dir,
+        } => {
+            let out_dir = out_dir.unwrap_or_else(|| workspace.join("..").join("abi"));
+            export_abi(&workspace, &select(&packages), &out_dir, check)
+        }
+    }
+}
+
+/// (crate, budget) for the selected crates; unknown crates get the default budget.
+fn select(packages: &[String]) -> Vec<(String, usize)> {
+    if packages.is_empty() {
+        return PROGRAMS.iter().map(|&(c, b)| (c.to_string(), b)).collect();
+    }
+    packages
+        .iter()
+        .map(|p| {
+            let budget = PROGRAMS
+                .iter()
+                .find(|(c, _)| c == p)
+                .map_or(DEFAULT_BUDGET, |&(_, b)| b);
+            (p.clone(), budget)
+        })
+        .collect()
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo")))
+}
+
+fn snake(name: &str) -> String {
+    name.replace('-', "_")
+}
+
+/// `reward-token` -> `RewardToken`: the `#[entrypoint]` struct's name.
+fn contract_name(crate_name: &str) -> String {
+    crate_name
+        .split(['-', '_'])
+        .map(|part| {
+            let mut chars = part.chars();
+            chars.next().map_or(String::new(), |first| {
+                first.to_ascii_uppercase().to_string() + chars.as_str()
+            })
+        })
+        .collect()
+}
+
+struct Sizes {
+    program: String,
+    raw: usize,
+    stripped: usize,
+    compressed: usize,
+    budget: usize,
+}
+
+impl Sizes {
+    fn status(&self) -> &'static str {
+        if self.compressed > LIMIT {
+            "OVER LIMIT"
+        } else if self.compressed > self.budget {
+            "over budget"
+        } else {
+            "ok"
+        }
+    }
+}
+
+fn build(workspace: &Path, programs: &[(String, usize)], compile: bool) -> Result<bool> {
+    let wasm_dir = workspace.join("target/wasm");
+    let out_dir = workspace.join("target/programs");
+    fs::create_dir_all(&out_dir)?;
+    let mut sizes = Vec::new();
+    let mut stripped_files = Vec::new();
+    for (name, budget) in programs {
+        if compile {
+            build_wasm(workspace, name, &wasm_dir)?;
+        }
+        let raw_path = wasm_dir
+            .join(WASM_TARGET)
+            .join("release")
+            .join(format!("{}.wasm", snake(name)));
+        let raw = fs::read(&raw_path).with_context(|| {
+            format!(
+                "reading {} (built yet? run `cargo packager build`)",
+                raw_path.display()
+            )
+        })?;
+        let stripped = wasm::strip_custom_sections(&raw)
+            .with_context(|| format!("stripping {}", raw_path.display()))?;
+        let deploy = wasm::deployable(&stripped)?;
+        let stripped_path = out_dir.join(format!("{}.wasm", snake(name)));
+        fs::write(&stripped_path, &stripped)?;
+        fs::write(out_dir.join(format!("{}.deploy", snake(name))), &deploy)?;
+        stripped_files.push(stripped_path);
+        sizes.push(Sizes {
+            program: name.clone(),
+            raw: raw.len(),
+            stripped: stripped.len(),
+            compressed: deploy.len(),
+            budget: *budget,
+        });
+    }
+
+    print!("{}", text_table(&sizes));
+    fs::write(out_dir.join("sizes.md"), markdown_table(&sizes))?;
+    fs::write(
+        out_dir.join("sizes.json"),
+        serde_json::to_string_pretty(&sizes_json(&sizes))? + "\n",
+    )?;
+    println!(
+        "wrote {}/{{*.wasm,*.deploy,sizes.md,sizes.json}}",
+        out_dir.display()
+    );
+
+    let mut ok = true;
+    for s in &sizes {
+        match s.status() {
+            "OVER LIMIT" => {
+                eprintln!(
+                    "error: {} is {} bytes compressed, over the {} byte limit",
+                    s.program,
+                    group(s.compressed),
+                    group(LIMIT)
+                );
+                ok = false;
+            }
+            "over budget" => eprintln!(
+                "warning: {} is {} bytes compressed, over its {} byte budget",
+                s.program,
+                group(s.compressed),
+                group(s.budget)
+            ),
+            _ => {}
+        }
+    }
+    Ok(check_files(&stripped_files)? && ok)
+}
+
+/// `cargo build` of one contract's cdylib for wasm32 with [`WASM_RUSTFLAGS`].
+fn build_wasm(workspace: &Path, name: &str, target_dir: &Path) -> Result<()> {
+    eprintln!("building {name} (wasm32, release, build-std)");
+    let status = cargo()
+        .current_dir(workspace)
+        .args([
+            "build",
+            "--release",
+            "--lib",
+            "-p",
+            name,
+            "--target",
+            WASM_TARGET,
+        ])
+        .arg("-Zbuild-std=std,panic_abort")
+        .arg("--target-dir")
+        .arg(target_dir)
+        // Flags from the environment would replace ours (the encoded form wins).
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .env_remove("CARGO_BUILD_RUSTFLAGS")
+        .env_remove("CARGO_BUILD_TARGET")
+        .env("RUSTFLAGS", WASM_RUSTFLAGS)
+        .env("RUSTC_BOOTSTRAP", "1")
+        .status()
+        .context("running cargo")?;
+    ensure!(
+        status.success(),
+        "building {name} for {WASM_TARGET} failed ({status})"
+    );
+    Ok(())
+}
+
+/// 24576 -> "24,576".
+fn group(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+const COLUMNS: [&str; 7] = [
+    "program",
+    "raw wasm",
+    "stripped",
+    "compressed",
+    "limit",
+    "budget",
+    "status",
+];
+
+fn rows(sizes: &[Sizes]) -> Vec<[String; 7]> {
+    sizes
+        .iter()
+        .map(|s| {
+            [
+                s.program.clone(),
+                group(s.raw),
+                group(s.stripped),
+                group(s.compressed),
+                group(LIMIT),
+                group(s.budget),
+                s.status().to_string(),
+            ]
+        })
+        .collect()
+}
+
+fn text_table(sizes: &[Sizes]) -> String {
+    let rows = rows(sizes);
+    let mut widths = COLUMNS.map(str::len);
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.len());
+        }
+    }
+    let mut out = String::new();
+    let line = |out: &mut String, cells: [&str; 7]| {
+        for (i, cell) in cells.iter().enumerate() {
+            let w = widths[i];
+            // Names and status left-aligned, numbers right-aligned.
+            if i == 0 || i == 6 {
+                let _ = write!(out, "{cell:<w$}");
+            } else {
+                let _ = write!(out, "{cell:>w$}");
+            }
+            out.push_str("  ");
+        }
+        out.truncate(out.trim_end().len());
+        out.push('\n');
+    };
+    line(&mut out, COLUMNS);
+    for row in &rows {
+        line(&mut out, row.each_ref().map(String::as_str));
+    }
+    out.push_str("(bytes; compressed = brotli q11 w22 + 4-byte EF F0 00 00 prefix)\n");
+    out
+}
+
+fn markdown_table(sizes: &[Sizes]) -> String {
+    let mut out = String::from(
+        "| program | raw wasm (bytes) | stripped (bytes) | compressed (bytes) | limit | budget | status |\n\
+         |---|---:|---:|---:|---:|---:|---|\n",
+    );
+    for row in rows(sizes) {
+        out.push_str("| ");
+        out.push_str(&row.join(" | "));
+        out.push_str(" |\n");
+    }
+    out.push_str(
+        "\nCompressed = brotli (quality 11, window 22) of the stripped wasm, \
+         plus the 4-byte `EF F0 00 00` prefix: the deployed code size.\n",
+    );
+    out
+}
+
+fn sizes_json(sizes: &[Sizes]) -> serde_json::Value {
+    json!({
+        "limit": LIMIT,
+        "programs": sizes.iter().map(|s| json!({
+            "program": s.program,
+            "raw_wasm_bytes": s.raw,
+            "stripped_bytes": s.stripped,
+            "compressed_bytes": s.compressed,
+            "budget": s.budget,
+            "status": s.status(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn check_files(files: &[PathBuf]) -> Result<bool> {
+    let mut ok = true;
+    for file in files {
+        let bytes = fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+        let problems = match wasm::check_program(&bytes) {
+            Ok(problems) => problems,
+            Err(err) => vec![format!("cannot parse: {err:#}")],
+        };
+        if problems.is_empty() {
+            println!("check ok: {}", file.display());
+        } else {
+            ok = false;
+            eprintln!(
+                "check FAILED: {} ({} problem{})",
+                file.display(),
+                problems.len(),
+                if problems.len() == 1 { "" } else { "s" }
+            );
+            const SHOWN: usize = 50;
+            for problem in problems.iter().take(SHOWN) {
+                eprintln!("  - {problem}");
+            }
+            if problems.len() > SHOWN {
+                eprintln!("  ... and {} more", problems.len() - SHOWN);
+            }
+        }
+    }
+    Ok(ok)
+}
+
+/// Runs a contract's ABI-export binary (`src/main.rs` with `export-abi`).
+fn run_export(workspace: &Path, name: &str, args: &[&str]) -> Result<String> {
+    let output = cargo()
+        .current_dir(workspace)
+        .args(["run", "--quiet", "-p", name, "--features", "export-abi"])
+        .arg("--target-dir")
+        .arg(workspace.join("target/abi"))
+        .arg("--")
+        .args(args)
+        .stderr(Stdio::inherit())
+        .output()
+        .context("running cargo")?;
+    ensure!(
+        output.status.success(),
+        "exporting the ABI of {name} failed ({})",
+        output.status
+    );
+    String::from_utf8(output.stdout).context("ABI output is not UTF-8")
+}
+
+fn export_abi(
+    workspace: &Path,
+    programs: &[(String, usize)],
+    out_dir: &Path,
+    check: bool,
+) -> Result<bool> {
+    let mut stale = Vec::new();
+    for (name, _) in programs {
+        let contract = contract_name(name);
+        let interface = run_export(workspace, name, &["abi", "--license", ABI_LICENSE])?;
+        if !interface.contains(&format!("interface I{contract} ")) {
+            bail!("{name}: the exported interface does not declare `interface I{contract}` (is the #[entrypoint] struct called {contract}?)");
+        }
+        let constructor = run_export(workspace, name, &["constructor"])?;
+        let abi = abi::json_abi(&interface, Some(&constructor))
+            .with_context(|| format!("converting the {name} interface to a JSON ABI"))?;
+        let json = abi::to_json(&abi)?;
+        for (file, contents) in [
+            (format!("I{contract}.sol"), interface),
+            (format!("I{contract}.json"), json),
+        ] {
+            let path = out_dir.join(file);
+            if check {
+                let current = fs::read_to_string(&path).unwrap_or_default();
+                if current != contents {
+                    stale.push(path);
+                }
+            } else {
+                fs::create_dir_all(out_dir)?;
+                fs::write(&path, contents)?;
+                println!("wrote {}", path.display());
+            }
+        }
+    }
+    if !stale.is_empty() {
+        eprintln!("stale ABI files (regenerate with `cargo packager abi` in contracts/):");
+        for path in &stale {
+            eprintln!("  {}", path.display());
+        }
+        return Ok(false);
+    }
+    if check {
+        println!("abi up to date: {}", out_dir.display());
+    }
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(contract_name("reward-token"), "RewardToken");
+        assert_eq!(contract_name("consensus-verifier"), "ConsensusVerifier");
+        assert_eq!(snake("task-registry"), "task_registry");
+    }
+
+    #[test]
+    fn groups_digits() {
+        assert_eq!(group(0), "0");
+        assert_eq!(group(999), "999");
+        assert_eq!(group(24_576), "24,576");
+        assert_eq!(group(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn status_and_tables() {
+        let sizes = [
+            Sizes {
+                program: "a".into(),
+                raw: 40_000,
+                stripped: 30_000,
+                compressed: 10_000,
+                budget: 16_384,
+            },
+            Sizes {
+                program: "b".into(),
+                raw: 60_000,
+                stripped: 50_000,
+                compressed: 21_000,
+                budget: 20_480,
+            },
+            Sizes {
+                program: "c".into(),
+                raw: 90_000,
+                stripped: 80_000,
+                compressed: 24_577,
+                budget: 20_480,
+            },
+        ];
+        assert_eq!(
+            sizes.each_ref().map(Sizes::status),
+            ["ok", "over budget", "OVER LIMIT"]
+        );
+        let md = markdown_table(&sizes);
+        assert!(
+            md.contains("| b | 60,000 | 50,000 | 21,000 | 24,576 | 20,480 | over budget |"),
+            "{md}"
+        );
+        let json = sizes_json(&sizes);
+        assert_eq!(json["programs"][2]["compressed_bytes"], 24_577);
+        assert!(text_table(&sizes)
+            .lines()
+            .nth(3)
+            .unwrap()
+            .ends_with("OVER LIMIT"));
+    }
+}

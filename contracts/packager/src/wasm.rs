@@ -145,9 +145,8 @@ impl Walk {
                         let import = import?;
                         let what = format!("import {}::{}", import.module, import.name);
                         if import.module != HOST_MODULE {
-                            self.problems.push(format!(
-                                "{what}: import module must be `{HOST_MODULE}`"
-                            ));
+                            self.problems
+                                .push(format!("{what}: import module must be `{HOST_MODULE}`"));
                         }
                         match import.ty {
                             TypeRef::Func(ty) | TypeRef::FuncExact(ty) => {
@@ -185,9 +184,8 @@ impl Walk {
                         let what = format!("table #{}", self.tables);
                         self.check_table(&what, table.ty.element_type);
                         if let TableInit::Expr(_) = table.init {
-                            self.problems.push(format!(
-                                "{what}: initializer expression (reference types)"
-                            ));
+                            self.problems
+                                .push(format!("{what}: initializer expression (reference types)"));
                         }
                     }
                 }
@@ -216,7 +214,8 @@ impl Walk {
                         let what = format!("global #{i}");
                         self.check_val_type(&what, global.ty.content_type);
                         if global.ty.shared {
-                            self.problems.push(format!("{what}: shared global (threads)"));
+                            self.problems
+                                .push(format!("{what}: shared global (threads)"));
                         }
                         let mut ops = global.init_expr.get_operators_reader();
                         while !ops.eof() {
@@ -262,9 +261,8 @@ impl Walk {
                             }
                         }
                         if let ElementItems::Expressions(..) = element.items {
-                            self.problems.push(format!(
-                                "{what}: expression items (reference types)"
-                            ));
+                            self.problems
+                                .push(format!("{what}: expression items (reference types)"));
                         }
                     }
                 }
@@ -285,10 +283,8 @@ impl Walk {
                         }
                     }
                 }
-                Payload::Version { encoding, .. } => {
-                    if encoding != wasmparser::Encoding::Module {
-                        bail!("not a core wasm module (component?)");
-                    }
+                Payload::Version { encoding, .. } if encoding != wasmparser::Encoding::Module => {
+                    bail!("not a core wasm module (component?)");
                 }
                 _ => {}
             }
@@ -301,10 +297,8 @@ impl Walk {
             } else {
                 format!(" (at {offset:#x})")
             };
-            self.problems.push(format!(
-                "{}: {what} `{op}`{times}",
-                self.func_label(func)
-            ));
+            self.problems
+                .push(format!("{}: {what} `{op}`{times}", self.func_label(func)));
         }
         Ok(self.problems)
     }
@@ -330,7 +324,8 @@ impl Walk {
 
     fn check_val_type(&mut self, what: &str, val: ValType) {
         if let Some(problem) = val_type_problem(val) {
-            self.problems.push(format!("{what}: {problem} type `{val}`"));
+            self.problems
+                .push(format!("{what}: {problem} type `{val}`"));
         }
     }
 
@@ -347,7 +342,12 @@ impl Walk {
         }
     }
 
-    fn check_body(&mut self, wasm: &[u8], func: u32, body: &wasmparser::FunctionBody) -> Result<()> {
+    fn check_body(
+        &mut self,
+        wasm: &[u8],
+        func: u32,
+        body: &wasmparser::FunctionBody,
+    ) -> Result<()> {
         let label = self.func_label(func);
         for local in body.get_locals_reader()? {
             let (_, val) = local?;
@@ -374,7 +374,9 @@ impl Walk {
                         );
                     }
                 }
-                Operator::Block { blockty } | Operator::Loop { blockty } | Operator::If { blockty } => {
+                Operator::Block { blockty }
+                | Operator::Loop { blockty }
+                | Operator::If { blockty } => {
                     if let BlockType::FuncType(index) = blockty {
                         let ty = self.types.get(*index as usize).cloned().flatten();
                         if ty.is_none_or(|ty| !ty.params().is_empty() || ty.results().len() > 1) {
@@ -531,7 +533,9 @@ mod tests {
             "float instruction `F64Add`",
         );
         assert_rejected(
-            &with("(func (param i64) (result i32) local.get 0 f32.convert_i64_u i32.reinterpret_f32)"),
+            &with(
+                "(func (param i64) (result i32) local.get 0 f32.convert_i64_u i32.reinterpret_f32)",
+            ),
             "float instruction `F32ConvertI64U`",
         );
     }
@@ -556,7 +560,10 @@ mod tests {
 
     #[test]
     fn rejects_reference_types() {
-        assert_rejected(&with("(func (result i32) ref.null func ref.is_null)"), "RefNull");
+        assert_rejected(
+            &with("(func (result i32) ref.null func ref.is_null)"),
+            "RefNull",
+        );
         assert_rejected(&with("(func (result i32) table.size 0)"), "TableSize");
         assert_rejected(&with("(table $t2 1 funcref)"), "more than one table");
         assert_rejected(&with("(table $t3 1 externref)"), "not funcref");
@@ -630,7 +637,10 @@ mod tests {
 
     #[test]
     fn rejects_simd() {
-        assert_rejected(&with("(func (result i32) v128.const i64x2 0 0 i32x4.extract_lane 0)"), "SIMD instruction");
+        assert_rejected(
+            &with("(func (result i32) v128.const i64x2 0 0 i32x4.extract_lane 0)"),
+            "SIMD instruction",
+        );
     }
 
     #[test]
@@ -647,7 +657,10 @@ mod tests {
             r#"(import "vm_hooks" "read_args""#,
             r#"(import "env" "read_args""#,
         );
-        assert_rejected(&wat, "import env::read_args: import module must be `vm_hooks`");
+        assert_rejected(
+            &wat,
+            "import env::read_args: import module must be `vm_hooks`",
+        );
     }
 
     #[test]

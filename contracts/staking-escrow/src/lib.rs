@@ -1,1 +1,470 @@
+#![allow(deprecated)] // sol_interface! in SDK 0.9 still takes the deprecated `stylus_sdk::call` contexts
+//! # StakingEscrow
+//!
+//! Holds every token the protocol owes anyone: labellers' stakes (free, locked by a commit,
+//! unbonding), requesters' task bounties, and pull-payment credits (`claim`). It trusts
+//! exactly two callers, by role: the task registry (`REGISTRY_ROLE`: deposits, cancellation
+//! and refunds) and the consensus verifier (`VERIFIER_ROLE`: locking stake at commit and
+//! settling items at finality). No admin path moves users' funds.
+//!
+//! Accounting rule, checked by the tests after every scenario: for each token, the escrow's
+//! balance equals [`StakingEscrow::liabilities`], the sum of everything it owes. Liabilities
+//! change only when tokens cross the escrow's boundary (stake in, withdraw, deposit, claim,
+//! burn, emission minted in); moves between stake, bounty and credit leave them unchanged.
+//!
+//! Payouts are pull payments, so a reverting or malicious payment token can only hurt the
+//! account that claims it. Calls out happen after state updates, and Stylus programs reject
+//! reentrancy unless built with the SDK's `reentrant` feature (ours are not).
+//!
+//! Built from OpenZeppelin `AccessControl` and `SafeErc20` (for arbitrary payment tokens);
+//! stake, bounty and credit bookkeeping is hand-written, OZ has no equivalent.
+#![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
+#![cfg_attr(not(test), no_std)]
 extern crate alloc;
+
+pub mod errors;
+mod events;
+
+use alloc::{vec, vec::Vec};
+use alloy_primitives::{Address, B256, U256, U64};
+use labelchain_admin::AdminRoles;
+use labelchain_protocol::{calls::IBurnable, limits::roles, limits::BPS};
+use openzeppelin_stylus::token::erc20::utils::{ISafeErc20, SafeErc20};
+use stylus_sdk::{
+    call::Call,
+    prelude::*,
+    storage::{StorageAddress, StorageMap, StorageU256, StorageU64},
+};
+
+pub use errors::*;
+pub use events::*;
+
+/// Bounds of the unbonding period: long enough to catch a pending slash, short enough
+/// that stake is never trapped.
+pub const MIN_UNBONDING: u64 = 3_600;
+pub const MAX_UNBONDING: u64 = 90 * 86_400;
+
+/// One labeller's stake.
+#[storage]
+pub struct Stake {
+    free: StorageU256,
+    locked: StorageU256,
+    unbonding: StorageU256,
+    /// When the whole unbonding amount becomes withdrawable. A new unstake restarts the
+    /// clock for everything unbonding: simpler than a queue, and never shorter than asked.
+    unbonding_ends: StorageU64,
+}
+
+/// One task's escrowed bounty.
+#[storage]
+pub struct Bounty {
+    token: StorageAddress,
+    requester: StorageAddress,
+    remaining: StorageU256,
+    /// Held until the task's first commit, so `cancelTask` can still refund it.
+    fee: StorageU256,
+}
+
+#[entrypoint]
+#[storage]
+pub struct StakingEscrow {
+    roles: AdminRoles,
+    safe: SafeErc20,
+    stake_token: StorageAddress,
+    treasury: StorageAddress,
+    unbonding_period: StorageU64,
+    stakes: StorageMap<Address, Stake>,
+    /// token => account => amount claimable.
+    credits: StorageMap<Address, StorageMap<Address, StorageU256>>,
+    bounties: StorageMap<u64, Bounty>,
+    /// token => everything owed in it.
+    owed: StorageMap<Address, StorageU256>,
+}
+
+#[public]
+impl StakingEscrow {
+    #[constructor]
+    pub fn constructor(
+        &mut self,
+        admin: Address,
+        stake_token: Address,
+        treasury: Address,
+        unbonding_period: u64,
+    ) -> Result<(), Error> {
+        if admin.is_zero() || stake_token.is_zero() {
+            return Err(InvalidEscrowParameters {}.into());
+        }
+        self.roles.init(admin);
+        self.stake_token.set(stake_token);
+        self.set_treasury_unchecked(treasury)?;
+        self.set_unbonding_unchecked(unbonding_period)
+    }
+
+    // ---- labellers ----
+
+    /// Adds `amount` LBL (approved to the escrow) to the caller's free stake.
+    pub fn stake(&mut self, amount: U256) -> Result<(), Error> {
+        if amount.is_zero() {
+            return Err(ZeroAmount {}.into());
+        }
+        let who = self.vm().msg_sender();
+        let token = self.stake_token.get();
+        let mut s = self.stakes.setter(who);
+        let free = s.free.get() + amount;
+        s.free.set(free);
+        self.add_owed(token, amount);
+        self.safe.safe_transfer_from(token, who, self.vm().contract_address(), amount)?;
+        log(self.vm(), Staked { labeller: who, amount });
+        Ok(())
+    }
+
+    /// Moves free stake to unbonding; withdrawable after the unbonding period.
+    pub fn unstake(&mut self, amount: U256) -> Result<(), Error> {
+        if amount.is_zero() {
+            return Err(ZeroAmount {}.into());
+        }
+        let who = self.vm().msg_sender();
+        let available_at = self.vm().block_timestamp() + self.unbonding_period.get().to::<u64>();
+        let mut s = self.stakes.setter(who);
+        let free = s.free.get();
+        if free < amount {
+            return Err(InsufficientFreeStake { available: free, requested: amount }.into());
+        }
+        s.free.set(free - amount);
+        let unbonding = s.unbonding.get() + amount;
+        s.unbonding.set(unbonding);
+        s.unbonding_ends.set(U64::from(available_at));
+        log(self.vm(), UnstakeRequested { labeller: who, amount, availableAt: available_at });
+        Ok(())
+    }
+
+    /// Pays out all unbonding stake once its period is over.
+    pub fn withdraw(&mut self) -> Result<U256, Error> {
+        let who = self.vm().msg_sender();
+        let now = self.vm().block_timestamp();
+        let mut s = self.stakes.setter(who);
+        let amount = s.unbonding.get();
+        if amount.is_zero() {
+            return Err(NothingToWithdraw {}.into());
+        }
+        let ends = s.unbonding_ends.get().to::<u64>();
+        if now < ends {
+            return Err(StillUnbonding { availableAt: ends }.into());
+        }
+        s.unbonding.set(U256::ZERO);
+        let token = self.stake_token.get();
+        self.sub_owed(token, amount);
+        self.safe.safe_transfer(token, who, amount)?;
+        log(self.vm(), Withdrawn { labeller: who, amount });
+        Ok(amount)
+    }
+
+    /// Pays out everything credited to the caller in `token`.
+    pub fn claim(&mut self, token: Address) -> Result<U256, Error> {
+        let who = self.vm().msg_sender();
+        let amount = self.credits.getter(token).get(who);
+        if amount.is_zero() {
+            return Err(NothingToClaim { token }.into());
+        }
+        self.credits.setter(token).insert(who, U256::ZERO);
+        self.sub_owed(token, amount);
+        self.safe.safe_transfer(token, who, amount)?;
+        log(self.vm(), Claimed { token, account: who, amount });
+        Ok(amount)
+    }
+
+    // ---- registry ----
+
+    /// Pulls `bounty + fee` of `token` from `requester` (who approved the escrow).
+    pub fn deposit_bounty(
+        &mut self,
+        task: u64,
+        requester: Address,
+        token: Address,
+        bounty: U256,
+        fee: U256,
+    ) -> Result<(), Error> {
+        self.roles.only_role(roles::REGISTRY)?;
+        let mut b = self.bounties.setter(task);
+        if !b.token.get().is_zero() {
+            return Err(BountyExists { task }.into());
+        }
+        b.token.set(token);
+        b.requester.set(requester);
+        b.remaining.set(bounty);
+        b.fee.set(fee);
+        let total = bounty + fee;
+        self.add_owed(token, total);
+        self.safe.safe_transfer_from(token, requester, self.vm().contract_address(), total)?;
+        log(self.vm(), BountyDeposited { task, token, requester, bounty, fee });
+        Ok(())
+    }
+
+    /// Cancellation: the whole bounty and the fee go back to the requester.
+    pub fn cancel_bounty(&mut self, task: u64) -> Result<(), Error> {
+        self.roles.only_role(roles::REGISTRY)?;
+        let mut b = self.bounties.setter(task);
+        let amount = b.remaining.get() + b.fee.get();
+        b.remaining.set(U256::ZERO);
+        b.fee.set(U256::ZERO);
+        self.credit_refund(task, amount);
+        Ok(())
+    }
+
+    /// Returns `amount` of a task's unreserved bounty to its requester (reclaim).
+    pub fn refund_bounty(&mut self, task: u64, amount: U256) -> Result<(), Error> {
+        self.roles.only_role(roles::REGISTRY)?;
+        self.spend_bounty(task, amount)?;
+        self.credit_refund(task, amount);
+        Ok(())
+    }
+
+    // ---- verifier ----
+
+    /// The task has started: its fee becomes the treasury's and can no longer be refunded.
+    pub fn collect_fee(&mut self, task: u64) -> Result<(), Error> {
+        self.roles.only_role(roles::VERIFIER)?;
+        let mut b = self.bounties.setter(task);
+        let fee = b.fee.get();
+        if !fee.is_zero() {
+            b.fee.set(U256::ZERO);
+            let token = b.token.get();
+            let treasury = self.treasury.get();
+            self.credit(token, treasury, fee);
+            log(self.vm(), FeeCollected { task, fee });
+        }
+        Ok(())
+    }
+
+    /// A commit locks `amount` of the labeller's free stake until its item is final.
+    pub fn lock(&mut self, labeller: Address, amount: U256) -> Result<(), Error> {
+        self.roles.only_role(roles::VERIFIER)?;
+        let mut s = self.stakes.setter(labeller);
+        let free = s.free.get();
+        if free < amount {
+            return Err(InsufficientFreeStake { available: free, requested: amount }.into());
+        }
+        s.free.set(free - amount);
+        let locked = s.locked.get() + amount;
+        s.locked.set(locked);
+        log(self.vm(), StakeLocked { labeller, amount });
+        Ok(())
+    }
+
+    /// Applies the verifier's verdict on one or more items of `task`, per account: release
+    /// `unlocked` and slash `slashed` of locked stake, credit `paid` from the bounty and
+    /// `minted` LBL of emission (already minted to the escrow); then refund `refund` of the
+    /// bounty to the requester and burn `burn_bps` of the slashed total (the rest is the
+    /// treasury's).
+    #[allow(clippy::too_many_arguments)]
+    pub fn settle(
+        &mut self,
+        task: u64,
+        accounts: Vec<Address>,
+        unlocked: Vec<U256>,
+        slashed: Vec<U256>,
+        paid: Vec<U256>,
+        minted: Vec<U256>,
+        refund: U256,
+        burn_bps: u16,
+    ) -> Result<(), Error> {
+        self.roles.only_role(roles::VERIFIER)?;
+        let n = accounts.len();
+        if unlocked.len() != n || slashed.len() != n || paid.len() != n || minted.len() != n {
+            return Err(LengthMismatch {}.into());
+        }
+        let lbl = self.stake_token.get();
+        let pay_token = self.bounties.getter(task).token.get();
+        let (mut paid_total, mut slashed_total, mut minted_total) = (U256::ZERO, U256::ZERO, U256::ZERO);
+        for i in 0..n {
+            let who = accounts[i];
+            let release = unlocked[i] + slashed[i];
+            if !release.is_zero() {
+                let mut s = self.stakes.setter(who);
+                let locked = s.locked.get();
+                if locked < release {
+                    return Err(InsufficientLockedStake { labeller: who, locked, needed: release }.into());
+                }
+                s.locked.set(locked - release);
+                let free = s.free.get() + unlocked[i];
+                s.free.set(free);
+            }
+            if !slashed[i].is_zero() {
+                slashed_total += slashed[i];
+                log(self.vm(), StakeSlashed { labeller: who, task, amount: slashed[i] });
+            }
+            paid_total += paid[i];
+            self.credit(pay_token, who, paid[i]);
+            minted_total += minted[i];
+            self.credit(lbl, who, minted[i]);
+        }
+        self.spend_bounty(task, paid_total + refund)?;
+        self.credit_refund(task, refund);
+        let burned = slashed_total * U256::from(burn_bps) / U256::from(BPS);
+        let treasury = self.treasury.get();
+        self.credit(lbl, treasury, slashed_total - burned);
+        self.add_owed(lbl, minted_total);
+        self.sub_owed(lbl, burned);
+        log(
+            self.vm(),
+            Settled {
+                task,
+                paid: paid_total,
+                refunded: refund,
+                slashed: slashed_total,
+                burned,
+                minted: minted_total,
+            },
+        );
+        if !burned.is_zero() {
+            IBurnable::new(lbl).burn(Call::new_in(self), burned)?;
+        }
+        Ok(())
+    }
+
+    // ---- views ----
+
+    /// `(free, locked, unbonding, unbondingEnds)` of `account`.
+    pub fn stake_of(&self, account: Address) -> (U256, U256, U256, u64) {
+        let s = self.stakes.getter(account);
+        (s.free.get(), s.locked.get(), s.unbonding.get(), s.unbonding_ends.get().to())
+    }
+
+    pub fn claimable(&self, token: Address, account: Address) -> U256 {
+        self.credits.getter(token).get(account)
+    }
+
+    /// `(token, requester, remaining, fee still refundable)` of a task's bounty.
+    pub fn bounty_of(&self, task: u64) -> (Address, Address, U256, U256) {
+        let b = self.bounties.getter(task);
+        (b.token.get(), b.requester.get(), b.remaining.get(), b.fee.get())
+    }
+
+    /// Everything the escrow owes in `token`; its balance of `token` always equals this.
+    pub fn liabilities(&self, token: Address) -> U256 {
+        self.owed.get(token)
+    }
+
+    pub fn stake_token(&self) -> Address {
+        self.stake_token.get()
+    }
+
+    pub fn treasury(&self) -> Address {
+        self.treasury.get()
+    }
+
+    pub fn unbonding_period(&self) -> u64 {
+        self.unbonding_period.get().to()
+    }
+
+    // ---- admin ----
+
+    pub fn set_unbonding_period(&mut self, period: u64) -> Result<(), Error> {
+        self.roles.only_admin()?;
+        self.set_unbonding_unchecked(period)
+    }
+
+    /// New fees and slashes go to `treasury`; credits already made stay with the old one.
+    pub fn set_treasury(&mut self, treasury: Address) -> Result<(), Error> {
+        self.roles.only_admin()?;
+        self.set_treasury_unchecked(treasury)
+    }
+
+    // ---- roles ----
+
+    pub fn has_role(&self, role: B256, account: Address) -> bool {
+        self.roles.has_role(role, account)
+    }
+
+    pub fn get_role_admin(&self, role: B256) -> B256 {
+        self.roles.get_role_admin(role)
+    }
+
+    pub fn grant_role(&mut self, role: B256, account: Address) -> Result<(), Error> {
+        Ok(self.roles.grant_role(role, account)?)
+    }
+
+    pub fn revoke_role(&mut self, role: B256, account: Address) -> Result<(), Error> {
+        Ok(self.roles.revoke_role(role, account)?)
+    }
+
+    pub fn renounce_role(&mut self, role: B256, confirmation: Address) -> Result<(), Error> {
+        Ok(self.roles.renounce_role(role, confirmation)?)
+    }
+
+    pub fn admin(&self) -> Address {
+        self.roles.admin()
+    }
+
+    pub fn pending_admin(&self) -> Address {
+        self.roles.pending_admin()
+    }
+
+    pub fn begin_admin_transfer(&mut self, new_admin: Address) -> Result<(), Error> {
+        Ok(self.roles.begin_admin_transfer(new_admin)?)
+    }
+
+    pub fn accept_admin_transfer(&mut self) -> Result<(), Error> {
+        Ok(self.roles.accept_admin_transfer()?)
+    }
+}
+
+impl StakingEscrow {
+    fn credit(&mut self, token: Address, account: Address, amount: U256) {
+        if !amount.is_zero() {
+            let mut per_token = self.credits.setter(token);
+            let mut slot = per_token.setter(account);
+            let now = slot.get() + amount;
+            slot.set(now);
+        }
+    }
+
+    fn credit_refund(&mut self, task: u64, amount: U256) {
+        if !amount.is_zero() {
+            let b = self.bounties.getter(task);
+            let (token, requester) = (b.token.get(), b.requester.get());
+            self.credit(token, requester, amount);
+            log(self.vm(), BountyRefunded { task, amount });
+        }
+    }
+
+    fn spend_bounty(&mut self, task: u64, amount: U256) -> Result<(), Error> {
+        let mut b = self.bounties.setter(task);
+        let remaining = b.remaining.get();
+        if remaining < amount {
+            return Err(BountyExceeded { task, remaining, requested: amount }.into());
+        }
+        b.remaining.set(remaining - amount);
+        Ok(())
+    }
+
+    fn add_owed(&mut self, token: Address, amount: U256) {
+        let mut slot = self.owed.setter(token);
+        let now = slot.get() + amount;
+        slot.set(now);
+    }
+
+    fn sub_owed(&mut self, token: Address, amount: U256) {
+        let mut slot = self.owed.setter(token);
+        let now = slot.get() - amount;
+        slot.set(now);
+    }
+
+    fn set_treasury_unchecked(&mut self, treasury: Address) -> Result<(), Error> {
+        if treasury.is_zero() {
+            return Err(InvalidEscrowParameters {}.into());
+        }
+        self.treasury.set(treasury);
+        log(self.vm(), TreasurySet { treasury });
+        Ok(())
+    }
+
+    fn set_unbonding_unchecked(&mut self, period: u64) -> Result<(), Error> {
+        if !(MIN_UNBONDING..=MAX_UNBONDING).contains(&period) {
+            return Err(InvalidEscrowParameters {}.into());
+        }
+        self.unbonding_period.set(U64::from(period));
+        log(self.vm(), UnbondingPeriodSet { period });
+        Ok(())
+    }
+}

@@ -1,1 +1,659 @@
+#![allow(deprecated)] // sol_interface! in SDK 0.9 still takes the deprecated `stylus_sdk::call` contexts
+//! # TaskRegistry
+//!
+//! Where labelling tasks live: their parameters (with the global parameters in force at
+//! creation copied in), the bounty deposit and its cancellation or reclaim, and the record
+//! of every dataset version published from a task together with the per-pipeline wrapped
+//! data keys.
+//!
+//! A task's terms are stored as three packed words plus two amounts
+//! ([`labelchain_protocol::TaskTerms`]); the verifier reads them in one call to
+//! [`TaskRegistry::terms`]. The pause switch lives here and travels inside those terms, so
+//! pausing stops `createTask` here and `commit` in the verifier with one flag, and nothing
+//! else: reveal, finalize, audit and claims keep working.
+//!
+//! Built from OpenZeppelin `AccessControl`, `Pausable` and the Merkle proof verifier of
+//! `openzeppelin-crypto`; task bookkeeping is hand-written.
+#![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
+#![cfg_attr(not(test), no_std)]
 extern crate alloc;
+
+pub mod errors;
+mod events;
+pub mod params;
+
+use alloc::{string::String, vec, vec::Vec};
+use alloy_primitives::{keccak256, Address, B256, U256, U64};
+use alloy_sol_types::SolValue;
+use labelchain_admin::AdminRoles;
+use labelchain_protocol::{
+    calls::{IEscrowHooks, IPermit, IVerifierProgress},
+    limits::{BPS, MAX_CLASSES, MAX_LABELLERS_PER_ITEM},
+    terms::status,
+    TaskTerms,
+};
+use openzeppelin_stylus::utils::pausable::{IPausable, Pausable};
+use stylus_sdk::{
+    abi::Bytes,
+    call::Call,
+    prelude::*,
+    storage::{
+        StorageAddress, StorageB256, StorageBool, StorageBytes, StorageMap, StorageString,
+        StorageU256, StorageU64, StorageVec,
+    },
+};
+
+pub use errors::*;
+pub use events::*;
+pub use params::ProtocolParams;
+use params::StoredParams;
+
+/// Commit and reveal windows are each between a minute and a year.
+pub const MIN_WINDOW: u64 = 60;
+pub const MAX_WINDOW: u64 = 365 * 86_400;
+
+/// One published dataset version.
+#[storage]
+pub struct Dataset {
+    labels_digest: StorageB256,
+    file_hash: StorageB256,
+    published_at: StorageU64,
+    uri: StorageString,
+}
+
+/// One task.
+#[storage]
+pub struct Task {
+    /// `TaskTerms::pack` words.
+    word0: StorageU256,
+    word1: StorageU256,
+    word2: StorageU256,
+    reward_per_label: StorageU256,
+    stake_per_label: StorageU256,
+    data_root: StorageB256,
+    metadata_uri: StorageString,
+    datasets: StorageVec<Dataset>,
+    /// pipeline => data key encrypted to that pipeline's X25519 public key.
+    access_keys: StorageMap<Address, StorageBytes>,
+}
+
+#[entrypoint]
+#[storage]
+pub struct TaskRegistry {
+    roles: AdminRoles,
+    pausable: Pausable,
+    escrow: StorageAddress,
+    verifier: StorageAddress,
+    protocol_params: StoredParams,
+    payment_tokens: StorageMap<Address, StorageBool>,
+    task_count: StorageU64,
+    tasks: StorageMap<u64, Task>,
+}
+
+/// `createTask` arguments after the ABI, before validation.
+struct NewTask {
+    data_root: B256,
+    item_count: u32,
+    num_classes: u16,
+    labellers_per_item: u8,
+    threshold_bps: u16,
+    payment_token: Address,
+    reward_per_label: U256,
+    stake_per_label: U256,
+    commit_duration: u64,
+    reveal_duration: u64,
+    audit_rate_bps: u16,
+    min_tier: u8,
+    metadata_uri: String,
+}
+
+#[public]
+impl TaskRegistry {
+    /// `reward_token` (LBL) is allow-listed as a payment token from the start.
+    #[constructor]
+    pub fn constructor(&mut self, admin: Address, escrow: Address, reward_token: Address) -> Result<(), Error> {
+        if admin.is_zero() || escrow.is_zero() || reward_token.is_zero() {
+            return Err(ZeroAddress {}.into());
+        }
+        self.roles.init(admin);
+        self.escrow.set(escrow);
+        self.protocol_params.replace(&ProtocolParams::DEFAULT);
+        self.payment_tokens.insert(reward_token, true);
+        log(self.vm(), PaymentTokenSet { token: reward_token, allowed: true });
+        Ok(())
+    }
+
+    // ---- requesters ----
+
+    /// Creates a task and escrows `itemCount * labellersPerItem * rewardPerLabel` plus the
+    /// protocol fee, pulled from the caller (who approved the escrow for that amount).
+    #[allow(clippy::too_many_arguments)]
+    pub fn create_task(
+        &mut self,
+        data_root: B256,
+        item_count: u32,
+        num_classes: u16,
+        labellers_per_item: u8,
+        threshold_bps: u16,
+        payment_token: Address,
+        reward_per_label: U256,
+        stake_per_label: U256,
+        commit_duration: u64,
+        reveal_duration: u64,
+        audit_rate_bps: u16,
+        min_tier: u8,
+        metadata_uri: String,
+    ) -> Result<u64, Error> {
+        self.open_task(NewTask {
+            data_root,
+            item_count,
+            num_classes,
+            labellers_per_item,
+            threshold_bps,
+            payment_token,
+            reward_per_label,
+            stake_per_label,
+            commit_duration,
+            reveal_duration,
+            audit_rate_bps,
+            min_tier,
+            metadata_uri,
+        })
+    }
+
+    /// `createTask` funded by an EIP-2612 permit (value = bounty + fee, spender = escrow)
+    /// instead of a prior approve. A permit that fails (e.g. someone submitted it first) is
+    /// ignored: the deposit then succeeds if the allowance is there and reverts otherwise.
+    #[allow(clippy::too_many_arguments)]
+    pub fn create_task_with_permit(
+        &mut self,
+        data_root: B256,
+        item_count: u32,
+        num_classes: u16,
+        labellers_per_item: u8,
+        threshold_bps: u16,
+        payment_token: Address,
+        reward_per_label: U256,
+        stake_per_label: U256,
+        commit_duration: u64,
+        reveal_duration: u64,
+        audit_rate_bps: u16,
+        min_tier: u8,
+        metadata_uri: String,
+        deadline: U256,
+        v: u8,
+        r: B256,
+        s: B256,
+    ) -> Result<u64, Error> {
+        let task = NewTask {
+            data_root,
+            item_count,
+            num_classes,
+            labellers_per_item,
+            threshold_bps,
+            payment_token,
+            reward_per_label,
+            stake_per_label,
+            commit_duration,
+            reveal_duration,
+            audit_rate_bps,
+            min_tier,
+            metadata_uri,
+        };
+        let (bounty, fee) = self.validate(&task)?;
+        let owner = self.vm().msg_sender();
+        let escrow = self.escrow.get();
+        let _ = IPermit::new(payment_token).permit(Call::new_in(self), owner, escrow, bounty + fee, deadline, v, r, s);
+        self.open_task(task)
+    }
+
+    /// Refunds the whole bounty and the fee; only before the task's first commit.
+    pub fn cancel_task(&mut self, task: u64) -> Result<(), Error> {
+        let t = self.open_terms(task)?;
+        self.only_requester(task, &t)?;
+        let (commits, ..) = self.progress(task)?;
+        if commits != 0 {
+            return Err(TaskAlreadyStarted { task }.into());
+        }
+        let mut w = self.tasks.setter(task);
+        let mut terms = t;
+        terms.status = status::CANCELLED;
+        w.word0.set(terms.pack()[0]);
+        let escrow = self.escrow.get();
+        IEscrowHooks::new(escrow).cancel_bounty(Call::new_in(self), task)?;
+        log(self.vm(), TaskCancelled { task });
+        Ok(())
+    }
+
+    /// After the commit window, refunds to the requester every part of the bounty not
+    /// reserved for items still being labelled (anyone may call; funds go to the requester).
+    pub fn reclaim(&mut self, task: u64) -> Result<U256, Error> {
+        let t = self.open_terms(task)?;
+        if self.vm().block_timestamp() <= t.commit_end {
+            return Err(CommitWindowOpen { commitEnd: t.commit_end }.into());
+        }
+        let (_, open_items, ..) = self.progress(task)?;
+        let escrow = self.escrow.get();
+        let (_, _, remaining, _) = IEscrowHooks::new(escrow).bounty_of(Call::new_in(self), task)?;
+        let reserved =
+            U256::from(open_items) * U256::from(t.labellers_per_item) * t.reward_per_label;
+        let amount = remaining.saturating_sub(reserved);
+        if amount.is_zero() {
+            return Err(NothingToReclaim { task }.into());
+        }
+        IEscrowHooks::new(escrow).refund_bounty(Call::new_in(self), task, amount)?;
+        log(self.vm(), BountyReclaimed { task, amount });
+        Ok(amount)
+    }
+
+    /// Records a dataset version exported from the task. `labels_digest` must be the
+    /// task's digest on chain right now, so every published dataset names a state the
+    /// chain actually reached. Returns the version number (from 0).
+    pub fn publish_dataset(&mut self, task: u64, labels_digest: B256, file_hash: B256, uri: String) -> Result<u32, Error> {
+        let t = self.open_terms(task)?;
+        self.only_requester(task, &t)?;
+        let (.., onchain) = self.progress(task)?;
+        if onchain != labels_digest || onchain.is_zero() {
+            return Err(DigestMismatch { onchain, given: labels_digest }.into());
+        }
+        let now = self.vm().block_timestamp();
+        let mut w = self.tasks.setter(task);
+        let version = w.datasets.len() as u32;
+        let mut d = w.datasets.grow();
+        d.labels_digest.set(labels_digest);
+        d.file_hash.set(file_hash);
+        d.published_at.set(U64::from(now));
+        d.uri.set_str(&uri);
+        log(self.vm(), DatasetPublished { task, version, labelsDigest: labels_digest, fileHash: file_hash, uri });
+        Ok(version)
+    }
+
+    /// Stores the dataset key wrapped (encrypted) to `pipeline`'s X25519 public key.
+    pub fn grant_access(&mut self, task: u64, pipeline: Address, wrapped_key: Bytes) -> Result<(), Error> {
+        let t = self.open_terms(task)?;
+        self.only_requester(task, &t)?;
+        if pipeline.is_zero() {
+            return Err(ZeroAddress {}.into());
+        }
+        self.tasks.setter(task).access_keys.setter(pipeline).set_bytes(wrapped_key.as_slice());
+        log(self.vm(), AccessGranted { task, pipeline, wrappedKey: wrapped_key.0.into() });
+        Ok(())
+    }
+
+    pub fn revoke_access(&mut self, task: u64, pipeline: Address) -> Result<(), Error> {
+        let t = self.open_terms(task)?;
+        self.only_requester(task, &t)?;
+        self.tasks.setter(task).access_keys.setter(pipeline).erase();
+        log(self.vm(), AccessRevoked { task, pipeline });
+        Ok(())
+    }
+
+    // ---- views ----
+
+    /// The packed terms the verifier works from: `TaskTerms::pack` words (with the pause
+    /// flag set in the third), reward per label, stake per label.
+    pub fn terms(&self, task: u64) -> (U256, U256, U256, U256, U256) {
+        let t = self.tasks.getter(task);
+        let mut w2 = t.word2.get();
+        if self.pausable.paused() {
+            w2 |= U256::from(1u8);
+        }
+        (t.word0.get(), t.word1.get(), w2, t.reward_per_label.get(), t.stake_per_label.get())
+    }
+
+    /// `(requester, paymentToken, dataRoot, itemCount, numClasses, labellersPerItem,
+    /// thresholdBps, rewardPerLabel, stakePerLabel, commitEnd, revealEnd, auditRateBps,
+    /// minTier, status)`; status 0 = none, 1 = open, 2 = cancelled.
+    #[allow(clippy::type_complexity)]
+    pub fn get_task(&self, task: u64) -> (Address, Address, B256, u32, u16, u8, u16, U256, U256, u64, u64, u16, u8, u8) {
+        let t = self.load_terms(task);
+        (
+            t.requester,
+            t.payment_token,
+            self.tasks.getter(task).data_root.get(),
+            t.item_count,
+            t.num_classes,
+            t.labellers_per_item,
+            t.threshold_bps,
+            t.reward_per_label,
+            t.stake_per_label,
+            t.commit_end,
+            t.reveal_end,
+            t.audit_rate_bps,
+            t.min_tier,
+            t.status,
+        )
+    }
+
+    /// The global parameters the task copied at creation, in `setParams` order.
+    pub fn get_task_rules(&self, task: u64) -> (u16, u16, u16, u16, u64, u16, u16, u16, u16) {
+        let t = self.load_terms(task);
+        (
+            t.fee_bps,
+            t.slash_bps,
+            t.no_reveal_slash_bps,
+            t.slash_burn_bps,
+            t.audit_window,
+            t.standard_bps,
+            t.strong_bps,
+            t.audited_bps,
+            t.auditor_share_bps,
+        )
+    }
+
+    #[selector(name = "metadataURI")]
+    pub fn metadata_uri(&self, task: u64) -> String {
+        self.tasks.getter(task).metadata_uri.get_string()
+    }
+
+    pub fn task_count(&self) -> u64 {
+        self.task_count.get().to()
+    }
+
+    pub fn dataset_count(&self, task: u64) -> u32 {
+        self.tasks.getter(task).datasets.len() as u32
+    }
+
+    /// `(labelsDigest, fileHash, uri, publishedAt)` of one dataset version.
+    pub fn get_dataset(&self, task: u64, version: u32) -> Result<(B256, B256, String, u64), Error> {
+        let t = self.tasks.getter(task);
+        let d = t.datasets.getter(version as usize).ok_or(UnknownDataset { task, version })?;
+        Ok((d.labels_digest.get(), d.file_hash.get(), d.uri.get_string(), d.published_at.get().to()))
+    }
+
+    pub fn access_key(&self, task: u64, pipeline: Address) -> Bytes {
+        self.tasks.getter(task).access_keys.getter(pipeline).get_bytes().into()
+    }
+
+    /// Whether item `item` with content hash `content_hash` belongs to the task's
+    /// `dataRoot`: an OpenZeppelin standard Merkle tree over `(uint256 index, bytes32 sha256)`
+    /// leaves, `keccak256(keccak256(abi.encode(index, sha256)))`, sorted-pair hashing.
+    pub fn verify_item(&self, task: u64, item: u32, content_hash: B256, proof: Vec<B256>) -> bool {
+        let root = self.tasks.getter(task).data_root.get();
+        let leaf = keccak256(keccak256((U256::from(item), content_hash).abi_encode()));
+        let proof: Vec<[u8; 32]> = proof.into_iter().map(|p| p.0).collect();
+        openzeppelin_crypto::merkle::Verifier::verify(&proof, root.0, leaf.0)
+    }
+
+    pub fn params(&self) -> (u16, u16, u16, u16, u64, u16, u16, u16, u16) {
+        let p = self.protocol_params.values();
+        (
+            p.fee_bps,
+            p.slash_bps,
+            p.no_reveal_slash_bps,
+            p.slash_burn_bps,
+            p.audit_window,
+            p.standard_bps,
+            p.strong_bps,
+            p.audited_bps,
+            p.auditor_share_bps,
+        )
+    }
+
+    pub fn is_payment_token(&self, token: Address) -> bool {
+        self.payment_tokens.get(token)
+    }
+
+    pub fn paused(&self) -> bool {
+        self.pausable.paused()
+    }
+
+    pub fn escrow(&self) -> Address {
+        self.escrow.get()
+    }
+
+    pub fn verifier(&self) -> Address {
+        self.verifier.get()
+    }
+
+    // ---- admin ----
+
+    /// Wires the consensus verifier; once, at deployment.
+    pub fn set_verifier(&mut self, verifier: Address) -> Result<(), Error> {
+        self.roles.only_admin()?;
+        let current = self.verifier.get();
+        if !current.is_zero() {
+            return Err(VerifierAlreadySet { verifier: current }.into());
+        }
+        if verifier.is_zero() {
+            return Err(ZeroAddress {}.into());
+        }
+        self.verifier.set(verifier);
+        log(self.vm(), VerifierSet { verifier });
+        Ok(())
+    }
+
+    /// Sets the global parameters for tasks created from now on; bounds in [`params`].
+    #[allow(clippy::too_many_arguments)]
+    pub fn set_params(
+        &mut self,
+        fee_bps: u16,
+        slash_bps: u16,
+        no_reveal_slash_bps: u16,
+        slash_burn_bps: u16,
+        audit_window: u64,
+        standard_bps: u16,
+        strong_bps: u16,
+        audited_bps: u16,
+        auditor_share_bps: u16,
+    ) -> Result<(), Error> {
+        self.roles.only_admin()?;
+        let p = ProtocolParams {
+            fee_bps,
+            slash_bps,
+            no_reveal_slash_bps,
+            slash_burn_bps,
+            audit_window,
+            standard_bps,
+            strong_bps,
+            audited_bps,
+            auditor_share_bps,
+        };
+        if let Some(index) = p.first_invalid() {
+            return Err(ParameterOutOfRange { index }.into());
+        }
+        self.protocol_params.replace(&p);
+        log(
+            self.vm(),
+            ParamsUpdated {
+                feeBps: fee_bps,
+                slashBps: slash_bps,
+                noRevealSlashBps: no_reveal_slash_bps,
+                slashBurnBps: slash_burn_bps,
+                auditWindow: audit_window,
+                standardBps: standard_bps,
+                strongBps: strong_bps,
+                auditedBps: audited_bps,
+                auditorShareBps: auditor_share_bps,
+            },
+        );
+        Ok(())
+    }
+
+    /// Allow-lists (or delists) a payment token. Only standard ERC-20s belong here: no
+    /// fee-on-transfer or rebasing tokens, whose balances would drift from the escrow's books.
+    pub fn set_payment_token(&mut self, token: Address, allowed: bool) -> Result<(), Error> {
+        self.roles.only_admin()?;
+        if token.is_zero() {
+            return Err(ZeroAddress {}.into());
+        }
+        self.payment_tokens.insert(token, allowed);
+        log(self.vm(), PaymentTokenSet { token, allowed });
+        Ok(())
+    }
+
+    /// Emergency stop for `createTask` and `commit` only.
+    pub fn pause(&mut self) -> Result<(), Error> {
+        self.roles.only_admin()?;
+        Ok(self.pausable.pause()?)
+    }
+
+    pub fn unpause(&mut self) -> Result<(), Error> {
+        self.roles.only_admin()?;
+        Ok(self.pausable.unpause()?)
+    }
+
+    // ---- roles ----
+
+    pub fn has_role(&self, role: B256, account: Address) -> bool {
+        self.roles.has_role(role, account)
+    }
+
+    pub fn get_role_admin(&self, role: B256) -> B256 {
+        self.roles.get_role_admin(role)
+    }
+
+    pub fn grant_role(&mut self, role: B256, account: Address) -> Result<(), Error> {
+        Ok(self.roles.grant_role(role, account)?)
+    }
+
+    pub fn revoke_role(&mut self, role: B256, account: Address) -> Result<(), Error> {
+        Ok(self.roles.revoke_role(role, account)?)
+    }
+
+    pub fn renounce_role(&mut self, role: B256, confirmation: Address) -> Result<(), Error> {
+        Ok(self.roles.renounce_role(role, confirmation)?)
+    }
+
+    pub fn admin(&self) -> Address {
+        self.roles.admin()
+    }
+
+    pub fn pending_admin(&self) -> Address {
+        self.roles.pending_admin()
+    }
+
+    pub fn begin_admin_transfer(&mut self, new_admin: Address) -> Result<(), Error> {
+        Ok(self.roles.begin_admin_transfer(new_admin)?)
+    }
+
+    pub fn accept_admin_transfer(&mut self) -> Result<(), Error> {
+        Ok(self.roles.accept_admin_transfer()?)
+    }
+}
+
+impl TaskRegistry {
+    fn load_terms(&self, task: u64) -> TaskTerms {
+        let (w0, w1, w2, reward, stake) = self.terms(task);
+        TaskTerms::unpack([w0, w1, w2], reward, stake)
+    }
+
+    fn open_terms(&self, task: u64) -> Result<TaskTerms, Error> {
+        let t = self.load_terms(task);
+        if t.status != status::OPEN {
+            return Err(TaskNotOpen { task }.into());
+        }
+        Ok(t)
+    }
+
+    fn only_requester(&self, task: u64, t: &TaskTerms) -> Result<(), Error> {
+        if self.vm().msg_sender() != t.requester {
+            return Err(NotRequester { task, requester: t.requester }.into());
+        }
+        Ok(())
+    }
+
+    /// `(commits, open items, final items, labels digest)` from the verifier.
+    fn progress(&mut self, task: u64) -> Result<(u32, u32, u32, B256), Error> {
+        let verifier = self.verifier.get();
+        if verifier.is_zero() {
+            return Err(VerifierNotSet {}.into());
+        }
+        Ok(IVerifierProgress::new(verifier).task_progress(Call::new_in(self), task)?)
+    }
+
+    /// Checks every bound; returns `(bounty, fee)`.
+    fn validate(&self, t: &NewTask) -> Result<(U256, U256), Error> {
+        let window = |d: u64| (MIN_WINDOW..=MAX_WINDOW).contains(&d);
+        let bounty = U256::from(t.item_count)
+            .checked_mul(U256::from(t.labellers_per_item))
+            .and_then(|n| n.checked_mul(t.reward_per_label));
+        let checks = [
+            !t.data_root.is_zero(),
+            t.item_count > 0,
+            (2..=MAX_CLASSES).contains(&t.num_classes),
+            (1..=MAX_LABELLERS_PER_ITEM).contains(&t.labellers_per_item),
+            t.threshold_bps > BPS / 2 && t.threshold_bps <= BPS,
+            !t.reward_per_label.is_zero() && bounty.is_some_and(|b| b.checked_mul(U256::from(BPS)).is_some()),
+            !t.stake_per_label.is_zero(),
+            window(t.commit_duration),
+            window(t.reveal_duration),
+            t.audit_rate_bps <= BPS,
+            t.min_tier <= labelchain_protocol::limits::tier::GOLD,
+        ];
+        if let Some(field) = checks.iter().position(|ok| !ok) {
+            return Err(InvalidTaskParameter { field: field as u8 }.into());
+        }
+        if !self.payment_tokens.get(t.payment_token) {
+            return Err(PaymentTokenNotAllowed { token: t.payment_token }.into());
+        }
+        let bounty = bounty.unwrap_or_default();
+        let fee = bounty * U256::from(self.protocol_params.values().fee_bps) / U256::from(BPS);
+        Ok((bounty, fee))
+    }
+
+    fn open_task(&mut self, t: NewTask) -> Result<u64, Error> {
+        self.pausable.when_not_paused()?;
+        let (bounty, fee) = self.validate(&t)?;
+        let requester = self.vm().msg_sender();
+        let now = self.vm().block_timestamp();
+        let p = self.protocol_params.values();
+        let commit_end = now + t.commit_duration;
+        let reveal_end = commit_end + t.reveal_duration;
+        let terms = TaskTerms {
+            requester,
+            item_count: t.item_count,
+            num_classes: t.num_classes,
+            labellers_per_item: t.labellers_per_item,
+            min_tier: t.min_tier,
+            status: status::OPEN,
+            threshold_bps: t.threshold_bps,
+            payment_token: t.payment_token,
+            audit_rate_bps: t.audit_rate_bps,
+            fee_bps: p.fee_bps,
+            slash_bps: p.slash_bps,
+            no_reveal_slash_bps: p.no_reveal_slash_bps,
+            slash_burn_bps: p.slash_burn_bps,
+            auditor_share_bps: p.auditor_share_bps,
+            commit_end,
+            reveal_end,
+            audit_window: p.audit_window,
+            standard_bps: p.standard_bps,
+            strong_bps: p.strong_bps,
+            audited_bps: p.audited_bps,
+            paused: false,
+            reward_per_label: t.reward_per_label,
+            stake_per_label: t.stake_per_label,
+        };
+        let id = self.task_count.get().to::<u64>() + 1;
+        self.task_count.set(U64::from(id));
+        let mut w = self.tasks.setter(id);
+        let [w0, w1, w2] = terms.pack();
+        w.word0.set(w0);
+        w.word1.set(w1);
+        w.word2.set(w2);
+        w.reward_per_label.set(t.reward_per_label);
+        w.stake_per_label.set(t.stake_per_label);
+        w.data_root.set(t.data_root);
+        w.metadata_uri.set_str(&t.metadata_uri);
+        let escrow = self.escrow.get();
+        IEscrowHooks::new(escrow).deposit_bounty(Call::new_in(self), id, requester, t.payment_token, bounty, fee)?;
+        log(
+            self.vm(),
+            TaskCreated {
+                task: id,
+                requester,
+                paymentToken: t.payment_token,
+                dataRoot: t.data_root,
+                itemCount: t.item_count,
+                labellersPerItem: t.labellers_per_item,
+                rewardPerLabel: t.reward_per_label,
+                stakePerLabel: t.stake_per_label,
+                commitEnd: commit_end,
+                revealEnd: reveal_end,
+                metadataURI: t.metadata_uri,
+            },
+        );
+        Ok(id)
+    }
+}

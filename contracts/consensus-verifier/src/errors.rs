@@ -1,0 +1,121 @@
+//! Every way a ConsensusVerifier call can revert.
+
+use labelchain_admin::{AdminRoleIsTwoStep, NotPendingAdmin};
+use openzeppelin_stylus::{
+    access::control::{AccessControlBadConfirmation, AccessControlUnauthorizedAccount},
+    utils::pausable::EnforcedPause,
+};
+use stylus_sdk::prelude::*;
+
+pub use sol::*;
+mod sol {
+    alloy_sol_types::sol! {
+        /// No such task, or it was cancelled.
+        #[derive(Debug)]
+        error TaskNotOpen(uint64 task);
+        /// Commits are accepted until `commitEnd` (inclusive).
+        #[derive(Debug)]
+        error CommitWindowClosed(uint64 commitEnd);
+        #[derive(Debug)]
+        error ItemOutOfRange(uint32 item, uint32 itemCount);
+        /// The task requires a higher reputation tier (0 Bronze, 1 Silver, 2 Gold).
+        #[derive(Debug)]
+        error TierTooLow(uint8 tier, uint8 required);
+        /// The item already has its `k` commits.
+        #[derive(Debug)]
+        error ItemFull(uint32 item);
+        /// One commit per labeller per item.
+        #[derive(Debug)]
+        error AlreadyCommitted(uint32 item);
+        #[derive(Debug)]
+        error EmptyCommitment();
+        /// Reveals open after `commitEnd`.
+        #[derive(Debug)]
+        error RevealWindowNotOpen(uint64 commitEnd);
+        /// Reveals closed at `revealEnd`.
+        #[derive(Debug)]
+        error RevealWindowClosed(uint64 revealEnd);
+        /// The caller has no commit on this item.
+        #[derive(Debug)]
+        error NotCommitted(uint32 item);
+        #[derive(Debug)]
+        error AlreadyRevealed(uint32 item);
+        /// Labels are class indices below `numClasses`.
+        #[derive(Debug)]
+        error InvalidLabel(uint8 label, uint16 numClasses);
+        /// `keccak256(abi.encode(chainId, verifier, task, item, labeller, label, salt))`
+        /// differs from the commitment.
+        #[derive(Debug)]
+        error CommitmentMismatch(uint32 item);
+        /// Some commits are unrevealed and the reveal window is open until `revealEnd`.
+        #[derive(Debug)]
+        error RevealsPending(uint32 item, uint64 revealEnd);
+        /// Auditors have until `deadline` to act on this item.
+        #[derive(Debug)]
+        error AuditPending(uint32 item, uint64 deadline);
+        /// Nothing to finalize: the item has no commits or is already final/void.
+        #[derive(Debug)]
+        error NotFinalizable(uint32 item, uint8 status);
+        /// Only items pending audit or escalated can be audited.
+        #[derive(Debug)]
+        error NotAuditable(uint32 item, uint8 status);
+        #[derive(Debug)]
+        error AuditWindowClosed(uint32 item, uint64 deadline);
+        #[derive(Debug)]
+        error EmptyBatch();
+        /// Batches take at most `max` entries.
+        #[derive(Debug)]
+        error BatchTooLarge(uint256 len, uint256 max);
+        #[derive(Debug)]
+        error LengthMismatch();
+        #[derive(Debug)]
+        error ZeroAddress();
+    }
+}
+
+#[derive(SolidityError, Debug)]
+pub enum Error {
+    UnauthorizedAccount(AccessControlUnauthorizedAccount),
+    BadConfirmation(AccessControlBadConfirmation),
+    AdminRoleIsTwoStep(AdminRoleIsTwoStep),
+    NotPendingAdmin(NotPendingAdmin),
+    EnforcedPause(EnforcedPause),
+    TaskNotOpen(TaskNotOpen),
+    CommitWindowClosed(CommitWindowClosed),
+    ItemOutOfRange(ItemOutOfRange),
+    TierTooLow(TierTooLow),
+    ItemFull(ItemFull),
+    AlreadyCommitted(AlreadyCommitted),
+    EmptyCommitment(EmptyCommitment),
+    RevealWindowNotOpen(RevealWindowNotOpen),
+    RevealWindowClosed(RevealWindowClosed),
+    NotCommitted(NotCommitted),
+    AlreadyRevealed(AlreadyRevealed),
+    InvalidLabel(InvalidLabel),
+    CommitmentMismatch(CommitmentMismatch),
+    RevealsPending(RevealsPending),
+    AuditPending(AuditPending),
+    NotFinalizable(NotFinalizable),
+    NotAuditable(NotAuditable),
+    AuditWindowClosed(AuditWindowClosed),
+    EmptyBatch(EmptyBatch),
+    BatchTooLarge(BatchTooLarge),
+    LengthMismatch(LengthMismatch),
+    ZeroAddress(ZeroAddress),
+    #[cfg(not(feature = "export-abi"))]
+    Bubbled(labelchain_protocol::Bubbled),
+}
+
+labelchain_admin::absorb_admin_errors!(Error);
+
+#[allow(deprecated)]
+impl From<stylus_sdk::call::Error> for Error {
+    #[cfg(not(feature = "export-abi"))]
+    fn from(e: stylus_sdk::call::Error) -> Self {
+        Error::Bubbled(e.into())
+    }
+    #[cfg(feature = "export-abi")]
+    fn from(_: stylus_sdk::call::Error) -> Self {
+        unreachable!("export-abi builds only print the interface")
+    }
+}

@@ -1,0 +1,389 @@
+//! Converting the Solidity interface printed by the Stylus SDK
+//! (`print_from_args`) into a JSON ABI.
+//!
+//! The SDK prints one `interface I<Name> { ... }` per `#[public]` impl
+//! (inherited ones first) with lines such as
+//! `function foo(address[] memory a) external view returns (uint256);` and
+//! `error Bar(uint256, address);`. Each declaration is turned into a
+//! human-readable signature (`function foo(address[] a) view returns (uint256)`)
+//! and the list is parsed with [`JsonAbi::parse`].
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use alloy_json_abi::{JsonAbi, Param};
+use anyhow::{bail, Context, Result};
+
+/// Words dropped from declarations: visibility, inheritance markers and
+/// data locations mean nothing in a JSON ABI.
+const DROPPED_WORDS: [&str; 7] = [
+    "external", "public", "virtual", "override", "calldata", "memory", "storage",
+];
+
+/// Builds the JSON ABI of a Solidity interface text (plus an optional
+/// constructor signature such as `constructor(address owner) payable`).
+pub fn json_abi(interface: &str, constructor: Option<&str>) -> Result<JsonAbi> {
+    let mut signatures = human_readable_signatures(interface)?;
+    if let Some(constructor) = constructor.map(str::trim).filter(|c| !c.is_empty()) {
+        let constructor = normalize(constructor.trim_end_matches(';'), &BTreeMap::new())?;
+        if !constructor.starts_with("constructor") {
+            bail!("unexpected constructor signature `{constructor}`");
+        }
+        signatures.push(constructor);
+    }
+    let abi = JsonAbi::parse(signatures.iter().map(String::as_str))
+        .map_err(|err| anyhow::anyhow!("{err}"))
+        .context("parsing the human-readable ABI")?;
+    check_types(&abi)?;
+    Ok(abi)
+}
+
+/// Pretty, deterministic JSON for `abi`, with a trailing newline.
+pub fn to_json(abi: &JsonAbi) -> Result<String> {
+    Ok(serde_json::to_string_pretty(abi)? + "\n")
+}
+
+/// The `function`/`event`/`error` declarations of a Solidity interface text as
+/// human-readable ABI signatures, in order, without duplicates.
+pub fn human_readable_signatures(interface: &str) -> Result<Vec<String>> {
+    let text = strip_comments(interface);
+    let mut structs: BTreeMap<String, String> = BTreeMap::new();
+    let mut signatures = Vec::new();
+    let mut seen = BTreeSet::new();
+    let mut statement = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '{' => {
+                let header = collapse(&statement);
+                statement.clear();
+                if let Some(name) = header.strip_prefix("struct ") {
+                    let mut body = String::new();
+                    for c in chars.by_ref() {
+                        if c == '}' {
+                            break;
+                        }
+                        body.push(c);
+                    }
+                    let fields = body
+                        .split(';')
+                        .map(collapse)
+                        .filter(|f| !f.is_empty())
+                        .map(|f| normalize(&f, &structs).map(|f| field_type(&f)))
+                        .collect::<Result<Vec<_>>>()?;
+                    structs.insert(name.trim().to_string(), format!("({})", fields.join(", ")));
+                } else if !(header.starts_with("interface ")
+                    || header.starts_with("contract ")
+                    || header.starts_with("abstract contract ")
+                    || header.starts_with("library "))
+                {
+                    bail!("unexpected block `{header} {{`");
+                }
+            }
+            '}' => {
+                let rest = collapse(&statement);
+                if !rest.is_empty() {
+                    bail!("unterminated declaration `{rest}`");
+                }
+                statement.clear();
+            }
+            ';' => {
+                let decl = collapse(&statement);
+                statement.clear();
+                let keyword = decl.split([' ', '(']).next().unwrap_or_default();
+                match keyword {
+                    "function" | "event" | "error" => {
+                        let signature = normalize(&decl, &structs)?;
+                        if seen.insert(signature.clone()) {
+                            signatures.push(signature);
+                        }
+                    }
+                    "pragma" | "import" | "using" => {}
+                    _ => bail!("unsupported declaration `{decl};`"),
+                }
+            }
+            c => statement.push(c),
+        }
+    }
+    let rest = collapse(&statement);
+    if !rest.is_empty() {
+        bail!("trailing text `{rest}`");
+    }
+    Ok(signatures)
+}
+
+fn strip_comments(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix("//") {
+            rest = after.find('\n').map_or("", |i| &after[i..]);
+        } else if let Some(after) = rest.strip_prefix("/*") {
+            rest = after.find("*/").map_or("", |i| &after[i + 2..]);
+            out.push(' ');
+        } else {
+            let c = rest.chars().next().unwrap_or_default();
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    out
+}
+
+/// `uint256[] amounts` -> `uint256[]`: tuple components in human-readable
+/// signatures carry no names.
+fn field_type(field: &str) -> String {
+    match field.rsplit_once(' ') {
+        Some((ty, name))
+            if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') =>
+        {
+            ty.to_string()
+        }
+        _ => field.to_string(),
+    }
+}
+
+fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Drops [`DROPPED_WORDS`], replaces struct names by their tuple types and
+/// tidies spacing around punctuation.
+fn normalize(decl: &str, structs: &BTreeMap<String, String>) -> Result<String> {
+    let mut out = String::with_capacity(decl.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if !word.is_empty() {
+            if let Some(tuple) = structs.get(word.as_str()) {
+                out.push_str(tuple);
+            } else if !DROPPED_WORDS.contains(&word.as_str()) {
+                out.push_str(word);
+            }
+            word.clear();
+        }
+    };
+    for c in decl.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' || c == '$' {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    let mut tidy = collapse(&out);
+    for (from, to) in [(" )", ")"), ("( ", "("), (" ,", ","), (" [", "[")] {
+        while tidy.contains(from) {
+            tidy = tidy.replace(from, to);
+        }
+    }
+    Ok(tidy)
+}
+
+/// Fails on parameter types the JSON ABI cannot express, such as struct
+/// names the interface text never defined.
+fn check_types(abi: &JsonAbi) -> Result<()> {
+    fn check(item: &str, params: &[Param]) -> Result<()> {
+        for param in params {
+            let base = param.ty.split('[').next().unwrap_or_default();
+            if base == "tuple" {
+                check(item, &param.components)?;
+            } else if !is_elementary(base) {
+                bail!(
+                    "{item}: parameter type `{}` is not a Solidity ABI type \
+                     (an undefined struct?)",
+                    param.ty
+                );
+            }
+        }
+        Ok(())
+    }
+    for f in abi.functions() {
+        check(&format!("function {}", f.name), &f.inputs)?;
+        check(&format!("function {}", f.name), &f.outputs)?;
+    }
+    for e in abi.errors() {
+        check(&format!("error {}", e.name), &e.inputs)?;
+    }
+    for e in abi.events() {
+        let inputs: Vec<Param> = e
+            .inputs
+            .iter()
+            .map(|p| Param {
+                ty: p.ty.clone(),
+                name: p.name.clone(),
+                components: p.components.clone(),
+                internal_type: None,
+            })
+            .collect();
+        check(&format!("event {}", e.name), &inputs)?;
+    }
+    if let Some(c) = &abi.constructor {
+        check("constructor", &c.inputs)?;
+    }
+    Ok(())
+}
+
+fn is_elementary(ty: &str) -> bool {
+    let sized = |prefix: &str, ok: fn(u32) -> bool| {
+        ty.strip_prefix(prefix).is_some_and(|n| {
+            n.is_empty() || (!n.starts_with('0') && n.parse::<u32>().is_ok_and(ok))
+        })
+    };
+    matches!(ty, "address" | "bool" | "string" | "bytes" | "function")
+        || sized("uint", |n| n % 8 == 0 && (8..=256).contains(&n))
+        || sized("int", |n| n % 8 == 0 && (8..=256).contains(&n))
+        || (ty != "bytes" && sized("bytes", |n| (1..=32).contains(&n)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Shaped like `stylus_sdk::abi::export::print_from_args` output.
+    const INTERFACE: &str = r#"/**
+ * This file was automatically generated by Stylus and represents a Rust program.
+ * For more information, please see [The Stylus SDK](https://github.com/OffchainLabs/stylus-sdk-rs).
+ */
+
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.23;
+
+interface IErc20  {
+    function balanceOf(address account) external view returns (uint256);
+
+    function transfer(address to, uint256 value) external returns (bool);
+
+    error ERC20InsufficientBalance(address, uint256, uint256);
+}
+
+interface ICounter is IErc20  {
+    function number() external view returns (uint256);
+
+    function setNumber(uint256 new_number) external;
+
+    function balancesOf(address[] memory who) external view returns (uint256[] memory);
+
+    function pair(address a, bool[3] calldata flags) external view returns (uint256, bool, uint8[] memory);
+
+    function nested((uint256, address)[] memory items, bytes calldata data) external pure returns ((bool, string) memory);
+
+    function deposit() external payable;
+
+    function transfer(address to, uint256 value) external returns (bool);
+
+    event Bumped(address indexed who, uint256 value);
+
+    error TooBig(uint256, uint256);
+
+    error Wrapped((uint256, address));
+}
+"#;
+
+    #[test]
+    fn converts_sdk_interface_lines() {
+        let sigs = human_readable_signatures(INTERFACE).unwrap();
+        assert_eq!(
+            sigs,
+            [
+                "function balanceOf(address account) view returns (uint256)",
+                "function transfer(address to, uint256 value) returns (bool)",
+                "error ERC20InsufficientBalance(address, uint256, uint256)",
+                "function number() view returns (uint256)",
+                "function setNumber(uint256 new_number)",
+                "function balancesOf(address[] who) view returns (uint256[])",
+                "function pair(address a, bool[3] flags) view returns (uint256, bool, uint8[])",
+                "function nested((uint256, address)[] items, bytes data) pure returns ((bool, string))",
+                "function deposit() payable",
+                "event Bumped(address indexed who, uint256 value)",
+                "error TooBig(uint256, uint256)",
+                "error Wrapped((uint256, address))",
+            ]
+        );
+    }
+
+    #[test]
+    fn builds_json_abi() {
+        let abi = json_abi(INTERFACE, Some("constructor(address owner) payable\n")).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&to_json(&abi).unwrap()).unwrap();
+        let items = json.as_array().unwrap();
+        let find = |kind: &str, name: &str| {
+            items
+                .iter()
+                .find(|i| i["type"] == kind && (name.is_empty() || i["name"] == name))
+                .unwrap_or_else(|| panic!("{kind} {name} missing from {json:#}"))
+                .clone()
+        };
+
+        let ctor = find("constructor", "");
+        assert_eq!(ctor["stateMutability"], "payable");
+        assert_eq!(ctor["inputs"][0]["type"], "address");
+
+        let number = find("function", "number");
+        assert_eq!(number["stateMutability"], "view");
+        assert_eq!(number["outputs"][0]["type"], "uint256");
+
+        let set = find("function", "setNumber");
+        assert_eq!(set["stateMutability"], "nonpayable");
+        assert_eq!(set["inputs"][0]["name"], "new_number");
+
+        assert_eq!(find("function", "deposit")["stateMutability"], "payable");
+        assert_eq!(
+            find("function", "balancesOf")["outputs"][0]["type"],
+            "uint256[]"
+        );
+        assert_eq!(find("function", "pair")["inputs"][1]["type"], "bool[3]");
+
+        let nested = find("function", "nested");
+        assert_eq!(nested["stateMutability"], "pure");
+        assert_eq!(nested["inputs"][0]["type"], "tuple[]");
+        assert_eq!(nested["inputs"][0]["components"][1]["type"], "address");
+        assert_eq!(nested["outputs"][0]["type"], "tuple");
+        assert_eq!(nested["outputs"][0]["components"][1]["type"], "string");
+
+        let event = find("event", "Bumped");
+        assert_eq!(event["inputs"][0]["indexed"], true);
+        assert_eq!(event["inputs"][1]["indexed"], false);
+
+        assert_eq!(
+            find("error", "TooBig")["inputs"].as_array().unwrap().len(),
+            2
+        );
+        assert_eq!(find("error", "Wrapped")["inputs"][0]["type"], "tuple");
+
+        // `transfer` is declared by both interfaces but appears once.
+        let transfers = items.iter().filter(|i| i["name"] == "transfer").count();
+        assert_eq!(transfers, 1);
+
+        // Deterministic output.
+        let again = json_abi(INTERFACE, Some("constructor(address owner) payable")).unwrap();
+        assert_eq!(to_json(&abi).unwrap(), to_json(&again).unwrap());
+    }
+
+    #[test]
+    fn expands_structs() {
+        let sol = "interface I { struct Pair { uint256 a; address[] b; }\n\
+                   function get(Pair calldata p) external view returns (Pair memory); }";
+        let sigs = human_readable_signatures(sol).unwrap();
+        assert_eq!(
+            sigs,
+            ["function get((uint256, address[]) p) view returns ((uint256, address[]))"]
+        );
+        let abi = json_abi(sol, None).unwrap();
+        let get = &abi.function("get").unwrap()[0];
+        assert_eq!(get.inputs[0].ty, "tuple");
+        assert_eq!(get.inputs[0].components[1].ty, "address[]");
+    }
+
+    #[test]
+    fn rejects_undefined_types() {
+        let sol = "interface I { function get(Pair calldata p) external; }";
+        let err = json_abi(sol, None).unwrap_err();
+        assert!(format!("{err:#}").contains("Pair"), "{err:#}");
+    }
+
+    #[test]
+    fn rejects_unknown_declarations() {
+        let err = human_readable_signatures("interface I { uint256 x; }").unwrap_err();
+        assert!(err.to_string().contains("unsupported declaration"), "{err}");
+    }
+}

@@ -1,0 +1,91 @@
+//! Every way a StakingEscrow call can revert.
+
+use labelchain_admin::{AdminRoleIsTwoStep, NotPendingAdmin};
+use openzeppelin_stylus::{
+    access::control::{AccessControlBadConfirmation, AccessControlUnauthorizedAccount},
+    token::erc20::utils::safe_erc20::{self, SafeErc20FailedOperation},
+};
+use stylus_sdk::prelude::*;
+
+pub use sol::*;
+mod sol {
+    alloy_sol_types::sol! {
+        /// A stake, unstake or claim of nothing.
+        #[derive(Debug)]
+        error ZeroAmount();
+        /// Only free stake can be unstaked or locked by a commit.
+        #[derive(Debug)]
+        error InsufficientFreeStake(uint256 available, uint256 requested);
+        /// Settlement asked to release or slash more than the labeller has locked.
+        #[derive(Debug)]
+        error InsufficientLockedStake(address labeller, uint256 locked, uint256 needed);
+        /// No unbonding stake to withdraw.
+        #[derive(Debug)]
+        error NothingToWithdraw();
+        /// The unbonding stake becomes withdrawable at `availableAt`.
+        #[derive(Debug)]
+        error StillUnbonding(uint64 availableAt);
+        /// Nothing is claimable in `token` for the caller.
+        #[derive(Debug)]
+        error NothingToClaim(address token);
+        /// A task's bounty can only be deposited once.
+        #[derive(Debug)]
+        error BountyExists(uint64 task);
+        /// Payments and refunds may not exceed what is left of a task's bounty.
+        #[derive(Debug)]
+        error BountyExceeded(uint64 task, uint256 remaining, uint256 requested);
+        /// Settlement arrays must be the same length.
+        #[derive(Debug)]
+        error LengthMismatch();
+        /// Zero addresses or an unbonding period outside 1 hour..=90 days.
+        #[derive(Debug)]
+        error InvalidEscrowParameters();
+    }
+}
+
+#[derive(SolidityError, Debug)]
+pub enum Error {
+    UnauthorizedAccount(AccessControlUnauthorizedAccount),
+    BadConfirmation(AccessControlBadConfirmation),
+    AdminRoleIsTwoStep(AdminRoleIsTwoStep),
+    NotPendingAdmin(NotPendingAdmin),
+    SafeErc20FailedOperation(SafeErc20FailedOperation),
+    ZeroAmount(ZeroAmount),
+    InsufficientFreeStake(InsufficientFreeStake),
+    InsufficientLockedStake(InsufficientLockedStake),
+    NothingToWithdraw(NothingToWithdraw),
+    StillUnbonding(StillUnbonding),
+    NothingToClaim(NothingToClaim),
+    BountyExists(BountyExists),
+    BountyExceeded(BountyExceeded),
+    LengthMismatch(LengthMismatch),
+    InvalidEscrowParameters(InvalidEscrowParameters),
+    #[cfg(not(feature = "export-abi"))]
+    Bubbled(labelchain_protocol::Bubbled),
+}
+
+labelchain_admin::absorb_admin_errors!(Error);
+
+impl From<safe_erc20::Error> for Error {
+    fn from(e: safe_erc20::Error) -> Self {
+        match e {
+            safe_erc20::Error::SafeErc20FailedOperation(e) => e.into(),
+            // Only raised by allowance decreases, which the escrow never performs.
+            safe_erc20::Error::SafeErc20FailedDecreaseAllowance(e) => {
+                SafeErc20FailedOperation { token: e.spender }.into()
+            }
+        }
+    }
+}
+
+#[allow(deprecated)]
+impl From<stylus_sdk::call::Error> for Error {
+    #[cfg(not(feature = "export-abi"))]
+    fn from(e: stylus_sdk::call::Error) -> Self {
+        Error::Bubbled(e.into())
+    }
+    #[cfg(feature = "export-abi")]
+    fn from(_: stylus_sdk::call::Error) -> Self {
+        unreachable!("export-abi builds only print the interface")
+    }
+}

@@ -1,0 +1,106 @@
+//! Every way a TaskRegistry call can revert.
+
+use labelchain_admin::{AdminRoleIsTwoStep, NotPendingAdmin};
+use openzeppelin_stylus::{
+    access::control::{AccessControlBadConfirmation, AccessControlUnauthorizedAccount},
+    utils::pausable::{self, EnforcedPause, ExpectedPause},
+};
+use stylus_sdk::prelude::*;
+
+pub use sol::*;
+mod sol {
+    alloy_sol_types::sol! {
+        /// A `createTask` argument out of bounds. `field`: 0 dataRoot (zero), 1 itemCount
+        /// (zero), 2 numClasses (2..=256), 3 labellersPerItem (1..=32), 4 thresholdBps
+        /// (5001..=10000), 5 rewardPerLabel (zero, or bounty overflows), 6 stakePerLabel
+        /// (zero), 7 commitDuration (60 s..=365 days), 8 revealDuration (60 s..=365 days),
+        /// 9 auditRateBps (<= 10000), 10 minTier (<= 2).
+        #[derive(Debug)]
+        error InvalidTaskParameter(uint8 field);
+        /// The payment token is not on the admin's allow-list.
+        #[derive(Debug)]
+        error PaymentTokenNotAllowed(address token);
+        /// `setParams` argument out of bounds; `index` is the argument's position (0-based).
+        #[derive(Debug)]
+        error ParameterOutOfRange(uint8 index);
+        /// No such task, or it was cancelled.
+        #[derive(Debug)]
+        error TaskNotOpen(uint64 task);
+        /// Only the task's requester may do this.
+        #[derive(Debug)]
+        error NotRequester(uint64 task, address requester);
+        /// A task can be cancelled only before its first commit.
+        #[derive(Debug)]
+        error TaskAlreadyStarted(uint64 task);
+        /// Reclaiming waits for the commit window to close at `commitEnd`.
+        #[derive(Debug)]
+        error CommitWindowOpen(uint64 commitEnd);
+        /// Everything left of the bounty is reserved for items still being labelled.
+        #[derive(Debug)]
+        error NothingToReclaim(uint64 task);
+        /// A dataset must name the labels digest the chain holds now (`onchain`), and at
+        /// least one item must be final.
+        #[derive(Debug)]
+        error DigestMismatch(bytes32 onchain, bytes32 given);
+        /// The verifier is wired once, at deployment.
+        #[derive(Debug)]
+        error VerifierAlreadySet(address verifier);
+        /// The verifier is not wired yet.
+        #[derive(Debug)]
+        error VerifierNotSet();
+        /// A zero address where a contract or account is required.
+        #[derive(Debug)]
+        error ZeroAddress();
+        /// No dataset with that version.
+        #[derive(Debug)]
+        error UnknownDataset(uint64 task, uint32 version);
+    }
+}
+
+#[derive(SolidityError, Debug)]
+pub enum Error {
+    UnauthorizedAccount(AccessControlUnauthorizedAccount),
+    BadConfirmation(AccessControlBadConfirmation),
+    AdminRoleIsTwoStep(AdminRoleIsTwoStep),
+    NotPendingAdmin(NotPendingAdmin),
+    EnforcedPause(EnforcedPause),
+    ExpectedPause(ExpectedPause),
+    InvalidTaskParameter(InvalidTaskParameter),
+    PaymentTokenNotAllowed(PaymentTokenNotAllowed),
+    ParameterOutOfRange(ParameterOutOfRange),
+    TaskNotOpen(TaskNotOpen),
+    NotRequester(NotRequester),
+    TaskAlreadyStarted(TaskAlreadyStarted),
+    CommitWindowOpen(CommitWindowOpen),
+    NothingToReclaim(NothingToReclaim),
+    DigestMismatch(DigestMismatch),
+    VerifierAlreadySet(VerifierAlreadySet),
+    VerifierNotSet(VerifierNotSet),
+    ZeroAddress(ZeroAddress),
+    UnknownDataset(UnknownDataset),
+    #[cfg(not(feature = "export-abi"))]
+    Bubbled(labelchain_protocol::Bubbled),
+}
+
+labelchain_admin::absorb_admin_errors!(Error);
+
+impl From<pausable::Error> for Error {
+    fn from(e: pausable::Error) -> Self {
+        match e {
+            pausable::Error::EnforcedPause(e) => Error::EnforcedPause(e),
+            pausable::Error::ExpectedPause(e) => Error::ExpectedPause(e),
+        }
+    }
+}
+
+#[allow(deprecated)]
+impl From<stylus_sdk::call::Error> for Error {
+    #[cfg(not(feature = "export-abi"))]
+    fn from(e: stylus_sdk::call::Error) -> Self {
+        Error::Bubbled(e.into())
+    }
+    #[cfg(feature = "export-abi")]
+    fn from(_: stylus_sdk::call::Error) -> Self {
+        unreachable!("export-abi builds only print the interface")
+    }
+}

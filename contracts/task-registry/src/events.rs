@@ -1,0 +1,25 @@
+//! Events of the TaskRegistry.
+
+pub use sol::*;
+mod sol {
+    alloy_sol_types::sol! {
+        #[derive(Debug)]
+        event TaskCreated(uint64 indexed task, address indexed requester, address indexed paymentToken, bytes32 dataRoot, uint32 itemCount, uint8 labellersPerItem, uint256 rewardPerLabel, uint256 stakePerLabel, uint64 commitEnd, uint64 revealEnd, string metadataURI);
+        #[derive(Debug)]
+        event TaskCancelled(uint64 indexed task);
+        #[derive(Debug)]
+        event BountyReclaimed(uint64 indexed task, uint256 amount);
+        #[derive(Debug)]
+        event DatasetPublished(uint64 indexed task, uint32 indexed version, bytes32 labelsDigest, bytes32 fileHash, string uri);
+        #[derive(Debug)]
+        event AccessGranted(uint64 indexed task, address indexed pipeline, bytes wrappedKey);
+        #[derive(Debug)]
+        event AccessRevoked(uint64 indexed task, address indexed pipeline);
+        #[derive(Debug)]
+        event ParamsUpdated(uint16 feeBps, uint16 slashBps, uint16 noRevealSlashBps, uint16 slashBurnBps, uint64 auditWindow, uint16 standardBps, uint16 strongBps, uint16 auditedBps, uint16 auditorShareBps);
+        #[derive(Debug)]
+        event PaymentTokenSet(address indexed token, bool allowed);
+        #[derive(Debug)]
+        event VerifierSet(address verifier);
+    }
+}

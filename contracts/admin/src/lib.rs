@@ -11,12 +11,12 @@
 #![cfg_attr(not(test), no_std)]
 extern crate alloc;
 
+use alloc::{vec, vec::Vec};
 use alloy_primitives::{Address, B256};
 use openzeppelin_stylus::access::control::{
     self, AccessControl, AccessControlBadConfirmation, AccessControlUnauthorizedAccount,
     IAccessControl,
 };
-use alloc::{vec, vec::Vec};
 use stylus_sdk::{prelude::*, storage::StorageAddress};
 
 pub use sol::*;
@@ -130,7 +130,13 @@ impl AdminRoles {
     pub fn begin_admin_transfer(&mut self, new_admin: Address) -> Result<(), Error> {
         self.only_admin()?;
         self.pending_admin.set(new_admin);
-        log(self.vm(), AdminTransferStarted { currentAdmin: self.vm().msg_sender(), pendingAdmin: new_admin });
+        log(
+            self.vm(),
+            AdminTransferStarted {
+                currentAdmin: self.vm().msg_sender(),
+                pendingAdmin: new_admin,
+            },
+        );
         Ok(())
     }
 
@@ -145,7 +151,13 @@ impl AdminRoles {
         self.access._grant_role(DEFAULT_ADMIN_ROLE, caller);
         self.admin.set(caller);
         self.pending_admin.set(Address::ZERO);
-        log(self.vm(), AdminTransferred { previousAdmin: previous, newAdmin: caller });
+        log(
+            self.vm(),
+            AdminTransferred {
+                previousAdmin: previous,
+                newAdmin: caller,
+            },
+        );
         Ok(())
     }
 }

@@ -30,7 +30,12 @@ impl Ledger {
             return i;
         }
         self.accounts.push(who);
-        for v in [&mut self.unlocked, &mut self.slashed, &mut self.paid, &mut self.minted] {
+        for v in [
+            &mut self.unlocked,
+            &mut self.slashed,
+            &mut self.paid,
+            &mut self.minted,
+        ] {
             v.push(U256::ZERO);
         }
         self.accounts.len() - 1
@@ -62,7 +67,11 @@ impl Ledger {
             let each = rest / n;
             for (k, w) in e.winners.iter().enumerate() {
                 let i = self.row(*w);
-                self.minted[i] += if k == 0 { rest - each * (n - U256::from(1)) } else { each };
+                self.minted[i] += if k == 0 {
+                    rest - each * (n - U256::from(1))
+                } else {
+                    each
+                };
             }
         }
     }
@@ -96,11 +105,18 @@ mod tests {
     #[test]
     fn emission_split_accounts_for_every_wei() {
         let mut l = Ledger::default();
-        l.emissions.push(Emission { multiplier_bps: 15_000, winners: vec![A, B], auditor: Some(C) });
+        l.emissions.push(Emission {
+            multiplier_bps: 15_000,
+            winners: vec![A, B],
+            auditor: Some(C),
+        });
         l.distribute(&[U256::from(1_001)], 1_000);
         // auditor 100, labellers 901: 451 + 450.
         assert_eq!(l.accounts, vec![C, A, B]);
-        assert_eq!(l.minted, vec![U256::from(100), U256::from(451), U256::from(450)]);
+        assert_eq!(
+            l.minted,
+            vec![U256::from(100), U256::from(451), U256::from(450)]
+        );
         assert_eq!(l.minted.iter().copied().sum::<U256>(), U256::from(1_001));
     }
 }

@@ -39,6 +39,7 @@ use alloy_sol_types::SolValue;
 use labelchain_admin::AdminRoles;
 use labelchain_protocol::{
     calls::{IEmissionMinter, IEscrowHooks, ITaskTerms},
+    clock,
     limits::{quality, roles, tier, MAX_BATCH},
     terms::status,
     TaskTerms,
@@ -78,7 +79,18 @@ pub fn commitment_hash(
     label: u8,
     salt: B256,
 ) -> B256 {
-    keccak256((U256::from(chain_id), verifier, task, item, labeller, U256::from(label), salt).abi_encode())
+    keccak256(
+        (
+            U256::from(chain_id),
+            verifier,
+            task,
+            item,
+            labeller,
+            U256::from(label),
+            salt,
+        )
+            .abi_encode(),
+    )
 }
 
 fn check_batch(len: usize, other: usize) -> Result<(), Error> {
@@ -89,7 +101,11 @@ fn check_batch(len: usize, other: usize) -> Result<(), Error> {
         return Err(EmptyBatch {}.into());
     }
     if len > MAX_BATCH {
-        return Err(BatchTooLarge { len: U256::from(len), max: U256::from(MAX_BATCH) }.into());
+        return Err(BatchTooLarge {
+            len: U256::from(len),
+            max: U256::from(MAX_BATCH),
+        }
+        .into());
     }
     Ok(())
 }
@@ -122,24 +138,40 @@ impl ConsensusVerifier {
     }
 
     /// Up to 64 commits on one task in one call; one stake lock for all of them.
-    pub fn commit_batch(&mut self, task: u64, items: Vec<u32>, commitments: Vec<B256>) -> Result<(), Error> {
+    pub fn commit_batch(
+        &mut self,
+        task: u64,
+        items: Vec<u32>,
+        commitments: Vec<B256>,
+    ) -> Result<(), Error> {
         check_batch(items.len(), commitments.len())?;
         let t = self.open_terms(task)?;
         if t.paused {
             return Err(EnforcedPause {}.into());
         }
-        if self.vm().block_timestamp() > t.commit_end {
-            return Err(CommitWindowClosed { commitEnd: t.commit_end }.into());
+        if clock::now(self.vm()) > t.commit_end {
+            return Err(CommitWindowClosed {
+                commitEnd: t.commit_end,
+            }
+            .into());
         }
         let who = self.vm().msg_sender();
         let (_, _, my_tier) = self.reputation(who);
         if my_tier < t.min_tier {
-            return Err(TierTooLow { tier: my_tier, required: t.min_tier }.into());
+            return Err(TierTooLow {
+                tier: my_tier,
+                required: t.min_tier,
+            }
+            .into());
         }
         let mut new_items = 0u32;
         for (&item, &commitment) in items.iter().zip(&commitments) {
             if item >= t.item_count {
-                return Err(ItemOutOfRange { item, itemCount: t.item_count }.into());
+                return Err(ItemOutOfRange {
+                    item,
+                    itemCount: t.item_count,
+                }
+                .into());
             }
             if commitment.is_zero() {
                 return Err(EmptyCommitment {}.into());
@@ -160,7 +192,15 @@ impl ConsensusVerifier {
                 it.status.set(U8::from(item_status::OPEN));
                 new_items += 1;
             }
-            log(self.vm(), Committed { task, item, labeller: who, commitment });
+            log(
+                self.vm(),
+                Committed {
+                    task,
+                    item,
+                    labeller: who,
+                    commitment,
+                },
+            );
         }
         let count = items.len() as u32;
         let mut st = self.tasks.setter(task);
@@ -182,22 +222,38 @@ impl ConsensusVerifier {
         self.reveal_batch(task, vec![item], vec![label], vec![salt])
     }
 
-    pub fn reveal_batch(&mut self, task: u64, items: Vec<u32>, labels: Vec<u8>, salts: Vec<B256>) -> Result<(), Error> {
+    pub fn reveal_batch(
+        &mut self,
+        task: u64,
+        items: Vec<u32>,
+        labels: Vec<u8>,
+        salts: Vec<B256>,
+    ) -> Result<(), Error> {
         check_batch(items.len(), labels.len())?;
         check_batch(items.len(), salts.len())?;
         let t = self.open_terms(task)?;
-        let now = self.vm().block_timestamp();
+        let now = clock::now(self.vm());
         if now <= t.commit_end {
-            return Err(RevealWindowNotOpen { commitEnd: t.commit_end }.into());
+            return Err(RevealWindowNotOpen {
+                commitEnd: t.commit_end,
+            }
+            .into());
         }
         if now > t.reveal_end {
-            return Err(RevealWindowClosed { revealEnd: t.reveal_end }.into());
+            return Err(RevealWindowClosed {
+                revealEnd: t.reveal_end,
+            }
+            .into());
         }
         let who = self.vm().msg_sender();
         let (chain, me) = (self.vm().chain_id(), self.vm().contract_address());
         for ((&item, &label), &salt) in items.iter().zip(&labels).zip(&salts) {
             if label as u16 >= t.num_classes {
-                return Err(InvalidLabel { label, numClasses: t.num_classes }.into());
+                return Err(InvalidLabel {
+                    label,
+                    numClasses: t.num_classes,
+                }
+                .into());
             }
             let expected = commitment_hash(chain, me, task, item, who, label, salt);
             let mut st = self.tasks.setter(task);
@@ -221,7 +277,15 @@ impl ConsensusVerifier {
             half.copy_from_slice(&salt[..16]);
             let seed = it.seed.get() ^ U128::from_be_bytes(half);
             it.seed.set(seed);
-            log(self.vm(), Revealed { task, item, labeller: who, label });
+            log(
+                self.vm(),
+                Revealed {
+                    task,
+                    item,
+                    labeller: who,
+                    label,
+                },
+            );
         }
         Ok(())
     }
@@ -250,7 +314,11 @@ impl ConsensusVerifier {
         self.roles.only_role(roles::AUDITOR)?;
         let t = self.open_terms(task)?;
         if label as u16 >= t.num_classes {
-            return Err(InvalidLabel { label, numClasses: t.num_classes }.into());
+            return Err(InvalidLabel {
+                label,
+                numClasses: t.num_classes,
+            }
+            .into());
         }
         let task_state = self.tasks.getter(task);
         let it = task_state.items.getter(item);
@@ -260,14 +328,31 @@ impl ConsensusVerifier {
         if st != item_status::PENDING_AUDIT && st != item_status::ESCALATED {
             return Err(NotAuditable { item, status: st }.into());
         }
-        if self.vm().block_timestamp() > deadline {
+        if clock::now(self.vm()) > deadline {
             return Err(AuditWindowClosed { item, deadline }.into());
         }
         let auditor = self.vm().msg_sender();
         let mut ledger = Ledger::default();
-        self.accept(task, item, &t, label, quality::AUDITED, Some(auditor), &mut ledger);
+        self.accept(
+            task,
+            item,
+            &t,
+            label,
+            quality::AUDITED,
+            Some(auditor),
+            &mut ledger,
+        );
         let confirmed = st == item_status::PENDING_AUDIT && label == consensus;
-        log(self.vm(), Audited { task, item, auditor, label, confirmed });
+        log(
+            self.vm(),
+            Audited {
+                task,
+                item,
+                auditor,
+                label,
+                confirmed,
+            },
+        );
         self.settle(task, &t, ledger)
     }
 
@@ -276,7 +361,12 @@ impl ConsensusVerifier {
     /// `(commits, open items, final items, labelsDigest)`.
     pub fn task_progress(&self, task: u64) -> (u32, u32, u32, B256) {
         let st = self.tasks.getter(task);
-        (st.commits.get().to(), st.open_items.get().to(), st.final_items.get().to(), st.digest.get())
+        (
+            st.commits.get().to(),
+            st.open_items.get().to(),
+            st.final_items.get().to(),
+            st.digest.get(),
+        )
     }
 
     pub fn labels_digest(&self, task: u64) -> B256 {
@@ -316,8 +406,23 @@ impl ConsensusVerifier {
 
     /// The commitment the caller of `reveal` must have committed, for clients to compute
     /// the same bytes the contract checks.
-    pub fn commitment_of(&self, task: u64, item: u32, labeller: Address, label: u8, salt: B256) -> B256 {
-        commitment_hash(self.vm().chain_id(), self.vm().contract_address(), task, item, labeller, label, salt)
+    pub fn commitment_of(
+        &self,
+        task: u64,
+        item: u32,
+        labeller: Address,
+        label: u8,
+        salt: B256,
+    ) -> B256 {
+        commitment_hash(
+            self.vm().chain_id(),
+            self.vm().contract_address(),
+            task,
+            item,
+            labeller,
+            label,
+            salt,
+        )
     }
 
     pub fn registry(&self) -> Address {
@@ -375,7 +480,8 @@ impl ConsensusVerifier {
     /// The task's terms from the registry; reverts unless the task is open.
     fn open_terms(&mut self, task: u64) -> Result<TaskTerms, Error> {
         let registry = self.registry.get();
-        let (w0, w1, w2, reward, stake) = ITaskTerms::new(registry).terms(Call::new_in(self), task)?;
+        let (w0, w1, w2, reward, stake) =
+            ITaskTerms::new(registry).terms(Call::new_in(self), task)?;
         let t = TaskTerms::unpack([w0, w1, w2], reward, stake);
         if t.status != status::OPEN {
             return Err(TaskNotOpen { task }.into());
@@ -383,8 +489,14 @@ impl ConsensusVerifier {
         Ok(t)
     }
 
-    fn finalize_item(&mut self, task: u64, item: u32, t: &TaskTerms, ledger: &mut Ledger) -> Result<(), Error> {
-        let now = self.vm().block_timestamp();
+    fn finalize_item(
+        &mut self,
+        task: u64,
+        item: u32,
+        t: &TaskTerms,
+        ledger: &mut Ledger,
+    ) -> Result<(), Error> {
+        let now = clock::now(self.vm());
         let task_state = self.tasks.getter(task);
         let it = task_state.items.getter(item);
         let st = it.status.get().to::<u8>();
@@ -401,7 +513,11 @@ impl ConsensusVerifier {
         match st {
             item_status::OPEN => {
                 if reveals < commits && now <= t.reveal_end {
-                    return Err(RevealsPending { item, revealEnd: t.reveal_end }.into());
+                    return Err(RevealsPending {
+                        item,
+                        revealEnd: t.reveal_end,
+                    }
+                    .into());
                 }
                 if commits < t.min_commits() {
                     self.void(task, item, t, void_reason::TOO_FEW_COMMITS, ledger);
@@ -419,7 +535,15 @@ impl ConsensusVerifier {
                             it.quality.set(U8::from(q));
                             it.votes.set(U8::from(v));
                             it.deadline.set(U64::from(deadline));
-                            log(self.vm(), ItemPendingAudit { task, item, label: l, deadline });
+                            log(
+                                self.vm(),
+                                ItemPendingAudit {
+                                    task,
+                                    item,
+                                    label: l,
+                                    deadline,
+                                },
+                            );
                         } else {
                             self.accept(task, item, t, l, q, None, ledger);
                         }
@@ -430,7 +554,14 @@ impl ConsensusVerifier {
                         let mut it = w.items.setter(item);
                         it.status.set(U8::from(item_status::ESCALATED));
                         it.deadline.set(U64::from(deadline));
-                        log(self.vm(), ItemEscalated { task, item, deadline });
+                        log(
+                            self.vm(),
+                            ItemEscalated {
+                                task,
+                                item,
+                                deadline,
+                            },
+                        );
                     }
                 }
                 Ok(())
@@ -446,7 +577,11 @@ impl ConsensusVerifier {
                 }
                 Ok(())
             }
-            other => Err(NotFinalizable { item, status: other }.into()),
+            other => Err(NotFinalizable {
+                item,
+                status: other,
+            }
+            .into()),
         }
     }
 
@@ -471,7 +606,11 @@ impl ConsensusVerifier {
                 ledger.release(who, t.stake_per_label, 0, t.reward_per_label);
                 winners.push(who);
             } else {
-                let rate = if revealed { t.slash_bps } else { t.no_reveal_slash_bps };
+                let rate = if revealed {
+                    t.slash_bps
+                } else {
+                    t.no_reveal_slash_bps
+                };
                 ledger.release(who, t.stake_per_label, rate, U256::ZERO);
             }
             self.record(who, agreed);
@@ -484,7 +623,8 @@ impl ConsensusVerifier {
         w.final_items.set(U32::from(seq));
         let open = w.open_items.get() - U32::from(1);
         w.open_items.set(open);
-        let digest = keccak256((w.digest.get(), item, U256::from(label), U256::from(quality)).abi_encode());
+        let digest =
+            keccak256((w.digest.get(), item, U256::from(label), U256::from(quality)).abi_encode());
         w.digest.set(digest);
         let mut it = w.items.setter(item);
         it.status.set(U8::from(item_status::FINAL));
@@ -492,9 +632,25 @@ impl ConsensusVerifier {
         it.quality.set(U8::from(quality));
         it.votes.set(U8::from(votes));
         let commits = ballots.len() as u8;
-        log(self.vm(), ItemFinalized { task, item, label, tier: quality, votes, commits, seq, digest });
+        log(
+            self.vm(),
+            ItemFinalized {
+                task,
+                item,
+                label,
+                tier: quality,
+                votes,
+                commits,
+                seq,
+                digest,
+            },
+        );
         if !winners.is_empty() {
-            ledger.emissions.push(Emission { multiplier_bps: t.multiplier_bps(quality), winners, auditor });
+            ledger.emissions.push(Emission {
+                multiplier_bps: t.multiplier_bps(quality),
+                winners,
+                auditor,
+            });
         }
     }
 
@@ -543,7 +699,11 @@ impl ConsensusVerifier {
         if !ledger.emissions.is_empty() {
             let multipliers: Vec<u16> = ledger.emissions.iter().map(|e| e.multiplier_bps).collect();
             let token = self.token.get();
-            let amounts = IEmissionMinter::new(token).mint_emission(Call::new_in(self), escrow, multipliers)?;
+            let amounts = IEmissionMinter::new(token).mint_emission(
+                Call::new_in(self),
+                escrow,
+                multipliers,
+            )?;
             ledger.distribute(&amounts, t.auditor_share_bps);
         }
         if !ledger.is_empty() {

@@ -8,8 +8,8 @@ use alloc::{vec, vec::Vec};
 use stylus_sdk::{
     prelude::*,
     storage::{
-        StorageAddress, StorageB256, StorageBool, StorageMap, StorageU128, StorageU32,
-        StorageU64, StorageU8,
+        StorageAddress, StorageB256, StorageBool, StorageMap, StorageU128, StorageU32, StorageU64,
+        StorageU8,
     },
 };
 

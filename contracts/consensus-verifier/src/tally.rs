@@ -53,7 +53,10 @@ mod tests {
         assert_eq!(plurality(&[3]), Some((3, 1, true)));
         assert_eq!(plurality(&[1, 2, 1]), Some((1, 2, true)));
         assert_eq!(plurality(&[1, 2]).map(|p| (p.1, p.2)), Some((1, false)));
-        assert_eq!(plurality(&[2, 2, 1, 1]).map(|p| (p.1, p.2)), Some((2, false)));
+        assert_eq!(
+            plurality(&[2, 2, 1, 1]).map(|p| (p.1, p.2)),
+            Some((2, false))
+        );
         assert_eq!(plurality(&[2, 1, 1, 2, 2]), Some((2, 3, true)));
         assert_eq!(plurality(&[255, 255, 0]), Some((255, 2, true)));
     }

@@ -4,11 +4,12 @@
 //!
 //! Keeping these in one crate means the registry's encoder and the verifier's decoder of
 //! [`TaskTerms`] cannot drift apart, and every internal call has exactly one declaration.
-#![cfg_attr(not(test), no_std)]
+#![cfg_attr(not(any(test, feature = "test-clock")), no_std)]
 extern crate alloc;
 
 pub mod bubble;
 pub mod calls;
+pub mod clock;
 pub mod limits;
 pub mod terms;
 

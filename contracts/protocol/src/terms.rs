@@ -209,12 +209,19 @@ mod tests {
             stake_per_label: U256::from(1),
         };
         let words = t.pack();
-        assert_eq!(TaskTerms::unpack(words, t.reward_per_label, t.stake_per_label), t);
+        assert_eq!(
+            TaskTerms::unpack(words, t.reward_per_label, t.stake_per_label),
+            t
+        );
     }
 
     #[test]
     fn min_commits_rounds_up() {
-        let t = |k, th| TaskTerms { labellers_per_item: k, threshold_bps: th, ..Default::default() };
+        let t = |k, th| TaskTerms {
+            labellers_per_item: k,
+            threshold_bps: th,
+            ..Default::default()
+        };
         assert_eq!(t(3, 6_667).min_commits(), 3);
         assert_eq!(t(3, 6_666).min_commits(), 2);
         assert_eq!(t(5, 5_001).min_commits(), 3);

@@ -26,7 +26,7 @@ use labelchain_admin::AdminRoles;
 use labelchain_protocol::limits::{MAX_MULTIPLIER_BPS, MIN_MULTIPLIER_BPS};
 use openzeppelin_stylus::{
     token::erc20::{
-        extensions::{Capped, Erc20Metadata, ICapped, Erc20Permit, IErc20Burnable, IErc20Metadata},
+        extensions::{Capped, Erc20Metadata, Erc20Permit, ICapped, IErc20Burnable, IErc20Metadata},
         Erc20, IErc20,
     },
     utils::{cryptography::eip712::IEip712, nonces::INonces, nonces::Nonces},
@@ -85,13 +85,16 @@ impl RewardToken {
         if base.is_zero() {
             return Err(InvalidTokenParameters {}.into());
         }
-        self.metadata.constructor("Labelchain Reward".into(), "LBL".into());
+        self.metadata
+            .constructor("Labelchain Reward".into(), "LBL".into());
         self.capped
             .constructor(cap)
             .map_err(|_| Error::from(InvalidTokenParameters {}))?;
         self.roles.init(admin);
         self.schedule.base.set(base);
-        self.schedule.halving_interval.set(U64::from(halving_interval));
+        self.schedule
+            .halving_interval
+            .set(U64::from(halving_interval));
         self.schedule.pool.set(pool);
         if !genesis_supply.is_zero() {
             self.erc20._mint(treasury, genesis_supply)?;
@@ -133,7 +136,12 @@ impl RewardToken {
         Ok(self.erc20.approve(spender, value)?)
     }
 
-    pub fn transfer_from(&mut self, from: Address, to: Address, value: U256) -> Result<bool, Error> {
+    pub fn transfer_from(
+        &mut self,
+        from: Address,
+        to: Address,
+        value: U256,
+    ) -> Result<bool, Error> {
         Ok(self.erc20.transfer_from(from, to, value)?)
     }
 
@@ -193,8 +201,13 @@ impl RewardToken {
     ///
     /// Amounts are clamped, never reverted: near the cap an item simply earns less, so
     /// finalising labels can never be blocked by the supply limit.
-    pub fn mint_emission(&mut self, to: Address, multipliers_bps: Vec<u16>) -> Result<Vec<U256>, Error> {
-        self.roles.only_role(labelchain_protocol::limits::roles::MINTER)?;
+    pub fn mint_emission(
+        &mut self,
+        to: Address,
+        multipliers_bps: Vec<u16>,
+    ) -> Result<Vec<U256>, Error> {
+        self.roles
+            .only_role(labelchain_protocol::limits::roles::MINTER)?;
         let mut amounts = Vec::with_capacity(multipliers_bps.len());
         let mut total = U256::ZERO;
         let cap = self.capped.cap();
@@ -206,7 +219,15 @@ impl RewardToken {
             let (item, amount) = self.schedule.take(m, cap - supply - total);
             total += amount;
             amounts.push(amount);
-            log(self.vm(), EmissionMinted { item, to, amount, multiplierBps: m });
+            log(
+                self.vm(),
+                EmissionMinted {
+                    item,
+                    to,
+                    amount,
+                    multiplierBps: m,
+                },
+            );
         }
         if !total.is_zero() {
             self.erc20._mint(to, total)?;
@@ -216,7 +237,11 @@ impl RewardToken {
 
     /// `e(n)`: what the n-th verified item earns at 1.0x.
     pub fn emission_at(&self, n: u64) -> U256 {
-        emission::scheduled(self.schedule.base.get(), self.schedule.halving_interval.get().to(), n)
+        emission::scheduled(
+            self.schedule.base.get(),
+            self.schedule.halving_interval.get().to(),
+            n,
+        )
     }
 
     /// `(E0, H, pool, emitted so far, verified items so far)`.

@@ -28,7 +28,7 @@ mod events;
 use alloc::{vec, vec::Vec};
 use alloy_primitives::{Address, B256, U256, U64};
 use labelchain_admin::AdminRoles;
-use labelchain_protocol::{calls::IBurnable, limits::roles, limits::BPS};
+use labelchain_protocol::{calls::IBurnable, clock, limits::roles, limits::BPS};
 use openzeppelin_stylus::token::erc20::utils::{ISafeErc20, SafeErc20};
 use stylus_sdk::{
     call::Call,
@@ -113,8 +113,15 @@ impl StakingEscrow {
         let free = s.free.get() + amount;
         s.free.set(free);
         self.add_owed(token, amount);
-        self.safe.safe_transfer_from(token, who, self.vm().contract_address(), amount)?;
-        log(self.vm(), Staked { labeller: who, amount });
+        self.safe
+            .safe_transfer_from(token, who, self.vm().contract_address(), amount)?;
+        log(
+            self.vm(),
+            Staked {
+                labeller: who,
+                amount,
+            },
+        );
         Ok(())
     }
 
@@ -124,24 +131,35 @@ impl StakingEscrow {
             return Err(ZeroAmount {}.into());
         }
         let who = self.vm().msg_sender();
-        let available_at = self.vm().block_timestamp() + self.unbonding_period.get().to::<u64>();
+        let available_at = clock::now(self.vm()) + self.unbonding_period.get().to::<u64>();
         let mut s = self.stakes.setter(who);
         let free = s.free.get();
         if free < amount {
-            return Err(InsufficientFreeStake { available: free, requested: amount }.into());
+            return Err(InsufficientFreeStake {
+                available: free,
+                requested: amount,
+            }
+            .into());
         }
         s.free.set(free - amount);
         let unbonding = s.unbonding.get() + amount;
         s.unbonding.set(unbonding);
         s.unbonding_ends.set(U64::from(available_at));
-        log(self.vm(), UnstakeRequested { labeller: who, amount, availableAt: available_at });
+        log(
+            self.vm(),
+            UnstakeRequested {
+                labeller: who,
+                amount,
+                availableAt: available_at,
+            },
+        );
         Ok(())
     }
 
     /// Pays out all unbonding stake once its period is over.
     pub fn withdraw(&mut self) -> Result<U256, Error> {
         let who = self.vm().msg_sender();
-        let now = self.vm().block_timestamp();
+        let now = clock::now(self.vm());
         let mut s = self.stakes.setter(who);
         let amount = s.unbonding.get();
         if amount.is_zero() {
@@ -155,7 +173,13 @@ impl StakingEscrow {
         let token = self.stake_token.get();
         self.sub_owed(token, amount);
         self.safe.safe_transfer(token, who, amount)?;
-        log(self.vm(), Withdrawn { labeller: who, amount });
+        log(
+            self.vm(),
+            Withdrawn {
+                labeller: who,
+                amount,
+            },
+        );
         Ok(amount)
     }
 
@@ -169,7 +193,14 @@ impl StakingEscrow {
         self.credits.setter(token).insert(who, U256::ZERO);
         self.sub_owed(token, amount);
         self.safe.safe_transfer(token, who, amount)?;
-        log(self.vm(), Claimed { token, account: who, amount });
+        log(
+            self.vm(),
+            Claimed {
+                token,
+                account: who,
+                amount,
+            },
+        );
         Ok(amount)
     }
 
@@ -195,8 +226,18 @@ impl StakingEscrow {
         b.fee.set(fee);
         let total = bounty + fee;
         self.add_owed(token, total);
-        self.safe.safe_transfer_from(token, requester, self.vm().contract_address(), total)?;
-        log(self.vm(), BountyDeposited { task, token, requester, bounty, fee });
+        self.safe
+            .safe_transfer_from(token, requester, self.vm().contract_address(), total)?;
+        log(
+            self.vm(),
+            BountyDeposited {
+                task,
+                token,
+                requester,
+                bounty,
+                fee,
+            },
+        );
         Ok(())
     }
 
@@ -242,7 +283,11 @@ impl StakingEscrow {
         let mut s = self.stakes.setter(labeller);
         let free = s.free.get();
         if free < amount {
-            return Err(InsufficientFreeStake { available: free, requested: amount }.into());
+            return Err(InsufficientFreeStake {
+                available: free,
+                requested: amount,
+            }
+            .into());
         }
         s.free.set(free - amount);
         let locked = s.locked.get() + amount;
@@ -275,7 +320,8 @@ impl StakingEscrow {
         }
         let lbl = self.stake_token.get();
         let pay_token = self.bounties.getter(task).token.get();
-        let (mut paid_total, mut slashed_total, mut minted_total) = (U256::ZERO, U256::ZERO, U256::ZERO);
+        let (mut paid_total, mut slashed_total, mut minted_total) =
+            (U256::ZERO, U256::ZERO, U256::ZERO);
         for i in 0..n {
             let who = accounts[i];
             let release = unlocked[i] + slashed[i];
@@ -283,7 +329,12 @@ impl StakingEscrow {
                 let mut s = self.stakes.setter(who);
                 let locked = s.locked.get();
                 if locked < release {
-                    return Err(InsufficientLockedStake { labeller: who, locked, needed: release }.into());
+                    return Err(InsufficientLockedStake {
+                        labeller: who,
+                        locked,
+                        needed: release,
+                    }
+                    .into());
                 }
                 s.locked.set(locked - release);
                 let free = s.free.get() + unlocked[i];
@@ -291,7 +342,14 @@ impl StakingEscrow {
             }
             if !slashed[i].is_zero() {
                 slashed_total += slashed[i];
-                log(self.vm(), StakeSlashed { labeller: who, task, amount: slashed[i] });
+                log(
+                    self.vm(),
+                    StakeSlashed {
+                        labeller: who,
+                        task,
+                        amount: slashed[i],
+                    },
+                );
             }
             paid_total += paid[i];
             self.credit(pay_token, who, paid[i]);
@@ -327,7 +385,12 @@ impl StakingEscrow {
     /// `(free, locked, unbonding, unbondingEnds)` of `account`.
     pub fn stake_of(&self, account: Address) -> (U256, U256, U256, u64) {
         let s = self.stakes.getter(account);
-        (s.free.get(), s.locked.get(), s.unbonding.get(), s.unbonding_ends.get().to())
+        (
+            s.free.get(),
+            s.locked.get(),
+            s.unbonding.get(),
+            s.unbonding_ends.get().to(),
+        )
     }
 
     pub fn claimable(&self, token: Address, account: Address) -> U256 {
@@ -337,7 +400,12 @@ impl StakingEscrow {
     /// `(token, requester, remaining, fee still refundable)` of a task's bounty.
     pub fn bounty_of(&self, task: u64) -> (Address, Address, U256, U256) {
         let b = self.bounties.getter(task);
-        (b.token.get(), b.requester.get(), b.remaining.get(), b.fee.get())
+        (
+            b.token.get(),
+            b.requester.get(),
+            b.remaining.get(),
+            b.fee.get(),
+        )
     }
 
     /// Everything the escrow owes in `token`; its balance of `token` always equals this.
@@ -432,7 +500,12 @@ impl StakingEscrow {
         let mut b = self.bounties.setter(task);
         let remaining = b.remaining.get();
         if remaining < amount {
-            return Err(BountyExceeded { task, remaining, requested: amount }.into());
+            return Err(BountyExceeded {
+                task,
+                remaining,
+                requested: amount,
+            }
+            .into());
         }
         b.remaining.set(remaining - amount);
         Ok(())

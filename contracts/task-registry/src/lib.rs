@@ -28,6 +28,7 @@ use alloy_sol_types::SolValue;
 use labelchain_admin::AdminRoles;
 use labelchain_protocol::{
     calls::{IEscrowHooks, IPermit, IVerifierProgress},
+    clock,
     limits::{BPS, MAX_CLASSES, MAX_LABELLERS_PER_ITEM},
     terms::status,
     TaskTerms,
@@ -111,7 +112,12 @@ struct NewTask {
 impl TaskRegistry {
     /// `reward_token` (LBL) is allow-listed as a payment token from the start.
     #[constructor]
-    pub fn constructor(&mut self, admin: Address, escrow: Address, reward_token: Address) -> Result<(), Error> {
+    pub fn constructor(
+        &mut self,
+        admin: Address,
+        escrow: Address,
+        reward_token: Address,
+    ) -> Result<(), Error> {
         if admin.is_zero() || escrow.is_zero() || reward_token.is_zero() {
             return Err(ZeroAddress {}.into());
         }
@@ -119,7 +125,13 @@ impl TaskRegistry {
         self.escrow.set(escrow);
         self.protocol_params.replace(&ProtocolParams::DEFAULT);
         self.payment_tokens.insert(reward_token, true);
-        log(self.vm(), PaymentTokenSet { token: reward_token, allowed: true });
+        log(
+            self.vm(),
+            PaymentTokenSet {
+                token: reward_token,
+                allowed: true,
+            },
+        );
         Ok(())
     }
 
@@ -203,7 +215,16 @@ impl TaskRegistry {
         let (bounty, fee) = self.validate(&task)?;
         let owner = self.vm().msg_sender();
         let escrow = self.escrow.get();
-        let _ = IPermit::new(payment_token).permit(Call::new_in(self), owner, escrow, bounty + fee, deadline, v, r, s);
+        let _ = IPermit::new(payment_token).permit(
+            Call::new_in(self),
+            owner,
+            escrow,
+            bounty + fee,
+            deadline,
+            v,
+            r,
+            s,
+        );
         self.open_task(task)
     }
 
@@ -229,8 +250,11 @@ impl TaskRegistry {
     /// reserved for items still being labelled (anyone may call; funds go to the requester).
     pub fn reclaim(&mut self, task: u64) -> Result<U256, Error> {
         let t = self.open_terms(task)?;
-        if self.vm().block_timestamp() <= t.commit_end {
-            return Err(CommitWindowOpen { commitEnd: t.commit_end }.into());
+        if clock::now(self.vm()) <= t.commit_end {
+            return Err(CommitWindowOpen {
+                commitEnd: t.commit_end,
+            }
+            .into());
         }
         let (_, open_items, ..) = self.progress(task)?;
         let escrow = self.escrow.get();
@@ -249,14 +273,24 @@ impl TaskRegistry {
     /// Records a dataset version exported from the task. `labels_digest` must be the
     /// task's digest on chain right now, so every published dataset names a state the
     /// chain actually reached. Returns the version number (from 0).
-    pub fn publish_dataset(&mut self, task: u64, labels_digest: B256, file_hash: B256, uri: String) -> Result<u32, Error> {
+    pub fn publish_dataset(
+        &mut self,
+        task: u64,
+        labels_digest: B256,
+        file_hash: B256,
+        uri: String,
+    ) -> Result<u32, Error> {
         let t = self.open_terms(task)?;
         self.only_requester(task, &t)?;
         let (.., onchain) = self.progress(task)?;
         if onchain != labels_digest || onchain.is_zero() {
-            return Err(DigestMismatch { onchain, given: labels_digest }.into());
+            return Err(DigestMismatch {
+                onchain,
+                given: labels_digest,
+            }
+            .into());
         }
-        let now = self.vm().block_timestamp();
+        let now = clock::now(self.vm());
         let mut w = self.tasks.setter(task);
         let version = w.datasets.len() as u32;
         let mut d = w.datasets.grow();
@@ -264,19 +298,44 @@ impl TaskRegistry {
         d.file_hash.set(file_hash);
         d.published_at.set(U64::from(now));
         d.uri.set_str(&uri);
-        log(self.vm(), DatasetPublished { task, version, labelsDigest: labels_digest, fileHash: file_hash, uri });
+        log(
+            self.vm(),
+            DatasetPublished {
+                task,
+                version,
+                labelsDigest: labels_digest,
+                fileHash: file_hash,
+                uri,
+            },
+        );
         Ok(version)
     }
 
     /// Stores the dataset key wrapped (encrypted) to `pipeline`'s X25519 public key.
-    pub fn grant_access(&mut self, task: u64, pipeline: Address, wrapped_key: Bytes) -> Result<(), Error> {
+    pub fn grant_access(
+        &mut self,
+        task: u64,
+        pipeline: Address,
+        wrapped_key: Bytes,
+    ) -> Result<(), Error> {
         let t = self.open_terms(task)?;
         self.only_requester(task, &t)?;
         if pipeline.is_zero() {
             return Err(ZeroAddress {}.into());
         }
-        self.tasks.setter(task).access_keys.setter(pipeline).set_bytes(wrapped_key.as_slice());
-        log(self.vm(), AccessGranted { task, pipeline, wrappedKey: wrapped_key.0.into() });
+        self.tasks
+            .setter(task)
+            .access_keys
+            .setter(pipeline)
+            .set_bytes(wrapped_key.as_slice());
+        log(
+            self.vm(),
+            AccessGranted {
+                task,
+                pipeline,
+                wrappedKey: wrapped_key.0.into(),
+            },
+        );
         Ok(())
     }
 
@@ -298,14 +357,38 @@ impl TaskRegistry {
         if self.pausable.paused() {
             w2 |= U256::from(1u8);
         }
-        (t.word0.get(), t.word1.get(), w2, t.reward_per_label.get(), t.stake_per_label.get())
+        (
+            t.word0.get(),
+            t.word1.get(),
+            w2,
+            t.reward_per_label.get(),
+            t.stake_per_label.get(),
+        )
     }
 
     /// `(requester, paymentToken, dataRoot, itemCount, numClasses, labellersPerItem,
     /// thresholdBps, rewardPerLabel, stakePerLabel, commitEnd, revealEnd, auditRateBps,
     /// minTier, status)`; status 0 = none, 1 = open, 2 = cancelled.
     #[allow(clippy::type_complexity)]
-    pub fn get_task(&self, task: u64) -> (Address, Address, B256, u32, u16, u8, u16, U256, U256, u64, u64, u16, u8, u8) {
+    pub fn get_task(
+        &self,
+        task: u64,
+    ) -> (
+        Address,
+        Address,
+        B256,
+        u32,
+        u16,
+        u8,
+        u16,
+        U256,
+        U256,
+        u64,
+        u64,
+        u16,
+        u8,
+        u8,
+    ) {
         let t = self.load_terms(task);
         (
             t.requester,
@@ -357,12 +440,25 @@ impl TaskRegistry {
     /// `(labelsDigest, fileHash, uri, publishedAt)` of one dataset version.
     pub fn get_dataset(&self, task: u64, version: u32) -> Result<(B256, B256, String, u64), Error> {
         let t = self.tasks.getter(task);
-        let d = t.datasets.getter(version as usize).ok_or(UnknownDataset { task, version })?;
-        Ok((d.labels_digest.get(), d.file_hash.get(), d.uri.get_string(), d.published_at.get().to()))
+        let d = t
+            .datasets
+            .getter(version as usize)
+            .ok_or(UnknownDataset { task, version })?;
+        Ok((
+            d.labels_digest.get(),
+            d.file_hash.get(),
+            d.uri.get_string(),
+            d.published_at.get().to(),
+        ))
     }
 
     pub fn access_key(&self, task: u64, pipeline: Address) -> Bytes {
-        self.tasks.getter(task).access_keys.getter(pipeline).get_bytes().into()
+        self.tasks
+            .getter(task)
+            .access_keys
+            .getter(pipeline)
+            .get_bytes()
+            .into()
     }
 
     /// Whether item `item` with content hash `content_hash` belongs to the task's
@@ -548,7 +644,11 @@ impl TaskRegistry {
 
     fn only_requester(&self, task: u64, t: &TaskTerms) -> Result<(), Error> {
         if self.vm().msg_sender() != t.requester {
-            return Err(NotRequester { task, requester: t.requester }.into());
+            return Err(NotRequester {
+                task,
+                requester: t.requester,
+            }
+            .into());
         }
         Ok(())
     }
@@ -574,7 +674,8 @@ impl TaskRegistry {
             (2..=MAX_CLASSES).contains(&t.num_classes),
             (1..=MAX_LABELLERS_PER_ITEM).contains(&t.labellers_per_item),
             t.threshold_bps > BPS / 2 && t.threshold_bps <= BPS,
-            !t.reward_per_label.is_zero() && bounty.is_some_and(|b| b.checked_mul(U256::from(BPS)).is_some()),
+            !t.reward_per_label.is_zero()
+                && bounty.is_some_and(|b| b.checked_mul(U256::from(BPS)).is_some()),
             !t.stake_per_label.is_zero(),
             window(t.commit_duration),
             window(t.reveal_duration),
@@ -585,7 +686,10 @@ impl TaskRegistry {
             return Err(InvalidTaskParameter { field: field as u8 }.into());
         }
         if !self.payment_tokens.get(t.payment_token) {
-            return Err(PaymentTokenNotAllowed { token: t.payment_token }.into());
+            return Err(PaymentTokenNotAllowed {
+                token: t.payment_token,
+            }
+            .into());
         }
         let bounty = bounty.unwrap_or_default();
         let fee = bounty * U256::from(self.protocol_params.values().fee_bps) / U256::from(BPS);
@@ -596,7 +700,7 @@ impl TaskRegistry {
         self.pausable.when_not_paused()?;
         let (bounty, fee) = self.validate(&t)?;
         let requester = self.vm().msg_sender();
-        let now = self.vm().block_timestamp();
+        let now = clock::now(self.vm());
         let p = self.protocol_params.values();
         let commit_end = now + t.commit_duration;
         let reveal_end = commit_end + t.reveal_duration;
@@ -637,7 +741,14 @@ impl TaskRegistry {
         w.data_root.set(t.data_root);
         w.metadata_uri.set_str(&t.metadata_uri);
         let escrow = self.escrow.get();
-        IEscrowHooks::new(escrow).deposit_bounty(Call::new_in(self), id, requester, t.payment_token, bounty, fee)?;
+        IEscrowHooks::new(escrow).deposit_bounty(
+            Call::new_in(self),
+            id,
+            requester,
+            t.payment_token,
+            bounty,
+            fee,
+        )?;
         log(
             self.vm(),
             TaskCreated {

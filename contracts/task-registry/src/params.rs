@@ -96,7 +96,8 @@ impl StoredParams {
     pub fn replace(&mut self, p: &ProtocolParams) {
         self.fee_bps.set(U16::from(p.fee_bps));
         self.slash_bps.set(U16::from(p.slash_bps));
-        self.no_reveal_slash_bps.set(U16::from(p.no_reveal_slash_bps));
+        self.no_reveal_slash_bps
+            .set(U16::from(p.no_reveal_slash_bps));
         self.slash_burn_bps.set(U16::from(p.slash_burn_bps));
         self.audit_window.set(U64::from(p.audit_window));
         self.standard_bps.set(U16::from(p.standard_bps));
@@ -115,15 +116,70 @@ mod tests {
         let d = ProtocolParams::DEFAULT;
         assert_eq!(d.first_invalid(), None);
         let cases: [(ProtocolParams, u8); 9] = [
-            (ProtocolParams { fee_bps: 1_001, ..d }, 0),
-            (ProtocolParams { slash_bps: 10_001, ..d }, 1),
-            (ProtocolParams { no_reveal_slash_bps: 10_001, ..d }, 2),
-            (ProtocolParams { slash_burn_bps: 10_001, ..d }, 3),
-            (ProtocolParams { audit_window: 3_599, ..d }, 4),
-            (ProtocolParams { standard_bps: 9_999, ..d }, 5),
-            (ProtocolParams { strong_bps: 9_999, standard_bps: 10_000, ..d }, 6),
-            (ProtocolParams { audited_bps: 15_001, ..d }, 7),
-            (ProtocolParams { auditor_share_bps: 5_001, ..d }, 8),
+            (
+                ProtocolParams {
+                    fee_bps: 1_001,
+                    ..d
+                },
+                0,
+            ),
+            (
+                ProtocolParams {
+                    slash_bps: 10_001,
+                    ..d
+                },
+                1,
+            ),
+            (
+                ProtocolParams {
+                    no_reveal_slash_bps: 10_001,
+                    ..d
+                },
+                2,
+            ),
+            (
+                ProtocolParams {
+                    slash_burn_bps: 10_001,
+                    ..d
+                },
+                3,
+            ),
+            (
+                ProtocolParams {
+                    audit_window: 3_599,
+                    ..d
+                },
+                4,
+            ),
+            (
+                ProtocolParams {
+                    standard_bps: 9_999,
+                    ..d
+                },
+                5,
+            ),
+            (
+                ProtocolParams {
+                    strong_bps: 9_999,
+                    standard_bps: 10_000,
+                    ..d
+                },
+                6,
+            ),
+            (
+                ProtocolParams {
+                    audited_bps: 15_001,
+                    ..d
+                },
+                7,
+            ),
+            (
+                ProtocolParams {
+                    auditor_share_bps: 5_001,
+                    ..d
+                },
+                8,
+            ),
         ];
         for (p, idx) in cases {
             assert_eq!(p.first_invalid(), Some(idx), "{p:?}");

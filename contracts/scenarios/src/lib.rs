@@ -1,0 +1,388 @@
+//! A whole Labelchain deployment inside motsu's native VM, and the vocabulary the scenario
+//! tests are written in: stake, create a task, commit, reveal, advance time, finalize,
+//! claim — and, after every scenario, [`World::assert_solvent`].
+//!
+//! The contracts call each other for real here (motsu routes calls between contract
+//! instances); only time is simulated, through the `test-clock` offset.
+
+extern crate alloc;
+
+pub mod stable;
+
+use alloy_primitives::{keccak256, Address, B256, U256};
+use alloy_sol_types::SolError;
+use consensus_verifier::ConsensusVerifier;
+use labelchain_protocol::{clock, limits::roles, Bubbled};
+use motsu::prelude::*;
+use reward_token::RewardToken;
+use staking_escrow::StakingEscrow;
+use task_registry::TaskRegistry;
+
+pub use stable::StableToken;
+
+/// One whole token (18 decimals).
+pub fn lbl(n: u64) -> U256 {
+    U256::from(n) * U256::from(10u64).pow(U256::from(18))
+}
+
+/// One whole stablecoin unit (6 decimals).
+pub fn usd(n: u64) -> U256 {
+    U256::from(n) * U256::from(1_000_000u64)
+}
+
+/// Moves the clock of this test forward.
+pub fn advance(seconds: u64) {
+    clock::test::advance(seconds);
+}
+
+/// Decodes a revert that a contract re-raised from a contract it called.
+pub fn bubbled<E: SolError>(b: &Bubbled) -> E {
+    E::abi_decode(&b.0, true)
+        .unwrap_or_else(|e| panic!("revert data {:x?} is not {}: {e}", b.0, E::SIGNATURE))
+}
+
+/// Token parameters of a deployment.
+#[derive(Clone, Copy)]
+pub struct TokenConfig {
+    pub cap: U256,
+    pub genesis: U256,
+    pub halving_interval: u64,
+}
+
+impl Default for TokenConfig {
+    /// DESIGN.md: cap 1e9 LBL, genesis 1e8 LBL to the treasury, H = 1,000,000.
+    fn default() -> Self {
+        TokenConfig {
+            cap: lbl(1_000_000_000),
+            genesis: lbl(100_000_000),
+            halving_interval: 1_000_000,
+        }
+    }
+}
+
+/// Arguments of `createTask`, with defaults that make a typical task.
+#[derive(Clone, Copy)]
+pub struct TaskSpec {
+    pub items: u32,
+    pub classes: u16,
+    pub k: u8,
+    pub threshold_bps: u16,
+    /// `None`: pay in LBL.
+    pub stable: bool,
+    pub reward: U256,
+    pub stake: U256,
+    pub commit_duration: u64,
+    pub reveal_duration: u64,
+    pub audit_rate_bps: u16,
+    pub min_tier: u8,
+}
+
+impl Default for TaskSpec {
+    fn default() -> Self {
+        TaskSpec {
+            items: 4,
+            classes: 3,
+            k: 3,
+            threshold_bps: 6_000,
+            stable: false,
+            reward: lbl(2),
+            stake: lbl(10),
+            commit_duration: 3_600,
+            reveal_duration: 3_600,
+            audit_rate_bps: 0,
+            min_tier: 0,
+        }
+    }
+}
+
+pub const UNBONDING: u64 = 7 * 86_400;
+pub const AUDIT_WINDOW: u64 = 3 * 86_400;
+
+pub struct World {
+    pub token: Contract<RewardToken>,
+    pub escrow: Contract<StakingEscrow>,
+    pub registry: Contract<TaskRegistry>,
+    pub verifier: Contract<ConsensusVerifier>,
+    pub stable: Contract<StableToken>,
+    pub admin: Address,
+    pub treasury: Address,
+    pub auditor: Address,
+}
+
+impl Default for World {
+    fn default() -> Self {
+        World::new(TokenConfig::default())
+    }
+}
+
+impl World {
+    /// Deploys and wires the protocol exactly as the deploy tool does: MINTER on the token
+    /// for the verifier, REGISTRY and VERIFIER on the escrow, the verifier on the registry,
+    /// the stablecoin allow-listed, one auditor.
+    pub fn new(cfg: TokenConfig) -> Self {
+        let w = World {
+            token: Contract::new(),
+            escrow: Contract::new(),
+            registry: Contract::new(),
+            verifier: Contract::new(),
+            stable: Contract::new(),
+            admin: Address::random(),
+            treasury: Address::random(),
+            auditor: Address::random(),
+        };
+        let (a, t) = (w.admin, w.treasury);
+        w.token
+            .sender(a)
+            .constructor(a, t, cfg.cap, cfg.genesis, cfg.halving_interval)
+            .motsu_unwrap();
+        w.escrow
+            .sender(a)
+            .constructor(a, w.token.address(), t, UNBONDING)
+            .motsu_unwrap();
+        w.registry
+            .sender(a)
+            .constructor(a, w.escrow.address(), w.token.address())
+            .motsu_unwrap();
+        w.verifier
+            .sender(a)
+            .constructor(
+                a,
+                w.registry.address(),
+                w.escrow.address(),
+                w.token.address(),
+            )
+            .motsu_unwrap();
+        w.token
+            .sender(a)
+            .grant_role(roles::MINTER, w.verifier.address())
+            .motsu_unwrap();
+        w.escrow
+            .sender(a)
+            .grant_role(roles::REGISTRY, w.registry.address())
+            .motsu_unwrap();
+        w.escrow
+            .sender(a)
+            .grant_role(roles::VERIFIER, w.verifier.address())
+            .motsu_unwrap();
+        w.registry
+            .sender(a)
+            .set_verifier(w.verifier.address())
+            .motsu_unwrap();
+        w.registry
+            .sender(a)
+            .set_payment_token(w.stable.address(), true)
+            .motsu_unwrap();
+        w.verifier
+            .sender(a)
+            .grant_role(roles::AUDITOR, w.auditor)
+            .motsu_unwrap();
+        w
+    }
+
+    pub fn lbl(&self) -> Address {
+        self.token.address()
+    }
+
+    pub fn pay_token(&self, spec: &TaskSpec) -> Address {
+        if spec.stable {
+            self.stable.address()
+        } else {
+            self.lbl()
+        }
+    }
+
+    /// Hands `to` LBL out of the treasury's genesis allocation.
+    pub fn give_lbl(&self, to: Address, amount: U256) {
+        self.token
+            .sender(self.treasury)
+            .transfer(to, amount)
+            .motsu_unwrap();
+    }
+
+    /// A fresh labeller with `amount` LBL staked.
+    pub fn labeller(&self, amount: U256) -> Address {
+        let who = Address::random();
+        self.stake(who, amount);
+        who
+    }
+
+    pub fn stake(&self, who: Address, amount: U256) {
+        self.give_lbl(who, amount);
+        self.token
+            .sender(who)
+            .approve(self.escrow.address(), amount)
+            .motsu_unwrap();
+        self.escrow.sender(who).stake(amount).motsu_unwrap();
+    }
+
+    /// `(bounty, fee)` the registry will pull for `spec` at the default 2.5 % fee.
+    pub fn cost(&self, spec: &TaskSpec) -> (U256, U256) {
+        let bounty = U256::from(spec.items) * U256::from(spec.k) * spec.reward;
+        (bounty, bounty * U256::from(250u64) / U256::from(10_000u64))
+    }
+
+    /// Funds `requester` with exactly the bounty and fee, approves the escrow, creates.
+    pub fn create_task(&self, requester: Address, spec: TaskSpec) -> u64 {
+        let (bounty, fee) = self.cost(&spec);
+        if spec.stable {
+            self.stable
+                .sender(requester)
+                .mint(requester, bounty + fee)
+                .motsu_unwrap();
+            self.stable
+                .sender(requester)
+                .approve(self.escrow.address(), bounty + fee)
+                .motsu_unwrap();
+        } else {
+            self.give_lbl(requester, bounty + fee);
+            self.token
+                .sender(requester)
+                .approve(self.escrow.address(), bounty + fee)
+                .motsu_unwrap();
+        }
+        self.create_task_unfunded(requester, spec).motsu_unwrap()
+    }
+
+    /// `createTask` as given, without funding the requester first.
+    pub fn create_task_unfunded(
+        &self,
+        requester: Address,
+        spec: TaskSpec,
+    ) -> Result<u64, task_registry::Error> {
+        self.registry.sender(requester).create_task(
+            B256::repeat_byte(0xda),
+            spec.items,
+            spec.classes,
+            spec.k,
+            spec.threshold_bps,
+            self.pay_token(&spec),
+            spec.reward,
+            spec.stake,
+            spec.commit_duration,
+            spec.reveal_duration,
+            spec.audit_rate_bps,
+            spec.min_tier,
+            "ipfs://task-metadata".into(),
+        )
+    }
+
+    /// The salt a labeller uses for a label (deterministic so tests can reveal later).
+    pub fn salt(task: u64, item: u32, who: Address, label: u8) -> B256 {
+        keccak256(
+            [
+                &task.to_be_bytes()[..],
+                &item.to_be_bytes(),
+                who.as_slice(),
+                &[label],
+            ]
+            .concat(),
+        )
+    }
+
+    pub fn commitment(&self, task: u64, item: u32, who: Address, label: u8) -> B256 {
+        let salt = Self::salt(task, item, who, label);
+        self.verifier
+            .sender(who)
+            .commitment_of(task, item, who, label, salt)
+    }
+
+    pub fn commit(&self, task: u64, item: u32, who: Address, label: u8) {
+        let c = self.commitment(task, item, who, label);
+        self.verifier
+            .sender(who)
+            .commit(task, item, c)
+            .motsu_unwrap();
+    }
+
+    pub fn reveal(&self, task: u64, item: u32, who: Address, label: u8) {
+        let salt = Self::salt(task, item, who, label);
+        self.verifier
+            .sender(who)
+            .reveal(task, item, label, salt)
+            .motsu_unwrap();
+    }
+
+    /// Commits every `(labeller, label)` on `item`.
+    pub fn commit_all(&self, task: u64, item: u32, votes: &[(Address, u8)]) {
+        for &(who, label) in votes {
+            self.commit(task, item, who, label);
+        }
+    }
+
+    pub fn reveal_all(&self, task: u64, item: u32, votes: &[(Address, u8)]) {
+        for &(who, label) in votes {
+            self.reveal(task, item, who, label);
+        }
+    }
+
+    pub fn finalize(&self, task: u64, item: u32) {
+        self.verifier
+            .sender(Address::random())
+            .finalize(task, item)
+            .motsu_unwrap();
+    }
+
+    /// Seconds until the task's commit window is over, plus one.
+    pub fn end_commit(&self, task: u64) {
+        let (.., commit_end, _, _, _, _) = self.registry.sender(self.admin).get_task(task);
+        let now = self.now();
+        if commit_end >= now {
+            advance(commit_end - now + 1);
+        }
+    }
+
+    pub fn end_reveal(&self, task: u64) {
+        let (.., reveal_end, _, _, _) = self.registry.sender(self.admin).get_task(task);
+        let now = self.now();
+        if reveal_end >= now {
+            advance(reveal_end - now + 1);
+        }
+    }
+
+    /// The contracts' current time.
+    pub fn now(&self) -> u64 {
+        // motsu's fixed block timestamp plus this thread's offset.
+        1_735_689_600 + clock::test::offset()
+    }
+
+    /// `(free, locked, unbonding, unbondingEnds)`.
+    pub fn stake_of(&self, who: Address) -> (U256, U256, U256, u64) {
+        self.escrow.sender(who).stake_of(who)
+    }
+
+    pub fn claimable(&self, token: Address, who: Address) -> U256 {
+        self.escrow.sender(who).claimable(token, who)
+    }
+
+    /// Claims everything `who` has in `token`; returns what arrived in the wallet.
+    pub fn claim(&self, token: Address, who: Address) -> U256 {
+        let before = self.balance(token, who);
+        self.escrow.sender(who).claim(token).motsu_unwrap();
+        self.balance(token, who) - before
+    }
+
+    pub fn balance(&self, token: Address, who: Address) -> U256 {
+        if token == self.stable.address() {
+            self.stable.sender(who).balance_of(who)
+        } else {
+            self.token.sender(who).balance_of(who)
+        }
+    }
+
+    /// The accounting invariants that must hold after every step: per token the escrow
+    /// holds exactly what it owes; LBL supply never exceeds the cap, emission never
+    /// exceeds its pool.
+    #[track_caller]
+    pub fn assert_solvent(&self) {
+        for token in [self.lbl(), self.stable.address()] {
+            let held = self.balance(token, self.escrow.address());
+            let owed = self.escrow.sender(self.admin).liabilities(token);
+            assert_eq!(held, owed, "escrow holds {held} of {token} but owes {owed}");
+        }
+        let supply = self.token.sender(self.admin).total_supply();
+        let cap = self.token.sender(self.admin).cap();
+        assert!(supply <= cap, "supply {supply} above cap {cap}");
+        let (_, _, pool, emitted, _) = self.token.sender(self.admin).emission_state();
+        assert!(emitted <= pool, "emitted {emitted} above pool {pool}");
+    }
+}

@@ -160,6 +160,12 @@ impl TaskTerms {
         }
     }
 
+    /// Sets the pause flag in the third packed word, as the registry does when it answers
+    /// `terms` while paused (the flag is byte 30 of that word; byte 31 is padding).
+    pub fn with_paused_flag(word2: U256) -> U256 {
+        word2 | (U256::from(1u8) << 8)
+    }
+
     /// The multiplier in force for a quality tier (see `limits::quality`).
     pub fn multiplier_bps(&self, quality: u8) -> u16 {
         match quality {
@@ -213,6 +219,14 @@ mod tests {
             TaskTerms::unpack(words, t.reward_per_label, t.stake_per_label),
             t
         );
+    }
+
+    #[test]
+    fn the_pause_flag_lands_on_the_paused_field() {
+        let t = TaskTerms { commit_end: 5, audited_bps: 15_000, ..Default::default() };
+        let [a, b, c] = t.pack();
+        let back = TaskTerms::unpack([a, b, TaskTerms::with_paused_flag(c)], U256::ZERO, U256::ZERO);
+        assert_eq!(back, TaskTerms { paused: true, ..t });
     }
 
     #[test]

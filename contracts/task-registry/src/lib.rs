@@ -355,7 +355,7 @@ impl TaskRegistry {
         let t = self.tasks.getter(task);
         let mut w2 = t.word2.get();
         if self.pausable.paused() {
-            w2 |= U256::from(1u8);
+            w2 = TaskTerms::with_paused_flag(w2);
         }
         (
             t.word0.get(),

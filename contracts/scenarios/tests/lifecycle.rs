@@ -1,0 +1,418 @@
+//! The label lifecycle of DESIGN.md section 4, outcome by outcome, with every balance
+//! checked to the wei and the escrow's books checked after every scenario.
+
+use alloy_primitives::{Address, U256};
+use labelchain_protocol::limits::quality;
+use labelchain_scenarios::*;
+use motsu::prelude::*;
+
+/// Item status codes of `getItem`.
+const FINAL: u8 = 4;
+const VOID: u8 = 5;
+const PENDING_AUDIT: u8 = 2;
+const ESCALATED: u8 = 3;
+
+/// Emission of the first verified items at 1.0x with the default token: pool / (3 H).
+fn e0() -> U256 {
+    lbl(300)
+}
+
+struct Scene {
+    w: World,
+    requester: Address,
+    spec: TaskSpec,
+    task: u64,
+    ls: Vec<Address>,
+}
+
+/// A task with `labellers` fresh labellers holding 100 LBL of stake each.
+fn scene(spec: TaskSpec, labellers: usize) -> Scene {
+    let w = World::default();
+    let requester = Address::random();
+    let task = w.create_task(requester, spec);
+    let ls = (0..labellers).map(|_| w.labeller(lbl(100))).collect();
+    Scene { w, requester, spec, task, ls }
+}
+
+impl Scene {
+    fn votes(&self, labels: &[u8]) -> Vec<(Address, u8)> {
+        self.ls.iter().copied().zip(labels.iter().copied()).collect()
+    }
+
+    /// Commits `labels` (one per labeller) on `item`, closes the commit window, reveals
+    /// those whose `revealed` flag is set.
+    fn vote(&self, item: u32, labels: &[u8], revealed: &[bool]) {
+        let votes = self.votes(labels);
+        self.w.commit_all(self.task, item, &votes);
+        self.w.end_commit(self.task);
+        for (v, r) in votes.iter().zip(revealed) {
+            if *r {
+                self.w.reveal(self.task, item, v.0, v.1);
+            }
+        }
+    }
+
+    fn item(&self, item: u32) -> (u8, u8, u8, u8, u8, u8, u64) {
+        self.w.verifier.sender(self.requester).get_item(self.task, item)
+    }
+
+    fn pay(&self) -> Address {
+        self.w.pay_token(&self.spec)
+    }
+
+    fn free_stake(&self, who: Address) -> U256 {
+        let (free, locked, ..) = self.w.stake_of(who);
+        assert_eq!(locked, U256::ZERO, "stake still locked");
+        free
+    }
+
+    fn treasury_lbl(&self) -> U256 {
+        self.w.claimable(self.w.lbl(), self.w.treasury)
+    }
+}
+
+const ALL: [bool; 3] = [true, true, true];
+
+#[motsu::test]
+fn two_of_three_agreeing_is_a_standard_label_and_the_dissenter_is_slashed() {
+    let s = scene(TaskSpec::default(), 3);
+    s.vote(0, &[1, 1, 2], &ALL);
+    s.w.finalize(s.task, 0);
+    let (status, commits, reveals, label, tier, votes, _) = s.item(0);
+    assert_eq!((status, commits, reveals, label, tier, votes), (FINAL, 3, 3, 1, quality::STANDARD, 2));
+
+    // Winners: reward 2 LBL + half of e(0) each; stake back in full.
+    for who in &s.ls[..2] {
+        assert_eq!(s.w.claimable(s.w.lbl(), *who), lbl(2) + e0() / U256::from(2));
+        assert_eq!(s.free_stake(*who), lbl(100));
+    }
+    // Dissenter: 20 % of the 10 LBL stake slashed, half burned, half to the treasury.
+    assert_eq!(s.w.claimable(s.w.lbl(), s.ls[2]), U256::ZERO);
+    assert_eq!(s.free_stake(s.ls[2]), lbl(98));
+    let (bounty, fee) = s.w.cost(&s.spec);
+    assert_eq!(s.treasury_lbl(), fee + lbl(1));
+    // The dissenter's unearned reward goes back to the requester.
+    assert_eq!(s.w.claimable(s.w.lbl(), s.requester), lbl(2));
+    let (_, _, remaining, _) = s.w.escrow.sender(s.requester).bounty_of(s.task);
+    assert_eq!(remaining, bounty - lbl(6));
+    let supply = s.w.token.sender(s.requester).total_supply();
+    assert_eq!(supply, lbl(100_000_000) + e0() - lbl(1), "genesis + emission - burn");
+    s.w.assert_solvent();
+
+    for who in &s.ls[..2] {
+        assert_eq!(s.w.claim(s.w.lbl(), *who), lbl(152));
+    }
+    s.w.assert_solvent();
+}
+
+#[motsu::test]
+fn unanimity_is_strong_and_earns_the_strong_multiplier() {
+    let s = scene(TaskSpec::default(), 3);
+    s.vote(0, &[2, 2, 2], &ALL);
+    s.w.finalize(s.task, 0);
+    let (status, _, _, label, tier, votes, _) = s.item(0);
+    assert_eq!((status, label, tier, votes), (FINAL, 2, quality::STRONG, 3));
+    // 1.25 x 300 = 375 LBL over three labellers: 125 each.
+    for who in &s.ls {
+        assert_eq!(s.w.claimable(s.w.lbl(), *who), lbl(2) + lbl(125));
+    }
+    assert_eq!(s.w.claimable(s.w.lbl(), s.requester), U256::ZERO);
+    s.w.assert_solvent();
+}
+
+#[motsu::test]
+fn a_stablecoin_task_pays_base_in_the_stablecoin_and_emission_in_lbl() {
+    let spec = TaskSpec { stable: true, reward: usd(3), ..TaskSpec::default() };
+    let s = scene(spec, 3);
+    s.vote(0, &[0, 0, 1], &ALL);
+    s.w.finalize(s.task, 0);
+    let stable = s.w.stable.address();
+    for who in &s.ls[..2] {
+        assert_eq!(s.w.claimable(stable, *who), usd(3));
+        assert_eq!(s.w.claimable(s.w.lbl(), *who), e0() / U256::from(2));
+    }
+    assert_eq!(s.w.claimable(stable, s.requester), usd(3));
+    let (_, fee) = s.w.cost(&spec);
+    assert_eq!(s.w.claimable(stable, s.w.treasury), fee);
+    assert_eq!(s.treasury_lbl(), lbl(1), "slashes are always LBL");
+    s.w.assert_solvent();
+    for who in &s.ls[..2] {
+        assert_eq!(s.w.claim(stable, *who), usd(3));
+        assert_eq!(s.w.claim(s.w.lbl(), *who), lbl(150));
+    }
+    assert_eq!(s.w.claim(stable, s.requester), usd(3));
+    assert_eq!(s.w.claim(stable, s.w.treasury), fee);
+    s.w.assert_solvent();
+}
+
+#[motsu::test]
+fn a_labeller_who_never_reveals_loses_the_whole_stake() {
+    let s = scene(TaskSpec::default(), 3);
+    s.vote(0, &[1, 1, 1], &[true, true, false]);
+    // Not everyone revealed: finality waits for the reveal window.
+    let err = s.w.verifier.sender(s.requester).finalize(s.task, 0).motsu_unwrap_err();
+    assert!(matches!(err, consensus_verifier::Error::RevealsPending(_)));
+    s.w.end_reveal(s.task);
+    s.w.finalize(s.task, 0);
+    let (status, _, reveals, _, tier, votes, _) = s.item(0);
+    // 2 of 3 commits agree (the silent one counts against): standard, not strong.
+    assert_eq!((status, reveals, tier, votes), (FINAL, 2, quality::STANDARD, 2));
+    assert_eq!(s.free_stake(s.ls[2]), lbl(90));
+    assert_eq!(s.w.verifier.sender(s.requester).reputation(s.ls[2]), (0, 1, 0));
+    assert_eq!(s.w.verifier.sender(s.requester).reputation(s.ls[0]), (1, 1, 0));
+    let (_, fee) = s.w.cost(&s.spec);
+    assert_eq!(s.treasury_lbl(), fee + lbl(5));
+    s.w.assert_solvent();
+}
+
+#[motsu::test]
+fn a_sampled_item_confirmed_by_an_auditor_is_audited_tier_and_pays_the_auditor() {
+    let spec = TaskSpec { audit_rate_bps: 10_000, ..TaskSpec::default() };
+    let s = scene(spec, 3);
+    s.vote(0, &[1, 1, 2], &ALL);
+    s.w.finalize(s.task, 0);
+    let (status, _, _, label, tier, _, deadline) = s.item(0);
+    assert_eq!((status, label, tier), (PENDING_AUDIT, 1, quality::STANDARD));
+    assert_eq!(deadline, s.w.now() + AUDIT_WINDOW);
+    // Nothing is settled while the audit is pending.
+    assert_eq!(s.w.stake_of(s.ls[0]).1, lbl(10));
+
+    s.w.verifier.sender(s.w.auditor).audit(s.task, 0, 1).motsu_unwrap();
+    s.w.verifier.assert_emitted(&consensus_verifier::Audited {
+        task: s.task,
+        item: 0,
+        auditor: s.w.auditor,
+        label: 1,
+        confirmed: true,
+    });
+    let (status, _, _, label, tier, votes, _) = s.item(0);
+    assert_eq!((status, label, tier, votes), (FINAL, 1, quality::AUDITED, 2));
+    // 1.5 x 300 = 450: 45 to the auditor, 202.5 to each agreeing labeller.
+    assert_eq!(s.w.claimable(s.w.lbl(), s.w.auditor), lbl(45));
+    let half = lbl(405) / U256::from(2);
+    for who in &s.ls[..2] {
+        assert_eq!(s.w.claimable(s.w.lbl(), *who), lbl(2) + half);
+    }
+    assert_eq!(s.free_stake(s.ls[2]), lbl(98));
+    s.w.assert_solvent();
+}
+
+#[motsu::test]
+fn an_auditor_overriding_a_sampled_consensus_pays_the_minority_and_slashes_the_majority() {
+    let spec = TaskSpec { audit_rate_bps: 10_000, ..TaskSpec::default() };
+    let s = scene(spec, 3);
+    s.vote(0, &[1, 1, 2], &ALL);
+    s.w.finalize(s.task, 0);
+    s.w.verifier.sender(s.w.auditor).audit(s.task, 0, 2).motsu_unwrap();
+    let (status, _, _, label, tier, votes, _) = s.item(0);
+    assert_eq!((status, label, tier, votes), (FINAL, 2, quality::AUDITED, 1));
+    assert_eq!(s.w.claimable(s.w.lbl(), s.ls[2]), lbl(2) + lbl(405));
+    assert_eq!(s.w.claimable(s.w.lbl(), s.w.auditor), lbl(45));
+    for who in &s.ls[..2] {
+        assert_eq!(s.free_stake(*who), lbl(98));
+        assert_eq!(s.w.claimable(s.w.lbl(), *who), U256::ZERO);
+    }
+    assert_eq!(s.w.claimable(s.w.lbl(), s.requester), lbl(4));
+    s.w.assert_solvent();
+}
+
+#[motsu::test]
+fn a_sampled_item_no_auditor_looks_at_becomes_final_as_accepted() {
+    let spec = TaskSpec { audit_rate_bps: 10_000, ..TaskSpec::default() };
+    let s = scene(spec, 3);
+    s.vote(0, &[0, 0, 0], &ALL);
+    s.w.finalize(s.task, 0);
+    let err = s.w.verifier.sender(s.requester).finalize(s.task, 0).motsu_unwrap_err();
+    assert!(matches!(err, consensus_verifier::Error::AuditPending(_)));
+    advance(AUDIT_WINDOW + 1);
+    s.w.finalize(s.task, 0);
+    let (status, _, _, label, tier, votes, _) = s.item(0);
+    assert_eq!((status, label, tier, votes), (FINAL, 0, quality::STRONG, 3));
+    assert_eq!(s.w.claimable(s.w.lbl(), s.w.auditor), U256::ZERO);
+    s.w.assert_solvent();
+}
+
+#[motsu::test]
+fn a_three_way_split_escalates_and_an_auditor_resolves_it() {
+    let s = scene(TaskSpec::default(), 3);
+    s.vote(0, &[0, 1, 2], &ALL);
+    s.w.finalize(s.task, 0);
+    assert_eq!(s.item(0).0, ESCALATED);
+    s.w.verifier.sender(s.w.auditor).audit(s.task, 0, 1).motsu_unwrap();
+    let (status, _, _, label, tier, votes, _) = s.item(0);
+    assert_eq!((status, label, tier, votes), (FINAL, 1, quality::AUDITED, 1));
+    s.w.verifier.assert_emitted(&consensus_verifier::Audited {
+        task: s.task,
+        item: 0,
+        auditor: s.w.auditor,
+        label: 1,
+        confirmed: false,
+    });
+    assert_eq!(s.w.claimable(s.w.lbl(), s.ls[1]), lbl(2) + lbl(405));
+    assert_eq!(s.free_stake(s.ls[0]), lbl(98));
+    assert_eq!(s.free_stake(s.ls[2]), lbl(98));
+    s.w.assert_solvent();
+}
+
+#[motsu::test]
+fn an_escalation_nobody_resolves_is_void_and_refunds_the_item() {
+    let s = scene(TaskSpec::default(), 3);
+    s.vote(0, &[0, 1, 2], &ALL);
+    s.w.finalize(s.task, 0);
+    advance(AUDIT_WINDOW + 1);
+    let err = s.w.verifier.sender(s.w.auditor).audit(s.task, 0, 1).motsu_unwrap_err();
+    assert!(matches!(err, consensus_verifier::Error::AuditWindowClosed(_)));
+    s.w.finalize(s.task, 0);
+    assert_eq!(s.item(0).0, VOID);
+    s.w.verifier.assert_emitted(&consensus_verifier::ItemVoided { task: s.task, item: 0, reason: 2 });
+    for who in &s.ls {
+        assert_eq!(s.free_stake(*who), lbl(100));
+        assert_eq!(s.w.verifier.sender(*who).reputation(*who), (0, 0, 0));
+    }
+    assert_eq!(s.w.claimable(s.w.lbl(), s.requester), lbl(6));
+    assert_eq!(s.w.verifier.sender(s.requester).labels_digest(s.task), alloy_primitives::B256::ZERO);
+    s.w.assert_solvent();
+}
+
+#[motsu::test]
+fn too_few_commits_to_reach_the_threshold_voids_the_item() {
+    let s = scene(TaskSpec::default(), 1);
+    s.vote(0, &[1], &[true]);
+    s.w.finalize(s.task, 0);
+    assert_eq!(s.item(0).0, VOID);
+    s.w.verifier.assert_emitted(&consensus_verifier::ItemVoided { task: s.task, item: 0, reason: 1 });
+    assert_eq!(s.free_stake(s.ls[0]), lbl(100));
+    assert_eq!(s.w.claimable(s.w.lbl(), s.requester), lbl(6));
+    s.w.assert_solvent();
+}
+
+#[motsu::test]
+fn the_labels_digest_chains_every_final_item_in_order() {
+    use alloy_primitives::{keccak256, B256};
+    use alloy_sol_types::SolValue;
+    let s = scene(TaskSpec::default(), 3);
+    for item in 0..3 {
+        s.w.commit_all(s.task, item, &s.votes(&[item as u8, item as u8, 0]));
+    }
+    s.w.end_commit(s.task);
+    for item in 0..3 {
+        s.w.reveal_all(s.task, item, &s.votes(&[item as u8, item as u8, 0]));
+    }
+    let mut expected = B256::ZERO;
+    for (seq, item) in [2u32, 0, 1].into_iter().enumerate() {
+        s.w.finalize(s.task, item);
+        let (_, _, _, label, tier, _, _) = s.item(item);
+        expected = keccak256((expected, item, U256::from(label), U256::from(tier)).abi_encode());
+        let (_, _, finals, digest) = s.w.verifier.sender(s.requester).task_progress(s.task);
+        assert_eq!((finals, digest), (seq as u32 + 1, expected));
+    }
+    s.w.assert_solvent();
+}
+
+#[motsu::test]
+fn batches_commit_reveal_and_finalize_many_items_in_one_call_each() {
+    let spec = TaskSpec { items: 8, ..TaskSpec::default() };
+    let s = scene(spec, 3);
+    let items: Vec<u32> = (0..8).collect();
+    for who in &s.ls {
+        let cs = items.iter().map(|i| s.w.commitment(s.task, *i, *who, (*i % 3) as u8)).collect();
+        s.w.verifier.sender(*who).commit_batch(s.task, items.clone(), cs).motsu_unwrap();
+        assert_eq!(s.w.stake_of(*who).1, lbl(80), "eight stakes locked in one call");
+    }
+    s.w.end_commit(s.task);
+    for who in &s.ls {
+        let labels: Vec<u8> = items.iter().map(|i| (*i % 3) as u8).collect();
+        let salts = items.iter().zip(&labels).map(|(i, l)| World::salt(s.task, *i, *who, *l)).collect();
+        s.w.verifier.sender(*who).reveal_batch(s.task, items.clone(), labels, salts).motsu_unwrap();
+    }
+    s.w.verifier.sender(s.requester).finalize_batch(s.task, items.clone()).motsu_unwrap();
+    for i in &items {
+        assert_eq!(s.item(*i).0, FINAL);
+    }
+    // Eight strong items at 375 LBL each, split three ways, plus 8 rewards of 2 LBL.
+    let each = U256::from(8) * (lbl(2) + lbl(125));
+    for who in &s.ls {
+        assert_eq!(s.w.claimable(s.w.lbl(), *who), each);
+        assert_eq!(s.free_stake(*who), lbl(100));
+    }
+    let (.., verified) = s.w.token.sender(s.requester).emission_state();
+    assert_eq!(verified, 8);
+    s.w.assert_solvent();
+}
+
+#[motsu::test]
+fn stake_unbonds_for_the_unbonding_period_before_it_can_be_withdrawn() {
+    let s = scene(TaskSpec::default(), 3);
+    s.vote(0, &[1, 1, 1], &ALL);
+    s.w.finalize(s.task, 0);
+    let who = s.ls[0];
+    s.w.escrow.sender(who).unstake(lbl(100)).motsu_unwrap();
+    let (free, _, unbonding, ends) = s.w.stake_of(who);
+    assert_eq!((free, unbonding, ends), (U256::ZERO, lbl(100), s.w.now() + UNBONDING));
+    let err = s.w.escrow.sender(who).withdraw().motsu_unwrap_err();
+    assert!(matches!(err, staking_escrow::Error::StillUnbonding(_)));
+    advance(UNBONDING);
+    let before = s.w.balance(s.w.lbl(), who);
+    s.w.escrow.sender(who).withdraw().motsu_unwrap();
+    assert_eq!(s.w.balance(s.w.lbl(), who) - before, lbl(100));
+    assert_eq!(s.w.claim(s.w.lbl(), who), lbl(2) + lbl(125));
+    s.w.assert_solvent();
+}
+
+#[motsu::test]
+fn locked_stake_cannot_be_unstaked_so_a_pending_slash_cannot_be_escaped() {
+    let s = scene(TaskSpec::default(), 3);
+    let who = s.ls[0];
+    s.w.commit(s.task, 0, who, 1);
+    let err = s.w.escrow.sender(who).unstake(lbl(100)).motsu_unwrap_err();
+    let staking_escrow::Error::InsufficientFreeStake(e) = err else { panic!("{err:?}") };
+    assert_eq!((e.available, e.requested), (lbl(90), lbl(100)));
+    s.w.assert_solvent();
+}
+
+#[motsu::test]
+fn pause_stops_task_creation_and_commits_but_never_reveals_or_finality() {
+    let s = scene(TaskSpec::default(), 3);
+    s.w.commit_all(s.task, 0, &s.votes(&[1, 1, 1]));
+    s.w.registry.sender(s.w.admin).pause().motsu_unwrap();
+    let err = s.w.verifier.sender(s.ls[0]).commit(s.task, 1, s.w.commitment(s.task, 1, s.ls[0], 1)).motsu_unwrap_err();
+    assert!(matches!(err, consensus_verifier::Error::EnforcedPause(_)));
+    let err = s.w.create_task_unfunded(s.requester, TaskSpec::default()).motsu_unwrap_err();
+    assert!(matches!(err, task_registry::Error::EnforcedPause(_)));
+    s.w.end_commit(s.task);
+    s.w.reveal_all(s.task, 0, &s.votes(&[1, 1, 1]));
+    s.w.finalize(s.task, 0);
+    assert_eq!(s.w.claim(s.w.lbl(), s.ls[0]), lbl(127));
+    s.w.assert_solvent();
+}
+
+#[motsu::test]
+fn reputation_grows_with_agreement_and_gates_tasks_by_tier() {
+    let w = World::default();
+    let requester = Address::random();
+    // Twenty agreeing labels make three labellers Silver.
+    let spec = TaskSpec { items: 20, ..TaskSpec::default() };
+    let task = w.create_task(requester, spec);
+    let ls: Vec<Address> = (0..3).map(|_| w.labeller(lbl(1_000))).collect();
+    let items: Vec<u32> = (0..20).collect();
+    for who in &ls {
+        let cs = items.iter().map(|i| w.commitment(task, *i, *who, 0)).collect();
+        w.verifier.sender(*who).commit_batch(task, items.clone(), cs).motsu_unwrap();
+    }
+    w.end_commit(task);
+    for who in &ls {
+        let salts = items.iter().map(|i| World::salt(task, *i, *who, 0)).collect();
+        w.verifier.sender(*who).reveal_batch(task, items.clone(), vec![0; 20], salts).motsu_unwrap();
+    }
+    w.verifier.sender(requester).finalize_batch(task, items).motsu_unwrap();
+    assert_eq!(w.verifier.sender(requester).reputation(ls[0]), (20, 20, 1));
+
+    let silver_only = w.create_task(requester, TaskSpec { min_tier: 1, ..TaskSpec::default() });
+    w.commit(silver_only, 0, ls[0], 1);
+    let newcomer = w.labeller(lbl(100));
+    let c = w.commitment(silver_only, 0, newcomer, 1);
+    let err = w.verifier.sender(newcomer).commit(silver_only, 0, c).motsu_unwrap_err();
+    let consensus_verifier::Error::TierTooLow(e) = err else { panic!("{err:?}") };
+    assert_eq!((e.tier, e.required), (0, 1));
+    w.assert_solvent();
+}

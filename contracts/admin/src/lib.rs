@@ -8,7 +8,7 @@
 //! `grantRole`/`revokeRole` refuse the admin role for the same reason.
 //!
 //! The admin sets bounded parameters and pauses; no admin path moves users' funds.
-#![cfg_attr(not(test), no_std)]
+#![cfg_attr(not(any(test, feature = "export-abi")), no_std)]
 extern crate alloc;
 
 use alloc::{vec, vec::Vec};

@@ -3,7 +3,7 @@
 
 use alloc::vec::Vec;
 use alloy_primitives::{Address, U256};
-use labelchain_protocol::limits::BPS;
+use labelchain_protocol::math::{bps_of, div_small};
 
 /// An accepted item's emission, to be split once the token says how much it is.
 pub struct Emission {
@@ -43,7 +43,7 @@ impl Ledger {
 
     /// Releases `stake` of `who`'s locked stake, slashing `slash_bps` of it and paying `pay`.
     pub fn release(&mut self, who: Address, stake: U256, slash_bps: u16, pay: U256) {
-        let slash = stake * U256::from(slash_bps) / U256::from(BPS);
+        let slash = bps_of(stake, slash_bps);
         let i = self.row(who);
         self.unlocked[i] += stake - slash;
         self.slashed[i] += slash;
@@ -58,13 +58,13 @@ impl Ledger {
         for (e, amount) in emissions.iter().zip(amounts) {
             let mut rest = *amount;
             if let Some(auditor) = e.auditor {
-                let cut = *amount * U256::from(auditor_share_bps) / U256::from(BPS);
+                let cut = bps_of(*amount, auditor_share_bps);
                 let i = self.row(auditor);
                 self.minted[i] += cut;
                 rest -= cut;
             }
             let n = U256::from(e.winners.len());
-            let each = rest / n;
+            let each = div_small(rest, e.winners.len() as u64);
             for (k, w) in e.winners.iter().enumerate() {
                 let i = self.row(*w);
                 self.minted[i] += if k == 0 {

@@ -24,8 +24,11 @@
 //! Built with OpenZeppelin `AccessControl` for the auditor role; all consensus logic is
 //! hand-written (OZ has no equivalent).
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
-#![cfg_attr(not(test), no_std)]
+#![cfg_attr(not(any(test, feature = "export-abi")), no_std)]
 extern crate alloc;
+// Native unit tests get the `vm_hooks` host functions from motsu's shims.
+#[cfg(test)]
+extern crate motsu;
 
 pub mod errors;
 mod events;
@@ -34,13 +37,13 @@ pub mod state;
 pub mod tally;
 
 use alloc::{vec, vec::Vec};
-use alloy_primitives::{keccak256, Address, B256, U128, U256, U32, U64, U8};
-use alloy_sol_types::SolValue;
+use alloy_primitives::{Address, B256, U128, U256, U32, U64, U8};
 use labelchain_admin::AdminRoles;
 use labelchain_protocol::{
     calls::{IEmissionMinter, IEscrowHooks, ITaskTerms},
     clock,
     limits::{quality, roles, tier, MAX_BATCH},
+    math::{address_word, keccak_words, word},
     terms::status,
     TaskTerms,
 };
@@ -79,18 +82,15 @@ pub fn commitment_hash(
     label: u8,
     salt: B256,
 ) -> B256 {
-    keccak256(
-        (
-            U256::from(chain_id),
-            verifier,
-            task,
-            item,
-            labeller,
-            U256::from(label),
-            salt,
-        )
-            .abi_encode(),
-    )
+    keccak_words(&[
+        word(chain_id),
+        address_word(verifier),
+        word(task),
+        word(item),
+        address_word(labeller),
+        word(label),
+        salt.0,
+    ])
 }
 
 fn check_batch(len: usize, other: usize) -> Result<(), Error> {
@@ -623,8 +623,7 @@ impl ConsensusVerifier {
         w.final_items.set(U32::from(seq));
         let open = w.open_items.get() - U32::from(1);
         w.open_items.set(open);
-        let digest =
-            keccak256((w.digest.get(), item, U256::from(label), U256::from(quality)).abi_encode());
+        let digest = keccak_words(&[w.digest.get().0, word(item), word(label), word(quality)]);
         w.digest.set(digest);
         let mut it = w.items.setter(item);
         it.status.set(U8::from(item_status::FINAL));

@@ -1,8 +1,9 @@
 //! Consensus arithmetic, free of storage so it can be tested exhaustively.
 
-use alloy_primitives::{keccak256, U256};
-use alloy_sol_types::SolValue;
-use labelchain_protocol::limits::{quality, BPS};
+use labelchain_protocol::{
+    limits::{quality, BPS},
+    math::{keccak_words, word},
+};
 
 /// Plurality of revealed labels: `(label, votes, unique)`. `None` when nothing was revealed.
 pub fn plurality(labels: &[u8]) -> Option<(u8, u32, bool)> {
@@ -39,8 +40,10 @@ pub fn consensus_quality(votes: u32, commits: u32) -> u8 {
 /// fixed at commit time, so no one can steer the draw after seeing others' reveals; the
 /// only lever, withholding a reveal, costs the whole no-reveal slash.
 pub fn audit_draw(seed: u128, task: u64, item: u32) -> u16 {
-    let h = keccak256((U256::from(seed), task, item).abi_encode());
-    (U256::from_be_bytes(h.0) % U256::from(BPS)).to::<u16>()
+    let h = keccak_words(&[word(seed), word(task), word(item)]);
+    let mut low = [0u8; 8];
+    low.copy_from_slice(&h[24..]);
+    (u64::from_be_bytes(low) % BPS as u64) as u16
 }
 
 #[cfg(test)]

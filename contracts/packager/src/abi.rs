@@ -7,6 +7,10 @@
 //! `error Bar(uint256, address);`. Each declaration is turned into a
 //! human-readable signature (`function foo(address[] a) view returns (uint256)`)
 //! and the list is parsed with [`JsonAbi::parse`].
+//!
+//! SDK 0.9 prints no events, so [`sol_events`] reads the `event` declarations
+//! of the contracts' `sol!` blocks and [`insert_events`] adds them to the
+//! interface first.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -109,6 +113,122 @@ pub fn human_readable_signatures(interface: &str) -> Result<Vec<String>> {
         bail!("trailing text `{rest}`");
     }
     Ok(signatures)
+}
+
+/// The `event` declarations in the `sol! { ... }` blocks of a Rust source file
+/// (any path ending in `sol!`, e.g. `alloy_sol_types::sol!`), each on one line
+/// without its `;`, e.g. `event Transfer(address indexed from, uint256 value)`.
+///
+/// Stylus SDK 0.9's ABI exporter prints functions and errors but no events, so
+/// the packager reads them from the contracts' sources (see `EVENT_SOURCES` in
+/// `main.rs`). Comments (including `///` docs) and `#[...]` attributes are
+/// skipped; declarations may span lines. The scan is textual: it does not know
+/// about `cfg`s or string literals, which is enough for `sol!` event blocks.
+pub fn sol_events(source: &str) -> Result<Vec<String>> {
+    let text = strip_comments(source);
+    let mut events = Vec::new();
+    let mut rest = text.as_str();
+    while let Some(at) = rest.find("sol!") {
+        let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+        let standalone = !rest[..at].ends_with(is_ident);
+        rest = rest[at + "sol!".len()..].trim_start();
+        if !standalone || !rest.starts_with('{') {
+            continue;
+        }
+        let body = braced(rest).context("unterminated `sol! {` block")?;
+        rest = &rest[body.len() + 2..];
+        let body = strip_attributes(body);
+        for decl in body.split([';', '{', '}']).map(collapse) {
+            if decl.starts_with("event ") {
+                events.push(normalize(&decl, &BTreeMap::new())?);
+            }
+        }
+    }
+    Ok(events)
+}
+
+/// Adds `events` (declarations as returned by [`sol_events`]) to the
+/// `interface I<contract>` block of an SDK-printed interface, just before its
+/// closing brace, in the SDK's layout (indented, separated by blank lines).
+/// Duplicates and events the interface already declares are left out; the rest
+/// are sorted, i.e. by name.
+pub fn insert_events(interface: &str, contract: &str, events: &[String]) -> Result<String> {
+    let header = format!("interface I{contract} ");
+    let start = interface
+        .find(&header)
+        .with_context(|| format!("no `{}` in the interface", header.trim_end()))?;
+    let open = start
+        + interface[start..]
+            .find('{')
+            .context("interface without a body")?;
+    let body = braced(&interface[open..]).context("unterminated interface body")?;
+    let close = open + 1 + body.len();
+    let events: BTreeSet<&str> = events
+        .iter()
+        .map(|e| e.trim().trim_end_matches(';'))
+        .filter(|e| {
+            let head = e.split('(').next().unwrap_or_default(); // `event Name`
+            !interface.contains(&format!("{head}("))
+        })
+        .collect();
+    let mut out = interface[..close].to_string();
+    for event in events {
+        out.push_str(&format!("\n    {event};\n"));
+    }
+    out.push_str(&interface[close..]);
+    Ok(out)
+}
+
+/// The text between `text`'s leading `{` and its matching `}`.
+fn braced(text: &str) -> Option<&str> {
+    let mut depth = 0usize;
+    for (i, c) in text.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(&text[1..i]);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Drops `#[...]` and `#![...]` attributes (nested brackets included).
+fn strip_attributes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('#') {
+        out.push_str(&rest[..at]);
+        let after = rest[at + 1..].strip_prefix('!').unwrap_or(&rest[at + 1..]);
+        if !after.starts_with('[') {
+            out.push('#');
+            rest = &rest[at + 1..];
+            continue;
+        }
+        let mut depth = 0usize;
+        let mut end = after.len();
+        for (i, c) in after.char_indices() {
+            match c {
+                '[' => depth += 1,
+                ']' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = i + 1;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        out.push(' ');
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn strip_comments(text: &str) -> String {
@@ -379,6 +499,75 @@ interface ICounter is IErc20  {
         let sol = "interface I { function get(Pair calldata p) external; }";
         let err = json_abi(sol, None).unwrap_err();
         assert!(format!("{err:#}").contains("Pair"), "{err:#}");
+    }
+
+    /// Shaped like the contracts' and OpenZeppelin's event modules.
+    const EVENTS_RS: &str = r#"//! Events. Not an event Foo(uint256); in a comment.
+use alloy_sol_types::sol;
+
+pub use sol::*;
+mod sol {
+    alloy_sol_types::sol! {
+        /// Emitted when `value` tokens move; see event Fake(uint256) in docs.
+        #[derive(Debug)]
+        #[allow(missing_docs)]
+        event Transfer(address indexed from, address indexed to, uint256 value);
+        #[derive(Debug)]
+        error NotAnEvent(address caller);
+        /* block comment: event Hidden(); */
+        #[derive(Debug)]
+        event Approval(
+            address indexed owner,
+            address indexed spender, // trailing comment
+            uint256 value
+        );
+    }
+}
+
+sol! {
+    #[cfg_attr(feature = "x", derive(Debug))]
+    event Paused(address account);
+}
+
+fn not_sol() { let event = 1; consol!{ event Nope(); } }
+"#;
+
+    #[test]
+    fn extracts_sol_events() {
+        assert_eq!(
+            sol_events(EVENTS_RS).unwrap(),
+            [
+                "event Transfer(address indexed from, address indexed to, uint256 value)",
+                "event Approval(address indexed owner, address indexed spender, uint256 value)",
+                "event Paused(address account)",
+            ]
+        );
+        assert!(sol_events("sol! { event A(uint256 a);").is_err());
+    }
+
+    #[test]
+    fn inserts_events_into_interface() {
+        let mut events = sol_events(EVENTS_RS).unwrap();
+        events.extend(sol_events(EVENTS_RS).unwrap()); // duplicates are kept once
+        events.push("event Bumped(address indexed who, uint256 value)".into()); // already declared
+        let sol = insert_events(INTERFACE, "Counter", &events).unwrap();
+        let expected_tail = "    error Wrapped((uint256, address));\n\n    \
+             event Approval(address indexed owner, address indexed spender, uint256 value);\n\n    \
+             event Paused(address account);\n\n    \
+             event Transfer(address indexed from, address indexed to, uint256 value);\n}\n";
+        assert!(sol.ends_with(expected_tail), "{sol}");
+        // Only the contract's own interface changes.
+        assert_eq!(sol.matches("event ").count(), 4, "{sol}");
+        assert!(sol.starts_with(&INTERFACE[..INTERFACE.find("interface ICounter").unwrap()]));
+
+        let abi = json_abi(&sol, None).unwrap();
+        let transfer = &abi.event("Transfer").unwrap()[0];
+        assert_eq!(transfer.inputs[1].name, "to");
+        assert!(transfer.inputs[1].indexed);
+        assert!(!transfer.inputs[2].indexed);
+        assert_eq!(abi.events().count(), 4);
+
+        assert!(insert_events(INTERFACE, "Missing", &events).is_err());
     }
 
     #[test]

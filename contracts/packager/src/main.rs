@@ -6,6 +6,7 @@
 mod abi;
 mod wasm;
 
+use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::fmt::Write as _;
 use std::fs;
@@ -45,6 +46,47 @@ const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 /// License written into the exported Solidity interfaces (the workspace's).
 const ABI_LICENSE: &str = "MIT";
+
+/// A Rust source file declaring events in `sol! { ... }` blocks: (cargo
+/// package, path relative to the package's directory). The package's directory
+/// comes from `cargo metadata`, so dependencies resolve to the version in use.
+type EventSource = (&'static str, &'static str);
+
+/// The admin/role events every contract can emit (all embed `AdminRoles`).
+const ADMIN_EVENTS: [EventSource; 2] = [
+    // AdminTransferStarted, AdminTransferred
+    ("labelchain-admin", "src/lib.rs"),
+    // RoleAdminChanged, RoleGranted, RoleRevoked
+    ("openzeppelin-stylus", "src/access/control/mod.rs"),
+];
+
+/// Where each contract's events (besides [`ADMIN_EVENTS`]) are declared.
+///
+/// Stylus SDK 0.9's ABI exporter prints functions and errors but no events, so
+/// `cargo packager abi` reads the `event` declarations of these files and adds
+/// them to the exported interface (and hence to the JSON ABI). Keep this in
+/// step with the events the contracts emit.
+const EVENT_SOURCES: [(&str, &[EventSource]); 4] = [
+    (
+        "reward-token",
+        &[
+            ("reward-token", "src/lib.rs"),                    // EmissionMinted
+            ("openzeppelin-stylus", "src/token/erc20/mod.rs"), // Transfer, Approval
+        ],
+    ),
+    ("staking-escrow", &[("staking-escrow", "src/events.rs")]),
+    (
+        "task-registry",
+        &[
+            ("task-registry", "src/events.rs"),
+            ("openzeppelin-stylus", "src/utils/pausable.rs"), // Paused, Unpaused
+        ],
+    ),
+    (
+        "consensus-verifier",
+        &[("consensus-verifier", "src/events.rs")],
+    ),
+];
 
 #[derive(Parser)]
 #[command(name = "packager", about, version)]
@@ -128,7 +170,8 @@ fn run(cli: Cli) -> Result<bool> {
             packages,
             out_dir,
         } => {
-            let out_dir = out_dir.unwrap_or_else(|| workspace.join("..").join("abi"));
+            let out_dir =
+                out_dir.unwrap_or_else(|| workspace.parent().unwrap_or(&workspace).join("abi"));
             export_abi(&workspace, &select(&packages), &out_dir, check)
         }
     }
@@ -447,12 +490,75 @@ fn run_export(workspace: &Path, name: &str, args: &[&str]) -> Result<String> {
     String::from_utf8(output.stdout).context("ABI output is not UTF-8")
 }
 
+/// Package name -> package directories (one per version in use), from
+/// `cargo metadata` (workspace members and their dependencies).
+fn package_dirs(workspace: &Path) -> Result<BTreeMap<String, Vec<PathBuf>>> {
+    let output = cargo()
+        .current_dir(workspace)
+        .args(["metadata", "--format-version", "1"])
+        .stderr(Stdio::inherit())
+        .output()
+        .context("running cargo metadata")?;
+    ensure!(
+        output.status.success(),
+        "cargo metadata failed ({})",
+        output.status
+    );
+    let metadata: serde_json::Value =
+        serde_json::from_slice(&output.stdout).context("parsing cargo metadata")?;
+    let mut dirs: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
+    for package in metadata["packages"].as_array().into_iter().flatten() {
+        let (Some(name), Some(manifest)) =
+            (package["name"].as_str(), package["manifest_path"].as_str())
+        else {
+            bail!("cargo metadata: package without name or manifest_path");
+        };
+        let dir = Path::new(manifest)
+            .parent()
+            .context("manifest_path without a directory")?
+            .to_path_buf();
+        dirs.entry(name.to_string()).or_default().push(dir);
+    }
+    Ok(dirs)
+}
+
+/// The events of contract crate `name`, read from [`ADMIN_EVENTS`] and its
+/// [`EVENT_SOURCES`] entry; a listed file without events is an error.
+fn contract_events(name: &str, dirs: &BTreeMap<String, Vec<PathBuf>>) -> Result<Vec<String>> {
+    let Some((_, sources)) = EVENT_SOURCES.iter().find(|(c, _)| *c == name) else {
+        eprintln!("warning: no event sources listed for {name}; its ABI will have no events");
+        return Ok(Vec::new());
+    };
+    let mut events = Vec::new();
+    for (package, file) in ADMIN_EVENTS.iter().chain(sources.iter()) {
+        let dir = match dirs.get(*package).map(Vec::as_slice) {
+            Some([dir]) => dir,
+            Some(found) if !found.is_empty() => {
+                bail!("package {package} is in use in {} versions", found.len())
+            }
+            _ => bail!("package {package} not found by cargo metadata"),
+        };
+        let path = dir.join(file);
+        let source =
+            fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        let found = abi::sol_events(&source).with_context(|| format!("{}", path.display()))?;
+        ensure!(
+            !found.is_empty(),
+            "{}: no `event` declarations in a `sol!` block",
+            path.display()
+        );
+        events.extend(found);
+    }
+    Ok(events)
+}
+
 fn export_abi(
     workspace: &Path,
     programs: &[(String, usize)],
     out_dir: &Path,
     check: bool,
 ) -> Result<bool> {
+    let dirs = package_dirs(workspace)?;
     let mut stale = Vec::new();
     for (name, _) in programs {
         let contract = contract_name(name);
@@ -460,6 +566,9 @@ fn export_abi(
         if !interface.contains(&format!("interface I{contract} ")) {
             bail!("{name}: the exported interface does not declare `interface I{contract}` (is the #[entrypoint] struct called {contract}?)");
         }
+        let events = contract_events(name, &dirs)?;
+        let interface = abi::insert_events(&interface, &contract, &events)
+            .with_context(|| format!("adding the events of {name}"))?;
         let constructor = run_export(workspace, name, &["constructor"])?;
         let abi = abi::json_abi(&interface, Some(&constructor))
             .with_context(|| format!("converting the {name} interface to a JSON ABI"))?;
@@ -503,6 +612,16 @@ mod tests {
         assert_eq!(contract_name("reward-token"), "RewardToken");
         assert_eq!(contract_name("consensus-verifier"), "ConsensusVerifier");
         assert_eq!(snake("task-registry"), "task_registry");
+    }
+
+    #[test]
+    fn every_program_lists_its_event_sources() {
+        for (program, _) in PROGRAMS {
+            assert!(
+                EVENT_SOURCES.iter().any(|(c, _)| *c == program),
+                "{program} missing from EVENT_SOURCES"
+            );
+        }
     }
 
     #[test]

@@ -6,11 +6,15 @@
 //! [`TaskTerms`] cannot drift apart, and every internal call has exactly one declaration.
 #![cfg_attr(not(any(test, feature = "test-clock")), no_std)]
 extern crate alloc;
+// Native unit tests get the `vm_hooks` host functions from motsu's shims.
+#[cfg(test)]
+extern crate motsu;
 
 pub mod bubble;
 pub mod calls;
 pub mod clock;
 pub mod limits;
+pub mod math;
 pub mod terms;
 
 pub use bubble::Bubbled;

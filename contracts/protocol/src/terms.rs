@@ -223,9 +223,17 @@ mod tests {
 
     #[test]
     fn the_pause_flag_lands_on_the_paused_field() {
-        let t = TaskTerms { commit_end: 5, audited_bps: 15_000, ..Default::default() };
+        let t = TaskTerms {
+            commit_end: 5,
+            audited_bps: 15_000,
+            ..Default::default()
+        };
         let [a, b, c] = t.pack();
-        let back = TaskTerms::unpack([a, b, TaskTerms::with_paused_flag(c)], U256::ZERO, U256::ZERO);
+        let back = TaskTerms::unpack(
+            [a, b, TaskTerms::with_paused_flag(c)],
+            U256::ZERO,
+            U256::ZERO,
+        );
         assert_eq!(back, TaskTerms { paused: true, ..t });
     }
 

@@ -7,7 +7,7 @@
 
 use alloc::{vec, vec::Vec};
 use alloy_primitives::{U256, U64};
-use labelchain_protocol::limits::BPS;
+use labelchain_protocol::math::bps_of;
 use stylus_sdk::{
     prelude::*,
     storage::{StorageU256, StorageU64},
@@ -42,9 +42,10 @@ impl EmissionSchedule {
     /// multiplier, clamped to `headroom` (what the pool and the cap still allow).
     pub(crate) fn take(&mut self, multiplier_bps: u16, headroom: U256) -> (u64, U256) {
         let n = self.verified.get().to::<u64>();
-        let due = scheduled(self.base.get(), self.halving_interval.get().to(), n)
-            * U256::from(multiplier_bps)
-            / U256::from(BPS);
+        let due = bps_of(
+            scheduled(self.base.get(), self.halving_interval.get().to(), n),
+            multiplier_bps,
+        );
         let left = self.pool.get() - self.emitted.get();
         let amount = due.min(left).min(headroom);
         self.emitted.set(self.emitted.get() + amount);

@@ -14,8 +14,11 @@
 //! ABI exporter leaves out methods that come from `#[implements(...)]` traits; this way the
 //! exported interface in `abi/` is the whole surface.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
-#![cfg_attr(not(test), no_std)]
+#![cfg_attr(not(any(test, feature = "export-abi")), no_std)]
 extern crate alloc;
+// Native unit tests get the `vm_hooks` host functions from motsu's shims.
+#[cfg(test)]
+extern crate motsu;
 
 pub mod emission;
 pub mod errors;
@@ -23,7 +26,10 @@ pub mod errors;
 use alloc::{string::String, vec, vec::Vec};
 use alloy_primitives::{Address, B256, U256, U64};
 use labelchain_admin::AdminRoles;
-use labelchain_protocol::limits::{MAX_MULTIPLIER_BPS, MIN_MULTIPLIER_BPS};
+use labelchain_protocol::{
+    limits::{MAX_MULTIPLIER_BPS, MIN_MULTIPLIER_BPS},
+    math::div_small,
+};
 use openzeppelin_stylus::{
     token::erc20::{
         extensions::{Capped, Erc20Metadata, Erc20Permit, ICapped, IErc20Burnable, IErc20Metadata},
@@ -81,7 +87,7 @@ impl RewardToken {
             return Err(InvalidTokenParameters {}.into());
         }
         let pool = cap - genesis_supply;
-        let base = pool / U256::from(3u64) / U256::from(halving_interval);
+        let base = div_small(div_small(pool, 3), halving_interval);
         if base.is_zero() {
             return Err(InvalidTokenParameters {}.into());
         }

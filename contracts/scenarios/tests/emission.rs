@@ -10,26 +10,50 @@ use motsu::prelude::*;
 /// returns the labellers.
 fn verify_unanimous(w: &World, items: u32) -> Vec<Address> {
     let requester = Address::random();
-    let task = w.create_task(requester, TaskSpec { items, ..TaskSpec::default() });
-    let ls: Vec<Address> = (0..3).map(|_| w.labeller(lbl(10) * U256::from(items))).collect();
+    let task = w.create_task(
+        requester,
+        TaskSpec {
+            items,
+            ..TaskSpec::default()
+        },
+    );
+    let ls: Vec<Address> = (0..3)
+        .map(|_| w.labeller(lbl(10) * U256::from(items)))
+        .collect();
     let ids: Vec<u32> = (0..items).collect();
     for who in &ls {
-        let cs = ids.iter().map(|i| w.commitment(task, *i, *who, 1)).collect();
-        w.verifier.sender(*who).commit_batch(task, ids.clone(), cs).motsu_unwrap();
+        let cs = ids
+            .iter()
+            .map(|i| w.commitment(task, *i, *who, 1))
+            .collect();
+        w.verifier
+            .sender(*who)
+            .commit_batch(task, ids.clone(), cs)
+            .motsu_unwrap();
     }
     w.end_commit(task);
     for who in &ls {
         let salts = ids.iter().map(|i| World::salt(task, *i, *who, 1)).collect();
-        w.verifier.sender(*who).reveal_batch(task, ids.clone(), vec![1; items as usize], salts).motsu_unwrap();
+        w.verifier
+            .sender(*who)
+            .reveal_batch(task, ids.clone(), vec![1; items as usize], salts)
+            .motsu_unwrap();
     }
-    w.verifier.sender(requester).finalize_batch(task, ids).motsu_unwrap();
+    w.verifier
+        .sender(requester)
+        .finalize_batch(task, ids)
+        .motsu_unwrap();
     ls
 }
 
 #[motsu::test]
 fn emission_halves_exactly_at_the_halving_boundary() {
     // Pool 900,000 LBL and H = 2 verified items: E0 = 900,000 / 6 = 150,000 LBL.
-    let w = World::new(TokenConfig { cap: lbl(1_000_000), genesis: lbl(100_000), halving_interval: 2 });
+    let w = World::new(TokenConfig {
+        cap: lbl(1_000_000),
+        genesis: lbl(100_000),
+        halving_interval: 2,
+    });
     assert_eq!(w.token.sender(w.admin).emission_at(0), lbl(150_000));
     assert_eq!(w.token.sender(w.admin).emission_at(1), lbl(150_000));
     assert_eq!(w.token.sender(w.admin).emission_at(2), lbl(75_000));
@@ -57,11 +81,18 @@ fn emission_halves_exactly_at_the_halving_boundary() {
 fn emission_dries_up_before_the_cap_and_finality_still_works_without_it() {
     // A pool of 300 wei and H = 1: E0 = 100 wei, halving on every item.
     let cap = lbl(1_000_000) + U256::from(300);
-    let w = World::new(TokenConfig { cap, genesis: lbl(1_000_000), halving_interval: 1 });
+    let w = World::new(TokenConfig {
+        cap,
+        genesis: lbl(1_000_000),
+        halving_interval: 1,
+    });
     verify_unanimous(&w, 12);
     // 1.25 x (100, 50, 25, 12, 6, 3, 1, 0, ...) floored: 125 + 62 + 31 + 15 + 7 + 3 + 1.
     let (_, _, pool, emitted, verified) = w.token.sender(w.admin).emission_state();
-    assert_eq!((pool, emitted, verified), (U256::from(300), U256::from(244), 12));
+    assert_eq!(
+        (pool, emitted, verified),
+        (U256::from(300), U256::from(244), 12)
+    );
     assert_eq!(w.token.sender(w.admin).emission_at(11), U256::ZERO);
     let supply = w.token.sender(w.admin).total_supply();
     assert!(supply <= cap);
@@ -71,16 +102,31 @@ fn emission_dries_up_before_the_cap_and_finality_still_works_without_it() {
 #[motsu::test]
 fn the_token_never_mints_past_its_pool_whatever_the_minter_asks() {
     let cap = lbl(1_000) + U256::from(300);
-    let w = World::new(TokenConfig { cap, genesis: lbl(1_000), halving_interval: 1 });
+    let w = World::new(TokenConfig {
+        cap,
+        genesis: lbl(1_000),
+        halving_interval: 1,
+    });
     let minter = Address::random();
-    w.token.sender(w.admin).grant_role(roles::MINTER, minter).motsu_unwrap();
+    w.token
+        .sender(w.admin)
+        .grant_role(roles::MINTER, minter)
+        .motsu_unwrap();
     let sink = Address::random();
     // 1.5x on 300 consecutive items: 150 + 75 + 37 + 18 + 9 + 4 + 1 = 294 <= 300.
-    let amounts = w.token.sender(minter).mint_emission(sink, vec![15_000; 300]).motsu_unwrap();
+    let amounts = w
+        .token
+        .sender(minter)
+        .mint_emission(sink, vec![15_000; 300])
+        .motsu_unwrap();
     let total: U256 = amounts.iter().copied().sum();
     assert_eq!(total, U256::from(294));
     assert_eq!(w.token.sender(sink).balance_of(sink), total);
-    let more = w.token.sender(minter).mint_emission(sink, vec![15_000; 10]).motsu_unwrap();
+    let more = w
+        .token
+        .sender(minter)
+        .mint_emission(sink, vec![15_000; 10])
+        .motsu_unwrap();
     assert!(more.iter().all(|a| a.is_zero()));
     assert!(w.token.sender(sink).total_supply() <= cap);
 }

@@ -31,12 +31,22 @@ fn scene(spec: TaskSpec, labellers: usize) -> Scene {
     let requester = Address::random();
     let task = w.create_task(requester, spec);
     let ls = (0..labellers).map(|_| w.labeller(lbl(100))).collect();
-    Scene { w, requester, spec, task, ls }
+    Scene {
+        w,
+        requester,
+        spec,
+        task,
+        ls,
+    }
 }
 
 impl Scene {
     fn votes(&self, labels: &[u8]) -> Vec<(Address, u8)> {
-        self.ls.iter().copied().zip(labels.iter().copied()).collect()
+        self.ls
+            .iter()
+            .copied()
+            .zip(labels.iter().copied())
+            .collect()
     }
 
     /// Commits `labels` (one per labeller) on `item`, closes the commit window, reveals
@@ -53,7 +63,10 @@ impl Scene {
     }
 
     fn item(&self, item: u32) -> (u8, u8, u8, u8, u8, u8, u64) {
-        self.w.verifier.sender(self.requester).get_item(self.task, item)
+        self.w
+            .verifier
+            .sender(self.requester)
+            .get_item(self.task, item)
     }
 
     fn pay(&self) -> Address {
@@ -79,11 +92,17 @@ fn two_of_three_agreeing_is_a_standard_label_and_the_dissenter_is_slashed() {
     s.vote(0, &[1, 1, 2], &ALL);
     s.w.finalize(s.task, 0);
     let (status, commits, reveals, label, tier, votes, _) = s.item(0);
-    assert_eq!((status, commits, reveals, label, tier, votes), (FINAL, 3, 3, 1, quality::STANDARD, 2));
+    assert_eq!(
+        (status, commits, reveals, label, tier, votes),
+        (FINAL, 3, 3, 1, quality::STANDARD, 2)
+    );
 
     // Winners: reward 2 LBL + half of e(0) each; stake back in full.
     for who in &s.ls[..2] {
-        assert_eq!(s.w.claimable(s.w.lbl(), *who), lbl(2) + e0() / U256::from(2));
+        assert_eq!(
+            s.w.claimable(s.w.lbl(), *who),
+            lbl(2) + e0() / U256::from(2)
+        );
         assert_eq!(s.free_stake(*who), lbl(100));
     }
     // Dissenter: 20 % of the 10 LBL stake slashed, half burned, half to the treasury.
@@ -96,7 +115,11 @@ fn two_of_three_agreeing_is_a_standard_label_and_the_dissenter_is_slashed() {
     let (_, _, remaining, _) = s.w.escrow.sender(s.requester).bounty_of(s.task);
     assert_eq!(remaining, bounty - lbl(6));
     let supply = s.w.token.sender(s.requester).total_supply();
-    assert_eq!(supply, lbl(100_000_000) + e0() - lbl(1), "genesis + emission - burn");
+    assert_eq!(
+        supply,
+        lbl(100_000_000) + e0() - lbl(1),
+        "genesis + emission - burn"
+    );
     s.w.assert_solvent();
 
     for who in &s.ls[..2] {
@@ -122,7 +145,11 @@ fn unanimity_is_strong_and_earns_the_strong_multiplier() {
 
 #[motsu::test]
 fn a_stablecoin_task_pays_base_in_the_stablecoin_and_emission_in_lbl() {
-    let spec = TaskSpec { stable: true, reward: usd(3), ..TaskSpec::default() };
+    let spec = TaskSpec {
+        stable: true,
+        reward: usd(3),
+        ..TaskSpec::default()
+    };
     let s = scene(spec, 3);
     s.vote(0, &[0, 0, 1], &ALL);
     s.w.finalize(s.task, 0);
@@ -150,16 +177,29 @@ fn a_labeller_who_never_reveals_loses_the_whole_stake() {
     let s = scene(TaskSpec::default(), 3);
     s.vote(0, &[1, 1, 1], &[true, true, false]);
     // Not everyone revealed: finality waits for the reveal window.
-    let err = s.w.verifier.sender(s.requester).finalize(s.task, 0).motsu_unwrap_err();
+    let err =
+        s.w.verifier
+            .sender(s.requester)
+            .finalize(s.task, 0)
+            .motsu_unwrap_err();
     assert!(matches!(err, consensus_verifier::Error::RevealsPending(_)));
     s.w.end_reveal(s.task);
     s.w.finalize(s.task, 0);
     let (status, _, reveals, _, tier, votes, _) = s.item(0);
     // 2 of 3 commits agree (the silent one counts against): standard, not strong.
-    assert_eq!((status, reveals, tier, votes), (FINAL, 2, quality::STANDARD, 2));
+    assert_eq!(
+        (status, reveals, tier, votes),
+        (FINAL, 2, quality::STANDARD, 2)
+    );
     assert_eq!(s.free_stake(s.ls[2]), lbl(90));
-    assert_eq!(s.w.verifier.sender(s.requester).reputation(s.ls[2]), (0, 1, 0));
-    assert_eq!(s.w.verifier.sender(s.requester).reputation(s.ls[0]), (1, 1, 0));
+    assert_eq!(
+        s.w.verifier.sender(s.requester).reputation(s.ls[2]),
+        (0, 1, 0)
+    );
+    assert_eq!(
+        s.w.verifier.sender(s.requester).reputation(s.ls[0]),
+        (1, 1, 0)
+    );
     let (_, fee) = s.w.cost(&s.spec);
     assert_eq!(s.treasury_lbl(), fee + lbl(5));
     s.w.assert_solvent();
@@ -167,7 +207,10 @@ fn a_labeller_who_never_reveals_loses_the_whole_stake() {
 
 #[motsu::test]
 fn a_sampled_item_confirmed_by_an_auditor_is_audited_tier_and_pays_the_auditor() {
-    let spec = TaskSpec { audit_rate_bps: 10_000, ..TaskSpec::default() };
+    let spec = TaskSpec {
+        audit_rate_bps: 10_000,
+        ..TaskSpec::default()
+    };
     let s = scene(spec, 3);
     s.vote(0, &[1, 1, 2], &ALL);
     s.w.finalize(s.task, 0);
@@ -177,7 +220,10 @@ fn a_sampled_item_confirmed_by_an_auditor_is_audited_tier_and_pays_the_auditor()
     // Nothing is settled while the audit is pending.
     assert_eq!(s.w.stake_of(s.ls[0]).1, lbl(10));
 
-    s.w.verifier.sender(s.w.auditor).audit(s.task, 0, 1).motsu_unwrap();
+    s.w.verifier
+        .sender(s.w.auditor)
+        .audit(s.task, 0, 1)
+        .motsu_unwrap();
     s.w.verifier.assert_emitted(&consensus_verifier::Audited {
         task: s.task,
         item: 0,
@@ -186,7 +232,10 @@ fn a_sampled_item_confirmed_by_an_auditor_is_audited_tier_and_pays_the_auditor()
         confirmed: true,
     });
     let (status, _, _, label, tier, votes, _) = s.item(0);
-    assert_eq!((status, label, tier, votes), (FINAL, 1, quality::AUDITED, 2));
+    assert_eq!(
+        (status, label, tier, votes),
+        (FINAL, 1, quality::AUDITED, 2)
+    );
     // 1.5 x 300 = 450: 45 to the auditor, 202.5 to each agreeing labeller.
     assert_eq!(s.w.claimable(s.w.lbl(), s.w.auditor), lbl(45));
     let half = lbl(405) / U256::from(2);
@@ -199,13 +248,22 @@ fn a_sampled_item_confirmed_by_an_auditor_is_audited_tier_and_pays_the_auditor()
 
 #[motsu::test]
 fn an_auditor_overriding_a_sampled_consensus_pays_the_minority_and_slashes_the_majority() {
-    let spec = TaskSpec { audit_rate_bps: 10_000, ..TaskSpec::default() };
+    let spec = TaskSpec {
+        audit_rate_bps: 10_000,
+        ..TaskSpec::default()
+    };
     let s = scene(spec, 3);
     s.vote(0, &[1, 1, 2], &ALL);
     s.w.finalize(s.task, 0);
-    s.w.verifier.sender(s.w.auditor).audit(s.task, 0, 2).motsu_unwrap();
+    s.w.verifier
+        .sender(s.w.auditor)
+        .audit(s.task, 0, 2)
+        .motsu_unwrap();
     let (status, _, _, label, tier, votes, _) = s.item(0);
-    assert_eq!((status, label, tier, votes), (FINAL, 2, quality::AUDITED, 1));
+    assert_eq!(
+        (status, label, tier, votes),
+        (FINAL, 2, quality::AUDITED, 1)
+    );
     assert_eq!(s.w.claimable(s.w.lbl(), s.ls[2]), lbl(2) + lbl(405));
     assert_eq!(s.w.claimable(s.w.lbl(), s.w.auditor), lbl(45));
     for who in &s.ls[..2] {
@@ -218,11 +276,18 @@ fn an_auditor_overriding_a_sampled_consensus_pays_the_minority_and_slashes_the_m
 
 #[motsu::test]
 fn a_sampled_item_no_auditor_looks_at_becomes_final_as_accepted() {
-    let spec = TaskSpec { audit_rate_bps: 10_000, ..TaskSpec::default() };
+    let spec = TaskSpec {
+        audit_rate_bps: 10_000,
+        ..TaskSpec::default()
+    };
     let s = scene(spec, 3);
     s.vote(0, &[0, 0, 0], &ALL);
     s.w.finalize(s.task, 0);
-    let err = s.w.verifier.sender(s.requester).finalize(s.task, 0).motsu_unwrap_err();
+    let err =
+        s.w.verifier
+            .sender(s.requester)
+            .finalize(s.task, 0)
+            .motsu_unwrap_err();
     assert!(matches!(err, consensus_verifier::Error::AuditPending(_)));
     advance(AUDIT_WINDOW + 1);
     s.w.finalize(s.task, 0);
@@ -238,9 +303,15 @@ fn a_three_way_split_escalates_and_an_auditor_resolves_it() {
     s.vote(0, &[0, 1, 2], &ALL);
     s.w.finalize(s.task, 0);
     assert_eq!(s.item(0).0, ESCALATED);
-    s.w.verifier.sender(s.w.auditor).audit(s.task, 0, 1).motsu_unwrap();
+    s.w.verifier
+        .sender(s.w.auditor)
+        .audit(s.task, 0, 1)
+        .motsu_unwrap();
     let (status, _, _, label, tier, votes, _) = s.item(0);
-    assert_eq!((status, label, tier, votes), (FINAL, 1, quality::AUDITED, 1));
+    assert_eq!(
+        (status, label, tier, votes),
+        (FINAL, 1, quality::AUDITED, 1)
+    );
     s.w.verifier.assert_emitted(&consensus_verifier::Audited {
         task: s.task,
         item: 0,
@@ -260,17 +331,32 @@ fn an_escalation_nobody_resolves_is_void_and_refunds_the_item() {
     s.vote(0, &[0, 1, 2], &ALL);
     s.w.finalize(s.task, 0);
     advance(AUDIT_WINDOW + 1);
-    let err = s.w.verifier.sender(s.w.auditor).audit(s.task, 0, 1).motsu_unwrap_err();
-    assert!(matches!(err, consensus_verifier::Error::AuditWindowClosed(_)));
+    let err =
+        s.w.verifier
+            .sender(s.w.auditor)
+            .audit(s.task, 0, 1)
+            .motsu_unwrap_err();
+    assert!(matches!(
+        err,
+        consensus_verifier::Error::AuditWindowClosed(_)
+    ));
     s.w.finalize(s.task, 0);
     assert_eq!(s.item(0).0, VOID);
-    s.w.verifier.assert_emitted(&consensus_verifier::ItemVoided { task: s.task, item: 0, reason: 2 });
+    s.w.verifier
+        .assert_emitted(&consensus_verifier::ItemVoided {
+            task: s.task,
+            item: 0,
+            reason: 2,
+        });
     for who in &s.ls {
         assert_eq!(s.free_stake(*who), lbl(100));
         assert_eq!(s.w.verifier.sender(*who).reputation(*who), (0, 0, 0));
     }
     assert_eq!(s.w.claimable(s.w.lbl(), s.requester), lbl(6));
-    assert_eq!(s.w.verifier.sender(s.requester).labels_digest(s.task), alloy_primitives::B256::ZERO);
+    assert_eq!(
+        s.w.verifier.sender(s.requester).labels_digest(s.task),
+        alloy_primitives::B256::ZERO
+    );
     s.w.assert_solvent();
 }
 
@@ -280,7 +366,12 @@ fn too_few_commits_to_reach_the_threshold_voids_the_item() {
     s.vote(0, &[1], &[true]);
     s.w.finalize(s.task, 0);
     assert_eq!(s.item(0).0, VOID);
-    s.w.verifier.assert_emitted(&consensus_verifier::ItemVoided { task: s.task, item: 0, reason: 1 });
+    s.w.verifier
+        .assert_emitted(&consensus_verifier::ItemVoided {
+            task: s.task,
+            item: 0,
+            reason: 1,
+        });
     assert_eq!(s.free_stake(s.ls[0]), lbl(100));
     assert_eq!(s.w.claimable(s.w.lbl(), s.requester), lbl(6));
     s.w.assert_solvent();
@@ -311,21 +402,44 @@ fn the_labels_digest_chains_every_final_item_in_order() {
 
 #[motsu::test]
 fn batches_commit_reveal_and_finalize_many_items_in_one_call_each() {
-    let spec = TaskSpec { items: 8, ..TaskSpec::default() };
+    let spec = TaskSpec {
+        items: 8,
+        ..TaskSpec::default()
+    };
     let s = scene(spec, 3);
     let items: Vec<u32> = (0..8).collect();
     for who in &s.ls {
-        let cs = items.iter().map(|i| s.w.commitment(s.task, *i, *who, (*i % 3) as u8)).collect();
-        s.w.verifier.sender(*who).commit_batch(s.task, items.clone(), cs).motsu_unwrap();
-        assert_eq!(s.w.stake_of(*who).1, lbl(80), "eight stakes locked in one call");
+        let cs = items
+            .iter()
+            .map(|i| s.w.commitment(s.task, *i, *who, (*i % 3) as u8))
+            .collect();
+        s.w.verifier
+            .sender(*who)
+            .commit_batch(s.task, items.clone(), cs)
+            .motsu_unwrap();
+        assert_eq!(
+            s.w.stake_of(*who).1,
+            lbl(80),
+            "eight stakes locked in one call"
+        );
     }
     s.w.end_commit(s.task);
     for who in &s.ls {
         let labels: Vec<u8> = items.iter().map(|i| (*i % 3) as u8).collect();
-        let salts = items.iter().zip(&labels).map(|(i, l)| World::salt(s.task, *i, *who, *l)).collect();
-        s.w.verifier.sender(*who).reveal_batch(s.task, items.clone(), labels, salts).motsu_unwrap();
+        let salts = items
+            .iter()
+            .zip(&labels)
+            .map(|(i, l)| World::salt(s.task, *i, *who, *l))
+            .collect();
+        s.w.verifier
+            .sender(*who)
+            .reveal_batch(s.task, items.clone(), labels, salts)
+            .motsu_unwrap();
     }
-    s.w.verifier.sender(s.requester).finalize_batch(s.task, items.clone()).motsu_unwrap();
+    s.w.verifier
+        .sender(s.requester)
+        .finalize_batch(s.task, items.clone())
+        .motsu_unwrap();
     for i in &items {
         assert_eq!(s.item(*i).0, FINAL);
     }
@@ -348,7 +462,10 @@ fn stake_unbonds_for_the_unbonding_period_before_it_can_be_withdrawn() {
     let who = s.ls[0];
     s.w.escrow.sender(who).unstake(lbl(100)).motsu_unwrap();
     let (free, _, unbonding, ends) = s.w.stake_of(who);
-    assert_eq!((free, unbonding, ends), (U256::ZERO, lbl(100), s.w.now() + UNBONDING));
+    assert_eq!(
+        (free, unbonding, ends),
+        (U256::ZERO, lbl(100), s.w.now() + UNBONDING)
+    );
     let err = s.w.escrow.sender(who).withdraw().motsu_unwrap_err();
     assert!(matches!(err, staking_escrow::Error::StillUnbonding(_)));
     advance(UNBONDING);
@@ -365,7 +482,9 @@ fn locked_stake_cannot_be_unstaked_so_a_pending_slash_cannot_be_escaped() {
     let who = s.ls[0];
     s.w.commit(s.task, 0, who, 1);
     let err = s.w.escrow.sender(who).unstake(lbl(100)).motsu_unwrap_err();
-    let staking_escrow::Error::InsufficientFreeStake(e) = err else { panic!("{err:?}") };
+    let staking_escrow::Error::InsufficientFreeStake(e) = err else {
+        panic!("{err:?}")
+    };
     assert_eq!((e.available, e.requested), (lbl(90), lbl(100)));
     s.w.assert_solvent();
 }
@@ -375,9 +494,15 @@ fn pause_stops_task_creation_and_commits_but_never_reveals_or_finality() {
     let s = scene(TaskSpec::default(), 3);
     s.w.commit_all(s.task, 0, &s.votes(&[1, 1, 1]));
     s.w.registry.sender(s.w.admin).pause().motsu_unwrap();
-    let err = s.w.verifier.sender(s.ls[0]).commit(s.task, 1, s.w.commitment(s.task, 1, s.ls[0], 1)).motsu_unwrap_err();
+    let err =
+        s.w.verifier
+            .sender(s.ls[0])
+            .commit(s.task, 1, s.w.commitment(s.task, 1, s.ls[0], 1))
+            .motsu_unwrap_err();
     assert!(matches!(err, consensus_verifier::Error::EnforcedPause(_)));
-    let err = s.w.create_task_unfunded(s.requester, TaskSpec::default()).motsu_unwrap_err();
+    let err =
+        s.w.create_task_unfunded(s.requester, TaskSpec::default())
+            .motsu_unwrap_err();
     assert!(matches!(err, task_registry::Error::EnforcedPause(_)));
     s.w.end_commit(s.task);
     s.w.reveal_all(s.task, 0, &s.votes(&[1, 1, 1]));
@@ -391,28 +516,58 @@ fn reputation_grows_with_agreement_and_gates_tasks_by_tier() {
     let w = World::default();
     let requester = Address::random();
     // Twenty agreeing labels make three labellers Silver.
-    let spec = TaskSpec { items: 20, ..TaskSpec::default() };
+    let spec = TaskSpec {
+        items: 20,
+        ..TaskSpec::default()
+    };
     let task = w.create_task(requester, spec);
     let ls: Vec<Address> = (0..3).map(|_| w.labeller(lbl(1_000))).collect();
     let items: Vec<u32> = (0..20).collect();
     for who in &ls {
-        let cs = items.iter().map(|i| w.commitment(task, *i, *who, 0)).collect();
-        w.verifier.sender(*who).commit_batch(task, items.clone(), cs).motsu_unwrap();
+        let cs = items
+            .iter()
+            .map(|i| w.commitment(task, *i, *who, 0))
+            .collect();
+        w.verifier
+            .sender(*who)
+            .commit_batch(task, items.clone(), cs)
+            .motsu_unwrap();
     }
     w.end_commit(task);
     for who in &ls {
-        let salts = items.iter().map(|i| World::salt(task, *i, *who, 0)).collect();
-        w.verifier.sender(*who).reveal_batch(task, items.clone(), vec![0; 20], salts).motsu_unwrap();
+        let salts = items
+            .iter()
+            .map(|i| World::salt(task, *i, *who, 0))
+            .collect();
+        w.verifier
+            .sender(*who)
+            .reveal_batch(task, items.clone(), vec![0; 20], salts)
+            .motsu_unwrap();
     }
-    w.verifier.sender(requester).finalize_batch(task, items).motsu_unwrap();
+    w.verifier
+        .sender(requester)
+        .finalize_batch(task, items)
+        .motsu_unwrap();
     assert_eq!(w.verifier.sender(requester).reputation(ls[0]), (20, 20, 1));
 
-    let silver_only = w.create_task(requester, TaskSpec { min_tier: 1, ..TaskSpec::default() });
+    let silver_only = w.create_task(
+        requester,
+        TaskSpec {
+            min_tier: 1,
+            ..TaskSpec::default()
+        },
+    );
     w.commit(silver_only, 0, ls[0], 1);
     let newcomer = w.labeller(lbl(100));
     let c = w.commitment(silver_only, 0, newcomer, 1);
-    let err = w.verifier.sender(newcomer).commit(silver_only, 0, c).motsu_unwrap_err();
-    let consensus_verifier::Error::TierTooLow(e) = err else { panic!("{err:?}") };
+    let err = w
+        .verifier
+        .sender(newcomer)
+        .commit(silver_only, 0, c)
+        .motsu_unwrap_err();
+    let consensus_verifier::Error::TierTooLow(e) = err else {
+        panic!("{err:?}")
+    };
     assert_eq!((e.tier, e.required), (0, 1));
     w.assert_solvent();
 }

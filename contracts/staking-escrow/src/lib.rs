@@ -19,8 +19,11 @@
 //! Built from OpenZeppelin `AccessControl` and `SafeErc20` (for arbitrary payment tokens);
 //! stake, bounty and credit bookkeeping is hand-written, OZ has no equivalent.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
-#![cfg_attr(not(test), no_std)]
+#![cfg_attr(not(any(test, feature = "export-abi")), no_std)]
 extern crate alloc;
+// Native unit tests get the `vm_hooks` host functions from motsu's shims.
+#[cfg(test)]
+extern crate motsu;
 
 pub mod errors;
 mod events;
@@ -28,7 +31,7 @@ mod events;
 use alloc::{vec, vec::Vec};
 use alloy_primitives::{Address, B256, U256, U64};
 use labelchain_admin::AdminRoles;
-use labelchain_protocol::{calls::IBurnable, clock, limits::roles, limits::BPS};
+use labelchain_protocol::{calls::IBurnable, clock, limits::roles, math::bps_of};
 use openzeppelin_stylus::token::erc20::utils::{ISafeErc20, SafeErc20};
 use stylus_sdk::{
     call::Call,
@@ -358,7 +361,7 @@ impl StakingEscrow {
         }
         self.spend_bounty(task, paid_total + refund)?;
         self.credit_refund(task, refund);
-        let burned = slashed_total * U256::from(burn_bps) / U256::from(BPS);
+        let burned = bps_of(slashed_total, burn_bps);
         let treasury = self.treasury.get();
         self.credit(lbl, treasury, slashed_total - burned);
         self.add_owed(lbl, minted_total);

@@ -15,21 +15,25 @@
 //! Built from OpenZeppelin `AccessControl`, `Pausable` and the Merkle proof verifier of
 //! `openzeppelin-crypto`; task bookkeeping is hand-written.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
-#![cfg_attr(not(test), no_std)]
+#![cfg_attr(not(any(test, feature = "export-abi")), no_std)]
 extern crate alloc;
+// Native unit tests get the `vm_hooks` host functions from motsu's shims.
+#[cfg(test)]
+extern crate motsu;
 
 pub mod errors;
 mod events;
+mod merkle;
 pub mod params;
 
 use alloc::{string::String, vec, vec::Vec};
-use alloy_primitives::{keccak256, Address, B256, U256, U64};
-use alloy_sol_types::SolValue;
+use alloy_primitives::{Address, B256, U256, U64};
 use labelchain_admin::AdminRoles;
 use labelchain_protocol::{
     calls::{IEscrowHooks, IPermit, IVerifierProgress},
     clock,
     limits::{BPS, MAX_CLASSES, MAX_LABELLERS_PER_ITEM},
+    math::{bps_of, keccak_words, word},
     terms::status,
     TaskTerms,
 };
@@ -466,9 +470,9 @@ impl TaskRegistry {
     /// leaves, `keccak256(keccak256(abi.encode(index, sha256)))`, sorted-pair hashing.
     pub fn verify_item(&self, task: u64, item: u32, content_hash: B256, proof: Vec<B256>) -> bool {
         let root = self.tasks.getter(task).data_root.get();
-        let leaf = keccak256(keccak256((U256::from(item), content_hash).abi_encode()));
-        let proof: Vec<[u8; 32]> = proof.into_iter().map(|p| p.0).collect();
-        openzeppelin_crypto::merkle::Verifier::verify(&proof, root.0, leaf.0)
+        let inner = keccak_words(&[word(item), content_hash.0]);
+        let leaf = keccak_words(&[inner.0]);
+        merkle::verify(&proof, root, leaf)
     }
 
     pub fn params(&self) -> (u16, u16, u16, u16, u64, u16, u16, u16, u16) {
@@ -692,7 +696,7 @@ impl TaskRegistry {
             .into());
         }
         let bounty = bounty.unwrap_or_default();
-        let fee = bounty * U256::from(self.protocol_params.values().fee_bps) / U256::from(BPS);
+        let fee = bps_of(bounty, self.protocol_params.values().fee_bps);
         Ok((bounty, fee))
     }
 

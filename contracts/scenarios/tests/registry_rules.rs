@@ -1,0 +1,1381 @@
+//! TaskRegistry on its own: deployment, every `createTask` bound, the payment-token
+//! allow-list, global parameters and their per-task snapshot, pause, verifier wiring,
+//! cancel and reclaim, datasets and pipeline access, permit funding and the data-root proof.
+
+use alloy_primitives::{keccak256, Address, B256, U256};
+use alloy_sol_types::SolValue;
+use labelchain_protocol::limits::roles;
+use labelchain_scenarios::*;
+use motsu::prelude::*;
+use openzeppelin_stylus::token::erc20::utils::safe_erc20::SafeErc20FailedOperation;
+use stylus_sdk::abi::Bytes;
+use task_registry::{
+    AccessGranted, AccessRevoked, BountyReclaimed, DatasetPublished, Error, ParamsUpdated,
+    ProtocolParams, TaskCancelled, TaskCreated, TaskRegistry, VerifierSet,
+};
+
+const ROOT: B256 = B256::repeat_byte(0xda);
+
+/// `createTask` on `registry` with an explicit data root and payment token, unfunded.
+fn create_raw(
+    registry: &Contract<TaskRegistry>,
+    who: Address,
+    root: B256,
+    token: Address,
+    spec: &TaskSpec,
+) -> Result<u64, Error> {
+    registry.sender(who).create_task(
+        root,
+        spec.items,
+        spec.classes,
+        spec.k,
+        spec.threshold_bps,
+        token,
+        spec.reward,
+        spec.stake,
+        spec.commit_duration,
+        spec.reveal_duration,
+        spec.audit_rate_bps,
+        spec.min_tier,
+        "ipfs://task-metadata".into(),
+    )
+}
+
+/// Gives `who` `amount` LBL and approves the escrow for it.
+fn fund_lbl(w: &World, who: Address, amount: U256) {
+    w.give_lbl(who, amount);
+    w.token
+        .sender(who)
+        .approve(w.escrow.address(), amount)
+        .motsu_unwrap();
+}
+
+fn set_params(w: &World, who: Address, p: ProtocolParams) -> Result<(), Error> {
+    w.registry.sender(who).set_params(
+        p.fee_bps,
+        p.slash_bps,
+        p.no_reveal_slash_bps,
+        p.slash_burn_bps,
+        p.audit_window,
+        p.standard_bps,
+        p.strong_bps,
+        p.audited_bps,
+        p.auditor_share_bps,
+    )
+}
+
+fn rules(p: ProtocolParams) -> (u16, u16, u16, u16, u64, u16, u16, u16, u16) {
+    (
+        p.fee_bps,
+        p.slash_bps,
+        p.no_reveal_slash_bps,
+        p.slash_burn_bps,
+        p.audit_window,
+        p.standard_bps,
+        p.strong_bps,
+        p.audited_bps,
+        p.auditor_share_bps,
+    )
+}
+
+/// `(v, r, s)` of an EIP-2612 permit for LBL signed by `signer`.
+fn sign_permit(
+    w: &World,
+    signer: Account,
+    owner: Address,
+    spender: Address,
+    value: U256,
+    nonce: U256,
+    deadline: U256,
+) -> (u8, B256, B256) {
+    let typehash = keccak256(
+        "Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)",
+    );
+    let struct_hash = keccak256((typehash, owner, spender, value, nonce, deadline).abi_encode());
+    let domain = w.token.sender(owner).domain_separator();
+    let digest = keccak256([&[0x19, 0x01][..], domain.as_slice(), struct_hash.as_slice()].concat());
+    let (sig, recid) = signer
+        .signer()
+        .credential()
+        .sign_prehash_recoverable(digest.as_slice())
+        .expect("signing");
+    let bytes = sig.to_bytes();
+    (
+        27 + recid.to_byte(),
+        B256::from_slice(&bytes[..32]),
+        B256::from_slice(&bytes[32..]),
+    )
+}
+
+/// One item of `task` labelled 1 by three agreeing labellers and final.
+fn finalize_one(w: &World, task: u64, item: u32) {
+    let votes: Vec<(Address, u8)> = (0..3).map(|_| (w.labeller(lbl(100)), 1u8)).collect();
+    w.commit_all(task, item, &votes);
+    w.end_commit(task);
+    w.reveal_all(task, item, &votes);
+    w.finalize(task, item);
+}
+
+// ---- deployment ----
+
+#[motsu::test]
+fn constructor_rejects_zero_addresses() {
+    let (a, e, t) = (Address::random(), Address::random(), Address::random());
+    for (admin, escrow, token) in [
+        (Address::ZERO, e, t),
+        (a, Address::ZERO, t),
+        (a, e, Address::ZERO),
+    ] {
+        let registry = Contract::<TaskRegistry>::new();
+        let err = registry
+            .sender(a)
+            .constructor(admin, escrow, token)
+            .motsu_unwrap_err();
+        assert!(matches!(err, Error::ZeroAddress(_)), "{err:?}");
+    }
+}
+
+#[motsu::test]
+fn a_new_registry_allows_lbl_and_starts_with_the_design_parameters() {
+    let w = World::default();
+    let r = w.registry.sender(w.admin);
+    assert!(r.is_payment_token(w.lbl()));
+    assert!(r.is_payment_token(w.stable.address()));
+    assert!(!r.is_payment_token(Address::random()));
+    assert_eq!(r.params(), rules(ProtocolParams::DEFAULT));
+    assert_eq!(r.escrow(), w.escrow.address());
+    assert_eq!(r.verifier(), w.verifier.address());
+    assert_eq!(r.task_count(), 0);
+    assert!(!r.paused());
+}
+
+// ---- createTask ----
+
+#[motsu::test]
+fn create_task_records_the_terms_and_escrows_bounty_plus_fee() {
+    let w = World::default();
+    let requester = Address::random();
+    let spec = TaskSpec::default();
+    let (bounty, fee) = w.cost(&spec);
+    let now = w.now();
+    let task = w.create_task(requester, spec);
+    assert_eq!(task, 1);
+    assert_eq!(w.registry.sender(requester).task_count(), 1);
+    let commit_end = now + spec.commit_duration;
+    let reveal_end = commit_end + spec.reveal_duration;
+    let (
+        req,
+        token,
+        root,
+        items,
+        classes,
+        k,
+        threshold,
+        reward,
+        stake,
+        ce,
+        re,
+        audit,
+        tier,
+        status,
+    ) = w.registry.sender(requester).get_task(task);
+    assert_eq!(
+        (req, token, root, items, classes, k, threshold),
+        (
+            requester,
+            w.lbl(),
+            ROOT,
+            spec.items,
+            spec.classes,
+            spec.k,
+            spec.threshold_bps
+        )
+    );
+    assert_eq!(
+        (reward, stake, ce, re, audit, tier, status),
+        (
+            spec.reward,
+            spec.stake,
+            commit_end,
+            reveal_end,
+            spec.audit_rate_bps,
+            spec.min_tier,
+            1
+        )
+    );
+    assert_eq!(
+        w.registry.sender(requester).metadata_uri(task),
+        "ipfs://task-metadata"
+    );
+    assert_eq!(
+        w.escrow.sender(requester).bounty_of(task),
+        (w.lbl(), requester, bounty, fee)
+    );
+    assert_eq!((bounty, fee), (lbl(24), lbl(24) / U256::from(40u64)));
+    assert_eq!(w.balance(w.lbl(), requester), U256::ZERO);
+    w.registry.assert_emitted(&TaskCreated {
+        task,
+        requester,
+        paymentToken: w.lbl(),
+        dataRoot: ROOT,
+        itemCount: spec.items,
+        labellersPerItem: spec.k,
+        rewardPerLabel: spec.reward,
+        stakePerLabel: spec.stake,
+        commitEnd: commit_end,
+        revealEnd: reveal_end,
+        metadataURI: "ipfs://task-metadata".into(),
+    });
+    assert_eq!(w.create_task(requester, spec), 2);
+    w.assert_solvent();
+}
+
+#[motsu::test]
+fn each_invalid_task_parameter_is_reported_by_its_field_index() {
+    let w = World::default();
+    let requester = Address::random();
+    let d = TaskSpec::default();
+    let year = 365 * 86_400;
+    let overflow_after_fee = U256::MAX / U256::from(12u64 * 10_000) + U256::from(1u64);
+    let cases: Vec<(u8, TaskSpec)> = vec![
+        (1, TaskSpec { items: 0, ..d }),
+        (2, TaskSpec { classes: 0, ..d }),
+        (2, TaskSpec { classes: 1, ..d }),
+        (2, TaskSpec { classes: 257, ..d }),
+        (3, TaskSpec { k: 0, ..d }),
+        (3, TaskSpec { k: 33, ..d }),
+        (
+            4,
+            TaskSpec {
+                threshold_bps: 0,
+                ..d
+            },
+        ),
+        (
+            4,
+            TaskSpec {
+                threshold_bps: 5_000,
+                ..d
+            },
+        ),
+        (
+            4,
+            TaskSpec {
+                threshold_bps: 10_001,
+                ..d
+            },
+        ),
+        (
+            5,
+            TaskSpec {
+                reward: U256::ZERO,
+                ..d
+            },
+        ),
+        // items * k * reward overflows.
+        (
+            5,
+            TaskSpec {
+                reward: U256::MAX,
+                ..d
+            },
+        ),
+        // The bounty fits, but the fee computation (bounty * 10000) would overflow.
+        (
+            5,
+            TaskSpec {
+                reward: overflow_after_fee,
+                ..d
+            },
+        ),
+        (
+            6,
+            TaskSpec {
+                stake: U256::ZERO,
+                ..d
+            },
+        ),
+        (
+            7,
+            TaskSpec {
+                commit_duration: 59,
+                ..d
+            },
+        ),
+        (
+            7,
+            TaskSpec {
+                commit_duration: year + 1,
+                ..d
+            },
+        ),
+        (
+            8,
+            TaskSpec {
+                reveal_duration: 59,
+                ..d
+            },
+        ),
+        (
+            8,
+            TaskSpec {
+                reveal_duration: year + 1,
+                ..d
+            },
+        ),
+        (
+            9,
+            TaskSpec {
+                audit_rate_bps: 10_001,
+                ..d
+            },
+        ),
+        (10, TaskSpec { min_tier: 3, ..d }),
+    ];
+    for (field, spec) in cases {
+        let err = w.create_task_unfunded(requester, spec).motsu_unwrap_err();
+        let Error::InvalidTaskParameter(e) = err else {
+            panic!("field {field}: {err:?}")
+        };
+        assert_eq!(e.field, field);
+    }
+    // Field 0: the data root.
+    let err = create_raw(&w.registry, requester, B256::ZERO, w.lbl(), &d).motsu_unwrap_err();
+    let Error::InvalidTaskParameter(e) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(e.field, 0);
+    // When several are wrong, the first is reported.
+    let err = w
+        .create_task_unfunded(
+            requester,
+            TaskSpec {
+                k: 0,
+                min_tier: 9,
+                ..d
+            },
+        )
+        .motsu_unwrap_err();
+    assert!(
+        matches!(err, Error::InvalidTaskParameter(ref e) if e.field == 3),
+        "{err:?}"
+    );
+    assert_eq!(w.registry.sender(requester).task_count(), 0);
+    w.assert_solvent();
+}
+
+#[motsu::test]
+fn every_bound_of_a_task_parameter_is_itself_accepted() {
+    let w = World::default();
+    let requester = Address::random();
+    let d = TaskSpec::default();
+    let year = 365 * 86_400;
+    let edges = [
+        TaskSpec { items: 1, ..d },
+        TaskSpec { classes: 2, ..d },
+        TaskSpec { classes: 256, ..d },
+        TaskSpec { k: 1, ..d },
+        TaskSpec { k: 32, ..d },
+        TaskSpec {
+            threshold_bps: 5_001,
+            ..d
+        },
+        TaskSpec {
+            threshold_bps: 10_000,
+            ..d
+        },
+        TaskSpec {
+            reward: U256::from(1u64),
+            ..d
+        },
+        TaskSpec {
+            stake: U256::from(1u64),
+            ..d
+        },
+        TaskSpec {
+            commit_duration: 60,
+            reveal_duration: 60,
+            ..d
+        },
+        TaskSpec {
+            commit_duration: year,
+            reveal_duration: year,
+            ..d
+        },
+        TaskSpec {
+            audit_rate_bps: 10_000,
+            ..d
+        },
+        TaskSpec { min_tier: 2, ..d },
+        TaskSpec { stable: true, ..d },
+    ];
+    for (i, spec) in edges.into_iter().enumerate() {
+        assert_eq!(w.create_task(requester, spec), i as u64 + 1);
+    }
+    w.assert_solvent();
+}
+
+#[motsu::test]
+fn a_payment_token_off_the_allow_list_is_refused() {
+    let w = World::default();
+    let requester = Address::random();
+    let stranger_token = Address::random();
+    let err = create_raw(
+        &w.registry,
+        requester,
+        ROOT,
+        stranger_token,
+        &TaskSpec::default(),
+    )
+    .motsu_unwrap_err();
+    let Error::PaymentTokenNotAllowed(e) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(e.token, stranger_token);
+
+    // Delisting the stablecoin stops new tasks in it.
+    w.registry
+        .sender(w.admin)
+        .set_payment_token(w.stable.address(), false)
+        .motsu_unwrap();
+    assert!(!w
+        .registry
+        .sender(w.admin)
+        .is_payment_token(w.stable.address()));
+    let spec = TaskSpec {
+        stable: true,
+        ..TaskSpec::default()
+    };
+    let err = w.create_task_unfunded(requester, spec).motsu_unwrap_err();
+    let Error::PaymentTokenNotAllowed(e) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(e.token, w.stable.address());
+    w.assert_solvent();
+}
+
+#[motsu::test]
+fn the_allow_list_is_admin_only_and_never_holds_the_zero_address() {
+    let w = World::default();
+    let stranger = Address::random();
+    let err = w
+        .registry
+        .sender(stranger)
+        .set_payment_token(stranger, true)
+        .motsu_unwrap_err();
+    let Error::UnauthorizedAccount(e) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(e.account, stranger);
+    let err = w
+        .registry
+        .sender(w.admin)
+        .set_payment_token(Address::ZERO, true)
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::ZeroAddress(_)), "{err:?}");
+    assert!(!w.registry.sender(w.admin).is_payment_token(stranger));
+}
+
+// ---- global parameters ----
+
+#[motsu::test]
+fn each_out_of_range_parameter_is_reported_by_its_index() {
+    let w = World::default();
+    let d = ProtocolParams::DEFAULT;
+    let cases: [(u8, ProtocolParams); 13] = [
+        (
+            0,
+            ProtocolParams {
+                fee_bps: 1_001,
+                ..d
+            },
+        ),
+        (
+            1,
+            ProtocolParams {
+                slash_bps: 10_001,
+                ..d
+            },
+        ),
+        (
+            2,
+            ProtocolParams {
+                no_reveal_slash_bps: 10_001,
+                ..d
+            },
+        ),
+        (
+            3,
+            ProtocolParams {
+                slash_burn_bps: 10_001,
+                ..d
+            },
+        ),
+        (
+            4,
+            ProtocolParams {
+                audit_window: 3_599,
+                ..d
+            },
+        ),
+        (
+            4,
+            ProtocolParams {
+                audit_window: 30 * 86_400 + 1,
+                ..d
+            },
+        ),
+        (
+            5,
+            ProtocolParams {
+                standard_bps: 9_999,
+                ..d
+            },
+        ),
+        (
+            6,
+            ProtocolParams {
+                strong_bps: 9_999,
+                ..d
+            },
+        ),
+        (
+            6,
+            ProtocolParams {
+                standard_bps: 12_600,
+                ..d
+            },
+        ),
+        (
+            7,
+            ProtocolParams {
+                audited_bps: 15_001,
+                ..d
+            },
+        ),
+        (
+            7,
+            ProtocolParams {
+                audited_bps: 12_499,
+                ..d
+            },
+        ),
+        (
+            8,
+            ProtocolParams {
+                auditor_share_bps: 5_001,
+                ..d
+            },
+        ),
+        (
+            0,
+            ProtocolParams {
+                fee_bps: u16::MAX,
+                auditor_share_bps: u16::MAX,
+                ..d
+            },
+        ),
+    ];
+    for (index, p) in cases {
+        let err = set_params(&w, w.admin, p).motsu_unwrap_err();
+        let Error::ParameterOutOfRange(e) = err else {
+            panic!("index {index}: {err:?}")
+        };
+        assert_eq!(e.index, index, "{p:?}");
+    }
+    assert_eq!(w.registry.sender(w.admin).params(), rules(d));
+    // Every upper and lower bound itself is accepted.
+    let edges = ProtocolParams {
+        fee_bps: 1_000,
+        slash_bps: 10_000,
+        no_reveal_slash_bps: 0,
+        slash_burn_bps: 10_000,
+        audit_window: 3_600,
+        standard_bps: 15_000,
+        strong_bps: 15_000,
+        audited_bps: 15_000,
+        auditor_share_bps: 5_000,
+    };
+    set_params(&w, w.admin, edges).motsu_unwrap();
+    assert_eq!(w.registry.sender(w.admin).params(), rules(edges));
+}
+
+#[motsu::test]
+fn only_the_admin_may_set_parameters() {
+    let w = World::default();
+    let stranger = Address::random();
+    let err = set_params(&w, stranger, ProtocolParams::DEFAULT).motsu_unwrap_err();
+    let Error::UnauthorizedAccount(e) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(e.account, stranger);
+}
+
+#[motsu::test]
+fn a_task_keeps_the_parameters_in_force_when_it_was_created() {
+    let w = World::default();
+    let requester = Address::random();
+    let spec = TaskSpec::default();
+    let before = w.create_task(requester, spec);
+
+    let new = ProtocolParams {
+        fee_bps: 500,
+        slash_bps: 3_000,
+        no_reveal_slash_bps: 9_000,
+        slash_burn_bps: 4_000,
+        audit_window: 86_400,
+        standard_bps: 10_000,
+        strong_bps: 11_000,
+        audited_bps: 12_000,
+        auditor_share_bps: 2_000,
+    };
+    set_params(&w, w.admin, new).motsu_unwrap();
+    w.registry.assert_emitted(&ParamsUpdated {
+        feeBps: 500,
+        slashBps: 3_000,
+        noRevealSlashBps: 9_000,
+        slashBurnBps: 4_000,
+        auditWindow: 86_400,
+        standardBps: 10_000,
+        strongBps: 11_000,
+        auditedBps: 12_000,
+        auditorShareBps: 2_000,
+    });
+    assert_eq!(w.registry.sender(w.admin).params(), rules(new));
+
+    let (bounty, _) = w.cost(&spec);
+    let fee = bounty * U256::from(500u64) / U256::from(10_000u64);
+    fund_lbl(&w, requester, bounty + fee);
+    let after = w.create_task_unfunded(requester, spec).motsu_unwrap();
+
+    let r = w.registry.sender(w.admin);
+    assert_eq!(r.get_task_rules(before), rules(ProtocolParams::DEFAULT));
+    assert_eq!(r.get_task_rules(after), rules(new));
+    assert_eq!(
+        w.escrow.sender(w.admin).bounty_of(before).3,
+        lbl(24) / U256::from(40u64)
+    );
+    assert_eq!(w.escrow.sender(w.admin).bounty_of(after).3, fee);
+    w.assert_solvent();
+}
+
+// ---- pause ----
+
+#[motsu::test]
+fn pause_and_unpause_are_admin_only_and_stop_task_creation() {
+    let w = World::default();
+    let stranger = Address::random();
+    let err = w.registry.sender(stranger).pause().motsu_unwrap_err();
+    assert!(matches!(err, Error::UnauthorizedAccount(_)), "{err:?}");
+    let err = w.registry.sender(w.admin).unpause().motsu_unwrap_err();
+    assert!(matches!(err, Error::ExpectedPause(_)), "{err:?}");
+
+    w.registry.sender(w.admin).pause().motsu_unwrap();
+    assert!(w.registry.sender(w.admin).paused());
+    let err = w.registry.sender(w.admin).pause().motsu_unwrap_err();
+    assert!(matches!(err, Error::EnforcedPause(_)), "{err:?}");
+    let err = w.registry.sender(stranger).unpause().motsu_unwrap_err();
+    assert!(matches!(err, Error::UnauthorizedAccount(_)), "{err:?}");
+
+    let requester = Address::random();
+    let spec = TaskSpec::default();
+    let (bounty, fee) = w.cost(&spec);
+    fund_lbl(&w, requester, bounty + fee);
+    let err = w.create_task_unfunded(requester, spec).motsu_unwrap_err();
+    assert!(matches!(err, Error::EnforcedPause(_)), "{err:?}");
+    assert_eq!(w.registry.sender(w.admin).task_count(), 0);
+
+    w.registry.sender(w.admin).unpause().motsu_unwrap();
+    assert!(!w.registry.sender(w.admin).paused());
+    assert_eq!(w.create_task_unfunded(requester, spec).motsu_unwrap(), 1);
+    w.assert_solvent();
+}
+
+#[motsu::test]
+fn a_pause_stops_commits_on_existing_tasks_and_the_flag_reaches_the_verifier() {
+    let w = World::default();
+    let requester = Address::random();
+    let task = w.create_task(requester, TaskSpec::default());
+    let who = w.labeller(lbl(100));
+    w.registry.sender(w.admin).pause().motsu_unwrap();
+    // The pause flag travels inside the packed terms the verifier reads.
+    let (w0, w1, w2, reward, stake) = w.registry.sender(w.admin).terms(task);
+    let terms = labelchain_protocol::TaskTerms::unpack([w0, w1, w2], reward, stake);
+    assert!(
+        terms.paused,
+        "terms() of a paused registry decode as not paused"
+    );
+    let c = w.commitment(task, 0, who, 1);
+    let err = w.verifier.sender(who).commit(task, 0, c).motsu_unwrap_err();
+    assert!(
+        matches!(err, consensus_verifier::Error::EnforcedPause(_)),
+        "{err:?}"
+    );
+    w.assert_solvent();
+}
+
+// ---- verifier wiring ----
+
+#[motsu::test]
+fn the_verifier_is_wired_once_by_the_admin_and_never_to_zero() {
+    let w = World::default();
+    let err = w
+        .registry
+        .sender(w.admin)
+        .set_verifier(Address::random())
+        .motsu_unwrap_err();
+    let Error::VerifierAlreadySet(e) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(e.verifier, w.verifier.address());
+
+    let fresh = Contract::<TaskRegistry>::new();
+    fresh
+        .sender(w.admin)
+        .constructor(w.admin, w.escrow.address(), w.lbl())
+        .motsu_unwrap();
+    let err = fresh
+        .sender(w.admin)
+        .set_verifier(Address::ZERO)
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::ZeroAddress(_)), "{err:?}");
+    let stranger = Address::random();
+    let err = fresh
+        .sender(stranger)
+        .set_verifier(stranger)
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::UnauthorizedAccount(_)), "{err:?}");
+    assert_eq!(fresh.sender(w.admin).verifier(), Address::ZERO);
+    let v = Address::random();
+    fresh.sender(w.admin).set_verifier(v).motsu_unwrap();
+    fresh.assert_emitted(&VerifierSet { verifier: v });
+    assert_eq!(fresh.sender(w.admin).verifier(), v);
+}
+
+#[motsu::test]
+fn a_registry_without_a_verifier_cannot_cancel_reclaim_or_publish() {
+    let w = World::default();
+    let unwired = Contract::<TaskRegistry>::new();
+    unwired
+        .sender(w.admin)
+        .constructor(w.admin, w.escrow.address(), w.lbl())
+        .motsu_unwrap();
+    w.escrow
+        .sender(w.admin)
+        .grant_role(roles::REGISTRY, unwired.address())
+        .motsu_unwrap();
+    let requester = Address::random();
+    let spec = TaskSpec::default();
+    let (bounty, fee) = w.cost(&spec);
+    fund_lbl(&w, requester, bounty + fee);
+    let task = create_raw(&unwired, requester, ROOT, w.lbl(), &spec).motsu_unwrap();
+    w.assert_solvent();
+
+    let err = unwired
+        .sender(requester)
+        .cancel_task(task)
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::VerifierNotSet(_)), "{err:?}");
+    let err = unwired
+        .sender(requester)
+        .publish_dataset(task, B256::repeat_byte(1), B256::ZERO, "x".into())
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::VerifierNotSet(_)), "{err:?}");
+    advance(spec.commit_duration + 1);
+    let err = unwired.sender(requester).reclaim(task).motsu_unwrap_err();
+    assert!(matches!(err, Error::VerifierNotSet(_)), "{err:?}");
+    assert_eq!(
+        w.escrow.sender(requester).bounty_of(task),
+        (w.lbl(), requester, bounty, fee)
+    );
+    w.assert_solvent();
+}
+
+// ---- cancelTask ----
+
+#[motsu::test]
+fn only_the_requester_may_cancel_and_only_an_open_task() {
+    let w = World::default();
+    let requester = Address::random();
+    let task = w.create_task(requester, TaskSpec::default());
+    let stranger = Address::random();
+    let err = w
+        .registry
+        .sender(stranger)
+        .cancel_task(task)
+        .motsu_unwrap_err();
+    let Error::NotRequester(e) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!((e.task, e.requester), (task, requester));
+    let err = w
+        .registry
+        .sender(requester)
+        .cancel_task(42)
+        .motsu_unwrap_err();
+    let Error::TaskNotOpen(e) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(e.task, 42);
+    w.assert_solvent();
+}
+
+#[motsu::test]
+fn a_task_with_a_commit_cannot_be_cancelled() {
+    let w = World::default();
+    let requester = Address::random();
+    let task = w.create_task(requester, TaskSpec::default());
+    let who = w.labeller(lbl(100));
+    w.commit(task, 2, who, 0);
+    let err = w
+        .registry
+        .sender(requester)
+        .cancel_task(task)
+        .motsu_unwrap_err();
+    let Error::TaskAlreadyStarted(e) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(e.task, task);
+    // The fee went to the treasury with the first commit.
+    assert_eq!(w.escrow.sender(requester).bounty_of(task).3, U256::ZERO);
+    assert_eq!(
+        w.claimable(w.lbl(), w.treasury),
+        lbl(24) / U256::from(40u64)
+    );
+    w.assert_solvent();
+}
+
+#[motsu::test]
+fn cancelling_refunds_the_whole_bounty_and_the_fee_and_closes_the_task() {
+    for stable in [false, true] {
+        let w = World::default();
+        let requester = Address::random();
+        let spec = TaskSpec {
+            stable,
+            ..TaskSpec::default()
+        };
+        let token = w.pay_token(&spec);
+        let (bounty, fee) = w.cost(&spec);
+        let task = w.create_task(requester, spec);
+        w.registry
+            .sender(requester)
+            .cancel_task(task)
+            .motsu_unwrap();
+        w.registry.assert_emitted(&TaskCancelled { task });
+        assert_eq!(w.claimable(token, requester), bounty + fee);
+        assert_eq!(w.registry.sender(requester).get_task(task).13, 2);
+        w.assert_solvent();
+        assert_eq!(w.claim(token, requester), bounty + fee);
+        assert_eq!(w.balance(token, requester), bounty + fee);
+        w.assert_solvent();
+
+        let err = w
+            .registry
+            .sender(requester)
+            .cancel_task(task)
+            .motsu_unwrap_err();
+        assert!(matches!(err, Error::TaskNotOpen(_)), "{err:?}");
+        let err = w
+            .registry
+            .sender(requester)
+            .reclaim(task)
+            .motsu_unwrap_err();
+        assert!(matches!(err, Error::TaskNotOpen(_)), "{err:?}");
+        // Nor can anyone commit to it any more.
+        let who = w.labeller(lbl(100));
+        let c = w.commitment(task, 0, who, 0);
+        let err = w.verifier.sender(who).commit(task, 0, c).motsu_unwrap_err();
+        assert!(
+            matches!(err, consensus_verifier::Error::TaskNotOpen(_)),
+            "{err:?}"
+        );
+        w.assert_solvent();
+    }
+}
+
+// ---- reclaim ----
+
+#[motsu::test]
+fn reclaim_waits_for_the_commit_window_to_close() {
+    let w = World::default();
+    let requester = Address::random();
+    let task = w.create_task(requester, TaskSpec::default());
+    let commit_end = w.registry.sender(requester).get_task(task).9;
+    for _ in 0..2 {
+        let err = w
+            .registry
+            .sender(requester)
+            .reclaim(task)
+            .motsu_unwrap_err();
+        let Error::CommitWindowOpen(e) = err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(e.commitEnd, commit_end);
+        // The last second of the window is still inside it.
+        advance(commit_end - w.now());
+    }
+    advance(1);
+    w.registry.sender(requester).reclaim(task).motsu_unwrap();
+    w.assert_solvent();
+}
+
+#[motsu::test]
+fn reclaim_refunds_items_never_committed_and_keeps_open_items_reserved() {
+    let w = World::default();
+    let requester = Address::random();
+    let spec = TaskSpec::default();
+    let task = w.create_task(requester, spec);
+    let who = w.labeller(lbl(100));
+    w.commit(task, 0, who, 1);
+    w.end_commit(task);
+
+    let per_item = U256::from(spec.k) * spec.reward;
+    // Anyone may trigger it; the money goes to the requester.
+    let refunded = w
+        .registry
+        .sender(Address::random())
+        .reclaim(task)
+        .motsu_unwrap();
+    assert_eq!(refunded, per_item * U256::from(3u64));
+    w.registry.assert_emitted(&BountyReclaimed {
+        task,
+        amount: refunded,
+    });
+    assert_eq!(w.claimable(w.lbl(), requester), refunded);
+    assert_eq!(w.escrow.sender(requester).bounty_of(task).2, per_item);
+    w.assert_solvent();
+
+    let err = w
+        .registry
+        .sender(requester)
+        .reclaim(task)
+        .motsu_unwrap_err();
+    let Error::NothingToReclaim(e) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(e.task, task);
+
+    // The open item ends void (one commit of the two needed) and refunds its own bounty.
+    w.end_reveal(task);
+    w.finalize(task, 0);
+    assert_eq!(w.escrow.sender(requester).bounty_of(task).2, U256::ZERO);
+    assert_eq!(w.claimable(w.lbl(), requester), refunded + per_item);
+    let err = w
+        .registry
+        .sender(requester)
+        .reclaim(task)
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::NothingToReclaim(_)), "{err:?}");
+    assert_eq!(w.claim(w.lbl(), requester), refunded + per_item);
+    w.assert_solvent();
+}
+
+// ---- datasets ----
+
+#[motsu::test]
+fn publish_dataset_needs_the_requester_and_the_current_digest() {
+    let w = World::default();
+    let requester = Address::random();
+    let task = w.create_task(requester, TaskSpec::default());
+    let file = B256::repeat_byte(0xf1);
+    // No final item yet: the on-chain digest is zero, and zero is not a digest.
+    let err = w
+        .registry
+        .sender(requester)
+        .publish_dataset(task, B256::ZERO, file, "s3://d".into())
+        .motsu_unwrap_err();
+    let Error::DigestMismatch(e) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!((e.onchain, e.given), (B256::ZERO, B256::ZERO));
+
+    finalize_one(&w, task, 0);
+    let digest = w.verifier.sender(requester).labels_digest(task);
+    assert_ne!(digest, B256::ZERO);
+
+    let stranger = Address::random();
+    let err = w
+        .registry
+        .sender(stranger)
+        .publish_dataset(task, digest, file, "s3://d".into())
+        .motsu_unwrap_err();
+    let Error::NotRequester(e) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!((e.task, e.requester), (task, requester));
+    for wrong in [B256::ZERO, B256::repeat_byte(7)] {
+        let err = w
+            .registry
+            .sender(requester)
+            .publish_dataset(task, wrong, file, "s3://d".into())
+            .motsu_unwrap_err();
+        let Error::DigestMismatch(e) = err else {
+            panic!("{err:?}")
+        };
+        assert_eq!((e.onchain, e.given), (digest, wrong));
+    }
+    assert_eq!(w.registry.sender(requester).dataset_count(task), 0);
+    w.assert_solvent();
+}
+
+#[motsu::test]
+fn published_datasets_are_numbered_from_zero_and_readable() {
+    let w = World::default();
+    let requester = Address::random();
+    let task = w.create_task(requester, TaskSpec::default());
+    let votes: Vec<(Address, u8)> = (0..3).map(|_| (w.labeller(lbl(100)), 1u8)).collect();
+    w.commit_all(task, 0, &votes);
+    w.commit_all(task, 1, &votes);
+    w.end_commit(task);
+    w.reveal_all(task, 0, &votes);
+    w.reveal_all(task, 1, &votes);
+    w.finalize(task, 0);
+    let first = w.verifier.sender(requester).labels_digest(task);
+    let t0 = w.now();
+    let v0 = w
+        .registry
+        .sender(requester)
+        .publish_dataset(task, first, B256::repeat_byte(1), "s3://v0".into())
+        .motsu_unwrap();
+    assert_eq!(v0, 0);
+    w.registry.assert_emitted(&DatasetPublished {
+        task,
+        version: 0,
+        labelsDigest: first,
+        fileHash: B256::repeat_byte(1),
+        uri: "s3://v0".into(),
+    });
+
+    // A second final item moves the digest; the old one is no longer publishable.
+    advance(60);
+    w.finalize(task, 1);
+    let second = w.verifier.sender(requester).labels_digest(task);
+    assert_ne!(second, first);
+    let err = w
+        .registry
+        .sender(requester)
+        .publish_dataset(task, first, B256::repeat_byte(2), "s3://v1".into())
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::DigestMismatch(_)), "{err:?}");
+    let t1 = w.now();
+    let v1 = w
+        .registry
+        .sender(requester)
+        .publish_dataset(task, second, B256::repeat_byte(2), "s3://v1".into())
+        .motsu_unwrap();
+    assert_eq!(v1, 1);
+
+    let r = w.registry.sender(requester);
+    assert_eq!(r.dataset_count(task), 2);
+    assert_eq!(
+        r.get_dataset(task, 0).motsu_unwrap(),
+        (first, B256::repeat_byte(1), "s3://v0".to_string(), t0)
+    );
+    assert_eq!(
+        w.registry
+            .sender(requester)
+            .get_dataset(task, 1)
+            .motsu_unwrap(),
+        (second, B256::repeat_byte(2), "s3://v1".to_string(), t1)
+    );
+    let err = w
+        .registry
+        .sender(requester)
+        .get_dataset(task, 2)
+        .motsu_unwrap_err();
+    let Error::UnknownDataset(e) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!((e.task, e.version), (task, 2));
+    w.assert_solvent();
+}
+
+// ---- pipeline access ----
+
+#[motsu::test]
+fn access_keys_round_trip_per_pipeline() {
+    let w = World::default();
+    let requester = Address::random();
+    let task = w.create_task(requester, TaskSpec::default());
+    let (p1, p2) = (Address::random(), Address::random());
+    let k1: Vec<u8> = (0u8..80).collect();
+    let k2 = vec![0xab; 48];
+    w.registry
+        .sender(requester)
+        .grant_access(task, p1, Bytes::from(k1.clone()))
+        .motsu_unwrap();
+    w.registry
+        .sender(requester)
+        .grant_access(task, p2, Bytes::from(k2.clone()))
+        .motsu_unwrap();
+    w.registry.assert_emitted(&AccessGranted {
+        task,
+        pipeline: p1,
+        wrappedKey: k1.clone().into(),
+    });
+    assert_eq!(w.registry.sender(p1).access_key(task, p1).0, k1);
+    assert_eq!(w.registry.sender(p2).access_key(task, p2).0, k2);
+
+    w.registry
+        .sender(requester)
+        .revoke_access(task, p1)
+        .motsu_unwrap();
+    w.registry
+        .assert_emitted(&AccessRevoked { task, pipeline: p1 });
+    assert!(w.registry.sender(p1).access_key(task, p1).0.is_empty());
+    assert_eq!(w.registry.sender(p2).access_key(task, p2).0, k2);
+
+    // A re-grant replaces the key.
+    w.registry
+        .sender(requester)
+        .grant_access(task, p2, Bytes::from(vec![1, 2, 3]))
+        .motsu_unwrap();
+    assert_eq!(w.registry.sender(p2).access_key(task, p2).0, vec![1, 2, 3]);
+}
+
+#[motsu::test]
+fn access_is_granted_only_by_the_requester_and_never_to_zero() {
+    let w = World::default();
+    let requester = Address::random();
+    let task = w.create_task(requester, TaskSpec::default());
+    let err = w
+        .registry
+        .sender(requester)
+        .grant_access(task, Address::ZERO, Bytes::from(vec![1]))
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::ZeroAddress(_)), "{err:?}");
+    let stranger = Address::random();
+    let err = w
+        .registry
+        .sender(stranger)
+        .grant_access(task, stranger, Bytes::from(vec![1]))
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::NotRequester(_)), "{err:?}");
+    let err = w
+        .registry
+        .sender(stranger)
+        .revoke_access(task, stranger)
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::NotRequester(_)), "{err:?}");
+    let err = w
+        .registry
+        .sender(requester)
+        .grant_access(99, stranger, Bytes::from(vec![1]))
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::TaskNotOpen(_)), "{err:?}");
+    assert!(w
+        .registry
+        .sender(stranger)
+        .access_key(task, stranger)
+        .0
+        .is_empty());
+}
+
+// ---- createTaskWithPermit ----
+
+fn create_with_permit(
+    w: &World,
+    requester: Account,
+    spec: &TaskSpec,
+    token: Address,
+    (v, r, s): (u8, B256, B256),
+) -> Result<u64, Error> {
+    w.registry.sender(requester).create_task_with_permit(
+        ROOT,
+        spec.items,
+        spec.classes,
+        spec.k,
+        spec.threshold_bps,
+        token,
+        spec.reward,
+        spec.stake,
+        spec.commit_duration,
+        spec.reveal_duration,
+        spec.audit_rate_bps,
+        spec.min_tier,
+        "ipfs://task-metadata".into(),
+        U256::MAX,
+        v,
+        r,
+        s,
+    )
+}
+
+#[motsu::test]
+fn create_task_with_permit_needs_no_approve() {
+    let w = World::default();
+    let requester = Account::from_seed("requester");
+    let spec = TaskSpec::default();
+    let (bounty, fee) = w.cost(&spec);
+    w.give_lbl(requester.address(), bounty + fee);
+    let sig = sign_permit(
+        &w,
+        requester,
+        requester.address(),
+        w.escrow.address(),
+        bounty + fee,
+        U256::ZERO,
+        U256::MAX,
+    );
+    let task = create_with_permit(&w, requester, &spec, w.lbl(), sig).motsu_unwrap();
+    assert_eq!(task, 1);
+    assert_eq!(
+        w.escrow.sender(requester).bounty_of(task),
+        (w.lbl(), requester.address(), bounty, fee)
+    );
+    let t = w.token.sender(requester);
+    assert_eq!(t.nonces(requester.address()), U256::from(1u64));
+    assert_eq!(
+        t.allowance(requester.address(), w.escrow.address()),
+        U256::ZERO
+    );
+    assert_eq!(w.balance(w.lbl(), requester.address()), U256::ZERO);
+    w.assert_solvent();
+}
+
+#[motsu::test]
+fn a_failed_permit_falls_back_to_an_existing_allowance() {
+    let w = World::default();
+    let requester = Account::from_seed("requester");
+    let mallory = Account::from_seed("mallory");
+    let spec = TaskSpec::default();
+    let (bounty, fee) = w.cost(&spec);
+    w.give_lbl(requester.address(), bounty + fee);
+    let bad = sign_permit(
+        &w,
+        mallory,
+        requester.address(),
+        w.escrow.address(),
+        bounty + fee,
+        U256::ZERO,
+        U256::MAX,
+    );
+    // Without an allowance the deposit fails, and the escrow's revert comes through.
+    let err = create_with_permit(&w, requester, &spec, w.lbl(), bad).motsu_unwrap_err();
+    let Error::Bubbled(b) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(bubbled::<SafeErc20FailedOperation>(&b).token, w.lbl());
+    assert_eq!(w.registry.sender(requester).task_count(), 0);
+
+    // With one, the bad permit is ignored and its nonce is not consumed.
+    w.token
+        .sender(requester)
+        .approve(w.escrow.address(), bounty + fee)
+        .motsu_unwrap();
+    let task = create_with_permit(&w, requester, &spec, w.lbl(), bad).motsu_unwrap();
+    assert_eq!(task, 1);
+    assert_eq!(
+        w.token.sender(requester).nonces(requester.address()),
+        U256::ZERO
+    );
+    // A token without permit (the stablecoin) works the same way with an approve.
+    let stable_spec = TaskSpec {
+        stable: true,
+        ..spec
+    };
+    w.stable
+        .sender(requester)
+        .mint(requester.address(), bounty + fee)
+        .motsu_unwrap();
+    w.stable
+        .sender(requester)
+        .approve(w.escrow.address(), bounty + fee)
+        .motsu_unwrap();
+    let task =
+        create_with_permit(&w, requester, &stable_spec, w.stable.address(), bad).motsu_unwrap();
+    assert_eq!(
+        w.escrow.sender(requester).bounty_of(task).0,
+        w.stable.address()
+    );
+    w.assert_solvent();
+}
+
+#[motsu::test]
+fn create_task_with_permit_validates_before_using_the_permit() {
+    let w = World::default();
+    let requester = Account::from_seed("requester");
+    let spec = TaskSpec {
+        k: 0,
+        ..TaskSpec::default()
+    };
+    let sig = sign_permit(
+        &w,
+        requester,
+        requester.address(),
+        w.escrow.address(),
+        U256::ZERO,
+        U256::ZERO,
+        U256::MAX,
+    );
+    let err = create_with_permit(&w, requester, &spec, w.lbl(), sig).motsu_unwrap_err();
+    assert!(
+        matches!(err, Error::InvalidTaskParameter(ref e) if e.field == 3),
+        "{err:?}"
+    );
+    assert_eq!(
+        w.token.sender(requester).nonces(requester.address()),
+        U256::ZERO
+    );
+}
+
+// ---- verifyItem ----
+
+fn leaf(index: u32, content: B256) -> B256 {
+    keccak256(keccak256((U256::from(index), content).abi_encode()))
+}
+
+fn hash_pair(a: B256, b: B256) -> B256 {
+    let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+    keccak256([lo.as_slice(), hi.as_slice()].concat())
+}
+
+#[motsu::test]
+fn verify_item_checks_an_openzeppelin_standard_merkle_proof() {
+    let w = World::default();
+    let requester = Address::random();
+    let (h0, h1) = (keccak256("item zero"), keccak256("item one"));
+    let (l0, l1) = (leaf(0, h0), leaf(1, h1));
+    let root = hash_pair(l0, l1);
+    let spec = TaskSpec {
+        items: 2,
+        ..TaskSpec::default()
+    };
+    let (bounty, fee) = w.cost(&spec);
+    fund_lbl(&w, requester, bounty + fee);
+    let task = create_raw(&w.registry, requester, root, w.lbl(), &spec).motsu_unwrap();
+    assert_eq!(w.registry.sender(requester).get_task(task).2, root);
+
+    let r = w.registry.sender(requester);
+    assert!(r.verify_item(task, 0, h0, vec![l1]));
+    assert!(w
+        .registry
+        .sender(requester)
+        .verify_item(task, 1, h1, vec![l0]));
+    let rejected = [
+        (0, h1, vec![l0]),             // wrong index for the content
+        (1, h0, vec![l1]),             // the same
+        (0, keccak256("x"), vec![l1]), // wrong content
+        (0, h0, vec![]),               // missing proof
+        (0, h0, vec![l0]),             // proof is the leaf itself
+        (0, h0, vec![l1, l1]),         // too long
+    ];
+    for (i, h, proof) in rejected {
+        assert!(
+            !w.registry
+                .sender(requester)
+                .verify_item(task, i, h, proof.clone()),
+            "item {i} {h} {proof:?}"
+        );
+    }
+    // The inner hash alone (a 64-byte preimage attack on a single hash) is not a leaf.
+    let inner = keccak256((U256::from(0u64), h0).abi_encode());
+    assert_ne!(inner, l0);
+    // A proof against another task's root fails.
+    let other = w.create_task(requester, TaskSpec::default());
+    assert!(!w
+        .registry
+        .sender(requester)
+        .verify_item(other, 0, h0, vec![l1]));
+    w.assert_solvent();
+}

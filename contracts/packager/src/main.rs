@@ -52,15 +52,15 @@ const ABI_LICENSE: &str = "MIT";
 /// comes from `cargo metadata`, so dependencies resolve to the version in use.
 type EventSource = (&'static str, &'static str);
 
-/// The admin/role events every contract can emit (all embed `AdminRoles`).
-const ADMIN_EVENTS: [EventSource; 2] = [
+/// The role and two-step-admin events of the contracts that embed `AdminRoles`.
+const ROLE_EVENTS: [EventSource; 2] = [
     // AdminTransferStarted, AdminTransferred
     ("labelchain-admin", "src/lib.rs"),
     // RoleAdminChanged, RoleGranted, RoleRevoked
     ("openzeppelin-stylus", "src/access/control/mod.rs"),
 ];
 
-/// Where each contract's events (besides [`ADMIN_EVENTS`]) are declared.
+/// Where each contract's events are declared.
 ///
 /// Stylus SDK 0.9's ABI exporter prints functions and errors but no events, so
 /// `cargo packager abi` reads the `event` declarations of these files and adds
@@ -70,21 +70,29 @@ const EVENT_SOURCES: [(&str, &[EventSource]); 4] = [
     (
         "reward-token",
         &[
+            ROLE_EVENTS[0],
+            ROLE_EVENTS[1],
             ("reward-token", "src/lib.rs"),                    // EmissionMinted
             ("openzeppelin-stylus", "src/token/erc20/mod.rs"), // Transfer, Approval
         ],
     ),
-    ("staking-escrow", &[("staking-escrow", "src/events.rs")]),
+    (
+        "staking-escrow",
+        &[ROLE_EVENTS[0], ROLE_EVENTS[1], ("staking-escrow", "src/events.rs")],
+    ),
     (
         "task-registry",
         &[
             ("task-registry", "src/events.rs"),
             ("openzeppelin-stylus", "src/utils/pausable.rs"), // Paused, Unpaused
+            ("openzeppelin-stylus", "src/access/ownable.rs"), // OwnershipTransferred
+            // OwnershipTransferStarted
+            ("openzeppelin-stylus", "src/access/ownable_two_step.rs"),
         ],
     ),
     (
         "consensus-verifier",
-        &[("consensus-verifier", "src/events.rs")],
+        &[ROLE_EVENTS[0], ROLE_EVENTS[1], ("consensus-verifier", "src/events.rs")],
     ),
 ];
 
@@ -257,6 +265,8 @@ fn build(workspace: &Path, programs: &[(String, usize)], compile: bool) -> Resul
         })?;
         let stripped = wasm::strip_custom_sections(&raw)
             .with_context(|| format!("stripping {}", raw_path.display()))?;
+        let stripped = wasm::optimize(&stripped, &out_dir)
+            .with_context(|| format!("optimizing {}", raw_path.display()))?;
         let deploy = wasm::deployable(&stripped)?;
         let stripped_path = out_dir.join(format!("{}.wasm", snake(name)));
         fs::write(&stripped_path, &stripped)?;
@@ -354,7 +364,7 @@ fn group(n: usize) -> String {
 const COLUMNS: [&str; 7] = [
     "program",
     "raw wasm",
-    "stripped",
+    "optimized",
     "compressed",
     "limit",
     "budget",
@@ -411,7 +421,7 @@ fn text_table(sizes: &[Sizes]) -> String {
 
 fn markdown_table(sizes: &[Sizes]) -> String {
     let mut out = String::from(
-        "| program | raw wasm (bytes) | stripped (bytes) | compressed (bytes) | limit | budget | status |\n\
+        "| program | raw wasm (bytes) | stripped + wasm-opt -Oz (bytes) | compressed (bytes) | limit | budget | status |\n\
          |---|---:|---:|---:|---:|---:|---|\n",
     );
     for row in rows(sizes) {
@@ -420,7 +430,7 @@ fn markdown_table(sizes: &[Sizes]) -> String {
         out.push_str(" |\n");
     }
     out.push_str(
-        "\nCompressed = brotli (quality 11, window 22) of the stripped wasm, \
+        "\nCompressed = brotli (quality 11, window 22) of the stripped, wasm-opt-optimized wasm, \
          plus the 4-byte `EF F0 00 00` prefix: the deployed code size.\n",
     );
     out
@@ -522,15 +532,14 @@ fn package_dirs(workspace: &Path) -> Result<BTreeMap<String, Vec<PathBuf>>> {
     Ok(dirs)
 }
 
-/// The events of contract crate `name`, read from [`ADMIN_EVENTS`] and its
-/// [`EVENT_SOURCES`] entry; a listed file without events is an error.
+/// The events of contract crate `name`, read from its [`EVENT_SOURCES`] entry; a listed file without events is an error.
 fn contract_events(name: &str, dirs: &BTreeMap<String, Vec<PathBuf>>) -> Result<Vec<String>> {
     let Some((_, sources)) = EVENT_SOURCES.iter().find(|(c, _)| *c == name) else {
         eprintln!("warning: no event sources listed for {name}; its ABI will have no events");
         return Ok(Vec::new());
     };
     let mut events = Vec::new();
-    for (package, file) in ADMIN_EVENTS.iter().chain(sources.iter()) {
+    for (package, file) in sources.iter() {
         let dir = match dirs.get(*package).map(Vec::as_slice) {
             Some([dir]) => dir,
             Some(found) if !found.is_empty() => {

@@ -1,8 +1,7 @@
 //! Every way a TaskRegistry call can revert.
 
-use labelchain_admin::{AdminRoleIsTwoStep, NotPendingAdmin};
 use openzeppelin_stylus::{
-    access::control::{AccessControlBadConfirmation, AccessControlUnauthorizedAccount},
+    access::ownable::{self, OwnableInvalidOwner, OwnableUnauthorizedAccount},
     utils::pausable::{self, EnforcedPause, ExpectedPause},
 };
 use stylus_sdk::prelude::*;
@@ -59,10 +58,8 @@ mod sol {
 
 #[derive(SolidityError, Debug)]
 pub enum Error {
-    UnauthorizedAccount(AccessControlUnauthorizedAccount),
-    BadConfirmation(AccessControlBadConfirmation),
-    AdminRoleIsTwoStep(AdminRoleIsTwoStep),
-    NotPendingAdmin(NotPendingAdmin),
+    OwnableUnauthorizedAccount(OwnableUnauthorizedAccount),
+    OwnableInvalidOwner(OwnableInvalidOwner),
     EnforcedPause(EnforcedPause),
     ExpectedPause(ExpectedPause),
     InvalidTaskParameter(InvalidTaskParameter),
@@ -82,7 +79,14 @@ pub enum Error {
     Bubbled(labelchain_protocol::Bubbled),
 }
 
-labelchain_admin::absorb_admin_errors!(Error);
+impl From<ownable::Error> for Error {
+    fn from(e: ownable::Error) -> Self {
+        match e {
+            ownable::Error::UnauthorizedAccount(e) => Error::OwnableUnauthorizedAccount(e),
+            ownable::Error::InvalidOwner(e) => Error::OwnableInvalidOwner(e),
+        }
+    }
+}
 
 impl From<pausable::Error> for Error {
     fn from(e: pausable::Error) -> Self {

@@ -28,7 +28,6 @@ pub mod params;
 
 use alloc::{string::String, vec, vec::Vec};
 use alloy_primitives::{Address, B256, U256, U64};
-use labelchain_admin::AdminRoles;
 use labelchain_protocol::{
     calls::{IEscrowHooks, IPermit, IVerifierProgress},
     clock,
@@ -37,7 +36,10 @@ use labelchain_protocol::{
     terms::status,
     TaskTerms,
 };
-use openzeppelin_stylus::utils::pausable::{IPausable, Pausable};
+use openzeppelin_stylus::{
+    access::ownable_two_step::{IOwnable2Step, Ownable2Step},
+    utils::pausable::{IPausable, Pausable},
+};
 use stylus_sdk::{
     abi::Bytes,
     call::Call,
@@ -85,7 +87,7 @@ pub struct Task {
 #[entrypoint]
 #[storage]
 pub struct TaskRegistry {
-    roles: AdminRoles,
+    owner: Ownable2Step,
     pausable: Pausable,
     escrow: StorageAddress,
     verifier: StorageAddress,
@@ -125,7 +127,7 @@ impl TaskRegistry {
         if admin.is_zero() || escrow.is_zero() || reward_token.is_zero() {
             return Err(ZeroAddress {}.into());
         }
-        self.roles.init(admin);
+        self.owner.constructor(admin)?;
         self.escrow.set(escrow);
         self.protocol_params.replace(&ProtocolParams::DEFAULT);
         self.payment_tokens.insert(reward_token, true);
@@ -315,7 +317,8 @@ impl TaskRegistry {
         Ok(version)
     }
 
-    /// Stores the dataset key wrapped (encrypted) to `pipeline`'s X25519 public key.
+    /// Stores the dataset key wrapped (encrypted) to `pipeline`'s X25519 public key; an
+    /// empty key revokes the pipeline's access.
     pub fn grant_access(
         &mut self,
         task: u64,
@@ -340,14 +343,6 @@ impl TaskRegistry {
                 wrappedKey: wrapped_key.0.into(),
             },
         );
-        Ok(())
-    }
-
-    pub fn revoke_access(&mut self, task: u64, pipeline: Address) -> Result<(), Error> {
-        let t = self.open_terms(task)?;
-        self.only_requester(task, &t)?;
-        self.tasks.setter(task).access_keys.setter(pipeline).erase();
-        log(self.vm(), AccessRevoked { task, pipeline });
         Ok(())
     }
 
@@ -409,22 +404,6 @@ impl TaskRegistry {
             t.audit_rate_bps,
             t.min_tier,
             t.status,
-        )
-    }
-
-    /// The global parameters the task copied at creation, in `setParams` order.
-    pub fn get_task_rules(&self, task: u64) -> (u16, u16, u16, u16, u64, u16, u16, u16, u16) {
-        let t = self.load_terms(task);
-        (
-            t.fee_bps,
-            t.slash_bps,
-            t.no_reveal_slash_bps,
-            t.slash_burn_bps,
-            t.audit_window,
-            t.standard_bps,
-            t.strong_bps,
-            t.audited_bps,
-            t.auditor_share_bps,
         )
     }
 
@@ -510,7 +489,7 @@ impl TaskRegistry {
 
     /// Wires the consensus verifier; once, at deployment.
     pub fn set_verifier(&mut self, verifier: Address) -> Result<(), Error> {
-        self.roles.only_admin()?;
+        self.owner.ownable.only_owner()?;
         let current = self.verifier.get();
         if !current.is_zero() {
             return Err(VerifierAlreadySet { verifier: current }.into());
@@ -537,7 +516,7 @@ impl TaskRegistry {
         audited_bps: u16,
         auditor_share_bps: u16,
     ) -> Result<(), Error> {
-        self.roles.only_admin()?;
+        self.owner.ownable.only_owner()?;
         let p = ProtocolParams {
             fee_bps,
             slash_bps,
@@ -573,7 +552,7 @@ impl TaskRegistry {
     /// Allow-lists (or delists) a payment token. Only standard ERC-20s belong here: no
     /// fee-on-transfer or rebasing tokens, whose balances would drift from the escrow's books.
     pub fn set_payment_token(&mut self, token: Address, allowed: bool) -> Result<(), Error> {
-        self.roles.only_admin()?;
+        self.owner.ownable.only_owner()?;
         if token.is_zero() {
             return Err(ZeroAddress {}.into());
         }
@@ -584,51 +563,35 @@ impl TaskRegistry {
 
     /// Emergency stop for `createTask` and `commit` only.
     pub fn pause(&mut self) -> Result<(), Error> {
-        self.roles.only_admin()?;
+        self.owner.ownable.only_owner()?;
         Ok(self.pausable.pause()?)
     }
 
     pub fn unpause(&mut self) -> Result<(), Error> {
-        self.roles.only_admin()?;
+        self.owner.ownable.only_owner()?;
         Ok(self.pausable.unpause()?)
     }
 
-    // ---- roles ----
+    // ---- ownership (OZ Ownable2Step: the registry has no role but its admin) ----
 
-    pub fn has_role(&self, role: B256, account: Address) -> bool {
-        self.roles.has_role(role, account)
+    pub fn owner(&self) -> Address {
+        self.owner.owner()
     }
 
-    pub fn get_role_admin(&self, role: B256) -> B256 {
-        self.roles.get_role_admin(role)
+    pub fn pending_owner(&self) -> Address {
+        self.owner.pending_owner()
     }
 
-    pub fn grant_role(&mut self, role: B256, account: Address) -> Result<(), Error> {
-        Ok(self.roles.grant_role(role, account)?)
+    pub fn transfer_ownership(&mut self, new_owner: Address) -> Result<(), Error> {
+        Ok(self.owner.transfer_ownership(new_owner)?)
     }
 
-    pub fn revoke_role(&mut self, role: B256, account: Address) -> Result<(), Error> {
-        Ok(self.roles.revoke_role(role, account)?)
+    pub fn accept_ownership(&mut self) -> Result<(), Error> {
+        Ok(self.owner.accept_ownership()?)
     }
 
-    pub fn renounce_role(&mut self, role: B256, confirmation: Address) -> Result<(), Error> {
-        Ok(self.roles.renounce_role(role, confirmation)?)
-    }
-
-    pub fn admin(&self) -> Address {
-        self.roles.admin()
-    }
-
-    pub fn pending_admin(&self) -> Address {
-        self.roles.pending_admin()
-    }
-
-    pub fn begin_admin_transfer(&mut self, new_admin: Address) -> Result<(), Error> {
-        Ok(self.roles.begin_admin_transfer(new_admin)?)
-    }
-
-    pub fn accept_admin_transfer(&mut self) -> Result<(), Error> {
-        Ok(self.roles.accept_admin_transfer()?)
+    pub fn renounce_ownership(&mut self) -> Result<(), Error> {
+        Ok(self.owner.renounce_ownership()?)
     }
 }
 

@@ -64,7 +64,7 @@ impl Ledger {
                 rest -= cut;
             }
             let n = U256::from(e.winners.len());
-            let each = div_small(rest, e.winners.len() as u64);
+            let each = div_small(rest, e.winners.len() as u32);
             for (k, w) in e.winners.iter().enumerate() {
                 let i = self.row(*w);
                 self.minted[i] += if k == 0 {

@@ -37,7 +37,7 @@ pub mod state;
 pub mod tally;
 
 use alloc::{vec, vec::Vec};
-use alloy_primitives::{Address, B256, U128, U256, U32, U64, U8};
+use alloy_primitives::{Address, B256, U256};
 use labelchain_admin::AdminRoles;
 use labelchain_protocol::{
     calls::{IEmissionMinter, IEscrowHooks, ITaskTerms},
@@ -51,13 +51,15 @@ use openzeppelin_stylus::utils::pausable::EnforcedPause;
 use stylus_sdk::{
     call::Call,
     prelude::*,
-    storage::{StorageAddress, StorageMap},
+    storage::{StorageAddress, StorageMap, StorageU256},
 };
 
 pub use errors::*;
 pub use events::*;
 use ledger::{Emission, Ledger};
-use state::{item_status, void_reason, Reputation, TaskState};
+use state::{
+    item_status, pack_reputation, unpack_reputation, void_reason, Ballot, Counts, Header, TaskState,
+};
 
 #[entrypoint]
 #[storage]
@@ -67,7 +69,8 @@ pub struct ConsensusVerifier {
     escrow: StorageAddress,
     token: StorageAddress,
     tasks: StorageMap<u64, TaskState>,
-    reputation: StorageMap<Address, Reputation>,
+    /// labeller => `(agreed, total)` packed.
+    reputation: StorageMap<Address, StorageU256>,
 }
 
 /// `keccak256(abi.encode(chainId, verifier, task, item, labeller, label, salt))`: binding
@@ -164,7 +167,8 @@ impl ConsensusVerifier {
             }
             .into());
         }
-        let mut new_items = 0u32;
+        let mut counts = Counts::unpack(self.tasks.getter(task).counts.get());
+        let first_commit = counts.commits == 0;
         for (&item, &commitment) in items.iter().zip(&commitments) {
             if item >= t.item_count {
                 return Err(ItemOutOfRange {
@@ -178,20 +182,29 @@ impl ConsensusVerifier {
             }
             let mut st = self.tasks.setter(task);
             let mut it = st.items.setter(item);
-            let n = it.commits.get().to::<u8>();
+            let mut h = Header::unpack(it.header.get());
+            let n = h.commits;
             if n >= t.labellers_per_item {
                 return Err(ItemFull { item }.into());
             }
-            if (0..n).any(|i| it.ballots.getter(i).labeller.get() == who) {
+            if (0..n).any(|i| Ballot::unpack(it.ballots.get(i)).labeller == who) {
                 return Err(AlreadyCommitted { item }.into());
             }
-            it.ballots.setter(n).labeller.set(who);
-            it.commitments.setter(n).set(commitment);
-            it.commits.set(U8::from(n + 1));
+            it.ballots.insert(
+                n,
+                Ballot {
+                    labeller: who,
+                    ..Default::default()
+                }
+                .pack(),
+            );
+            it.commitments.insert(n, commitment);
             if n == 0 {
-                it.status.set(U8::from(item_status::OPEN));
-                new_items += 1;
+                h.status = item_status::OPEN;
+                counts.open_items += 1;
             }
+            h.commits = n + 1;
+            it.header.set(h.pack());
             log(
                 self.vm(),
                 Committed {
@@ -202,17 +215,13 @@ impl ConsensusVerifier {
                 },
             );
         }
-        let count = items.len() as u32;
-        let mut st = self.tasks.setter(task);
-        let before = st.commits.get().to::<u32>();
-        st.commits.set(U32::from(before + count));
-        let open = st.open_items.get().to::<u32>() + new_items;
-        st.open_items.set(U32::from(open));
+        counts.commits += items.len() as u32;
+        self.tasks.setter(task).counts.set(counts.pack());
         let escrow = self.escrow.get();
-        if before == 0 {
+        if first_commit {
             IEscrowHooks::new(escrow).collect_fee(Call::new_in(self), task)?;
         }
-        let stake = t.stake_per_label * U256::from(count);
+        let stake = t.stake_per_label * U256::from(items.len());
         IEscrowHooks::new(escrow).lock(Call::new_in(self), who, stake)?;
         Ok(())
     }
@@ -258,25 +267,25 @@ impl ConsensusVerifier {
             let expected = commitment_hash(chain, me, task, item, who, label, salt);
             let mut st = self.tasks.setter(task);
             let mut it = st.items.setter(item);
-            let n = it.commits.get().to::<u8>();
-            let idx = (0..n)
-                .find(|&i| it.ballots.getter(i).labeller.get() == who)
+            let mut h = Header::unpack(it.header.get());
+            let (idx, mut ballot) = (0..h.commits)
+                .map(|i| (i, Ballot::unpack(it.ballots.get(i))))
+                .find(|(_, b)| b.labeller == who)
                 .ok_or(NotCommitted { item })?;
-            if it.ballots.getter(idx).revealed.get() {
+            if ballot.revealed {
                 return Err(AlreadyRevealed { item }.into());
             }
-            if it.commitments.getter(idx).get() != expected {
+            if it.commitments.get(idx) != expected {
                 return Err(CommitmentMismatch { item }.into());
             }
-            let mut b = it.ballots.setter(idx);
-            b.revealed.set(true);
-            b.label.set(U8::from(label));
-            let reveals = it.reveals.get() + U8::from(1);
-            it.reveals.set(reveals);
+            ballot.revealed = true;
+            ballot.label = label;
+            it.ballots.insert(idx, ballot.pack());
             let mut half = [0u8; 16];
             half.copy_from_slice(&salt[..16]);
-            let seed = it.seed.get() ^ U128::from_be_bytes(half);
-            it.seed.set(seed);
+            h.reveals += 1;
+            h.seed ^= u128::from_be_bytes(half);
+            it.header.set(h.pack());
             log(
                 self.vm(),
                 Revealed {
@@ -320,16 +329,20 @@ impl ConsensusVerifier {
             }
             .into());
         }
-        let task_state = self.tasks.getter(task);
-        let it = task_state.items.getter(item);
-        let st = it.status.get().to::<u8>();
-        let deadline = it.deadline.get().to::<u64>();
-        let consensus = it.label.get().to::<u8>();
-        if st != item_status::PENDING_AUDIT && st != item_status::ESCALATED {
-            return Err(NotAuditable { item, status: st }.into());
+        let h = self.header(task, item);
+        if h.status != item_status::PENDING_AUDIT && h.status != item_status::ESCALATED {
+            return Err(NotAuditable {
+                item,
+                status: h.status,
+            }
+            .into());
         }
-        if clock::now(self.vm()) > deadline {
-            return Err(AuditWindowClosed { item, deadline }.into());
+        if clock::now(self.vm()) > h.deadline {
+            return Err(AuditWindowClosed {
+                item,
+                deadline: h.deadline,
+            }
+            .into());
         }
         let auditor = self.vm().msg_sender();
         let mut ledger = Ledger::default();
@@ -342,7 +355,7 @@ impl ConsensusVerifier {
             Some(auditor),
             &mut ledger,
         );
-        let confirmed = st == item_status::PENDING_AUDIT && label == consensus;
+        let confirmed = h.status == item_status::PENDING_AUDIT && label == h.label;
         log(
             self.vm(),
             Audited {
@@ -361,12 +374,8 @@ impl ConsensusVerifier {
     /// `(commits, open items, final items, labelsDigest)`.
     pub fn task_progress(&self, task: u64) -> (u32, u32, u32, B256) {
         let st = self.tasks.getter(task);
-        (
-            st.commits.get().to(),
-            st.open_items.get().to(),
-            st.final_items.get().to(),
-            st.digest.get(),
-        )
+        let c = Counts::unpack(st.counts.get());
+        (c.commits, c.open_items, c.final_items, st.digest.get())
     }
 
     pub fn labels_digest(&self, task: u64) -> B256 {
@@ -376,31 +385,22 @@ impl ConsensusVerifier {
     /// `(status, commits, reveals, label, tier, votes, auditDeadline)`; status 0 none,
     /// 1 open, 2 pending audit, 3 escalated, 4 final, 5 void.
     pub fn get_item(&self, task: u64, item: u32) -> (u8, u8, u8, u8, u8, u8, u64) {
-        let task_state = self.tasks.getter(task);
-        let it = task_state.items.getter(item);
+        let h = self.header(task, item);
         (
-            it.status.get().to(),
-            it.commits.get().to(),
-            it.reveals.get().to(),
-            it.label.get().to(),
-            it.quality.get().to(),
-            it.votes.get().to(),
-            it.deadline.get().to(),
+            h.status, h.commits, h.reveals, h.label, h.quality, h.votes, h.deadline,
         )
     }
 
     /// `(labeller, revealed, label)` of the `index`-th commit on an item.
     pub fn get_ballot(&self, task: u64, item: u32, index: u8) -> (Address, bool, u8) {
-        let task_state = self.tasks.getter(task);
-        let it = task_state.items.getter(item);
-        let b = it.ballots.getter(index);
-        (b.labeller.get(), b.revealed.get(), b.label.get().to())
+        let st = self.tasks.getter(task);
+        let b = Ballot::unpack(st.items.getter(item).ballots.get(index));
+        (b.labeller, b.revealed, b.label)
     }
 
     /// `(agreed, total, tier)`; tier 0 Bronze, 1 Silver, 2 Gold.
     pub fn reputation(&self, account: Address) -> (u64, u64, u8) {
-        let r = self.reputation.getter(account);
-        let (agreed, total) = (r.agreed.get().to::<u64>(), r.total.get().to::<u64>());
+        let (agreed, total) = unpack_reputation(self.reputation.get(account));
         (agreed, total, tier::of(agreed, total))
     }
 
@@ -489,6 +489,19 @@ impl ConsensusVerifier {
         Ok(t)
     }
 
+    fn header(&self, task: u64, item: u32) -> Header {
+        Header::unpack(self.tasks.getter(task).items.getter(item).header.get())
+    }
+
+    fn set_header(&mut self, task: u64, item: u32, h: &Header) {
+        self.tasks
+            .setter(task)
+            .items
+            .setter(item)
+            .header
+            .set(h.pack());
+    }
+
     fn finalize_item(
         &mut self,
         task: u64,
@@ -497,22 +510,11 @@ impl ConsensusVerifier {
         ledger: &mut Ledger,
     ) -> Result<(), Error> {
         let now = clock::now(self.vm());
-        let task_state = self.tasks.getter(task);
-        let it = task_state.items.getter(item);
-        let st = it.status.get().to::<u8>();
-        let commits = it.commits.get().to::<u32>();
-        let reveals = it.reveals.get().to::<u32>();
-        let deadline = it.deadline.get().to::<u64>();
-        let seed = it.seed.get().to::<u128>();
-        let (label, quality) = (it.label.get().to::<u8>(), it.quality.get().to::<u8>());
-        let revealed: Vec<u8> = (0..commits as u8)
-            .map(|i| it.ballots.getter(i))
-            .filter(|b| b.revealed.get())
-            .map(|b| b.label.get().to::<u8>())
-            .collect();
-        match st {
+        let mut h = self.header(task, item);
+        match h.status {
             item_status::OPEN => {
-                if reveals < commits && now <= t.reveal_end {
+                let commits = h.commits as u32;
+                if (h.reveals as u32) < commits && now <= t.reveal_end {
                     return Err(RevealsPending {
                         item,
                         revealEnd: t.reveal_end,
@@ -523,25 +525,29 @@ impl ConsensusVerifier {
                     self.void(task, item, t, void_reason::TOO_FEW_COMMITS, ledger);
                     return Ok(());
                 }
+                let revealed: Vec<u8> = self
+                    .ballots(task, item)
+                    .iter()
+                    .filter(|b| b.revealed)
+                    .map(|b| b.label)
+                    .collect();
                 match tally::plurality(&revealed) {
                     Some((l, v, true)) if tally::meets(v, commits, t.threshold_bps) => {
                         let q = tally::consensus_quality(v, commits);
-                        if tally::audit_draw(seed, task, item) < t.audit_rate_bps {
-                            let deadline = now + t.audit_window;
-                            let mut w = self.tasks.setter(task);
-                            let mut it = w.items.setter(item);
-                            it.status.set(U8::from(item_status::PENDING_AUDIT));
-                            it.label.set(U8::from(l));
-                            it.quality.set(U8::from(q));
-                            it.votes.set(U8::from(v));
-                            it.deadline.set(U64::from(deadline));
+                        if tally::audit_draw(h.seed, task, item) < t.audit_rate_bps {
+                            h.status = item_status::PENDING_AUDIT;
+                            h.label = l;
+                            h.quality = q;
+                            h.votes = v as u8;
+                            h.deadline = now + t.audit_window;
+                            self.set_header(task, item, &h);
                             log(
                                 self.vm(),
                                 ItemPendingAudit {
                                     task,
                                     item,
                                     label: l,
-                                    deadline,
+                                    deadline: h.deadline,
                                 },
                             );
                         } else {
@@ -549,17 +555,15 @@ impl ConsensusVerifier {
                         }
                     }
                     _ => {
-                        let deadline = now + t.audit_window;
-                        let mut w = self.tasks.setter(task);
-                        let mut it = w.items.setter(item);
-                        it.status.set(U8::from(item_status::ESCALATED));
-                        it.deadline.set(U64::from(deadline));
+                        h.status = item_status::ESCALATED;
+                        h.deadline = now + t.audit_window;
+                        self.set_header(task, item, &h);
                         log(
                             self.vm(),
                             ItemEscalated {
                                 task,
                                 item,
-                                deadline,
+                                deadline: h.deadline,
                             },
                         );
                     }
@@ -567,11 +571,15 @@ impl ConsensusVerifier {
                 Ok(())
             }
             item_status::PENDING_AUDIT | item_status::ESCALATED => {
-                if now <= deadline {
-                    return Err(AuditPending { item, deadline }.into());
+                if now <= h.deadline {
+                    return Err(AuditPending {
+                        item,
+                        deadline: h.deadline,
+                    }
+                    .into());
                 }
-                if st == item_status::PENDING_AUDIT {
-                    self.accept(task, item, t, label, quality, None, ledger);
+                if h.status == item_status::PENDING_AUDIT {
+                    self.accept(task, item, t, h.label, h.quality, None, ledger);
                 } else {
                     self.void(task, item, t, void_reason::UNRESOLVED, ledger);
                 }
@@ -600,37 +608,39 @@ impl ConsensusVerifier {
     ) {
         let ballots = self.ballots(task, item);
         let mut winners = Vec::new();
-        for &(who, revealed, l) in &ballots {
-            let agreed = revealed && l == label;
+        for b in &ballots {
+            let agreed = b.revealed && b.label == label;
             if agreed {
-                ledger.release(who, t.stake_per_label, 0, t.reward_per_label);
-                winners.push(who);
+                ledger.release(b.labeller, t.stake_per_label, 0, t.reward_per_label);
+                winners.push(b.labeller);
             } else {
-                let rate = if revealed {
+                let rate = if b.revealed {
                     t.slash_bps
                 } else {
                     t.no_reveal_slash_bps
                 };
-                ledger.release(who, t.stake_per_label, rate, U256::ZERO);
+                ledger.release(b.labeller, t.stake_per_label, rate, U256::ZERO);
             }
-            self.record(who, agreed);
+            self.record(b.labeller, agreed);
         }
         let unpaid = t.labellers_per_item as usize - winners.len();
         ledger.refund += U256::from(unpaid) * t.reward_per_label;
         let votes = winners.len() as u8;
-        let mut w = self.tasks.setter(task);
-        let seq = w.final_items.get().to::<u32>() + 1;
-        w.final_items.set(U32::from(seq));
-        let open = w.open_items.get() - U32::from(1);
-        w.open_items.set(open);
-        let digest = keccak_words(&[w.digest.get().0, word(item), word(label), word(quality)]);
-        w.digest.set(digest);
-        let mut it = w.items.setter(item);
-        it.status.set(U8::from(item_status::FINAL));
-        it.label.set(U8::from(label));
-        it.quality.set(U8::from(quality));
-        it.votes.set(U8::from(votes));
-        let commits = ballots.len() as u8;
+        let mut st = self.tasks.setter(task);
+        let mut counts = Counts::unpack(st.counts.get());
+        counts.final_items += 1;
+        counts.open_items -= 1;
+        st.counts.set(counts.pack());
+        let digest = keccak_words(&[st.digest.get().0, word(item), word(label), word(quality)]);
+        st.digest.set(digest);
+        let mut it = st.items.setter(item);
+        let mut h = Header::unpack(it.header.get());
+        h.status = item_status::FINAL;
+        h.label = label;
+        h.quality = quality;
+        h.votes = votes;
+        it.header.set(h.pack());
+        let (commits, seq) = (h.commits, counts.final_items);
         log(
             self.vm(),
             ItemFinalized {
@@ -655,41 +665,42 @@ impl ConsensusVerifier {
 
     /// No label: stakes come back (non-revealers still slashed), the bounty is refunded.
     fn void(&mut self, task: u64, item: u32, t: &TaskTerms, reason: u8, ledger: &mut Ledger) {
-        for (who, revealed, _) in self.ballots(task, item) {
-            if revealed {
-                ledger.release(who, t.stake_per_label, 0, U256::ZERO);
+        for b in self.ballots(task, item) {
+            if b.revealed {
+                ledger.release(b.labeller, t.stake_per_label, 0, U256::ZERO);
             } else {
-                ledger.release(who, t.stake_per_label, t.no_reveal_slash_bps, U256::ZERO);
-                self.record(who, false);
+                ledger.release(
+                    b.labeller,
+                    t.stake_per_label,
+                    t.no_reveal_slash_bps,
+                    U256::ZERO,
+                );
+                self.record(b.labeller, false);
             }
         }
         ledger.refund += U256::from(t.labellers_per_item) * t.reward_per_label;
-        let mut w = self.tasks.setter(task);
-        let open = w.open_items.get() - U32::from(1);
-        w.open_items.set(open);
-        w.items.setter(item).status.set(U8::from(item_status::VOID));
+        let mut st = self.tasks.setter(task);
+        let mut counts = Counts::unpack(st.counts.get());
+        counts.open_items -= 1;
+        st.counts.set(counts.pack());
+        let mut it = st.items.setter(item);
+        let mut h = Header::unpack(it.header.get());
+        h.status = item_status::VOID;
+        it.header.set(h.pack());
         log(self.vm(), ItemVoided { task, item, reason });
     }
 
-    fn ballots(&self, task: u64, item: u32) -> Vec<(Address, bool, u8)> {
-        let task_state = self.tasks.getter(task);
-        let it = task_state.items.getter(item);
-        (0..it.commits.get().to::<u8>())
-            .map(|i| {
-                let b = it.ballots.getter(i);
-                (b.labeller.get(), b.revealed.get(), b.label.get().to::<u8>())
-            })
-            .collect()
+    fn ballots(&self, task: u64, item: u32) -> Vec<Ballot> {
+        let st = self.tasks.getter(task);
+        let it = st.items.getter(item);
+        let n = Header::unpack(it.header.get()).commits;
+        (0..n).map(|i| Ballot::unpack(it.ballots.get(i))).collect()
     }
 
     fn record(&mut self, who: Address, agreed: bool) {
-        let mut r = self.reputation.setter(who);
-        let total = r.total.get() + U64::from(1);
-        r.total.set(total);
-        if agreed {
-            let a = r.agreed.get() + U64::from(1);
-            r.agreed.set(a);
-        }
+        let (a, total) = unpack_reputation(self.reputation.get(who));
+        self.reputation
+            .insert(who, pack_reputation(a + agreed as u64, total + 1));
     }
 
     /// One token call for all emission, one escrow call for everything else.

@@ -1,16 +1,15 @@
 //! Storage of the verifier: per task, per item, per ballot; and labellers' reputation.
 //!
-//! An item's header (status, counts, outcome, deadline, salt seed) packs into one slot,
-//! and each ballot (labeller, revealed, label) into another, so a commit writes two new
-//! slots (ballot and commitment) and a reveal rewrites two it already touched.
+//! Every record is one hand-packed word ([`labelchain_protocol::packing`]): an item's
+//! header, a ballot, a task's counters, a labeller's reputation. A commit therefore writes
+//! two new slots (ballot and commitment) and a reveal rewrites two it already touched.
 
 use alloc::{vec, vec::Vec};
+use alloy_primitives::{Address, U256};
+use labelchain_protocol::packing::{Put, Take};
 use stylus_sdk::{
     prelude::*,
-    storage::{
-        StorageAddress, StorageB256, StorageBool, StorageMap, StorageU128, StorageU32, StorageU64,
-        StorageU8,
-    },
+    storage::{StorageB256, StorageMap, StorageU256},
 };
 
 /// Item lifecycle.
@@ -30,43 +29,166 @@ pub mod void_reason {
     pub const UNRESOLVED: u8 = 2;
 }
 
-#[storage]
+/// An item's state apart from its ballots.
+#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
+pub struct Header {
+    pub status: u8,
+    pub commits: u8,
+    pub reveals: u8,
+    /// Consensus label while pending audit; final label once final.
+    pub label: u8,
+    pub quality: u8,
+    /// Votes for `label`.
+    pub votes: u8,
+    /// End of the audit window while pending audit or escalated.
+    pub deadline: u64,
+    /// XOR of the first 16 bytes of every revealed salt.
+    pub seed: u128,
+}
+
+impl Header {
+    pub fn unpack(w: U256) -> Self {
+        let mut t = Take::new(w);
+        Header {
+            status: t.u8(),
+            commits: t.u8(),
+            reveals: t.u8(),
+            label: t.u8(),
+            quality: t.u8(),
+            votes: t.u8(),
+            deadline: t.u64(),
+            seed: t.u128(),
+        }
+    }
+
+    pub fn pack(&self) -> U256 {
+        Put::new()
+            .bytes(&[
+                self.status,
+                self.commits,
+                self.reveals,
+                self.label,
+                self.quality,
+                self.votes,
+            ])
+            .u64(self.deadline)
+            .u128(self.seed)
+            .word()
+    }
+}
+
+/// One commit: who, and once revealed, what.
+#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
 pub struct Ballot {
-    pub labeller: StorageAddress,
-    pub revealed: StorageBool,
-    pub label: StorageU8,
+    pub labeller: Address,
+    pub revealed: bool,
+    pub label: u8,
+}
+
+impl Ballot {
+    pub fn unpack(w: U256) -> Self {
+        let mut t = Take::new(w);
+        Ballot {
+            labeller: t.address(),
+            revealed: t.u8() != 0,
+            label: t.u8(),
+        }
+    }
+
+    pub fn pack(&self) -> U256 {
+        Put::new()
+            .address(self.labeller)
+            .u8(self.revealed as u8)
+            .u8(self.label)
+            .word()
+    }
+}
+
+/// A task's counters.
+#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
+pub struct Counts {
+    pub commits: u32,
+    /// Items with commits that are not yet final or void; their bounty is reserved.
+    pub open_items: u32,
+    pub final_items: u32,
+}
+
+impl Counts {
+    pub fn unpack(w: U256) -> Self {
+        let mut t = Take::new(w);
+        Counts {
+            commits: t.u32(),
+            open_items: t.u32(),
+            final_items: t.u32(),
+        }
+    }
+
+    pub fn pack(&self) -> U256 {
+        Put::new()
+            .u32(self.commits)
+            .u32(self.open_items)
+            .u32(self.final_items)
+            .word()
+    }
+}
+
+/// A labeller's record: `(agreed, total)` labels at finality.
+pub fn unpack_reputation(w: U256) -> (u64, u64) {
+    let mut t = Take::new(w);
+    (t.u64(), t.u64())
+}
+
+pub fn pack_reputation(agreed: u64, total: u64) -> U256 {
+    Put::new().u64(agreed).u64(total).word()
 }
 
 #[storage]
 pub struct Item {
-    pub status: StorageU8,
-    pub commits: StorageU8,
-    pub reveals: StorageU8,
-    /// Consensus label while pending audit; final label once final.
-    pub label: StorageU8,
-    pub quality: StorageU8,
-    /// Votes for `label`.
-    pub votes: StorageU8,
-    /// End of the audit window while pending audit or escalated.
-    pub deadline: StorageU64,
-    /// XOR of the first 16 bytes of every revealed salt.
-    pub seed: StorageU128,
-    pub ballots: StorageMap<u8, Ballot>,
+    pub header: StorageU256,
+    pub ballots: StorageMap<u8, StorageU256>,
     pub commitments: StorageMap<u8, StorageB256>,
 }
 
 #[storage]
 pub struct TaskState {
-    pub commits: StorageU32,
-    /// Items with commits that are not yet final or void; their bounty is reserved.
-    pub open_items: StorageU32,
-    pub final_items: StorageU32,
+    pub counts: StorageU256,
     pub digest: StorageB256,
     pub items: StorageMap<u32, Item>,
 }
 
-#[storage]
-pub struct Reputation {
-    pub agreed: StorageU64,
-    pub total: StorageU64,
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloy_primitives::address;
+
+    #[test]
+    fn records_round_trip_through_their_words() {
+        let h = Header {
+            status: 2,
+            commits: 32,
+            reveals: 31,
+            label: 255,
+            quality: 3,
+            votes: 30,
+            deadline: u64::MAX - 1,
+            seed: u128::MAX - 7,
+        };
+        assert_eq!(Header::unpack(h.pack()), h);
+        let b = Ballot {
+            labeller: address!("ff000000000000000000000000000000000000ee"),
+            revealed: true,
+            label: 200,
+        };
+        assert_eq!(Ballot::unpack(b.pack()), b);
+        let c = Counts {
+            commits: u32::MAX,
+            open_items: 1,
+            final_items: 2,
+        };
+        assert_eq!(Counts::unpack(c.pack()), c);
+        assert_eq!(
+            unpack_reputation(pack_reputation(3, u64::MAX)),
+            (3, u64::MAX)
+        );
+    }
 }

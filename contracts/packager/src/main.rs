@@ -72,13 +72,17 @@ const EVENT_SOURCES: [(&str, &[EventSource]); 4] = [
         &[
             ROLE_EVENTS[0],
             ROLE_EVENTS[1],
-            ("reward-token", "src/lib.rs"),                    // EmissionMinted
+            ("reward-token", "src/lib.rs"), // EmissionMinted
             ("openzeppelin-stylus", "src/token/erc20/mod.rs"), // Transfer, Approval
         ],
     ),
     (
         "staking-escrow",
-        &[ROLE_EVENTS[0], ROLE_EVENTS[1], ("staking-escrow", "src/events.rs")],
+        &[
+            ROLE_EVENTS[0],
+            ROLE_EVENTS[1],
+            ("staking-escrow", "src/events.rs"),
+        ],
     ),
     (
         "task-registry",
@@ -92,7 +96,11 @@ const EVENT_SOURCES: [(&str, &[EventSource]); 4] = [
     ),
     (
         "consensus-verifier",
-        &[ROLE_EVENTS[0], ROLE_EVENTS[1], ("consensus-verifier", "src/events.rs")],
+        &[
+            ROLE_EVENTS[0],
+            ROLE_EVENTS[1],
+            ("consensus-verifier", "src/events.rs"),
+        ],
     ),
 ];
 
@@ -131,6 +139,10 @@ enum Cmd {
         #[arg(required = true, value_name = "FILE.wasm")]
         files: Vec<PathBuf>,
     },
+    /// Everything CI checks, in order: formatting, clippy (warnings are errors), every
+    /// native test, the deployable build with its size gate and WASM checks, and that
+    /// abi/ is up to date. This is the README's test command.
+    Verify,
     /// Export each contract's Solidity interface and JSON ABI to abi/
     /// (abi/I<Contract>.sol and abi/I<Contract>.json).
     Abi {
@@ -173,6 +185,7 @@ fn run(cli: Cli) -> Result<bool> {
             packages,
         } => build(&workspace, &select(&packages), !check_size),
         Cmd::Check { files } => check_files(&files),
+        Cmd::Verify => verify(&workspace),
         Cmd::Abi {
             check,
             packages,
@@ -183,6 +196,45 @@ fn run(cli: Cli) -> Result<bool> {
             export_abi(&workspace, &select(&packages), &out_dir, check)
         }
     }
+}
+
+/// Runs `cargo` with `args` in the workspace; `Ok(false)` if it failed.
+fn cargo_step(workspace: &Path, args: &[&str]) -> Result<bool> {
+    eprintln!("==> cargo {}", args.join(" "));
+    let status = cargo()
+        .current_dir(workspace)
+        .args(args)
+        .status()
+        .with_context(|| format!("running cargo {}", args.join(" ")))?;
+    Ok(status.success())
+}
+
+fn verify(workspace: &Path) -> Result<bool> {
+    let steps: [&[&str]; 3] = [
+        &["fmt", "--all", "--check"],
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        &["test", "--workspace"],
+    ];
+    for step in steps {
+        if !cargo_step(workspace, step)? {
+            eprintln!("verify: `cargo {}` failed", step.join(" "));
+            return Ok(false);
+        }
+    }
+    eprintln!("==> packager build (size gate and WASM checks)");
+    if !build(workspace, &select(&[]), true)? {
+        return Ok(false);
+    }
+    eprintln!("==> packager abi --check");
+    let abi_dir = workspace.parent().unwrap_or(workspace).join("abi");
+    export_abi(workspace, &select(&[]), &abi_dir, true)
 }
 
 /// (crate, budget) for the selected crates; unknown crates get the default budget.

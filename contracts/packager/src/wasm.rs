@@ -76,7 +76,13 @@ pub fn optimize(stripped: &[u8], scratch: &std::path::Path) -> Result<Vec<u8>> {
     let output = scratch.join("wasm-opt-out.wasm");
     std::fs::write(&input, stripped)?;
     let status = std::process::Command::new("wasm-opt")
-        .args(["-Oz", "--mvp-features", "--enable-bulk-memory", "--strip-debug", "--strip-producers"])
+        .args([
+            "-Oz",
+            "--mvp-features",
+            "--enable-bulk-memory",
+            "--strip-debug",
+            "--strip-producers",
+        ])
         .arg(&input)
         .arg("-o")
         .arg(&output)

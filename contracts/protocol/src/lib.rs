@@ -15,6 +15,7 @@ pub mod calls;
 pub mod clock;
 pub mod limits;
 pub mod math;
+pub mod packing;
 pub mod terms;
 
 pub use bubble::Bubbled;

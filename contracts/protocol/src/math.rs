@@ -10,37 +10,52 @@ use stylus_sdk::alloy_primitives::{B256, U256};
 
 use crate::limits::BPS;
 
-/// `x / d` for a non-zero `u64` divisor, rounding down.
-pub fn div_small(x: U256, d: u64) -> U256 {
-    let mut limbs = x.into_limbs();
-    let mut rem: u128 = 0;
-    for limb in limbs.iter_mut().rev() {
-        let cur = (rem << 64) | *limb as u128;
-        *limb = (cur / d as u128) as u64;
-        rem = cur % d as u128;
-    }
-    U256::from_limbs(limbs)
+/// 32-bit limbs, most significant first: every step of a long division by a `u32` then
+/// fits in a `u64`, which WASM divides natively (a `u128` division is a 1 KB library call).
+fn halves(x: U256) -> [u32; 8] {
+    let b = x.to_be_bytes::<32>();
+    core::array::from_fn(|i| {
+        u32::from_be_bytes([b[4 * i], b[4 * i + 1], b[4 * i + 2], b[4 * i + 3]])
+    })
 }
 
-/// `x * rate / 10_000`, rounding down; `rate` is in basis points. The product is formed in
-/// 320 bits, so it cannot overflow for any rate the protocol allows (at most 1.5x).
+fn join(h: [u32; 8]) -> U256 {
+    let mut b = [0u8; 32];
+    for (i, v) in h.iter().enumerate() {
+        b[4 * i..4 * i + 4].copy_from_slice(&v.to_be_bytes());
+    }
+    U256::from_be_bytes(b)
+}
+
+/// Long division of `hi:limbs` (a 288-bit number) by `d`; the quotient must fit 256 bits.
+fn divide(hi: u32, limbs: [u32; 8], d: u32) -> U256 {
+    let mut rem = hi as u64 % d as u64;
+    let mut q = [0u32; 8];
+    for (i, limb) in limbs.iter().enumerate() {
+        let cur = (rem << 32) | *limb as u64;
+        q[i] = (cur / d as u64) as u32;
+        rem = cur % d as u64;
+    }
+    join(q)
+}
+
+/// `x / d` for a non-zero `u32` divisor, rounding down.
+pub fn div_small(x: U256, d: u32) -> U256 {
+    divide(0, halves(x), d)
+}
+
+/// `x * rate / 10_000`, rounding down; `rate` is in basis points. The product is formed
+/// in 288 bits, so it never overflows; the quotient would only exceed 256 bits for
+/// `x > 2^256 / 1.5`, far beyond any token amount.
 pub fn bps_of(x: U256, rate: u16) -> U256 {
-    let l = x.into_limbs();
-    let mut wide = [0u64; 5];
-    let mut carry: u128 = 0;
-    for i in 0..4 {
-        let p = l[i] as u128 * rate as u128 + carry;
-        wide[i] = p as u64;
-        carry = p >> 64;
+    let mut limbs = halves(x);
+    let mut carry: u64 = 0;
+    for limb in limbs.iter_mut().rev() {
+        let p = *limb as u64 * rate as u64 + carry;
+        *limb = p as u32;
+        carry = p >> 32;
     }
-    wide[4] = carry as u64;
-    let mut rem: u128 = 0;
-    for limb in wide.iter_mut().rev() {
-        let cur = (rem << 64) | *limb as u128;
-        *limb = (cur / BPS as u128) as u64;
-        rem = cur % BPS as u128;
-    }
-    U256::from_limbs([wide[0], wide[1], wide[2], wide[3]])
+    divide(carry as u32, limbs, BPS as u32)
 }
 
 #[link(wasm_import_module = "vm_hooks")]
@@ -89,7 +104,7 @@ mod tests {
             U256::MAX,
             U256::from(10u64).pow(U256::from(30)) + U256::from(7),
         ] {
-            for d in [1u64, 3, 10_000, u64::MAX] {
+            for d in [1u32, 3, 10_000, u32::MAX] {
                 assert_eq!(div_small(x, d), x / U256::from(d), "{x} / {d}");
             }
         }

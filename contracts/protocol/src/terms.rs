@@ -7,6 +7,8 @@
 
 use stylus_sdk::alloy_primitives::{Address, U256};
 
+use crate::packing::{Put, Take};
+
 /// Lifecycle of a task as the registry records it.
 pub mod status {
     /// No task with this id.
@@ -48,53 +50,6 @@ pub struct TaskTerms {
 
     pub reward_per_label: U256,
     pub stake_per_label: U256,
-}
-
-/// Sequential big-endian writer over one 32-byte word.
-struct Put([u8; 32], usize);
-
-impl Put {
-    fn new() -> Self {
-        Put([0; 32], 0)
-    }
-    fn bytes(mut self, b: &[u8]) -> Self {
-        self.0[self.1..self.1 + b.len()].copy_from_slice(b);
-        self.1 += b.len();
-        self
-    }
-    fn word(self) -> U256 {
-        U256::from_be_bytes(self.0)
-    }
-}
-
-/// Sequential big-endian reader over one 32-byte word.
-struct Take([u8; 32], usize);
-
-impl Take {
-    fn new(w: U256) -> Self {
-        Take(w.to_be_bytes(), 0)
-    }
-    fn array<const N: usize>(&mut self) -> [u8; N] {
-        let mut out = [0; N];
-        out.copy_from_slice(&self.0[self.1..self.1 + N]);
-        self.1 += N;
-        out
-    }
-    fn address(&mut self) -> Address {
-        Address::new(self.array())
-    }
-    fn u8(&mut self) -> u8 {
-        self.array::<1>()[0]
-    }
-    fn u16(&mut self) -> u16 {
-        u16::from_be_bytes(self.array())
-    }
-    fn u32(&mut self) -> u32 {
-        u32::from_be_bytes(self.array())
-    }
-    fn u64(&mut self) -> u64 {
-        u64::from_be_bytes(self.array())
-    }
 }
 
 impl TaskTerms {

@@ -20,7 +20,7 @@ pub use sol::*;
 mod sol {
     alloy_sol_types::sol! {
         /// Constructor arguments that would make the schedule or the cap meaningless:
-        /// zero admin or treasury, genesis above the cap, zero halving interval, or a pool
+        /// zero admin or treasury, genesis above the cap, a halving interval of zero or above 2^32-1, or a pool
         /// too small to emit anything.
         #[derive(Debug)]
         error InvalidTokenParameters();

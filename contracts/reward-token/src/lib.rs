@@ -73,7 +73,8 @@ pub struct RewardToken {
 #[public]
 impl RewardToken {
     /// Mints `genesis_supply` to `treasury` and fixes the schedule:
-    /// `E0 = (cap - genesis_supply) / (3 * halving_interval)`.
+    /// `E0 = (cap - genesis_supply) / (3 * halving_interval)`, with `halving_interval` in
+    /// `1..=2^32-1` verified items.
     #[constructor]
     pub fn constructor(
         &mut self,
@@ -83,11 +84,16 @@ impl RewardToken {
         genesis_supply: U256,
         halving_interval: u64,
     ) -> Result<(), Error> {
-        if admin.is_zero() || treasury.is_zero() || genesis_supply > cap || halving_interval == 0 {
+        if admin.is_zero()
+            || treasury.is_zero()
+            || genesis_supply > cap
+            || halving_interval == 0
+            || halving_interval > u32::MAX as u64
+        {
             return Err(InvalidTokenParameters {}.into());
         }
         let pool = cap - genesis_supply;
-        let base = div_small(div_small(pool, 3), halving_interval);
+        let base = div_small(div_small(pool, 3), halving_interval as u32);
         if base.is_zero() {
             return Err(InvalidTokenParameters {}.into());
         }

@@ -10,8 +10,8 @@ use motsu::prelude::*;
 use openzeppelin_stylus::token::erc20::utils::safe_erc20::SafeErc20FailedOperation;
 use stylus_sdk::abi::Bytes;
 use task_registry::{
-    AccessGranted, BountyReclaimed, DatasetPublished, Error, ParamsUpdated,
-    ProtocolParams, TaskCancelled, TaskCreated, TaskRegistry, VerifierSet,
+    AccessGranted, BountyReclaimed, DatasetPublished, Error, ParamsUpdated, ProtocolParams,
+    TaskCancelled, TaskCreated, TaskRegistry, VerifierSet,
 };
 
 const ROOT: B256 = B256::repeat_byte(0xda);
@@ -682,7 +682,10 @@ fn pause_and_unpause_are_admin_only_and_stop_task_creation() {
     let w = World::default();
     let stranger = Address::random();
     let err = w.registry.sender(stranger).pause().motsu_unwrap_err();
-    assert!(matches!(err, Error::OwnableUnauthorizedAccount(_)), "{err:?}");
+    assert!(
+        matches!(err, Error::OwnableUnauthorizedAccount(_)),
+        "{err:?}"
+    );
     let err = w.registry.sender(w.admin).unpause().motsu_unwrap_err();
     assert!(matches!(err, Error::ExpectedPause(_)), "{err:?}");
 
@@ -691,7 +694,10 @@ fn pause_and_unpause_are_admin_only_and_stop_task_creation() {
     let err = w.registry.sender(w.admin).pause().motsu_unwrap_err();
     assert!(matches!(err, Error::EnforcedPause(_)), "{err:?}");
     let err = w.registry.sender(stranger).unpause().motsu_unwrap_err();
-    assert!(matches!(err, Error::OwnableUnauthorizedAccount(_)), "{err:?}");
+    assert!(
+        matches!(err, Error::OwnableUnauthorizedAccount(_)),
+        "{err:?}"
+    );
 
     let requester = Address::random();
     let spec = TaskSpec::default();
@@ -760,7 +766,10 @@ fn the_verifier_is_wired_once_by_the_admin_and_never_to_zero() {
         .sender(stranger)
         .set_verifier(stranger)
         .motsu_unwrap_err();
-    assert!(matches!(err, Error::OwnableUnauthorizedAccount(_)), "{err:?}");
+    assert!(
+        matches!(err, Error::OwnableUnauthorizedAccount(_)),
+        "{err:?}"
+    );
     assert_eq!(fresh.sender(w.admin).verifier(), Address::ZERO);
     let v = Address::random();
     fresh.sender(w.admin).set_verifier(v).motsu_unwrap();

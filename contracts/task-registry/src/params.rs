@@ -90,12 +90,22 @@ impl StoredParams {
 
     pub fn replace(&mut self, p: &ProtocolParams) {
         let mut b = [0u8; 32];
-        let fields = [p.fee_bps, p.slash_bps, p.no_reveal_slash_bps, p.slash_burn_bps];
+        let fields = [
+            p.fee_bps,
+            p.slash_bps,
+            p.no_reveal_slash_bps,
+            p.slash_burn_bps,
+        ];
         for (i, v) in fields.iter().enumerate() {
             b[2 * i..2 * i + 2].copy_from_slice(&v.to_be_bytes());
         }
         b[8..16].copy_from_slice(&p.audit_window.to_be_bytes());
-        let fields = [p.standard_bps, p.strong_bps, p.audited_bps, p.auditor_share_bps];
+        let fields = [
+            p.standard_bps,
+            p.strong_bps,
+            p.audited_bps,
+            p.auditor_share_bps,
+        ];
         for (i, v) in fields.iter().enumerate() {
             b[16 + 2 * i..18 + 2 * i].copy_from_slice(&v.to_be_bytes());
         }

@@ -1,8 +1,7 @@
 //! Every way a ConsensusVerifier call can revert.
 
-use labelchain_admin::{AdminRoleIsTwoStep, NotPendingAdmin};
 use openzeppelin_stylus::{
-    access::control::{AccessControlBadConfirmation, AccessControlUnauthorizedAccount},
+    access::ownable::{self, OwnableInvalidOwner, OwnableUnauthorizedAccount},
     utils::pausable::EnforcedPause,
 };
 use stylus_sdk::prelude::*;
@@ -70,15 +69,16 @@ mod sol {
         error LengthMismatch();
         #[derive(Debug)]
         error ZeroAddress();
+        /// Only accounts the owner made auditors (`setAuditor`) may audit.
+        #[derive(Debug)]
+        error NotAuditor(address caller);
     }
 }
 
 #[derive(SolidityError, Debug)]
 pub enum Error {
-    UnauthorizedAccount(AccessControlUnauthorizedAccount),
-    BadConfirmation(AccessControlBadConfirmation),
-    AdminRoleIsTwoStep(AdminRoleIsTwoStep),
-    NotPendingAdmin(NotPendingAdmin),
+    OwnableUnauthorizedAccount(OwnableUnauthorizedAccount),
+    OwnableInvalidOwner(OwnableInvalidOwner),
     EnforcedPause(EnforcedPause),
     TaskNotOpen(TaskNotOpen),
     CommitWindowClosed(CommitWindowClosed),
@@ -102,11 +102,19 @@ pub enum Error {
     BatchTooLarge(BatchTooLarge),
     LengthMismatch(LengthMismatch),
     ZeroAddress(ZeroAddress),
+    NotAuditor(NotAuditor),
     #[cfg(not(feature = "export-abi"))]
     Bubbled(labelchain_protocol::Bubbled),
 }
 
-labelchain_admin::absorb_admin_errors!(Error);
+impl From<ownable::Error> for Error {
+    fn from(e: ownable::Error) -> Self {
+        match e {
+            ownable::Error::UnauthorizedAccount(e) => Error::OwnableUnauthorizedAccount(e),
+            ownable::Error::InvalidOwner(e) => Error::OwnableInvalidOwner(e),
+        }
+    }
+}
 
 #[allow(deprecated)]
 impl From<stylus_sdk::call::Error> for Error {

@@ -26,5 +26,8 @@ mod sol {
         /// `confirmed`: the auditor agreed with a sampled consensus label.
         #[derive(Debug)]
         event Audited(uint64 indexed task, uint32 indexed item, address indexed auditor, uint8 label, bool confirmed);
+        /// The owner added (`allowed`) or removed an auditor.
+        #[derive(Debug)]
+        event AuditorSet(address indexed auditor, bool allowed);
     }
 }

@@ -21,8 +21,10 @@
 //!   auditor's share comes out of that item's emission. Wei left over by the equal split
 //!   goes to the first agreeing labeller, so every minted wei is credited.
 //!
-//! Built with OpenZeppelin `AccessControl` for the auditor role; all consensus logic is
-//! hand-written (OZ has no equivalent).
+//! Built with OpenZeppelin `Ownable2Step` (OZ's two-step ownership transfer) for the owner,
+//! whose only power is keeping the set of auditors (`setAuditor`); the registry, escrow and
+//! token it calls are fixed at deployment (`wiring`). All consensus logic is hand-written
+//! (OZ has no equivalent).
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 #![cfg_attr(not(any(test, feature = "export-abi")), no_std)]
 extern crate alloc;
@@ -38,20 +40,22 @@ pub mod tally;
 
 use alloc::{vec, vec::Vec};
 use alloy_primitives::{Address, B256, U256};
-use labelchain_admin::AdminRoles;
 use labelchain_protocol::{
     calls::{IEmissionMinter, IEscrowHooks, ITaskTerms},
     clock,
-    limits::{quality, roles, tier, MAX_BATCH},
+    limits::{quality, tier, MAX_BATCH},
     math::{address_word, keccak_words, word},
     terms::status,
     TaskTerms,
 };
-use openzeppelin_stylus::utils::pausable::EnforcedPause;
+use openzeppelin_stylus::{
+    access::ownable_two_step::{IOwnable2Step, Ownable2Step},
+    utils::pausable::EnforcedPause,
+};
 use stylus_sdk::{
     call::Call,
     prelude::*,
-    storage::{StorageAddress, StorageMap, StorageU256},
+    storage::{StorageAddress, StorageBool, StorageMap, StorageU256},
 };
 
 pub use errors::*;
@@ -64,7 +68,9 @@ use state::{
 #[entrypoint]
 #[storage]
 pub struct ConsensusVerifier {
-    roles: AdminRoles,
+    owner: Ownable2Step,
+    /// Accounts the owner allowed to `audit`.
+    auditors: StorageMap<Address, StorageBool>,
     registry: StorageAddress,
     escrow: StorageAddress,
     token: StorageAddress,
@@ -126,7 +132,7 @@ impl ConsensusVerifier {
         if admin.is_zero() || registry.is_zero() || escrow.is_zero() || token.is_zero() {
             return Err(ZeroAddress {}.into());
         }
-        self.roles.init(admin);
+        self.owner.constructor(admin)?;
         self.registry.set(registry);
         self.escrow.set(escrow);
         self.token.set(token);
@@ -320,7 +326,10 @@ impl ConsensusVerifier {
     /// An auditor decides an item pending audit or escalated: `label` becomes final with the
     /// Audited tier, and labellers are paid or slashed against it.
     pub fn audit(&mut self, task: u64, item: u32, label: u8) -> Result<(), Error> {
-        self.roles.only_role(roles::AUDITOR)?;
+        let caller = self.vm().msg_sender();
+        if !self.auditors.get(caller) {
+            return Err(NotAuditor { caller }.into());
+        }
         let t = self.open_terms(task)?;
         if label as u16 >= t.num_classes {
             return Err(InvalidLabel {
@@ -344,7 +353,7 @@ impl ConsensusVerifier {
             }
             .into());
         }
-        let auditor = self.vm().msg_sender();
+        let auditor = caller;
         let mut ledger = Ledger::default();
         self.accept(
             task,
@@ -376,10 +385,6 @@ impl ConsensusVerifier {
         let st = self.tasks.getter(task);
         let c = Counts::unpack(st.counts.get());
         (c.commits, c.open_items, c.final_items, st.digest.get())
-    }
-
-    pub fn labels_digest(&self, task: u64) -> B256 {
-        self.tasks.getter(task).digest.get()
     }
 
     /// `(status, commits, reveals, label, tier, votes, auditDeadline)`; status 0 none,
@@ -425,54 +430,48 @@ impl ConsensusVerifier {
         )
     }
 
-    pub fn registry(&self) -> Address {
-        self.registry.get()
+    /// `(registry, escrow, token)`: the contracts this verifier calls, fixed at deployment.
+    pub fn wiring(&self) -> (Address, Address, Address) {
+        (self.registry.get(), self.escrow.get(), self.token.get())
     }
 
-    pub fn escrow(&self) -> Address {
-        self.escrow.get()
+    pub fn is_auditor(&self, account: Address) -> bool {
+        self.auditors.get(account)
     }
 
-    pub fn token(&self) -> Address {
-        self.token.get()
+    // ---- owner ----
+
+    /// Adds (`allowed`) or removes an auditor. Owner only.
+    pub fn set_auditor(&mut self, auditor: Address, allowed: bool) -> Result<(), Error> {
+        self.owner.ownable.only_owner()?;
+        if auditor.is_zero() {
+            return Err(ZeroAddress {}.into());
+        }
+        self.auditors.insert(auditor, allowed);
+        log(self.vm(), AuditorSet { auditor, allowed });
+        Ok(())
     }
 
-    // ---- roles ----
+    // ---- ownership (OZ Ownable2Step) ----
 
-    pub fn has_role(&self, role: B256, account: Address) -> bool {
-        self.roles.has_role(role, account)
+    pub fn owner(&self) -> Address {
+        self.owner.owner()
     }
 
-    pub fn get_role_admin(&self, role: B256) -> B256 {
-        self.roles.get_role_admin(role)
+    pub fn pending_owner(&self) -> Address {
+        self.owner.pending_owner()
     }
 
-    pub fn grant_role(&mut self, role: B256, account: Address) -> Result<(), Error> {
-        Ok(self.roles.grant_role(role, account)?)
+    pub fn transfer_ownership(&mut self, new_owner: Address) -> Result<(), Error> {
+        Ok(self.owner.transfer_ownership(new_owner)?)
     }
 
-    pub fn revoke_role(&mut self, role: B256, account: Address) -> Result<(), Error> {
-        Ok(self.roles.revoke_role(role, account)?)
+    pub fn accept_ownership(&mut self) -> Result<(), Error> {
+        Ok(self.owner.accept_ownership()?)
     }
 
-    pub fn renounce_role(&mut self, role: B256, confirmation: Address) -> Result<(), Error> {
-        Ok(self.roles.renounce_role(role, confirmation)?)
-    }
-
-    pub fn admin(&self) -> Address {
-        self.roles.admin()
-    }
-
-    pub fn pending_admin(&self) -> Address {
-        self.roles.pending_admin()
-    }
-
-    pub fn begin_admin_transfer(&mut self, new_admin: Address) -> Result<(), Error> {
-        Ok(self.roles.begin_admin_transfer(new_admin)?)
-    }
-
-    pub fn accept_admin_transfer(&mut self) -> Result<(), Error> {
-        Ok(self.roles.accept_admin_transfer()?)
+    pub fn renounce_ownership(&mut self) -> Result<(), Error> {
+        Ok(self.owner.renounce_ownership()?)
     }
 }
 

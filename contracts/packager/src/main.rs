@@ -23,11 +23,12 @@ const LIMIT: usize = 24_576;
 const DEFAULT_BUDGET: usize = 20_480;
 
 /// The contract crates and their size budgets, in build order.
-const PROGRAMS: [(&str, usize); 4] = [
+const PROGRAMS: [(&str, usize); 5] = [
     ("reward-token", 16_384),
     ("staking-escrow", DEFAULT_BUDGET),
     ("task-registry", DEFAULT_BUDGET),
     ("consensus-verifier", DEFAULT_BUDGET),
+    ("dataset-registry", DEFAULT_BUDGET),
 ];
 
 /// Release flags for the deployable wasm.
@@ -52,35 +53,30 @@ const ABI_LICENSE: &str = "MIT";
 /// comes from `cargo metadata`, so dependencies resolve to the version in use.
 type EventSource = (&'static str, &'static str);
 
-/// The role and two-step-admin events of the contracts that embed `AdminRoles`.
-const ROLE_EVENTS: [EventSource; 2] = [
-    // AdminTransferStarted, AdminTransferred
-    ("labelchain-admin", "src/lib.rs"),
-    // RoleAdminChanged, RoleGranted, RoleRevoked
-    ("openzeppelin-stylus", "src/access/control/mod.rs"),
-];
-
 /// Where each contract's events are declared.
 ///
 /// Stylus SDK 0.9's ABI exporter prints functions and errors but no events, so
 /// `cargo packager abi` reads the `event` declarations of these files and adds
 /// them to the exported interface (and hence to the JSON ABI). Keep this in
 /// step with the events the contracts emit.
-const EVENT_SOURCES: [(&str, &[EventSource]); 4] = [
+const EVENT_SOURCES: [(&str, &[EventSource]); 5] = [
+    ("dataset-registry", &[("dataset-registry", "src/lib.rs")]),
     (
         "reward-token",
         &[
-            ROLE_EVENTS[0],
-            ROLE_EVENTS[1],
-            ("reward-token", "src/lib.rs"), // EmissionMinted
+            ("openzeppelin-stylus", "src/access/ownable.rs"), // OwnershipTransferred
+            // OwnershipTransferStarted
+            ("openzeppelin-stylus", "src/access/ownable_two_step.rs"),
+            ("reward-token", "src/lib.rs"), // EmissionMinted, MinterSet
             ("openzeppelin-stylus", "src/token/erc20/mod.rs"), // Transfer, Approval
         ],
     ),
     (
         "staking-escrow",
         &[
-            ROLE_EVENTS[0],
-            ROLE_EVENTS[1],
+            ("openzeppelin-stylus", "src/access/ownable.rs"), // OwnershipTransferred
+            // OwnershipTransferStarted
+            ("openzeppelin-stylus", "src/access/ownable_two_step.rs"),
             ("staking-escrow", "src/events.rs"),
         ],
     ),
@@ -97,8 +93,9 @@ const EVENT_SOURCES: [(&str, &[EventSource]); 4] = [
     (
         "consensus-verifier",
         &[
-            ROLE_EVENTS[0],
-            ROLE_EVENTS[1],
+            ("openzeppelin-stylus", "src/access/ownable.rs"), // OwnershipTransferred
+            // OwnershipTransferStarted
+            ("openzeppelin-stylus", "src/access/ownable_two_step.rs"),
             ("consensus-verifier", "src/events.rs"),
         ],
     ),

@@ -38,6 +38,7 @@ sol_interface! {
     /// What the verifier needs of the registry: a task's packed terms.
     interface ITaskTerms {
         function terms(uint64 task) external view returns (uint256, uint256, uint256, uint256, uint256);
+        function dataRoot(uint64 task) external view returns (bytes32);
     }
 
     /// What the registry needs of the verifier: whether a task has started, its open items

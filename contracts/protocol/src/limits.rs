@@ -46,36 +46,9 @@ pub mod tier {
     }
 }
 
-/// Role identifiers, `keccak256` of their names as in OpenZeppelin's Solidity contracts.
-pub mod roles {
-    use stylus_sdk::alloy_primitives::B256;
-
-    const fn id(name: &[u8]) -> B256 {
-        B256::new(keccak_const::Keccak256::new().update(name).finalize())
-    }
-
-    /// The verifier, the token's only minter.
-    pub const MINTER: B256 = id(b"MINTER_ROLE");
-    /// The task registry, on the escrow.
-    pub const REGISTRY: B256 = id(b"REGISTRY_ROLE");
-    /// The consensus verifier, on the escrow.
-    pub const VERIFIER: B256 = id(b"VERIFIER_ROLE");
-    /// Experts who resolve escalations and spot-checks, on the verifier.
-    pub const AUDITOR: B256 = id(b"AUDITOR_ROLE");
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use stylus_sdk::alloy_primitives::keccak256;
-
-    #[test]
-    fn role_ids_are_the_keccak_of_their_names() {
-        assert_eq!(roles::MINTER, keccak256("MINTER_ROLE"));
-        assert_eq!(roles::REGISTRY, keccak256("REGISTRY_ROLE"));
-        assert_eq!(roles::VERIFIER, keccak256("VERIFIER_ROLE"));
-        assert_eq!(roles::AUDITOR, keccak256("AUDITOR_ROLE"));
-    }
 
     #[test]
     fn tiers_follow_the_design_thresholds() {

@@ -115,6 +115,14 @@ impl TaskTerms {
         }
     }
 
+    /// `word0` with the task status replaced (byte 28: after requester, itemCount,
+    /// numClasses, labellersPerItem and minTier), so a status change rewrites one field.
+    pub fn with_status(word0: U256, status: u8) -> U256 {
+        let mut b = word0.to_be_bytes::<32>();
+        b[28] = status;
+        U256::from_be_bytes(b)
+    }
+
     /// Sets the pause flag in the third packed word, as the registry does when it answers
     /// `terms` while paused (the flag is byte 30 of that word; byte 31 is padding).
     pub fn with_paused_flag(word2: U256) -> U256 {
@@ -190,6 +198,20 @@ mod tests {
             U256::ZERO,
         );
         assert_eq!(back, TaskTerms { paused: true, ..t });
+    }
+
+    #[test]
+    fn a_status_change_touches_only_the_status() {
+        let t = TaskTerms {
+            item_count: 7,
+            min_tier: 2,
+            status: 1,
+            threshold_bps: 6_000,
+            ..Default::default()
+        };
+        let [a, b, c] = t.pack();
+        let back = TaskTerms::unpack([TaskTerms::with_status(a, 2), b, c], U256::ZERO, U256::ZERO);
+        assert_eq!(back, TaskTerms { status: 2, ..t });
     }
 
     #[test]

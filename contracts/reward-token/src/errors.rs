@@ -1,8 +1,7 @@
 //! Every way a RewardToken call can revert.
 
-use labelchain_admin::{AdminRoleIsTwoStep, NotPendingAdmin};
 use openzeppelin_stylus::{
-    access::control::{AccessControlBadConfirmation, AccessControlUnauthorizedAccount},
+    access::ownable::{self, OwnableInvalidOwner, OwnableUnauthorizedAccount},
     token::erc20::{
         self,
         extensions::{
@@ -20,13 +19,19 @@ pub use sol::*;
 mod sol {
     alloy_sol_types::sol! {
         /// Constructor arguments that would make the schedule or the cap meaningless:
-        /// zero admin or treasury, genesis above the cap, a halving interval of zero or above 2^32-1, or a pool
-        /// too small to emit anything.
+        /// zero admin or treasury, genesis above the cap, a halving interval of zero or above
+        /// 2^32-1, or a pool too small to emit anything. Also a zero `setMinter`.
         #[derive(Debug)]
         error InvalidTokenParameters();
         /// An emission multiplier outside 1.0x..=1.5x.
         #[derive(Debug)]
         error EmissionMultiplierOutOfRange(uint16 multiplierBps);
+        /// Only the minter (the consensus verifier) may mint emission.
+        #[derive(Debug)]
+        error NotMinter(address caller);
+        /// The minter is set once and never changed.
+        #[derive(Debug)]
+        error MinterAlreadySet(address minter);
     }
 }
 
@@ -43,15 +48,22 @@ pub enum Error {
     InvalidSignature(ECDSAInvalidSignature),
     InvalidSignatureS(ECDSAInvalidSignatureS),
     ExceededCap(ERC20ExceededCap),
-    UnauthorizedAccount(AccessControlUnauthorizedAccount),
-    BadConfirmation(AccessControlBadConfirmation),
-    AdminRoleIsTwoStep(AdminRoleIsTwoStep),
-    NotPendingAdmin(NotPendingAdmin),
+    OwnableUnauthorizedAccount(OwnableUnauthorizedAccount),
+    OwnableInvalidOwner(OwnableInvalidOwner),
     InvalidTokenParameters(InvalidTokenParameters),
     EmissionMultiplierOutOfRange(EmissionMultiplierOutOfRange),
+    NotMinter(NotMinter),
+    MinterAlreadySet(MinterAlreadySet),
 }
 
-labelchain_admin::absorb_admin_errors!(Error);
+impl From<ownable::Error> for Error {
+    fn from(e: ownable::Error) -> Self {
+        match e {
+            ownable::Error::UnauthorizedAccount(e) => Error::OwnableUnauthorizedAccount(e),
+            ownable::Error::InvalidOwner(e) => Error::OwnableInvalidOwner(e),
+        }
+    }
+}
 
 impl From<erc20::Error> for Error {
     fn from(e: erc20::Error) -> Self {

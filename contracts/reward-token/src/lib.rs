@@ -1,14 +1,16 @@
 //! # RewardToken — "Labelchain Reward" (LBL)
 //!
 //! The protocol's ERC-20: 18 decimals, EIP-2612 permit, burnable, hard-capped, and the only
-//! place the emission schedule lives (see [`emission`]). The consensus verifier holds
-//! `MINTER_ROLE` and can ask for one verified item's emission at a time; the token decides
-//! how much that is, so a compromised or buggy verifier still cannot mint past the schedule,
-//! the 1.5x quality ceiling or the cap.
+//! place the emission schedule lives (see [`emission`]). The consensus verifier is the
+//! token's only minter: the owner names it once (`setMinter`) and it can never be changed or
+//! joined by another, which is stricter than a grantable role. It asks for one verified
+//! item's emission at a time; the token decides how much that is, so a compromised or buggy
+//! verifier still cannot mint past the schedule, the 1.5x quality ceiling or the cap.
 //!
 //! Built from OpenZeppelin Stylus components: `Erc20`, `Erc20Metadata`, `Erc20Permit`
-//! (with `Nonces` and EIP-712), burnable, `Capped`, `AccessControl`. Written by hand: the
-//! emission schedule and the two-step admin rule (`labelchain-admin`), which OZ lacks.
+//! (with `Nonces` and EIP-712), burnable, `Capped`, and `Ownable2Step` (OZ's two-step
+//! ownership transfer, so a typo cannot hand the token to a wrong or dead address). Written
+//! by hand: the emission schedule, which OZ lacks.
 //!
 //! Every entry point is an inherent `#[public]` method delegating to OZ, because SDK 0.9's
 //! ABI exporter leaves out methods that come from `#[implements(...)]` traits; this way the
@@ -25,19 +27,19 @@ pub mod errors;
 
 use alloc::{string::String, vec, vec::Vec};
 use alloy_primitives::{Address, B256, U256, U64};
-use labelchain_admin::AdminRoles;
 use labelchain_protocol::{
     limits::{MAX_MULTIPLIER_BPS, MIN_MULTIPLIER_BPS},
     math::div_small,
 };
 use openzeppelin_stylus::{
+    access::ownable_two_step::{IOwnable2Step, Ownable2Step},
     token::erc20::{
         extensions::{Capped, Erc20Metadata, Erc20Permit, ICapped, IErc20Burnable, IErc20Metadata},
         Erc20, IErc20,
     },
     utils::{cryptography::eip712::IEip712, nonces::INonces, nonces::Nonces},
 };
-use stylus_sdk::prelude::*;
+use stylus_sdk::{prelude::*, storage::StorageAddress};
 
 pub use emission::EmissionSchedule;
 pub use errors::*;
@@ -47,6 +49,9 @@ alloy_sol_types::sol! {
     /// `multiplierBps`, minted to `to` (the escrow, which credits the labellers).
     #[derive(Debug)]
     event EmissionMinted(uint64 indexed item, address indexed to, uint256 amount, uint16 multiplierBps);
+    /// The owner named the token's only minter, the consensus verifier (once, for good).
+    #[derive(Debug)]
+    event MinterSet(address minter);
 }
 
 /// EIP-712 domain of the permit signatures: name "Labelchain Reward", version "1".
@@ -66,7 +71,9 @@ pub struct RewardToken {
     capped: Capped,
     nonces: Nonces,
     permit: Erc20Permit<Eip712>,
-    roles: AdminRoles,
+    owner: Ownable2Step,
+    /// The consensus verifier; set once by the owner, zero until then.
+    minter: StorageAddress,
     schedule: EmissionSchedule,
 }
 
@@ -102,7 +109,7 @@ impl RewardToken {
         self.capped
             .constructor(cap)
             .map_err(|_| Error::from(InvalidTokenParameters {}))?;
-        self.roles.init(admin);
+        self.owner.constructor(admin)?;
         self.schedule.base.set(base);
         self.schedule
             .halving_interval
@@ -209,7 +216,7 @@ impl RewardToken {
     // ---- emission ----
 
     /// Mints the emission of `multipliers_bps.len()` newly verified items to `to`, one
-    /// schedule step per item, and returns each item's amount. Only `MINTER_ROLE`.
+    /// schedule step per item, and returns each item's amount. Only the minter.
     ///
     /// Amounts are clamped, never reverted: near the cap an item simply earns less, so
     /// finalising labels can never be blocked by the supply limit.
@@ -218,8 +225,10 @@ impl RewardToken {
         to: Address,
         multipliers_bps: Vec<u16>,
     ) -> Result<Vec<U256>, Error> {
-        self.roles
-            .only_role(labelchain_protocol::limits::roles::MINTER)?;
+        let caller = self.vm().msg_sender();
+        if caller != self.minter.get() || caller.is_zero() {
+            return Err(NotMinter { caller }.into());
+        }
         let mut amounts = Vec::with_capacity(multipliers_bps.len());
         let mut total = U256::ZERO;
         let cap = self.capped.cap();
@@ -268,41 +277,48 @@ impl RewardToken {
         )
     }
 
-    // ---- roles ----
+    // ---- minter (fixed wiring) ----
 
-    pub fn has_role(&self, role: B256, account: Address) -> bool {
-        self.roles.has_role(role, account)
+    /// Names the token's only minter, the consensus verifier. Owner only, and only once:
+    /// nobody can add or swap a minter afterwards.
+    pub fn set_minter(&mut self, minter: Address) -> Result<(), Error> {
+        self.owner.ownable.only_owner()?;
+        let current = self.minter.get();
+        if !current.is_zero() {
+            return Err(MinterAlreadySet { minter: current }.into());
+        }
+        if minter.is_zero() {
+            return Err(InvalidTokenParameters {}.into());
+        }
+        self.minter.set(minter);
+        log(self.vm(), MinterSet { minter });
+        Ok(())
     }
 
-    pub fn get_role_admin(&self, role: B256) -> B256 {
-        self.roles.get_role_admin(role)
+    /// The only account allowed to `mintEmission`; zero until `setMinter`.
+    pub fn minter(&self) -> Address {
+        self.minter.get()
     }
 
-    pub fn grant_role(&mut self, role: B256, account: Address) -> Result<(), Error> {
-        Ok(self.roles.grant_role(role, account)?)
+    // ---- ownership (OZ Ownable2Step) ----
+
+    pub fn owner(&self) -> Address {
+        self.owner.owner()
     }
 
-    pub fn revoke_role(&mut self, role: B256, account: Address) -> Result<(), Error> {
-        Ok(self.roles.revoke_role(role, account)?)
+    pub fn pending_owner(&self) -> Address {
+        self.owner.pending_owner()
     }
 
-    pub fn renounce_role(&mut self, role: B256, confirmation: Address) -> Result<(), Error> {
-        Ok(self.roles.renounce_role(role, confirmation)?)
+    pub fn transfer_ownership(&mut self, new_owner: Address) -> Result<(), Error> {
+        Ok(self.owner.transfer_ownership(new_owner)?)
     }
 
-    pub fn admin(&self) -> Address {
-        self.roles.admin()
+    pub fn accept_ownership(&mut self) -> Result<(), Error> {
+        Ok(self.owner.accept_ownership()?)
     }
 
-    pub fn pending_admin(&self) -> Address {
-        self.roles.pending_admin()
-    }
-
-    pub fn begin_admin_transfer(&mut self, new_admin: Address) -> Result<(), Error> {
-        Ok(self.roles.begin_admin_transfer(new_admin)?)
-    }
-
-    pub fn accept_admin_transfer(&mut self) -> Result<(), Error> {
-        Ok(self.roles.accept_admin_transfer()?)
+    pub fn renounce_ownership(&mut self) -> Result<(), Error> {
+        Ok(self.owner.renounce_ownership()?)
     }
 }

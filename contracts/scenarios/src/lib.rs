@@ -12,7 +12,8 @@ pub mod stable;
 use alloy_primitives::{keccak256, Address, B256, U256};
 use alloy_sol_types::SolError;
 use consensus_verifier::ConsensusVerifier;
-use labelchain_protocol::{clock, limits::roles, Bubbled};
+use dataset_registry::DatasetRegistry;
+use labelchain_protocol::{clock, Bubbled};
 use motsu::prelude::*;
 use reward_token::RewardToken;
 use staking_escrow::StakingEscrow;
@@ -95,6 +96,9 @@ impl Default for TaskSpec {
     }
 }
 
+/// The `dataRoot` of tasks created without one of their own.
+pub const DATA_ROOT: B256 = B256::repeat_byte(0xda);
+
 pub const UNBONDING: u64 = 7 * 86_400;
 pub const AUDIT_WINDOW: u64 = 3 * 86_400;
 
@@ -103,6 +107,7 @@ pub struct World {
     pub escrow: Contract<StakingEscrow>,
     pub registry: Contract<TaskRegistry>,
     pub verifier: Contract<ConsensusVerifier>,
+    pub datasets: Contract<DatasetRegistry>,
     pub stable: Contract<StableToken>,
     pub admin: Address,
     pub treasury: Address,
@@ -116,15 +121,16 @@ impl Default for World {
 }
 
 impl World {
-    /// Deploys and wires the protocol exactly as the deploy tool does: MINTER on the token
-    /// for the verifier, REGISTRY and VERIFIER on the escrow, the verifier on the registry,
-    /// the stablecoin allow-listed, one auditor.
+    /// Deploys and wires the protocol exactly as the deploy tool does: the verifier as the
+    /// token's minter, the registry and the verifier on the escrow, the verifier on the
+    /// registry, the stablecoin allow-listed, one auditor.
     pub fn new(cfg: TokenConfig) -> Self {
         let w = World {
             token: Contract::new(),
             escrow: Contract::new(),
             registry: Contract::new(),
             verifier: Contract::new(),
+            datasets: Contract::new(),
             stable: Contract::new(),
             admin: Address::random(),
             treasury: Address::random(),
@@ -152,17 +158,17 @@ impl World {
                 w.token.address(),
             )
             .motsu_unwrap();
+        w.datasets
+            .sender(a)
+            .constructor(w.registry.address(), w.verifier.address())
+            .motsu_unwrap();
         w.token
             .sender(a)
-            .grant_role(roles::MINTER, w.verifier.address())
+            .set_minter(w.verifier.address())
             .motsu_unwrap();
         w.escrow
             .sender(a)
-            .grant_role(roles::REGISTRY, w.registry.address())
-            .motsu_unwrap();
-        w.escrow
-            .sender(a)
-            .grant_role(roles::VERIFIER, w.verifier.address())
+            .set_protocol(w.registry.address(), w.verifier.address())
             .motsu_unwrap();
         w.registry
             .sender(a)
@@ -174,7 +180,7 @@ impl World {
             .motsu_unwrap();
         w.verifier
             .sender(a)
-            .grant_role(roles::AUDITOR, w.auditor)
+            .set_auditor(w.auditor, true)
             .motsu_unwrap();
         w
     }
@@ -223,6 +229,11 @@ impl World {
 
     /// Funds `requester` with exactly the bounty and fee, approves the escrow, creates.
     pub fn create_task(&self, requester: Address, spec: TaskSpec) -> u64 {
+        self.create_task_with_root(requester, DATA_ROOT, spec)
+    }
+
+    /// [`World::create_task`] for items under a given Merkle `root`.
+    pub fn create_task_with_root(&self, requester: Address, root: B256, spec: TaskSpec) -> u64 {
         let (bounty, fee) = self.cost(&spec);
         if spec.stable {
             self.stable
@@ -240,7 +251,7 @@ impl World {
                 .approve(self.escrow.address(), bounty + fee)
                 .motsu_unwrap();
         }
-        self.create_task_unfunded(requester, spec).motsu_unwrap()
+        self.create_raw(requester, root, spec).motsu_unwrap()
     }
 
     /// `createTask` as given, without funding the requester first.
@@ -249,8 +260,17 @@ impl World {
         requester: Address,
         spec: TaskSpec,
     ) -> Result<u64, task_registry::Error> {
+        self.create_raw(requester, DATA_ROOT, spec)
+    }
+
+    fn create_raw(
+        &self,
+        requester: Address,
+        root: B256,
+        spec: TaskSpec,
+    ) -> Result<u64, task_registry::Error> {
         self.registry.sender(requester).create_task(
-            B256::repeat_byte(0xda),
+            root,
             spec.items,
             spec.classes,
             spec.k,
@@ -324,7 +344,7 @@ impl World {
 
     /// Seconds until the task's commit window is over, plus one.
     pub fn end_commit(&self, task: u64) {
-        let (.., commit_end, _, _, _, _) = self.registry.sender(self.admin).get_task(task);
+        let commit_end = self.terms(task).commit_end;
         let now = self.now();
         if commit_end >= now {
             advance(commit_end - now + 1);
@@ -332,11 +352,60 @@ impl World {
     }
 
     pub fn end_reveal(&self, task: u64) {
-        let (.., reveal_end, _, _, _) = self.registry.sender(self.admin).get_task(task);
+        let reveal_end = self.terms(task).reveal_end;
         let now = self.now();
         if reveal_end >= now {
             advance(reveal_end - now + 1);
         }
+    }
+
+    /// A task's terms as the verifier sees them.
+    pub fn terms(&self, task: u64) -> labelchain_protocol::TaskTerms {
+        let (a, b, c, reward, stake) = self.registry.sender(self.admin).terms(task);
+        labelchain_protocol::TaskTerms::unpack([a, b, c], reward, stake)
+    }
+
+    /// `(requester, paymentToken, dataRoot, itemCount, numClasses, labellersPerItem,
+    /// thresholdBps, rewardPerLabel, stakePerLabel, commitEnd, revealEnd, auditRateBps,
+    /// minTier, status)`, decoded from the registry's packed terms the way clients do.
+    #[allow(clippy::type_complexity)]
+    pub fn get_task(
+        &self,
+        task: u64,
+    ) -> (
+        Address,
+        Address,
+        B256,
+        u32,
+        u16,
+        u8,
+        u16,
+        U256,
+        U256,
+        u64,
+        u64,
+        u16,
+        u8,
+        u8,
+    ) {
+        let t = self.terms(task);
+        let root = self.registry.sender(self.admin).data_root(task);
+        (
+            t.requester,
+            t.payment_token,
+            root,
+            t.item_count,
+            t.num_classes,
+            t.labellers_per_item,
+            t.threshold_bps,
+            t.reward_per_label,
+            t.stake_per_label,
+            t.commit_end,
+            t.reveal_end,
+            t.audit_rate_bps,
+            t.min_tier,
+            t.status,
+        )
     }
 
     /// The contracts' current time.

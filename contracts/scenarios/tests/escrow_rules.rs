@@ -1,24 +1,42 @@
-//! StakingEscrow on its own: deployment bounds, staking and unbonding, claims, who may call
-//! the trusted hooks, and the escrow's own defences against a trusted caller that
-//! misbehaves (a test account given REGISTRY_ROLE and VERIFIER_ROLE).
+//! StakingEscrow on its own: deployment bounds, staking and unbonding, claims, its fixed
+//! wiring to the registry and the verifier, who may call the trusted hooks, the two-step
+//! ownership transfer, and the escrow's own defences against a trusted caller that
+//! misbehaves (the test calling the hooks directly as the registry and the verifier).
 
 use alloy_primitives::{Address, U256};
-use labelchain_protocol::limits::roles;
 use labelchain_scenarios::*;
 use motsu::prelude::*;
+use openzeppelin_stylus::access::{
+    ownable::OwnershipTransferred, ownable_two_step::OwnershipTransferStarted,
+};
 use staking_escrow::{
-    BountyDeposited, BountyRefunded, Claimed, Error, FeeCollected, Settled, StakeLocked,
-    StakeSlashed, Staked, StakingEscrow, TreasurySet, UnbondingPeriodSet, UnstakeRequested,
-    Withdrawn, MAX_UNBONDING, MIN_UNBONDING,
+    BountyDeposited, BountyRefunded, Claimed, Error, FeeCollected, ProtocolSet, Settled,
+    StakeLocked, StakeSlashed, Staked, StakingEscrow, TreasurySet, UnbondingPeriodSet,
+    UnstakeRequested, Withdrawn, MAX_UNBONDING, MIN_UNBONDING,
 };
 
-/// A test account trusted by the escrow as both registry and verifier.
-fn rogue(w: &World) -> Address {
-    let r = Address::random();
-    for role in [roles::REGISTRY, roles::VERIFIER] {
-        w.escrow.sender(w.admin).grant_role(role, r).motsu_unwrap();
+/// The escrow's two trusted callers, played by the test: calls sent with the registry's or
+/// the verifier's address, bypassing those contracts' own checks.
+struct Rogue {
+    registry: Address,
+    verifier: Address,
+}
+
+fn rogue(w: &World) -> Rogue {
+    Rogue {
+        registry: w.registry.address(),
+        verifier: w.verifier.address(),
     }
-    r
+}
+
+/// An escrow deployed with valid parameters, owned by `owner` and not wired yet.
+fn unwired_escrow(owner: Address) -> Contract<StakingEscrow> {
+    let escrow = Contract::<StakingEscrow>::new();
+    escrow
+        .sender(owner)
+        .constructor(owner, Address::random(), Address::random(), UNBONDING)
+        .motsu_unwrap();
+    escrow
 }
 
 /// `requester` funded with and approving `bounty + fee` LBL, deposited by `by` for `task`.
@@ -85,9 +103,11 @@ fn constructor_rejects_each_invalid_parameter() {
                 e.unbonding_period(),
                 e.stake_token(),
                 e.treasury(),
-                e.admin()
+                e.owner(),
+                e.registry(),
+                e.verifier()
             ),
-            (period, token, treasury, admin)
+            (period, token, treasury, admin, Address::ZERO, Address::ZERO)
         );
     }
 }
@@ -314,10 +334,10 @@ fn only_the_registry_may_deposit_cancel_or_refund_bounties() {
                 .motsu_unwrap_err(),
         ];
         for err in errs {
-            let Error::UnauthorizedAccount(e) = err else {
+            let Error::NotRegistry(e) = err else {
                 panic!("{err:?}")
             };
-            assert_eq!((e.account, e.needed_role), (caller, roles::REGISTRY));
+            assert_eq!(e.caller, caller);
         }
     }
     assert_eq!(w.escrow.sender(requester).bounty_of(task), before);
@@ -353,10 +373,10 @@ fn only_the_verifier_may_lock_collect_fees_or_settle() {
                 .motsu_unwrap_err(),
         ];
         for err in errs {
-            let Error::UnauthorizedAccount(e) = err else {
+            let Error::NotVerifier(e) = err else {
                 panic!("{err:?}")
             };
-            assert_eq!((e.account, e.needed_role), (caller, roles::VERIFIER));
+            assert_eq!(e.caller, caller);
         }
     }
     assert_eq!(w.stake_of(labeller), (lbl(10), U256::ZERO, U256::ZERO, 0));
@@ -371,7 +391,7 @@ fn a_bounty_can_be_deposited_only_once_per_task() {
     let w = World::default();
     let r = rogue(&w);
     let requester = Address::random();
-    deposit(&w, r, 7, requester, lbl(10), lbl(1));
+    deposit(&w, r.registry, 7, requester, lbl(10), lbl(1));
     w.escrow.assert_emitted(&BountyDeposited {
         task: 7,
         token: w.lbl(),
@@ -386,7 +406,7 @@ fn a_bounty_can_be_deposited_only_once_per_task() {
         .motsu_unwrap();
     let err = w
         .escrow
-        .sender(r)
+        .sender(r.registry)
         .deposit_bounty(7, requester, w.lbl(), lbl(5), U256::ZERO)
         .motsu_unwrap_err();
     let Error::BountyExists(e) = err else {
@@ -394,7 +414,7 @@ fn a_bounty_can_be_deposited_only_once_per_task() {
     };
     assert_eq!(e.task, 7);
     assert_eq!(
-        w.escrow.sender(r).bounty_of(7),
+        w.escrow.sender(r.registry).bounty_of(7),
         (w.lbl(), requester, lbl(10), lbl(1))
     );
     assert_eq!(w.balance(w.lbl(), requester), lbl(5));
@@ -406,7 +426,7 @@ fn the_registry_re_raises_bounty_exists_when_its_task_id_is_taken() {
     let w = World::default();
     let r = rogue(&w);
     // The next task id the registry hands out is 1.
-    deposit(&w, r, 1, Address::random(), lbl(1), U256::ZERO);
+    deposit(&w, r.registry, 1, Address::random(), lbl(1), U256::ZERO);
     let requester = Address::random();
     let spec = TaskSpec::default();
     let (bounty, fee) = w.cost(&spec);
@@ -432,14 +452,17 @@ fn lock_of_more_than_free_stake_is_refused() {
     let labeller = w.labeller(lbl(10));
     let err = w
         .escrow
-        .sender(r)
+        .sender(r.verifier)
         .lock(labeller, lbl(11))
         .motsu_unwrap_err();
     let Error::InsufficientFreeStake(e) = err else {
         panic!("{err:?}")
     };
     assert_eq!((e.available, e.requested), (lbl(10), lbl(11)));
-    w.escrow.sender(r).lock(labeller, lbl(10)).motsu_unwrap();
+    w.escrow
+        .sender(r.verifier)
+        .lock(labeller, lbl(10))
+        .motsu_unwrap();
     w.escrow.assert_emitted(&StakeLocked {
         labeller,
         amount: lbl(10),
@@ -452,7 +475,7 @@ fn lock_of_more_than_free_stake_is_refused() {
 fn settle_with_arrays_of_different_lengths_is_refused() {
     let w = World::default();
     let r = rogue(&w);
-    deposit(&w, r, 1, Address::random(), lbl(10), U256::ZERO);
+    deposit(&w, r.registry, 1, Address::random(), lbl(10), U256::ZERO);
     let a = vec![Address::random(), Address::random()];
     let cases = [
         (zeros(1), zeros(2), zeros(2), zeros(2)),
@@ -463,7 +486,7 @@ fn settle_with_arrays_of_different_lengths_is_refused() {
     for (unlocked, slashed, paid, minted) in cases {
         let err = w
             .escrow
-            .sender(r)
+            .sender(r.verifier)
             .settle(1, a.clone(), unlocked, slashed, paid, minted, U256::ZERO, 0)
             .motsu_unwrap_err();
         assert!(matches!(err, Error::LengthMismatch(_)), "{err:?}");
@@ -475,12 +498,15 @@ fn settle_with_arrays_of_different_lengths_is_refused() {
 fn settle_releasing_more_than_is_locked_is_refused() {
     let w = World::default();
     let r = rogue(&w);
-    deposit(&w, r, 1, Address::random(), lbl(10), U256::ZERO);
+    deposit(&w, r.registry, 1, Address::random(), lbl(10), U256::ZERO);
     let labeller = w.labeller(lbl(10));
-    w.escrow.sender(r).lock(labeller, lbl(5)).motsu_unwrap();
+    w.escrow
+        .sender(r.verifier)
+        .lock(labeller, lbl(5))
+        .motsu_unwrap();
     let err = w
         .escrow
-        .sender(r)
+        .sender(r.verifier)
         .settle(
             1,
             vec![labeller],
@@ -505,7 +531,7 @@ fn settle_paying_more_than_the_bounty_is_refused() {
     let w = World::default();
     let r = rogue(&w);
     let requester = Address::random();
-    deposit(&w, r, 1, requester, lbl(10), U256::ZERO);
+    deposit(&w, r.registry, 1, requester, lbl(10), U256::ZERO);
     let (a, b) = (Address::random(), Address::random());
     // Payments alone, and payments plus refund, are both capped by the remaining bounty.
     let cases = [
@@ -515,7 +541,7 @@ fn settle_paying_more_than_the_bounty_is_refused() {
     for (paid, refund, requested) in cases {
         let err = w
             .escrow
-            .sender(r)
+            .sender(r.verifier)
             .settle(1, vec![a, b], zeros(2), zeros(2), paid, zeros(2), refund, 0)
             .motsu_unwrap_err();
         let Error::BountyExceeded(e) = err else {
@@ -525,7 +551,7 @@ fn settle_paying_more_than_the_bounty_is_refused() {
     }
     assert_eq!(w.claimable(w.lbl(), a), U256::ZERO);
     assert_eq!(w.claimable(w.lbl(), requester), U256::ZERO);
-    assert_eq!(w.escrow.sender(r).bounty_of(1).2, lbl(10));
+    assert_eq!(w.escrow.sender(r.registry).bounty_of(1).2, lbl(10));
     w.assert_solvent();
 }
 
@@ -534,8 +560,11 @@ fn refund_beyond_the_remaining_bounty_is_refused() {
     let w = World::default();
     let r = rogue(&w);
     let requester = Address::random();
-    deposit(&w, r, 1, requester, lbl(10), lbl(1));
-    w.escrow.sender(r).refund_bounty(1, lbl(4)).motsu_unwrap();
+    deposit(&w, r.registry, 1, requester, lbl(10), lbl(1));
+    w.escrow
+        .sender(r.registry)
+        .refund_bounty(1, lbl(4))
+        .motsu_unwrap();
     w.escrow.assert_emitted(&BountyRefunded {
         task: 1,
         amount: lbl(4),
@@ -543,7 +572,7 @@ fn refund_beyond_the_remaining_bounty_is_refused() {
     // The fee is not part of what a refund may take.
     let err = w
         .escrow
-        .sender(r)
+        .sender(r.registry)
         .refund_bounty(1, lbl(7))
         .motsu_unwrap_err();
     let Error::BountyExceeded(e) = err else {
@@ -560,19 +589,19 @@ fn a_collected_fee_goes_to_the_treasury_and_is_no_longer_cancellable() {
     let w = World::default();
     let r = rogue(&w);
     let requester = Address::random();
-    deposit(&w, r, 1, requester, lbl(10), lbl(1));
-    w.escrow.sender(r).collect_fee(1).motsu_unwrap();
+    deposit(&w, r.registry, 1, requester, lbl(10), lbl(1));
+    w.escrow.sender(r.verifier).collect_fee(1).motsu_unwrap();
     w.escrow.assert_emitted(&FeeCollected {
         task: 1,
         fee: lbl(1),
     });
     // Collecting twice credits nothing more.
-    w.escrow.sender(r).collect_fee(1).motsu_unwrap();
+    w.escrow.sender(r.verifier).collect_fee(1).motsu_unwrap();
     assert_eq!(w.claimable(w.lbl(), w.treasury), lbl(1));
-    w.escrow.sender(r).cancel_bounty(1).motsu_unwrap();
+    w.escrow.sender(r.registry).cancel_bounty(1).motsu_unwrap();
     assert_eq!(w.claimable(w.lbl(), requester), lbl(10));
     assert_eq!(
-        w.escrow.sender(r).bounty_of(1),
+        w.escrow.sender(r.registry).bounty_of(1),
         (w.lbl(), requester, U256::ZERO, U256::ZERO)
     );
     assert_eq!(w.claim(w.lbl(), requester), lbl(10));
@@ -589,25 +618,27 @@ fn a_collected_fee_goes_to_the_treasury_and_is_no_longer_cancellable() {
 fn a_settlement_moves_stake_bounty_and_emission_between_books_and_stays_solvent() {
     let w = World::default();
     let r = rogue(&w);
-    w.token
-        .sender(w.admin)
-        .grant_role(roles::MINTER, r)
-        .motsu_unwrap();
     let requester = Address::random();
-    deposit(&w, r, 1, requester, lbl(10), U256::ZERO);
+    deposit(&w, r.registry, 1, requester, lbl(10), U256::ZERO);
     let (good, bad) = (w.labeller(lbl(10)), w.labeller(lbl(10)));
-    w.escrow.sender(r).lock(good, lbl(10)).motsu_unwrap();
-    w.escrow.sender(r).lock(bad, lbl(10)).motsu_unwrap();
-    // The verifier mints emission to the escrow first, then settles.
+    w.escrow
+        .sender(r.verifier)
+        .lock(good, lbl(10))
+        .motsu_unwrap();
+    w.escrow
+        .sender(r.verifier)
+        .lock(bad, lbl(10))
+        .motsu_unwrap();
+    // The verifier, the token's minter, mints emission to the escrow first, then settles.
     let minted = w
         .token
-        .sender(r)
+        .sender(r.verifier)
         .mint_emission(w.escrow.address(), vec![10_000])
         .motsu_unwrap();
     assert_eq!(minted, vec![lbl(300)]);
-    let supply_before = w.token.sender(r).total_supply();
+    let supply_before = w.token.sender(r.verifier).total_supply();
     w.escrow
-        .sender(r)
+        .sender(r.verifier)
         .settle(
             1,
             vec![good, bad],
@@ -638,17 +669,20 @@ fn a_settlement_moves_stake_bounty_and_emission_between_books_and_stays_solvent(
     assert_eq!(w.claimable(w.lbl(), bad), U256::ZERO);
     assert_eq!(w.claimable(w.lbl(), requester), lbl(7));
     assert_eq!(w.claimable(w.lbl(), w.treasury), lbl(1));
-    assert_eq!(w.token.sender(r).total_supply(), supply_before - lbl(1));
-    assert_eq!(w.escrow.sender(r).bounty_of(1).2, U256::ZERO);
+    assert_eq!(
+        w.token.sender(r.verifier).total_supply(),
+        supply_before - lbl(1)
+    );
+    assert_eq!(w.escrow.sender(r.registry).bounty_of(1).2, U256::ZERO);
     w.assert_solvent();
     assert_eq!(w.claim(w.lbl(), good), lbl(303));
     w.assert_solvent();
 }
 
-// ---- admin ----
+// ---- owner ----
 
 #[motsu::test]
-fn unbonding_period_is_bounded_and_admin_only() {
+fn unbonding_period_is_bounded_and_owner_only() {
     let w = World::default();
     for bad in [0, MIN_UNBONDING - 1, MAX_UNBONDING + 1, u64::MAX] {
         let err = w
@@ -667,7 +701,7 @@ fn unbonding_period_is_bounded_and_admin_only() {
         .sender(stranger)
         .set_unbonding_period(MIN_UNBONDING)
         .motsu_unwrap_err();
-    let Error::UnauthorizedAccount(e) = err else {
+    let Error::OwnableUnauthorizedAccount(e) = err else {
         panic!("{err:?}")
     };
     assert_eq!(e.account, stranger);
@@ -697,13 +731,16 @@ fn a_new_treasury_receives_later_fees_only() {
         .sender(stranger)
         .set_treasury(stranger)
         .motsu_unwrap_err();
-    assert!(matches!(err, Error::UnauthorizedAccount(_)), "{err:?}");
+    assert!(
+        matches!(err, Error::OwnableUnauthorizedAccount(_)),
+        "{err:?}"
+    );
     assert_eq!(w.escrow.sender(w.admin).treasury(), w.treasury);
 
     let r = rogue(&w);
-    deposit(&w, r, 1, Address::random(), lbl(10), lbl(1));
-    deposit(&w, r, 2, Address::random(), lbl(20), lbl(2));
-    w.escrow.sender(r).collect_fee(1).motsu_unwrap();
+    deposit(&w, r.registry, 1, Address::random(), lbl(10), lbl(1));
+    deposit(&w, r.registry, 2, Address::random(), lbl(20), lbl(2));
+    w.escrow.sender(r.verifier).collect_fee(1).motsu_unwrap();
     let new_treasury = Address::random();
     w.escrow
         .sender(w.admin)
@@ -712,9 +749,203 @@ fn a_new_treasury_receives_later_fees_only() {
     w.escrow.assert_emitted(&TreasurySet {
         treasury: new_treasury,
     });
-    w.escrow.sender(r).collect_fee(2).motsu_unwrap();
+    w.escrow.sender(r.verifier).collect_fee(2).motsu_unwrap();
     assert_eq!(w.claimable(w.lbl(), w.treasury), lbl(1));
     assert_eq!(w.claimable(w.lbl(), new_treasury), lbl(2));
     assert_eq!(w.claim(w.lbl(), w.treasury), lbl(1));
+    w.assert_solvent();
+}
+
+// ---- wiring ----
+
+#[motsu::test]
+fn the_deployed_escrow_trusts_exactly_the_registry_and_the_verifier() {
+    let w = World::default();
+    let e = w.escrow.sender(w.admin);
+    assert_eq!(e.registry(), w.registry.address());
+    assert_eq!(e.verifier(), w.verifier.address());
+    assert_eq!(e.owner(), w.admin);
+    assert_eq!(e.pending_owner(), Address::ZERO);
+    w.escrow.assert_emitted(&ProtocolSet {
+        registry: w.registry.address(),
+        verifier: w.verifier.address(),
+    });
+    // Wired once, for good: not even the owner can rewire it.
+    for (registry, verifier) in [
+        (Address::random(), Address::random()),
+        (w.registry.address(), w.verifier.address()),
+    ] {
+        let err = w
+            .escrow
+            .sender(w.admin)
+            .set_protocol(registry, verifier)
+            .motsu_unwrap_err();
+        assert!(matches!(err, Error::ProtocolAlreadySet(_)), "{err:?}");
+    }
+    assert_eq!(w.escrow.sender(w.admin).registry(), w.registry.address());
+    assert_eq!(w.escrow.sender(w.admin).verifier(), w.verifier.address());
+}
+
+#[motsu::test]
+fn only_the_owner_wires_the_escrow_and_never_to_zero() {
+    let owner = Address::random();
+    let escrow = unwired_escrow(owner);
+    let (registry, verifier) = (Address::random(), Address::random());
+    let stranger = Address::random();
+    let err = escrow
+        .sender(stranger)
+        .set_protocol(stranger, stranger)
+        .motsu_unwrap_err();
+    let Error::OwnableUnauthorizedAccount(e) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(e.account, stranger);
+    for (r, v) in [
+        (Address::ZERO, verifier),
+        (registry, Address::ZERO),
+        (Address::ZERO, Address::ZERO),
+    ] {
+        let err = escrow.sender(owner).set_protocol(r, v).motsu_unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidEscrowParameters(_)),
+            "{r} {v}: {err:?}"
+        );
+    }
+    assert_eq!(escrow.sender(owner).registry(), Address::ZERO);
+    assert_eq!(escrow.sender(owner).verifier(), Address::ZERO);
+    escrow
+        .sender(owner)
+        .set_protocol(registry, verifier)
+        .motsu_unwrap();
+    escrow.assert_emitted(&ProtocolSet { registry, verifier });
+    assert_eq!(escrow.sender(owner).registry(), registry);
+    assert_eq!(escrow.sender(owner).verifier(), verifier);
+    let err = escrow
+        .sender(owner)
+        .set_protocol(Address::random(), Address::random())
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::ProtocolAlreadySet(_)), "{err:?}");
+}
+
+#[motsu::test]
+fn an_unwired_escrow_takes_no_hook_calls() {
+    let owner = Address::random();
+    let escrow = unwired_escrow(owner);
+    for caller in [owner, Address::random()] {
+        let err = escrow.sender(caller).cancel_bounty(1).motsu_unwrap_err();
+        let Error::NotRegistry(e) = err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(e.caller, caller);
+        let err = escrow.sender(caller).collect_fee(1).motsu_unwrap_err();
+        let Error::NotVerifier(e) = err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(e.caller, caller);
+    }
+}
+
+#[motsu::test]
+fn the_registry_and_the_verifier_may_not_use_each_others_hooks() {
+    let w = World::default();
+    let r = rogue(&w);
+    let requester = Address::random();
+    let task = w.create_task(requester, TaskSpec::default());
+    let labeller = w.labeller(lbl(10));
+    let err = w
+        .escrow
+        .sender(r.verifier)
+        .cancel_bounty(task)
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::NotRegistry(_)), "{err:?}");
+    let err = w
+        .escrow
+        .sender(r.registry)
+        .lock(labeller, lbl(1))
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::NotVerifier(_)), "{err:?}");
+    w.assert_solvent();
+}
+
+// ---- two-step ownership ----
+
+#[motsu::test]
+fn a_two_step_ownership_transfer_moves_the_owner() {
+    let w = World::default();
+    let successor = Address::random();
+    let stranger = Address::random();
+    let err = w
+        .escrow
+        .sender(stranger)
+        .transfer_ownership(stranger)
+        .motsu_unwrap_err();
+    let Error::OwnableUnauthorizedAccount(e) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(e.account, stranger);
+    w.escrow
+        .sender(w.admin)
+        .transfer_ownership(successor)
+        .motsu_unwrap();
+    assert!(w.escrow.emitted(&OwnershipTransferStarted {
+        previous_owner: w.admin,
+        new_owner: successor,
+    }));
+    // Offering is not handing over: only the pending owner can accept.
+    assert_eq!(w.escrow.sender(w.admin).owner(), w.admin);
+    assert_eq!(w.escrow.sender(w.admin).pending_owner(), successor);
+    for caller in [stranger, w.admin] {
+        let err = w
+            .escrow
+            .sender(caller)
+            .accept_ownership()
+            .motsu_unwrap_err();
+        assert!(
+            matches!(err, Error::OwnableUnauthorizedAccount(_)),
+            "{err:?}"
+        );
+    }
+    w.escrow.sender(successor).accept_ownership().motsu_unwrap();
+    w.escrow.assert_emitted(&OwnershipTransferred {
+        previous_owner: w.admin,
+        new_owner: successor,
+    });
+    assert_eq!(w.escrow.sender(w.admin).owner(), successor);
+    assert_eq!(w.escrow.sender(w.admin).pending_owner(), Address::ZERO);
+    let err = w
+        .escrow
+        .sender(w.admin)
+        .set_treasury(Address::random())
+        .motsu_unwrap_err();
+    assert!(
+        matches!(err, Error::OwnableUnauthorizedAccount(_)),
+        "{err:?}"
+    );
+    let new_treasury = Address::random();
+    w.escrow
+        .sender(successor)
+        .set_treasury(new_treasury)
+        .motsu_unwrap();
+    assert_eq!(w.escrow.sender(successor).treasury(), new_treasury);
+}
+
+#[motsu::test]
+fn an_owner_who_renounces_freezes_the_parameters_but_not_the_protocol() {
+    let w = World::default();
+    w.escrow.sender(w.admin).renounce_ownership().motsu_unwrap();
+    assert_eq!(w.escrow.sender(w.admin).owner(), Address::ZERO);
+    let err = w
+        .escrow
+        .sender(w.admin)
+        .set_unbonding_period(MIN_UNBONDING)
+        .motsu_unwrap_err();
+    assert!(
+        matches!(err, Error::OwnableUnauthorizedAccount(_)),
+        "{err:?}"
+    );
+    // The wiring stays: tasks still run through the escrow.
+    let requester = Address::random();
+    let task = w.create_task(requester, TaskSpec::default());
+    assert_eq!(w.escrow.sender(requester).bounty_of(task).1, requester);
     w.assert_solvent();
 }

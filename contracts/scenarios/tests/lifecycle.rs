@@ -153,7 +153,8 @@ fn a_stablecoin_task_pays_base_in_the_stablecoin_and_emission_in_lbl() {
     let s = scene(spec, 3);
     s.vote(0, &[0, 0, 1], &ALL);
     s.w.finalize(s.task, 0);
-    let stable = s.w.stable.address();
+    let stable = s.pay();
+    assert_eq!(stable, s.w.stable.address());
     for who in &s.ls[..2] {
         assert_eq!(s.w.claimable(stable, *who), usd(3));
         assert_eq!(s.w.claimable(s.w.lbl(), *who), e0() / U256::from(2));
@@ -354,7 +355,7 @@ fn an_escalation_nobody_resolves_is_void_and_refunds_the_item() {
     }
     assert_eq!(s.w.claimable(s.w.lbl(), s.requester), lbl(6));
     assert_eq!(
-        s.w.verifier.sender(s.requester).labels_digest(s.task),
+        s.w.verifier.sender(s.requester).task_progress(s.task).3,
         alloy_primitives::B256::ZERO
     );
     s.w.assert_solvent();
@@ -493,7 +494,10 @@ fn locked_stake_cannot_be_unstaked_so_a_pending_slash_cannot_be_escaped() {
 fn pause_stops_task_creation_and_commits_but_never_reveals_or_finality() {
     let s = scene(TaskSpec::default(), 3);
     s.w.commit_all(s.task, 0, &s.votes(&[1, 1, 1]));
-    s.w.registry.sender(s.w.admin).pause().motsu_unwrap();
+    s.w.registry
+        .sender(s.w.admin)
+        .set_paused(true)
+        .motsu_unwrap();
     let err =
         s.w.verifier
             .sender(s.ls[0])

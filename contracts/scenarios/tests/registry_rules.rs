@@ -4,14 +4,13 @@
 
 use alloy_primitives::{keccak256, Address, B256, U256};
 use alloy_sol_types::SolValue;
-use labelchain_protocol::limits::roles;
 use labelchain_scenarios::*;
 use motsu::prelude::*;
 use openzeppelin_stylus::token::erc20::utils::safe_erc20::SafeErc20FailedOperation;
 use stylus_sdk::abi::Bytes;
 use task_registry::{
-    AccessGranted, BountyReclaimed, DatasetPublished, Error, ParamsUpdated, ProtocolParams,
-    TaskCancelled, TaskCreated, TaskRegistry, VerifierSet,
+    BountyReclaimed, Error, ParamsUpdated, ProtocolParams, TaskCancelled, TaskCreated,
+    TaskRegistry, VerifierSet,
 };
 
 const ROOT: B256 = B256::repeat_byte(0xda);
@@ -178,7 +177,7 @@ fn create_task_records_the_terms_and_escrows_bounty_plus_fee() {
         audit,
         tier,
         status,
-    ) = w.registry.sender(requester).get_task(task);
+    ) = w.get_task(task);
     assert_eq!(
         (req, token, root, items, classes, k, threshold),
         (
@@ -204,10 +203,6 @@ fn create_task_records_the_terms_and_escrows_bounty_plus_fee() {
         )
     );
     assert_eq!(
-        w.registry.sender(requester).metadata_uri(task),
-        "ipfs://task-metadata"
-    );
-    assert_eq!(
         w.escrow.sender(requester).bounty_of(task),
         (w.lbl(), requester, bounty, fee)
     );
@@ -224,6 +219,7 @@ fn create_task_records_the_terms_and_escrows_bounty_plus_fee() {
         stakePerLabel: spec.stake,
         commitEnd: commit_end,
         revealEnd: reveal_end,
+        // The metadata pointer lives in this event only (no storage write).
         metadataURI: "ipfs://task-metadata".into(),
     });
     assert_eq!(w.create_task(requester, spec), 2);
@@ -681,19 +677,35 @@ fn a_task_keeps_the_parameters_in_force_when_it_was_created() {
 fn pause_and_unpause_are_admin_only_and_stop_task_creation() {
     let w = World::default();
     let stranger = Address::random();
-    let err = w.registry.sender(stranger).pause().motsu_unwrap_err();
+    let err = w
+        .registry
+        .sender(stranger)
+        .set_paused(true)
+        .motsu_unwrap_err();
     assert!(
         matches!(err, Error::OwnableUnauthorizedAccount(_)),
         "{err:?}"
     );
-    let err = w.registry.sender(w.admin).unpause().motsu_unwrap_err();
+    let err = w
+        .registry
+        .sender(w.admin)
+        .set_paused(false)
+        .motsu_unwrap_err();
     assert!(matches!(err, Error::ExpectedPause(_)), "{err:?}");
 
-    w.registry.sender(w.admin).pause().motsu_unwrap();
+    w.registry.sender(w.admin).set_paused(true).motsu_unwrap();
     assert!(w.registry.sender(w.admin).paused());
-    let err = w.registry.sender(w.admin).pause().motsu_unwrap_err();
+    let err = w
+        .registry
+        .sender(w.admin)
+        .set_paused(true)
+        .motsu_unwrap_err();
     assert!(matches!(err, Error::EnforcedPause(_)), "{err:?}");
-    let err = w.registry.sender(stranger).unpause().motsu_unwrap_err();
+    let err = w
+        .registry
+        .sender(stranger)
+        .set_paused(false)
+        .motsu_unwrap_err();
     assert!(
         matches!(err, Error::OwnableUnauthorizedAccount(_)),
         "{err:?}"
@@ -707,7 +719,7 @@ fn pause_and_unpause_are_admin_only_and_stop_task_creation() {
     assert!(matches!(err, Error::EnforcedPause(_)), "{err:?}");
     assert_eq!(w.registry.sender(w.admin).task_count(), 0);
 
-    w.registry.sender(w.admin).unpause().motsu_unwrap();
+    w.registry.sender(w.admin).set_paused(false).motsu_unwrap();
     assert!(!w.registry.sender(w.admin).paused());
     assert_eq!(w.create_task_unfunded(requester, spec).motsu_unwrap(), 1);
     w.assert_solvent();
@@ -719,7 +731,7 @@ fn a_pause_stops_commits_on_existing_tasks_and_the_flag_reaches_the_verifier() {
     let requester = Address::random();
     let task = w.create_task(requester, TaskSpec::default());
     let who = w.labeller(lbl(100));
-    w.registry.sender(w.admin).pause().motsu_unwrap();
+    w.registry.sender(w.admin).set_paused(true).motsu_unwrap();
     // The pause flag travels inside the packed terms the verifier reads.
     let (w0, w1, w2, reward, stake) = w.registry.sender(w.admin).terms(task);
     let terms = labelchain_protocol::TaskTerms::unpack([w0, w1, w2], reward, stake);
@@ -778,42 +790,45 @@ fn the_verifier_is_wired_once_by_the_admin_and_never_to_zero() {
 }
 
 #[motsu::test]
-fn a_registry_without_a_verifier_cannot_cancel_reclaim_or_publish() {
+fn a_registry_without_a_verifier_cannot_cancel_or_reclaim() {
     let w = World::default();
+    // A second deployment whose escrow trusts a registry that was never given a verifier.
+    let escrow = Contract::<staking_escrow::StakingEscrow>::new();
+    escrow
+        .sender(w.admin)
+        .constructor(w.admin, w.lbl(), w.treasury, UNBONDING)
+        .motsu_unwrap();
     let unwired = Contract::<TaskRegistry>::new();
     unwired
         .sender(w.admin)
-        .constructor(w.admin, w.escrow.address(), w.lbl())
+        .constructor(w.admin, escrow.address(), w.lbl())
         .motsu_unwrap();
-    w.escrow
+    escrow
         .sender(w.admin)
-        .grant_role(roles::REGISTRY, unwired.address())
+        .set_protocol(unwired.address(), Address::random())
         .motsu_unwrap();
     let requester = Address::random();
     let spec = TaskSpec::default();
     let (bounty, fee) = w.cost(&spec);
-    fund_lbl(&w, requester, bounty + fee);
+    w.give_lbl(requester, bounty + fee);
+    w.token
+        .sender(requester)
+        .approve(escrow.address(), bounty + fee)
+        .motsu_unwrap();
     let task = create_raw(&unwired, requester, ROOT, w.lbl(), &spec).motsu_unwrap();
-    w.assert_solvent();
 
     let err = unwired
         .sender(requester)
         .cancel_task(task)
         .motsu_unwrap_err();
     assert!(matches!(err, Error::VerifierNotSet(_)), "{err:?}");
-    let err = unwired
-        .sender(requester)
-        .publish_dataset(task, B256::repeat_byte(1), B256::ZERO, "x".into())
-        .motsu_unwrap_err();
-    assert!(matches!(err, Error::VerifierNotSet(_)), "{err:?}");
     advance(spec.commit_duration + 1);
     let err = unwired.sender(requester).reclaim(task).motsu_unwrap_err();
     assert!(matches!(err, Error::VerifierNotSet(_)), "{err:?}");
     assert_eq!(
-        w.escrow.sender(requester).bounty_of(task),
+        escrow.sender(requester).bounty_of(task),
         (w.lbl(), requester, bounty, fee)
     );
-    w.assert_solvent();
 }
 
 // ---- cancelTask ----
@@ -888,7 +903,7 @@ fn cancelling_refunds_the_whole_bounty_and_the_fee_and_closes_the_task() {
             .motsu_unwrap();
         w.registry.assert_emitted(&TaskCancelled { task });
         assert_eq!(w.claimable(token, requester), bounty + fee);
-        assert_eq!(w.registry.sender(requester).get_task(task).13, 2);
+        assert_eq!(w.get_task(task).13, 2);
         w.assert_solvent();
         assert_eq!(w.claim(token, requester), bounty + fee);
         assert_eq!(w.balance(token, requester), bounty + fee);
@@ -925,7 +940,7 @@ fn reclaim_waits_for_the_commit_window_to_close() {
     let w = World::default();
     let requester = Address::random();
     let task = w.create_task(requester, TaskSpec::default());
-    let commit_end = w.registry.sender(requester).get_task(task).9;
+    let commit_end = w.get_task(task).9;
     for _ in 0..2 {
         let err = w
             .registry
@@ -993,211 +1008,6 @@ fn reclaim_refunds_items_never_committed_and_keeps_open_items_reserved() {
     assert!(matches!(err, Error::NothingToReclaim(_)), "{err:?}");
     assert_eq!(w.claim(w.lbl(), requester), refunded + per_item);
     w.assert_solvent();
-}
-
-// ---- datasets ----
-
-#[motsu::test]
-fn publish_dataset_needs_the_requester_and_the_current_digest() {
-    let w = World::default();
-    let requester = Address::random();
-    let task = w.create_task(requester, TaskSpec::default());
-    let file = B256::repeat_byte(0xf1);
-    // No final item yet: the on-chain digest is zero, and zero is not a digest.
-    let err = w
-        .registry
-        .sender(requester)
-        .publish_dataset(task, B256::ZERO, file, "s3://d".into())
-        .motsu_unwrap_err();
-    let Error::DigestMismatch(e) = err else {
-        panic!("{err:?}")
-    };
-    assert_eq!((e.onchain, e.given), (B256::ZERO, B256::ZERO));
-
-    finalize_one(&w, task, 0);
-    let digest = w.verifier.sender(requester).labels_digest(task);
-    assert_ne!(digest, B256::ZERO);
-
-    let stranger = Address::random();
-    let err = w
-        .registry
-        .sender(stranger)
-        .publish_dataset(task, digest, file, "s3://d".into())
-        .motsu_unwrap_err();
-    let Error::NotRequester(e) = err else {
-        panic!("{err:?}")
-    };
-    assert_eq!((e.task, e.requester), (task, requester));
-    for wrong in [B256::ZERO, B256::repeat_byte(7)] {
-        let err = w
-            .registry
-            .sender(requester)
-            .publish_dataset(task, wrong, file, "s3://d".into())
-            .motsu_unwrap_err();
-        let Error::DigestMismatch(e) = err else {
-            panic!("{err:?}")
-        };
-        assert_eq!((e.onchain, e.given), (digest, wrong));
-    }
-    assert_eq!(w.registry.sender(requester).dataset_count(task), 0);
-    w.assert_solvent();
-}
-
-#[motsu::test]
-fn published_datasets_are_numbered_from_zero_and_readable() {
-    let w = World::default();
-    let requester = Address::random();
-    let task = w.create_task(requester, TaskSpec::default());
-    let votes: Vec<(Address, u8)> = (0..3).map(|_| (w.labeller(lbl(100)), 1u8)).collect();
-    w.commit_all(task, 0, &votes);
-    w.commit_all(task, 1, &votes);
-    w.end_commit(task);
-    w.reveal_all(task, 0, &votes);
-    w.reveal_all(task, 1, &votes);
-    w.finalize(task, 0);
-    let first = w.verifier.sender(requester).labels_digest(task);
-    let t0 = w.now();
-    let v0 = w
-        .registry
-        .sender(requester)
-        .publish_dataset(task, first, B256::repeat_byte(1), "s3://v0".into())
-        .motsu_unwrap();
-    assert_eq!(v0, 0);
-    w.registry.assert_emitted(&DatasetPublished {
-        task,
-        version: 0,
-        labelsDigest: first,
-        fileHash: B256::repeat_byte(1),
-        uri: "s3://v0".into(),
-    });
-
-    // A second final item moves the digest; the old one is no longer publishable.
-    advance(60);
-    w.finalize(task, 1);
-    let second = w.verifier.sender(requester).labels_digest(task);
-    assert_ne!(second, first);
-    let err = w
-        .registry
-        .sender(requester)
-        .publish_dataset(task, first, B256::repeat_byte(2), "s3://v1".into())
-        .motsu_unwrap_err();
-    assert!(matches!(err, Error::DigestMismatch(_)), "{err:?}");
-    let t1 = w.now();
-    let v1 = w
-        .registry
-        .sender(requester)
-        .publish_dataset(task, second, B256::repeat_byte(2), "s3://v1".into())
-        .motsu_unwrap();
-    assert_eq!(v1, 1);
-
-    let r = w.registry.sender(requester);
-    assert_eq!(r.dataset_count(task), 2);
-    assert_eq!(
-        r.get_dataset(task, 0).motsu_unwrap(),
-        (first, B256::repeat_byte(1), "s3://v0".to_string(), t0)
-    );
-    assert_eq!(
-        w.registry
-            .sender(requester)
-            .get_dataset(task, 1)
-            .motsu_unwrap(),
-        (second, B256::repeat_byte(2), "s3://v1".to_string(), t1)
-    );
-    let err = w
-        .registry
-        .sender(requester)
-        .get_dataset(task, 2)
-        .motsu_unwrap_err();
-    let Error::UnknownDataset(e) = err else {
-        panic!("{err:?}")
-    };
-    assert_eq!((e.task, e.version), (task, 2));
-    w.assert_solvent();
-}
-
-// ---- pipeline access ----
-
-#[motsu::test]
-fn access_keys_round_trip_per_pipeline() {
-    let w = World::default();
-    let requester = Address::random();
-    let task = w.create_task(requester, TaskSpec::default());
-    let (p1, p2) = (Address::random(), Address::random());
-    let k1: Vec<u8> = (0u8..80).collect();
-    let k2 = vec![0xab; 48];
-    w.registry
-        .sender(requester)
-        .grant_access(task, p1, Bytes::from(k1.clone()))
-        .motsu_unwrap();
-    w.registry
-        .sender(requester)
-        .grant_access(task, p2, Bytes::from(k2.clone()))
-        .motsu_unwrap();
-    w.registry.assert_emitted(&AccessGranted {
-        task,
-        pipeline: p1,
-        wrappedKey: k1.clone().into(),
-    });
-    assert_eq!(w.registry.sender(p1).access_key(task, p1).0, k1);
-    assert_eq!(w.registry.sender(p2).access_key(task, p2).0, k2);
-
-    // An empty key revokes.
-    w.registry
-        .sender(requester)
-        .grant_access(task, p1, Bytes::from(vec![]))
-        .motsu_unwrap();
-    w.registry.assert_emitted(&AccessGranted {
-        task,
-        pipeline: p1,
-        wrappedKey: Vec::<u8>::new().into(),
-    });
-    assert!(w.registry.sender(p1).access_key(task, p1).0.is_empty());
-    assert_eq!(w.registry.sender(p2).access_key(task, p2).0, k2);
-
-    // A re-grant replaces the key.
-    w.registry
-        .sender(requester)
-        .grant_access(task, p2, Bytes::from(vec![1, 2, 3]))
-        .motsu_unwrap();
-    assert_eq!(w.registry.sender(p2).access_key(task, p2).0, vec![1, 2, 3]);
-}
-
-#[motsu::test]
-fn access_is_granted_only_by_the_requester_and_never_to_zero() {
-    let w = World::default();
-    let requester = Address::random();
-    let task = w.create_task(requester, TaskSpec::default());
-    let err = w
-        .registry
-        .sender(requester)
-        .grant_access(task, Address::ZERO, Bytes::from(vec![1]))
-        .motsu_unwrap_err();
-    assert!(matches!(err, Error::ZeroAddress(_)), "{err:?}");
-    let stranger = Address::random();
-    let err = w
-        .registry
-        .sender(stranger)
-        .grant_access(task, stranger, Bytes::from(vec![1]))
-        .motsu_unwrap_err();
-    assert!(matches!(err, Error::NotRequester(_)), "{err:?}");
-    let err = w
-        .registry
-        .sender(stranger)
-        .grant_access(task, stranger, Bytes::from(vec![]))
-        .motsu_unwrap_err();
-    assert!(matches!(err, Error::NotRequester(_)), "{err:?}");
-    let err = w
-        .registry
-        .sender(requester)
-        .grant_access(99, stranger, Bytes::from(vec![1]))
-        .motsu_unwrap_err();
-    assert!(matches!(err, Error::TaskNotOpen(_)), "{err:?}");
-    assert!(w
-        .registry
-        .sender(stranger)
-        .access_key(task, stranger)
-        .0
-        .is_empty());
 }
 
 // ---- createTaskWithPermit ----
@@ -1346,65 +1156,4 @@ fn create_task_with_permit_validates_before_using_the_permit() {
         w.token.sender(requester).nonces(requester.address()),
         U256::ZERO
     );
-}
-
-// ---- verifyItem ----
-
-fn leaf(index: u32, content: B256) -> B256 {
-    keccak256(keccak256((U256::from(index), content).abi_encode()))
-}
-
-fn hash_pair(a: B256, b: B256) -> B256 {
-    let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
-    keccak256([lo.as_slice(), hi.as_slice()].concat())
-}
-
-#[motsu::test]
-fn verify_item_checks_an_openzeppelin_standard_merkle_proof() {
-    let w = World::default();
-    let requester = Address::random();
-    let (h0, h1) = (keccak256("item zero"), keccak256("item one"));
-    let (l0, l1) = (leaf(0, h0), leaf(1, h1));
-    let root = hash_pair(l0, l1);
-    let spec = TaskSpec {
-        items: 2,
-        ..TaskSpec::default()
-    };
-    let (bounty, fee) = w.cost(&spec);
-    fund_lbl(&w, requester, bounty + fee);
-    let task = create_raw(&w.registry, requester, root, w.lbl(), &spec).motsu_unwrap();
-    assert_eq!(w.registry.sender(requester).get_task(task).2, root);
-
-    let r = w.registry.sender(requester);
-    assert!(r.verify_item(task, 0, h0, vec![l1]));
-    assert!(w
-        .registry
-        .sender(requester)
-        .verify_item(task, 1, h1, vec![l0]));
-    let rejected = [
-        (0, h1, vec![l0]),             // wrong index for the content
-        (1, h0, vec![l1]),             // the same
-        (0, keccak256("x"), vec![l1]), // wrong content
-        (0, h0, vec![]),               // missing proof
-        (0, h0, vec![l0]),             // proof is the leaf itself
-        (0, h0, vec![l1, l1]),         // too long
-    ];
-    for (i, h, proof) in rejected {
-        assert!(
-            !w.registry
-                .sender(requester)
-                .verify_item(task, i, h, proof.clone()),
-            "item {i} {h} {proof:?}"
-        );
-    }
-    // The inner hash alone (a 64-byte preimage attack on a single hash) is not a leaf.
-    let inner = keccak256((U256::from(0u64), h0).abi_encode());
-    assert_ne!(inner, l0);
-    // A proof against another task's root fails.
-    let other = w.create_task(requester, TaskSpec::default());
-    assert!(!w
-        .registry
-        .sender(requester)
-        .verify_item(other, 0, h0, vec![l1]));
-    w.assert_solvent();
 }

@@ -1,18 +1,36 @@
 //! RewardToken (LBL) on its own: deployment bounds, ERC-20 and metadata, burn, EIP-2612
-//! permit, the emission mint and the two-step admin rule.
+//! permit, the emission mint, its one fixed minter and the two-step ownership transfer.
 
 use alloy_primitives::{keccak256, Address, B256, U256};
 use alloy_sol_types::SolValue;
-use labelchain_admin::{AdminTransferStarted, AdminTransferred, DEFAULT_ADMIN_ROLE};
-use labelchain_protocol::limits::roles;
 use labelchain_scenarios::*;
 use motsu::prelude::*;
-use openzeppelin_stylus::token::erc20::{Approval, Transfer};
-use reward_token::{EmissionMinted, Error, RewardToken};
+use openzeppelin_stylus::{
+    access::{ownable::OwnershipTransferred, ownable_two_step::OwnershipTransferStarted},
+    token::erc20::{Approval, Transfer},
+};
+use reward_token::{EmissionMinted, Error, MinterSet, RewardToken};
 
 const CHAIN_ID: u64 = 42_161;
 /// motsu's fixed block timestamp; the permit deadline is checked against it.
 const BLOCK_TIME: u64 = 1_735_689_600;
+
+/// A token deployed with the default parameters and no minter yet, owned by `owner`.
+fn unwired_token(owner: Address) -> Contract<RewardToken> {
+    let cfg = TokenConfig::default();
+    let token = Contract::<RewardToken>::new();
+    token
+        .sender(owner)
+        .constructor(
+            owner,
+            Address::random(),
+            cfg.cap,
+            cfg.genesis,
+            cfg.halving_interval,
+        )
+        .motsu_unwrap();
+    token
+}
 
 /// `(v, r, s)` of an EIP-2612 permit signed by `signer` for the token of `w`.
 fn sign_permit(
@@ -140,11 +158,12 @@ fn metadata_cap_genesis_and_schedule_match_the_design() {
     assert_eq!(t.emission_at(0), lbl(300));
     assert_eq!(t.emission_at(999_999), lbl(300));
     assert_eq!(t.emission_at(1_000_000), lbl(150));
-    assert_eq!(t.admin(), w.admin);
-    assert_eq!(t.pending_admin(), Address::ZERO);
-    assert!(t.has_role(DEFAULT_ADMIN_ROLE, w.admin));
-    assert!(t.has_role(roles::MINTER, w.verifier.address()));
-    assert!(!t.has_role(roles::MINTER, w.admin));
+    assert_eq!(t.owner(), w.admin);
+    assert_eq!(t.pending_owner(), Address::ZERO);
+    assert_eq!(t.minter(), w.verifier.address());
+    w.token.assert_emitted(&MinterSet {
+        minter: w.verifier.address(),
+    });
     w.token.assert_emitted(&Transfer {
         from: Address::ZERO,
         to: w.treasury,
@@ -566,24 +585,41 @@ fn only_the_minter_may_mint_emission() {
             .sender(caller)
             .mint_emission(caller, vec![10_000])
             .motsu_unwrap_err();
-        let Error::UnauthorizedAccount(e) = err else {
+        let Error::NotMinter(e) = err else {
             panic!("{err:?}")
         };
-        assert_eq!((e.account, e.needed_role), (caller, roles::MINTER));
+        assert_eq!(e.caller, caller);
     }
     assert_eq!(w.token.sender(w.admin).total_supply(), lbl(100_000_000));
     w.assert_solvent();
 }
 
 #[motsu::test]
+fn before_set_minter_nobody_may_mint_emission() {
+    let owner = Address::random();
+    let token = unwired_token(owner);
+    assert_eq!(token.sender(owner).minter(), Address::ZERO);
+    for caller in [owner, Address::random()] {
+        let err = token
+            .sender(caller)
+            .mint_emission(caller, vec![10_000])
+            .motsu_unwrap_err();
+        let Error::NotMinter(e) = err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(e.caller, caller);
+    }
+    assert_eq!(
+        token.sender(owner).total_supply(),
+        TokenConfig::default().genesis
+    );
+}
+
+#[motsu::test]
 fn mint_emission_pays_the_schedule_times_each_multiplier() {
     let w = World::default();
-    let minter = Address::random();
+    let minter = w.verifier.address();
     let to = Address::random();
-    w.token
-        .sender(w.admin)
-        .grant_role(roles::MINTER, minter)
-        .motsu_unwrap();
     let amounts = w
         .token
         .sender(minter)
@@ -609,11 +645,7 @@ fn mint_emission_pays_the_schedule_times_each_multiplier() {
 #[motsu::test]
 fn emission_multiplier_outside_one_to_one_and_a_half_is_refused() {
     let w = World::default();
-    let minter = Address::random();
-    w.token
-        .sender(w.admin)
-        .grant_role(roles::MINTER, minter)
-        .motsu_unwrap();
+    let minter = w.verifier.address();
     for m in [0u16, 9_999, 15_001, u16::MAX] {
         let err = w
             .token
@@ -632,184 +664,209 @@ fn emission_multiplier_outside_one_to_one_and_a_half_is_refused() {
     w.assert_solvent();
 }
 
-// ---- two-step admin ----
+// ---- the minter ----
 
 #[motsu::test]
-fn the_admin_role_cannot_be_granted_or_revoked_directly() {
-    let w = World::default();
-    let other = Address::random();
-    let err = w
-        .token
-        .sender(w.admin)
-        .grant_role(DEFAULT_ADMIN_ROLE, other)
+fn the_owner_sets_the_minter_once_and_for_good() {
+    let owner = Address::random();
+    let token = unwired_token(owner);
+    let err = token
+        .sender(owner)
+        .set_minter(Address::ZERO)
         .motsu_unwrap_err();
-    assert!(matches!(err, Error::AdminRoleIsTwoStep(_)), "{err:?}");
-    let err = w
-        .token
-        .sender(w.admin)
-        .revoke_role(DEFAULT_ADMIN_ROLE, w.admin)
-        .motsu_unwrap_err();
-    assert!(matches!(err, Error::AdminRoleIsTwoStep(_)), "{err:?}");
-    assert!(w
-        .token
-        .sender(w.admin)
-        .has_role(DEFAULT_ADMIN_ROLE, w.admin));
-    assert!(!w.token.sender(w.admin).has_role(DEFAULT_ADMIN_ROLE, other));
+    assert!(matches!(err, Error::InvalidTokenParameters(_)), "{err:?}");
+    let minter = Address::random();
+    token.sender(owner).set_minter(minter).motsu_unwrap();
+    token.assert_emitted(&MinterSet { minter });
+    assert_eq!(token.sender(owner).minter(), minter);
+    // Neither another account nor the same one again.
+    for other in [Address::random(), minter, Address::ZERO] {
+        let err = token.sender(owner).set_minter(other).motsu_unwrap_err();
+        let Error::MinterAlreadySet(e) = err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(e.minter, minter);
+    }
+    assert_eq!(token.sender(owner).minter(), minter);
+    let amounts = token
+        .sender(minter)
+        .mint_emission(minter, vec![10_000])
+        .motsu_unwrap();
+    assert_eq!(amounts, vec![lbl(300)]);
 }
 
 #[motsu::test]
-fn only_the_admin_may_grant_roles_or_start_a_transfer() {
+fn the_deployed_token_cannot_get_a_second_minter() {
+    let w = World::default();
+    let err = w
+        .token
+        .sender(w.admin)
+        .set_minter(Address::random())
+        .motsu_unwrap_err();
+    let Error::MinterAlreadySet(e) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(e.minter, w.verifier.address());
+    assert_eq!(w.token.sender(w.admin).minter(), w.verifier.address());
+}
+
+#[motsu::test]
+fn only_the_owner_may_set_the_minter() {
+    let owner = Address::random();
+    let token = unwired_token(owner);
+    let stranger = Address::random();
+    let err = token
+        .sender(stranger)
+        .set_minter(stranger)
+        .motsu_unwrap_err();
+    let Error::OwnableUnauthorizedAccount(e) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(e.account, stranger);
+    assert_eq!(token.sender(owner).minter(), Address::ZERO);
+}
+
+// ---- two-step ownership ----
+
+#[motsu::test]
+fn only_the_owner_may_start_a_transfer_or_renounce() {
     let w = World::default();
     let stranger = Address::random();
     let err = w
         .token
         .sender(stranger)
-        .grant_role(roles::MINTER, stranger)
+        .transfer_ownership(stranger)
         .motsu_unwrap_err();
-    let Error::UnauthorizedAccount(e) = err else {
+    let Error::OwnableUnauthorizedAccount(e) = err else {
         panic!("{err:?}")
     };
-    assert_eq!((e.account, e.needed_role), (stranger, DEFAULT_ADMIN_ROLE));
+    assert_eq!(e.account, stranger);
     let err = w
         .token
         .sender(stranger)
-        .begin_admin_transfer(stranger)
+        .renounce_ownership()
         .motsu_unwrap_err();
-    assert!(matches!(err, Error::UnauthorizedAccount(_)), "{err:?}");
-    assert_eq!(w.token.sender(stranger).pending_admin(), Address::ZERO);
+    assert!(
+        matches!(err, Error::OwnableUnauthorizedAccount(_)),
+        "{err:?}"
+    );
+    assert_eq!(w.token.sender(stranger).owner(), w.admin);
+    assert_eq!(w.token.sender(stranger).pending_owner(), Address::ZERO);
 }
 
 #[motsu::test]
-fn accepting_the_admin_role_needs_to_be_the_pending_admin() {
+fn accepting_ownership_needs_to_be_the_pending_owner() {
     let w = World::default();
     let stranger = Address::random();
     // No transfer pending at all.
     let err = w
         .token
         .sender(stranger)
-        .accept_admin_transfer()
+        .accept_ownership()
         .motsu_unwrap_err();
-    let Error::NotPendingAdmin(e) = err else {
+    let Error::OwnableUnauthorizedAccount(e) = err else {
         panic!("{err:?}")
     };
-    assert_eq!(e.caller, stranger);
+    assert_eq!(e.account, stranger);
     // A transfer pending to someone else.
     let successor = Address::random();
     w.token
         .sender(w.admin)
-        .begin_admin_transfer(successor)
+        .transfer_ownership(successor)
         .motsu_unwrap();
     let err = w
         .token
         .sender(stranger)
-        .accept_admin_transfer()
+        .accept_ownership()
         .motsu_unwrap_err();
-    assert!(matches!(err, Error::NotPendingAdmin(_)), "{err:?}");
-    // The current admin cannot accept its own offer either.
+    assert!(
+        matches!(err, Error::OwnableUnauthorizedAccount(_)),
+        "{err:?}"
+    );
+    // The current owner cannot accept its own offer either.
     let err = w
         .token
         .sender(w.admin)
-        .accept_admin_transfer()
+        .accept_ownership()
         .motsu_unwrap_err();
-    assert!(matches!(err, Error::NotPendingAdmin(_)), "{err:?}");
-    assert_eq!(w.token.sender(w.admin).admin(), w.admin);
-    assert_eq!(w.token.sender(w.admin).pending_admin(), successor);
+    assert!(
+        matches!(err, Error::OwnableUnauthorizedAccount(_)),
+        "{err:?}"
+    );
+    assert_eq!(w.token.sender(w.admin).owner(), w.admin);
+    assert_eq!(w.token.sender(w.admin).pending_owner(), successor);
 }
 
 #[motsu::test]
-fn a_two_step_admin_transfer_moves_the_role() {
-    let w = World::default();
+fn a_two_step_ownership_transfer_moves_the_owner() {
+    let owner = Address::random();
+    let token = unwired_token(owner);
     let successor = Address::random();
-    w.token
-        .sender(w.admin)
-        .begin_admin_transfer(successor)
+    token
+        .sender(owner)
+        .transfer_ownership(successor)
         .motsu_unwrap();
-    w.token.assert_emitted(&AdminTransferStarted {
-        currentAdmin: w.admin,
-        pendingAdmin: successor,
-    });
+    assert!(token.emitted(&OwnershipTransferStarted {
+        previous_owner: owner,
+        new_owner: successor,
+    }));
     // Offering is not handing over.
-    assert!(w
-        .token
-        .sender(w.admin)
-        .has_role(DEFAULT_ADMIN_ROLE, w.admin));
-    assert!(!w
-        .token
-        .sender(w.admin)
-        .has_role(DEFAULT_ADMIN_ROLE, successor));
+    assert_eq!(token.sender(owner).owner(), owner);
+    assert_eq!(token.sender(owner).pending_owner(), successor);
 
-    w.token
-        .sender(successor)
-        .accept_admin_transfer()
-        .motsu_unwrap();
-    w.token.assert_emitted(&AdminTransferred {
-        previousAdmin: w.admin,
-        newAdmin: successor,
+    token.sender(successor).accept_ownership().motsu_unwrap();
+    token.assert_emitted(&OwnershipTransferred {
+        previous_owner: owner,
+        new_owner: successor,
     });
-    let t = w.token.sender(successor);
-    assert_eq!(t.admin(), successor);
-    assert_eq!(t.pending_admin(), Address::ZERO);
-    assert!(t.has_role(DEFAULT_ADMIN_ROLE, successor));
-    assert!(!t.has_role(DEFAULT_ADMIN_ROLE, w.admin));
+    let t = token.sender(successor);
+    assert_eq!(t.owner(), successor);
+    assert_eq!(t.pending_owner(), Address::ZERO);
 
     let minter = Address::random();
-    let err = w
-        .token
-        .sender(w.admin)
-        .grant_role(roles::MINTER, minter)
-        .motsu_unwrap_err();
-    assert!(matches!(err, Error::UnauthorizedAccount(_)), "{err:?}");
-    w.token
-        .sender(successor)
-        .grant_role(roles::MINTER, minter)
-        .motsu_unwrap();
-    assert!(w.token.sender(successor).has_role(roles::MINTER, minter));
+    let err = token.sender(owner).set_minter(minter).motsu_unwrap_err();
+    assert!(
+        matches!(err, Error::OwnableUnauthorizedAccount(_)),
+        "{err:?}"
+    );
+    token.sender(successor).set_minter(minter).motsu_unwrap();
+    assert_eq!(token.sender(successor).minter(), minter);
 }
 
 #[motsu::test]
-fn renounce_role_with_the_wrong_confirmation_is_refused() {
-    let w = World::default();
-    let err = w
-        .token
-        .sender(w.admin)
-        .renounce_role(DEFAULT_ADMIN_ROLE, Address::random())
-        .motsu_unwrap_err();
-    assert!(matches!(err, Error::BadConfirmation(_)), "{err:?}");
-    let verifier = w.verifier.address();
-    let err = w
-        .token
-        .sender(verifier)
-        .renounce_role(roles::MINTER, w.admin)
-        .motsu_unwrap_err();
-    assert!(matches!(err, Error::BadConfirmation(_)), "{err:?}");
-    assert!(w
-        .token
-        .sender(w.admin)
-        .has_role(DEFAULT_ADMIN_ROLE, w.admin));
-    assert!(w.token.sender(w.admin).has_role(roles::MINTER, verifier));
-}
-
-#[motsu::test]
-fn an_admin_who_renounces_leaves_the_token_without_one() {
+fn an_owner_who_renounces_leaves_the_token_without_one() {
     let w = World::default();
     let successor = Address::random();
     w.token
         .sender(w.admin)
-        .begin_admin_transfer(successor)
+        .transfer_ownership(successor)
         .motsu_unwrap();
-    w.token
-        .sender(w.admin)
-        .renounce_role(DEFAULT_ADMIN_ROLE, w.admin)
-        .motsu_unwrap();
+    w.token.sender(w.admin).renounce_ownership().motsu_unwrap();
+    w.token.assert_emitted(&OwnershipTransferred {
+        previous_owner: w.admin,
+        new_owner: Address::ZERO,
+    });
     let t = w.token.sender(w.admin);
-    assert_eq!(t.admin(), Address::ZERO);
-    assert_eq!(t.pending_admin(), Address::ZERO);
-    assert!(!t.has_role(DEFAULT_ADMIN_ROLE, w.admin));
+    assert_eq!(t.owner(), Address::ZERO);
+    assert_eq!(t.pending_owner(), Address::ZERO);
     // The offer made before renouncing died with it.
     let err = w
         .token
         .sender(successor)
-        .accept_admin_transfer()
+        .accept_ownership()
         .motsu_unwrap_err();
-    assert!(matches!(err, Error::NotPendingAdmin(_)), "{err:?}");
+    assert!(
+        matches!(err, Error::OwnableUnauthorizedAccount(_)),
+        "{err:?}"
+    );
+    // The minter stays wired: emission goes on without an owner.
+    let verifier = w.verifier.address();
+    assert_eq!(w.token.sender(verifier).minter(), verifier);
+    let amounts = w
+        .token
+        .sender(verifier)
+        .mint_emission(Address::random(), vec![10_000])
+        .motsu_unwrap();
+    assert_eq!(amounts, vec![lbl(300)]);
+    w.assert_solvent();
 }

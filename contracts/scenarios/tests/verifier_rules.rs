@@ -1,10 +1,14 @@
 //! Every way a labeller, auditor or bystander can misuse the ConsensusVerifier, and the
-//! custom error each one gets. Nothing moves when a call is refused.
+//! custom error each one gets. Nothing moves when a call is refused. Also its fixed wiring,
+//! the owner's set of auditors and the two-step ownership transfer.
 
 use alloy_primitives::{Address, B256, U256};
-use consensus_verifier::{ConsensusVerifier, Error};
+use consensus_verifier::{AuditorSet, ConsensusVerifier, Error};
 use labelchain_scenarios::*;
 use motsu::prelude::*;
+use openzeppelin_stylus::access::{
+    ownable::OwnershipTransferred, ownable_two_step::OwnershipTransferStarted,
+};
 
 fn setup() -> (World, Address, u64, Vec<Address>) {
     let w = World::default();
@@ -251,7 +255,17 @@ fn audits_are_for_auditors_on_items_waiting_for_one() {
         .sender(ls[0])
         .audit(task, 0, 1)
         .motsu_unwrap_err();
-    assert!(matches!(err, Error::UnauthorizedAccount(_)));
+    let Error::NotAuditor(e) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(e.caller, ls[0]);
+    // Owning the verifier does not make one an auditor.
+    let err = w
+        .verifier
+        .sender(w.admin)
+        .audit(task, 0, 1)
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::NotAuditor(_)), "{err:?}");
     let err = w
         .verifier
         .sender(w.auditor)
@@ -319,5 +333,195 @@ fn no_claim_pays_twice() {
     assert_eq!(w.claim(w.lbl(), ls[0]), lbl(127));
     let err = w.escrow.sender(ls[0]).claim(w.lbl()).motsu_unwrap_err();
     assert!(matches!(err, staking_escrow::Error::NothingToClaim(_)));
+    w.assert_solvent();
+}
+
+// ---- wiring, auditors, ownership ----
+
+/// An escalated item (a three-way split) of a fresh task.
+fn escalated(w: &World) -> u64 {
+    let task = w.create_task(Address::random(), TaskSpec::default());
+    let votes: Vec<(Address, u8)> = (0..3u8).map(|l| (w.labeller(lbl(100)), l)).collect();
+    w.commit_all(task, 0, &votes);
+    w.end_commit(task);
+    w.reveal_all(task, 0, &votes);
+    w.finalize(task, 0);
+    assert_eq!(w.verifier.sender(w.admin).get_item(task, 0).0, 3);
+    task
+}
+
+#[motsu::test]
+fn the_deployed_verifier_is_wired_owned_and_has_one_auditor() {
+    let w = World::default();
+    let v = w.verifier.sender(w.admin);
+    assert_eq!(
+        v.wiring(),
+        (w.registry.address(), w.escrow.address(), w.token.address())
+    );
+    assert_eq!(v.owner(), w.admin);
+    assert_eq!(v.pending_owner(), Address::ZERO);
+    assert!(v.is_auditor(w.auditor));
+    assert!(!v.is_auditor(w.admin));
+    assert!(!v.is_auditor(Address::random()));
+    w.verifier.assert_emitted(&AuditorSet {
+        auditor: w.auditor,
+        allowed: true,
+    });
+}
+
+#[motsu::test]
+fn only_the_owner_adds_or_removes_auditors() {
+    let w = World::default();
+    let stranger = Address::random();
+    let err = w
+        .verifier
+        .sender(stranger)
+        .set_auditor(stranger, true)
+        .motsu_unwrap_err();
+    let Error::OwnableUnauthorizedAccount(e) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(e.account, stranger);
+    let err = w
+        .verifier
+        .sender(w.auditor)
+        .set_auditor(w.auditor, false)
+        .motsu_unwrap_err();
+    assert!(
+        matches!(err, Error::OwnableUnauthorizedAccount(_)),
+        "{err:?}"
+    );
+    let err = w
+        .verifier
+        .sender(w.admin)
+        .set_auditor(Address::ZERO, true)
+        .motsu_unwrap_err();
+    assert!(matches!(err, Error::ZeroAddress(_)), "{err:?}");
+    assert!(!w.verifier.sender(w.admin).is_auditor(stranger));
+    assert!(w.verifier.sender(w.admin).is_auditor(w.auditor));
+}
+
+#[motsu::test]
+fn a_removed_auditor_can_no_longer_audit_and_a_new_one_can() {
+    let w = World::default();
+    let task = escalated(&w);
+    let expert = Address::random();
+    w.verifier
+        .sender(w.admin)
+        .set_auditor(expert, true)
+        .motsu_unwrap();
+    w.verifier.assert_emitted(&AuditorSet {
+        auditor: expert,
+        allowed: true,
+    });
+    w.verifier
+        .sender(w.admin)
+        .set_auditor(w.auditor, false)
+        .motsu_unwrap();
+    w.verifier.assert_emitted(&AuditorSet {
+        auditor: w.auditor,
+        allowed: false,
+    });
+    assert!(!w.verifier.sender(w.admin).is_auditor(w.auditor));
+    assert!(w.verifier.sender(w.admin).is_auditor(expert));
+    let err = w
+        .verifier
+        .sender(w.auditor)
+        .audit(task, 0, 1)
+        .motsu_unwrap_err();
+    let Error::NotAuditor(e) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(e.caller, w.auditor);
+    assert_eq!(w.verifier.sender(w.admin).get_item(task, 0).0, 3);
+    w.verifier.sender(expert).audit(task, 0, 1).motsu_unwrap();
+    assert_eq!(w.verifier.sender(w.admin).get_item(task, 0).0, 4);
+    w.assert_solvent();
+}
+
+#[motsu::test]
+fn a_two_step_ownership_transfer_moves_the_owner() {
+    let w = World::default();
+    let (successor, stranger) = (Address::random(), Address::random());
+    let err = w
+        .verifier
+        .sender(stranger)
+        .transfer_ownership(stranger)
+        .motsu_unwrap_err();
+    let Error::OwnableUnauthorizedAccount(e) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(e.account, stranger);
+    w.verifier
+        .sender(w.admin)
+        .transfer_ownership(successor)
+        .motsu_unwrap();
+    assert!(w.verifier.emitted(&OwnershipTransferStarted {
+        previous_owner: w.admin,
+        new_owner: successor,
+    }));
+    assert_eq!(w.verifier.sender(w.admin).owner(), w.admin);
+    assert_eq!(w.verifier.sender(w.admin).pending_owner(), successor);
+    for caller in [stranger, w.admin] {
+        let err = w
+            .verifier
+            .sender(caller)
+            .accept_ownership()
+            .motsu_unwrap_err();
+        assert!(
+            matches!(err, Error::OwnableUnauthorizedAccount(_)),
+            "{err:?}"
+        );
+    }
+    w.verifier
+        .sender(successor)
+        .accept_ownership()
+        .motsu_unwrap();
+    w.verifier.assert_emitted(&OwnershipTransferred {
+        previous_owner: w.admin,
+        new_owner: successor,
+    });
+    assert_eq!(w.verifier.sender(w.admin).owner(), successor);
+    assert_eq!(w.verifier.sender(w.admin).pending_owner(), Address::ZERO);
+    let expert = Address::random();
+    let err = w
+        .verifier
+        .sender(w.admin)
+        .set_auditor(expert, true)
+        .motsu_unwrap_err();
+    assert!(
+        matches!(err, Error::OwnableUnauthorizedAccount(_)),
+        "{err:?}"
+    );
+    w.verifier
+        .sender(successor)
+        .set_auditor(expert, true)
+        .motsu_unwrap();
+    assert!(w.verifier.sender(successor).is_auditor(expert));
+}
+
+#[motsu::test]
+fn an_owner_who_renounces_leaves_the_auditors_as_they_are() {
+    let w = World::default();
+    let task = escalated(&w);
+    w.verifier
+        .sender(w.admin)
+        .renounce_ownership()
+        .motsu_unwrap();
+    assert_eq!(w.verifier.sender(w.admin).owner(), Address::ZERO);
+    let err = w
+        .verifier
+        .sender(w.admin)
+        .set_auditor(w.auditor, false)
+        .motsu_unwrap_err();
+    assert!(
+        matches!(err, Error::OwnableUnauthorizedAccount(_)),
+        "{err:?}"
+    );
+    w.verifier
+        .sender(w.auditor)
+        .audit(task, 0, 2)
+        .motsu_unwrap();
+    assert_eq!(w.verifier.sender(w.admin).get_item(task, 0).0, 4);
     w.assert_solvent();
 }

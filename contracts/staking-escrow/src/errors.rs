@@ -1,8 +1,7 @@
 //! Every way a StakingEscrow call can revert.
 
-use labelchain_admin::{AdminRoleIsTwoStep, NotPendingAdmin};
 use openzeppelin_stylus::{
-    access::control::{AccessControlBadConfirmation, AccessControlUnauthorizedAccount},
+    access::ownable::{self, OwnableInvalidOwner, OwnableUnauthorizedAccount},
     token::erc20::utils::safe_erc20::{self, SafeErc20FailedOperation},
 };
 use stylus_sdk::prelude::*;
@@ -40,15 +39,22 @@ mod sol {
         /// Zero addresses or an unbonding period outside 1 hour..=90 days.
         #[derive(Debug)]
         error InvalidEscrowParameters();
+        /// Only the task registry may deposit, cancel or refund bounties.
+        #[derive(Debug)]
+        error NotRegistry(address caller);
+        /// Only the consensus verifier may collect fees, lock stake or settle.
+        #[derive(Debug)]
+        error NotVerifier(address caller);
+        /// The registry and the verifier are wired once and never changed.
+        #[derive(Debug)]
+        error ProtocolAlreadySet();
     }
 }
 
 #[derive(SolidityError, Debug)]
 pub enum Error {
-    UnauthorizedAccount(AccessControlUnauthorizedAccount),
-    BadConfirmation(AccessControlBadConfirmation),
-    AdminRoleIsTwoStep(AdminRoleIsTwoStep),
-    NotPendingAdmin(NotPendingAdmin),
+    OwnableUnauthorizedAccount(OwnableUnauthorizedAccount),
+    OwnableInvalidOwner(OwnableInvalidOwner),
     SafeErc20FailedOperation(SafeErc20FailedOperation),
     ZeroAmount(ZeroAmount),
     InsufficientFreeStake(InsufficientFreeStake),
@@ -60,11 +66,21 @@ pub enum Error {
     BountyExceeded(BountyExceeded),
     LengthMismatch(LengthMismatch),
     InvalidEscrowParameters(InvalidEscrowParameters),
+    NotRegistry(NotRegistry),
+    NotVerifier(NotVerifier),
+    ProtocolAlreadySet(ProtocolAlreadySet),
     #[cfg(not(feature = "export-abi"))]
     Bubbled(labelchain_protocol::Bubbled),
 }
 
-labelchain_admin::absorb_admin_errors!(Error);
+impl From<ownable::Error> for Error {
+    fn from(e: ownable::Error) -> Self {
+        match e {
+            ownable::Error::UnauthorizedAccount(e) => Error::OwnableUnauthorizedAccount(e),
+            ownable::Error::InvalidOwner(e) => Error::OwnableInvalidOwner(e),
+        }
+    }
+}
 
 impl From<safe_erc20::Error> for Error {
     fn from(e: safe_erc20::Error) -> Self {

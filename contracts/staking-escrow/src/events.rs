@@ -29,5 +29,8 @@ mod sol {
         event TreasurySet(address treasury);
         #[derive(Debug)]
         event UnbondingPeriodSet(uint64 period);
+        /// The owner wired the only two contracts the escrow takes calls from (once).
+        #[derive(Debug)]
+        event ProtocolSet(address registry, address verifier);
     }
 }

@@ -2,10 +2,11 @@
 //! # StakingEscrow
 //!
 //! Holds every token the protocol owes anyone: labellers' stakes (free, locked by a commit,
-//! unbonding), requesters' task bounties, and pull-payment credits (`claim`). It trusts
-//! exactly two callers, by role: the task registry (`REGISTRY_ROLE`: deposits, cancellation
-//! and refunds) and the consensus verifier (`VERIFIER_ROLE`: locking stake at commit and
-//! settling items at finality). No admin path moves users' funds.
+//! unbonding), requesters' task bounties, and pull-payment credits (`claim`). The escrow
+//! trusts only the registry and the verifier: two fixed addresses the owner wires once
+//! (`setProtocol`) and can never change or add to, which is stricter than grantable roles.
+//! The task registry makes deposits, cancellations and refunds; the consensus verifier
+//! locks stake at commit and settles items at finality. No owner path moves users' funds.
 //!
 //! Accounting rule, checked by the tests after every scenario: for each token, the escrow's
 //! balance equals [`StakingEscrow::liabilities`], the sum of everything it owes. Liabilities
@@ -16,8 +17,9 @@
 //! account that claims it. Calls out happen after state updates, and Stylus programs reject
 //! reentrancy unless built with the SDK's `reentrant` feature (ours are not).
 //!
-//! Built from OpenZeppelin `AccessControl` and `SafeErc20` (for arbitrary payment tokens);
-//! stake, bounty and credit bookkeeping is hand-written, OZ has no equivalent.
+//! Built from OpenZeppelin `Ownable2Step` (OZ's two-step ownership transfer, for the owner
+//! who sets the treasury and the unbonding period) and `SafeErc20` (for arbitrary payment
+//! tokens); stake, bounty and credit bookkeeping is hand-written, OZ has no equivalent.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 #![cfg_attr(not(any(test, feature = "export-abi")), no_std)]
 extern crate alloc;
@@ -29,10 +31,12 @@ pub mod errors;
 mod events;
 
 use alloc::{vec, vec::Vec};
-use alloy_primitives::{Address, B256, U256, U64};
-use labelchain_admin::AdminRoles;
-use labelchain_protocol::{calls::IBurnable, clock, limits::roles, math::bps_of};
-use openzeppelin_stylus::token::erc20::utils::{ISafeErc20, SafeErc20};
+use alloy_primitives::{Address, U256, U64};
+use labelchain_protocol::{calls::IBurnable, clock, math::bps_of};
+use openzeppelin_stylus::{
+    access::ownable_two_step::{IOwnable2Step, Ownable2Step},
+    token::erc20::utils::{ISafeErc20, SafeErc20},
+};
 use stylus_sdk::{
     call::Call,
     prelude::*,
@@ -71,7 +75,10 @@ pub struct Bounty {
 #[entrypoint]
 #[storage]
 pub struct StakingEscrow {
-    roles: AdminRoles,
+    owner: Ownable2Step,
+    /// The task registry and the consensus verifier; set once by the owner, zero until then.
+    registry: StorageAddress,
+    verifier: StorageAddress,
     safe: SafeErc20,
     stake_token: StorageAddress,
     treasury: StorageAddress,
@@ -97,7 +104,7 @@ impl StakingEscrow {
         if admin.is_zero() || stake_token.is_zero() {
             return Err(InvalidEscrowParameters {}.into());
         }
-        self.roles.init(admin);
+        self.owner.constructor(admin)?;
         self.stake_token.set(stake_token);
         self.set_treasury_unchecked(treasury)?;
         self.set_unbonding_unchecked(unbonding_period)
@@ -218,7 +225,7 @@ impl StakingEscrow {
         bounty: U256,
         fee: U256,
     ) -> Result<(), Error> {
-        self.roles.only_role(roles::REGISTRY)?;
+        self.only_registry()?;
         let mut b = self.bounties.setter(task);
         if !b.token.get().is_zero() {
             return Err(BountyExists { task }.into());
@@ -246,7 +253,7 @@ impl StakingEscrow {
 
     /// Cancellation: the whole bounty and the fee go back to the requester.
     pub fn cancel_bounty(&mut self, task: u64) -> Result<(), Error> {
-        self.roles.only_role(roles::REGISTRY)?;
+        self.only_registry()?;
         let mut b = self.bounties.setter(task);
         let amount = b.remaining.get() + b.fee.get();
         b.remaining.set(U256::ZERO);
@@ -257,7 +264,7 @@ impl StakingEscrow {
 
     /// Returns `amount` of a task's unreserved bounty to its requester (reclaim).
     pub fn refund_bounty(&mut self, task: u64, amount: U256) -> Result<(), Error> {
-        self.roles.only_role(roles::REGISTRY)?;
+        self.only_registry()?;
         self.spend_bounty(task, amount)?;
         self.credit_refund(task, amount);
         Ok(())
@@ -267,7 +274,7 @@ impl StakingEscrow {
 
     /// The task has started: its fee becomes the treasury's and can no longer be refunded.
     pub fn collect_fee(&mut self, task: u64) -> Result<(), Error> {
-        self.roles.only_role(roles::VERIFIER)?;
+        self.only_verifier()?;
         let mut b = self.bounties.setter(task);
         let fee = b.fee.get();
         if !fee.is_zero() {
@@ -282,7 +289,7 @@ impl StakingEscrow {
 
     /// A commit locks `amount` of the labeller's free stake until its item is final.
     pub fn lock(&mut self, labeller: Address, amount: U256) -> Result<(), Error> {
-        self.roles.only_role(roles::VERIFIER)?;
+        self.only_verifier()?;
         let mut s = self.stakes.setter(labeller);
         let free = s.free.get();
         if free < amount {
@@ -316,7 +323,7 @@ impl StakingEscrow {
         refund: U256,
         burn_bps: u16,
     ) -> Result<(), Error> {
-        self.roles.only_role(roles::VERIFIER)?;
+        self.only_verifier()?;
         let n = accounts.len();
         if unlocked.len() != n || slashed.len() != n || paid.len() != n || minted.len() != n {
             return Err(LengthMismatch {}.into());
@@ -428,59 +435,85 @@ impl StakingEscrow {
         self.unbonding_period.get().to()
     }
 
-    // ---- admin ----
+    /// The only caller of `depositBounty`, `cancelBounty` and `refundBounty`.
+    pub fn registry(&self) -> Address {
+        self.registry.get()
+    }
+
+    /// The only caller of `collectFee`, `lock` and `settle`.
+    pub fn verifier(&self) -> Address {
+        self.verifier.get()
+    }
+
+    // ---- owner ----
+
+    /// Wires the escrow to the task registry and the consensus verifier, the only two
+    /// contracts it will take calls from. Owner only, and only once.
+    pub fn set_protocol(&mut self, registry: Address, verifier: Address) -> Result<(), Error> {
+        self.owner.ownable.only_owner()?;
+        if !self.registry.get().is_zero() {
+            return Err(ProtocolAlreadySet {}.into());
+        }
+        if registry.is_zero() || verifier.is_zero() {
+            return Err(InvalidEscrowParameters {}.into());
+        }
+        self.registry.set(registry);
+        self.verifier.set(verifier);
+        log(self.vm(), ProtocolSet { registry, verifier });
+        Ok(())
+    }
 
     pub fn set_unbonding_period(&mut self, period: u64) -> Result<(), Error> {
-        self.roles.only_admin()?;
+        self.owner.ownable.only_owner()?;
         self.set_unbonding_unchecked(period)
     }
 
     /// New fees and slashes go to `treasury`; credits already made stay with the old one.
     pub fn set_treasury(&mut self, treasury: Address) -> Result<(), Error> {
-        self.roles.only_admin()?;
+        self.owner.ownable.only_owner()?;
         self.set_treasury_unchecked(treasury)
     }
 
-    // ---- roles ----
+    // ---- ownership (OZ Ownable2Step) ----
 
-    pub fn has_role(&self, role: B256, account: Address) -> bool {
-        self.roles.has_role(role, account)
+    pub fn owner(&self) -> Address {
+        self.owner.owner()
     }
 
-    pub fn get_role_admin(&self, role: B256) -> B256 {
-        self.roles.get_role_admin(role)
+    pub fn pending_owner(&self) -> Address {
+        self.owner.pending_owner()
     }
 
-    pub fn grant_role(&mut self, role: B256, account: Address) -> Result<(), Error> {
-        Ok(self.roles.grant_role(role, account)?)
+    pub fn transfer_ownership(&mut self, new_owner: Address) -> Result<(), Error> {
+        Ok(self.owner.transfer_ownership(new_owner)?)
     }
 
-    pub fn revoke_role(&mut self, role: B256, account: Address) -> Result<(), Error> {
-        Ok(self.roles.revoke_role(role, account)?)
+    pub fn accept_ownership(&mut self) -> Result<(), Error> {
+        Ok(self.owner.accept_ownership()?)
     }
 
-    pub fn renounce_role(&mut self, role: B256, confirmation: Address) -> Result<(), Error> {
-        Ok(self.roles.renounce_role(role, confirmation)?)
-    }
-
-    pub fn admin(&self) -> Address {
-        self.roles.admin()
-    }
-
-    pub fn pending_admin(&self) -> Address {
-        self.roles.pending_admin()
-    }
-
-    pub fn begin_admin_transfer(&mut self, new_admin: Address) -> Result<(), Error> {
-        Ok(self.roles.begin_admin_transfer(new_admin)?)
-    }
-
-    pub fn accept_admin_transfer(&mut self) -> Result<(), Error> {
-        Ok(self.roles.accept_admin_transfer()?)
+    pub fn renounce_ownership(&mut self) -> Result<(), Error> {
+        Ok(self.owner.renounce_ownership()?)
     }
 }
 
 impl StakingEscrow {
+    fn only_registry(&self) -> Result<(), Error> {
+        let caller = self.vm().msg_sender();
+        if caller != self.registry.get() || caller.is_zero() {
+            return Err(NotRegistry { caller }.into());
+        }
+        Ok(())
+    }
+
+    fn only_verifier(&self) -> Result<(), Error> {
+        let caller = self.vm().msg_sender();
+        if caller != self.verifier.get() || caller.is_zero() {
+            return Err(NotVerifier { caller }.into());
+        }
+        Ok(())
+    }
+
     fn credit(&mut self, token: Address, account: Address, amount: U256) {
         if !amount.is_zero() {
             let mut per_token = self.credits.setter(token);

@@ -37,10 +37,6 @@ mod sol {
         /// Everything left of the bounty is reserved for items still being labelled.
         #[derive(Debug)]
         error NothingToReclaim(uint64 task);
-        /// A dataset must name the labels digest the chain holds now (`onchain`), and at
-        /// least one item must be final.
-        #[derive(Debug)]
-        error DigestMismatch(bytes32 onchain, bytes32 given);
         /// The verifier is wired once, at deployment.
         #[derive(Debug)]
         error VerifierAlreadySet(address verifier);
@@ -50,9 +46,6 @@ mod sol {
         /// A zero address where a contract or account is required.
         #[derive(Debug)]
         error ZeroAddress();
-        /// No dataset with that version.
-        #[derive(Debug)]
-        error UnknownDataset(uint64 task, uint32 version);
     }
 }
 
@@ -70,11 +63,9 @@ pub enum Error {
     TaskAlreadyStarted(TaskAlreadyStarted),
     CommitWindowOpen(CommitWindowOpen),
     NothingToReclaim(NothingToReclaim),
-    DigestMismatch(DigestMismatch),
     VerifierAlreadySet(VerifierAlreadySet),
     VerifierNotSet(VerifierNotSet),
     ZeroAddress(ZeroAddress),
-    UnknownDataset(UnknownDataset),
     #[cfg(not(feature = "export-abi"))]
     Bubbled(labelchain_protocol::Bubbled),
 }

@@ -10,11 +10,6 @@ mod sol {
         #[derive(Debug)]
         event BountyReclaimed(uint64 indexed task, uint256 amount);
         #[derive(Debug)]
-        event DatasetPublished(uint64 indexed task, uint32 indexed version, bytes32 labelsDigest, bytes32 fileHash, string uri);
-        /// An empty `wrappedKey` means the pipeline's access was revoked.
-        #[derive(Debug)]
-        event AccessGranted(uint64 indexed task, address indexed pipeline, bytes wrappedKey);
-        #[derive(Debug)]
         event ParamsUpdated(uint16 feeBps, uint16 slashBps, uint16 noRevealSlashBps, uint16 slashBurnBps, uint64 auditWindow, uint16 standardBps, uint16 strongBps, uint16 auditedBps, uint16 auditorShareBps);
         #[derive(Debug)]
         event PaymentTokenSet(address indexed token, bool allowed);

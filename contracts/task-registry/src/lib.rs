@@ -2,9 +2,9 @@
 //! # TaskRegistry
 //!
 //! Where labelling tasks live: their parameters (with the global parameters in force at
-//! creation copied in), the bounty deposit and its cancellation or reclaim, and the record
-//! of every dataset version published from a task together with the per-pipeline wrapped
-//! data keys.
+//! creation copied in), the bounty deposit and its cancellation or reclaim. Dataset
+//! versions and pipeline access keys, which DESIGN.md also puts here, live in the
+//! `dataset-registry` program: together they exceeded Stylus's 24 KiB code limit.
 //!
 //! A task's terms are stored as three packed words plus two amounts
 //! ([`labelchain_protocol::TaskTerms`]); the verifier reads them in one call to
@@ -12,8 +12,8 @@
 //! pausing stops `createTask` here and `commit` in the verifier with one flag, and nothing
 //! else: reveal, finalize, audit and claims keep working.
 //!
-//! Built from OpenZeppelin `AccessControl`, `Pausable` and the Merkle proof verifier of
-//! `openzeppelin-crypto`; task bookkeeping is hand-written.
+//! Built from OpenZeppelin `Ownable2Step` (its only role is the admin) and `Pausable`;
+//! task bookkeeping is hand-written.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 #![cfg_attr(not(any(test, feature = "export-abi")), no_std)]
 extern crate alloc;
@@ -23,7 +23,6 @@ extern crate motsu;
 
 pub mod errors;
 mod events;
-mod merkle;
 pub mod params;
 
 use alloc::{string::String, vec, vec::Vec};
@@ -32,7 +31,7 @@ use labelchain_protocol::{
     calls::{IEscrowHooks, IPermit, IVerifierProgress},
     clock,
     limits::{BPS, MAX_CLASSES, MAX_LABELLERS_PER_ITEM},
-    math::{bps_of, keccak_words, word},
+    math::bps_of,
     terms::status,
     TaskTerms,
 };
@@ -41,13 +40,9 @@ use openzeppelin_stylus::{
     utils::pausable::{IPausable, Pausable},
 };
 use stylus_sdk::{
-    abi::Bytes,
     call::Call,
     prelude::*,
-    storage::{
-        StorageAddress, StorageB256, StorageBool, StorageBytes, StorageMap, StorageString,
-        StorageU256, StorageU64, StorageVec,
-    },
+    storage::{StorageAddress, StorageB256, StorageBool, StorageMap, StorageU256, StorageU64},
 };
 
 pub use errors::*;
@@ -59,15 +54,6 @@ use params::StoredParams;
 pub const MIN_WINDOW: u64 = 60;
 pub const MAX_WINDOW: u64 = 365 * 86_400;
 
-/// One published dataset version.
-#[storage]
-pub struct Dataset {
-    labels_digest: StorageB256,
-    file_hash: StorageB256,
-    published_at: StorageU64,
-    uri: StorageString,
-}
-
 /// One task.
 #[storage]
 pub struct Task {
@@ -78,10 +64,6 @@ pub struct Task {
     reward_per_label: StorageU256,
     stake_per_label: StorageU256,
     data_root: StorageB256,
-    metadata_uri: StorageString,
-    datasets: StorageVec<Dataset>,
-    /// pipeline => data key encrypted to that pipeline's X25519 public key.
-    access_keys: StorageMap<Address, StorageBytes>,
 }
 
 #[entrypoint]
@@ -145,6 +127,8 @@ impl TaskRegistry {
 
     /// Creates a task and escrows `itemCount * labellersPerItem * rewardPerLabel` plus the
     /// protocol fee, pulled from the caller (who approved the escrow for that amount).
+    /// `metadataURI` is recorded in the `TaskCreated` event, not in storage: clients read it
+    /// from the log, and a requester does not pay an SSTORE per 32 bytes of URI.
     #[allow(clippy::too_many_arguments)]
     pub fn create_task(
         &mut self,
@@ -243,9 +227,8 @@ impl TaskRegistry {
             return Err(TaskAlreadyStarted { task }.into());
         }
         let mut w = self.tasks.setter(task);
-        let mut terms = t;
-        terms.status = status::CANCELLED;
-        w.word0.set(terms.pack()[0]);
+        let word0 = TaskTerms::with_status(w.word0.get(), status::CANCELLED);
+        w.word0.set(word0);
         let escrow = self.escrow.get();
         IEscrowHooks::new(escrow).cancel_bounty(Call::new_in(self), task)?;
         log(self.vm(), TaskCancelled { task });
@@ -276,76 +259,6 @@ impl TaskRegistry {
         Ok(amount)
     }
 
-    /// Records a dataset version exported from the task. `labels_digest` must be the
-    /// task's digest on chain right now, so every published dataset names a state the
-    /// chain actually reached. Returns the version number (from 0).
-    pub fn publish_dataset(
-        &mut self,
-        task: u64,
-        labels_digest: B256,
-        file_hash: B256,
-        uri: String,
-    ) -> Result<u32, Error> {
-        let t = self.open_terms(task)?;
-        self.only_requester(task, &t)?;
-        let (.., onchain) = self.progress(task)?;
-        if onchain != labels_digest || onchain.is_zero() {
-            return Err(DigestMismatch {
-                onchain,
-                given: labels_digest,
-            }
-            .into());
-        }
-        let now = clock::now(self.vm());
-        let mut w = self.tasks.setter(task);
-        let version = w.datasets.len() as u32;
-        let mut d = w.datasets.grow();
-        d.labels_digest.set(labels_digest);
-        d.file_hash.set(file_hash);
-        d.published_at.set(U64::from(now));
-        d.uri.set_str(&uri);
-        log(
-            self.vm(),
-            DatasetPublished {
-                task,
-                version,
-                labelsDigest: labels_digest,
-                fileHash: file_hash,
-                uri,
-            },
-        );
-        Ok(version)
-    }
-
-    /// Stores the dataset key wrapped (encrypted) to `pipeline`'s X25519 public key; an
-    /// empty key revokes the pipeline's access.
-    pub fn grant_access(
-        &mut self,
-        task: u64,
-        pipeline: Address,
-        wrapped_key: Bytes,
-    ) -> Result<(), Error> {
-        let t = self.open_terms(task)?;
-        self.only_requester(task, &t)?;
-        if pipeline.is_zero() {
-            return Err(ZeroAddress {}.into());
-        }
-        self.tasks
-            .setter(task)
-            .access_keys
-            .setter(pipeline)
-            .set_bytes(wrapped_key.as_slice());
-        log(
-            self.vm(),
-            AccessGranted {
-                task,
-                pipeline,
-                wrappedKey: wrapped_key.0.into(),
-            },
-        );
-        Ok(())
-    }
-
     // ---- views ----
 
     /// The packed terms the verifier works from: `TaskTerms::pack` words (with the pause
@@ -365,93 +278,15 @@ impl TaskRegistry {
         )
     }
 
-    /// `(requester, paymentToken, dataRoot, itemCount, numClasses, labellersPerItem,
-    /// thresholdBps, rewardPerLabel, stakePerLabel, commitEnd, revealEnd, auditRateBps,
-    /// minTier, status)`; status 0 = none, 1 = open, 2 = cancelled.
-    #[allow(clippy::type_complexity)]
-    pub fn get_task(
-        &self,
-        task: u64,
-    ) -> (
-        Address,
-        Address,
-        B256,
-        u32,
-        u16,
-        u8,
-        u16,
-        U256,
-        U256,
-        u64,
-        u64,
-        u16,
-        u8,
-        u8,
-    ) {
-        let t = self.load_terms(task);
-        (
-            t.requester,
-            t.payment_token,
-            self.tasks.getter(task).data_root.get(),
-            t.item_count,
-            t.num_classes,
-            t.labellers_per_item,
-            t.threshold_bps,
-            t.reward_per_label,
-            t.stake_per_label,
-            t.commit_end,
-            t.reveal_end,
-            t.audit_rate_bps,
-            t.min_tier,
-            t.status,
-        )
-    }
-
-    #[selector(name = "metadataURI")]
-    pub fn metadata_uri(&self, task: u64) -> String {
-        self.tasks.getter(task).metadata_uri.get_string()
+    /// Merkle root of the task's items: an OpenZeppelin standard Merkle tree over
+    /// `(uint256 index, bytes32 sha256)` leaves. Everything else about a task is in
+    /// [`TaskRegistry::terms`] (layout: `labelchain_protocol::TaskTerms`).
+    pub fn data_root(&self, task: u64) -> B256 {
+        self.tasks.getter(task).data_root.get()
     }
 
     pub fn task_count(&self) -> u64 {
         self.task_count.get().to()
-    }
-
-    pub fn dataset_count(&self, task: u64) -> u32 {
-        self.tasks.getter(task).datasets.len() as u32
-    }
-
-    /// `(labelsDigest, fileHash, uri, publishedAt)` of one dataset version.
-    pub fn get_dataset(&self, task: u64, version: u32) -> Result<(B256, B256, String, u64), Error> {
-        let t = self.tasks.getter(task);
-        let d = t
-            .datasets
-            .getter(version as usize)
-            .ok_or(UnknownDataset { task, version })?;
-        Ok((
-            d.labels_digest.get(),
-            d.file_hash.get(),
-            d.uri.get_string(),
-            d.published_at.get().to(),
-        ))
-    }
-
-    pub fn access_key(&self, task: u64, pipeline: Address) -> Bytes {
-        self.tasks
-            .getter(task)
-            .access_keys
-            .getter(pipeline)
-            .get_bytes()
-            .into()
-    }
-
-    /// Whether item `item` with content hash `content_hash` belongs to the task's
-    /// `dataRoot`: an OpenZeppelin standard Merkle tree over `(uint256 index, bytes32 sha256)`
-    /// leaves, `keccak256(keccak256(abi.encode(index, sha256)))`, sorted-pair hashing.
-    pub fn verify_item(&self, task: u64, item: u32, content_hash: B256, proof: Vec<B256>) -> bool {
-        let root = self.tasks.getter(task).data_root.get();
-        let inner = keccak_words(&[word(item), content_hash.0]);
-        let leaf = keccak_words(&[inner.0]);
-        merkle::verify(&proof, root, leaf)
     }
 
     pub fn params(&self) -> (u16, u16, u16, u16, u64, u16, u16, u16, u16) {
@@ -561,15 +396,16 @@ impl TaskRegistry {
         Ok(())
     }
 
-    /// Emergency stop for `createTask` and `commit` only.
-    pub fn pause(&mut self) -> Result<(), Error> {
+    /// Emergency stop (`true`) for `createTask` and `commit` only, and its end (`false`).
+    /// Pausing twice reverts `EnforcedPause`, unpausing while running `ExpectedPause`.
+    pub fn set_paused(&mut self, paused: bool) -> Result<(), Error> {
         self.owner.ownable.only_owner()?;
-        Ok(self.pausable.pause()?)
-    }
-
-    pub fn unpause(&mut self) -> Result<(), Error> {
-        self.owner.ownable.only_owner()?;
-        Ok(self.pausable.unpause()?)
+        if paused {
+            self.pausable.pause()?;
+        } else {
+            self.pausable.unpause()?;
+        }
+        Ok(())
     }
 
     // ---- ownership (OZ Ownable2Step: the registry has no role but its admin) ----
@@ -588,10 +424,6 @@ impl TaskRegistry {
 
     pub fn accept_ownership(&mut self) -> Result<(), Error> {
         Ok(self.owner.accept_ownership()?)
-    }
-
-    pub fn renounce_ownership(&mut self) -> Result<(), Error> {
-        Ok(self.owner.renounce_ownership()?)
     }
 }
 
@@ -706,7 +538,6 @@ impl TaskRegistry {
         w.reward_per_label.set(t.reward_per_label);
         w.stake_per_label.set(t.stake_per_label);
         w.data_root.set(t.data_root);
-        w.metadata_uri.set_str(&t.metadata_uri);
         let escrow = self.escrow.get();
         IEscrowHooks::new(escrow).deposit_bounty(
             Call::new_in(self),

@@ -76,6 +76,21 @@ impl Ledger {
         }
     }
 
+    /// The escrow's `settle` rows: `[account, unlocked, slashed, paid, minted]` each.
+    pub fn rows(&self) -> Vec<U256> {
+        let mut rows = Vec::with_capacity(self.accounts.len() * 5);
+        for (i, who) in self.accounts.iter().enumerate() {
+            rows.push(U256::from_be_bytes(who.into_word().0));
+            rows.extend([
+                self.unlocked[i],
+                self.slashed[i],
+                self.paid[i],
+                self.minted[i],
+            ]);
+        }
+        rows
+    }
+
     pub fn is_empty(&self) -> bool {
         self.accounts.is_empty() && self.refund.is_zero()
     }

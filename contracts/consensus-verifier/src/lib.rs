@@ -409,27 +409,6 @@ impl ConsensusVerifier {
         (agreed, total, tier::of(agreed, total))
     }
 
-    /// The commitment the caller of `reveal` must have committed, for clients to compute
-    /// the same bytes the contract checks.
-    pub fn commitment_of(
-        &self,
-        task: u64,
-        item: u32,
-        labeller: Address,
-        label: u8,
-        salt: B256,
-    ) -> B256 {
-        commitment_hash(
-            self.vm().chain_id(),
-            self.vm().contract_address(),
-            task,
-            item,
-            labeller,
-            label,
-            salt,
-        )
-    }
-
     /// `(registry, escrow, token)`: the contracts this verifier calls, fixed at deployment.
     pub fn wiring(&self) -> (Address, Address, Address) {
         (self.registry.get(), self.escrow.get(), self.token.get())
@@ -716,14 +695,11 @@ impl ConsensusVerifier {
             ledger.distribute(&amounts, t.auditor_share_bps);
         }
         if !ledger.is_empty() {
+            let rows = ledger.rows();
             IEscrowHooks::new(escrow).settle(
                 Call::new_in(self),
                 task,
-                ledger.accounts,
-                ledger.unlocked,
-                ledger.slashed,
-                ledger.paid,
-                ledger.minted,
+                rows,
                 ledger.refund,
                 t.slash_burn_bps,
             )?;

@@ -32,7 +32,7 @@ sol_interface! {
         function bountyOf(uint64 task) external view returns (address, address, uint256, uint256);
         function collectFee(uint64 task) external;
         function lock(address labeller, uint256 amount) external;
-        function settle(uint64 task, address[] calldata accounts, uint256[] calldata unlocked, uint256[] calldata slashed, uint256[] calldata paid, uint256[] calldata minted, uint256 refund, uint16 burn_bps) external;
+        function settle(uint64 task, uint256[] calldata rows, uint256 refund, uint16 burn_bps) external;
     }
 
     /// What the verifier needs of the registry: a task's packed terms.

@@ -10,7 +10,7 @@ extern crate alloc;
 pub mod stable;
 
 use alloy_primitives::{keccak256, Address, B256, U256};
-use alloy_sol_types::SolError;
+use alloy_sol_types::{SolError, SolValue};
 use consensus_verifier::ConsensusVerifier;
 use dataset_registry::DatasetRegistry;
 use labelchain_protocol::{clock, Bubbled};
@@ -40,6 +40,23 @@ pub fn advance(seconds: u64) {
 pub fn bubbled<E: SolError>(b: &Bubbled) -> E {
     E::abi_decode(&b.0, true)
         .unwrap_or_else(|e| panic!("revert data {:x?} is not {}: {e}", b.0, E::SIGNATURE))
+}
+
+/// The escrow's `settle` rows for parallel per-account columns:
+/// `[account, unlocked, slashed, paid, minted]` each.
+pub fn settlement_rows(
+    accounts: &[Address],
+    unlocked: &[U256],
+    slashed: &[U256],
+    paid: &[U256],
+    minted: &[U256],
+) -> Vec<U256> {
+    let mut rows = Vec::new();
+    for (i, a) in accounts.iter().enumerate() {
+        rows.push(U256::from_be_bytes(a.into_word().0));
+        rows.extend([unlocked[i], slashed[i], paid[i], minted[i]]);
+    }
+    rows
 }
 
 /// Token parameters of a deployment.
@@ -100,6 +117,8 @@ impl Default for TaskSpec {
 pub const DATA_ROOT: B256 = B256::repeat_byte(0xda);
 
 pub const UNBONDING: u64 = 7 * 86_400;
+/// motsu's default chain id (Arbitrum One).
+pub const MOTSU_CHAIN_ID: u64 = 42_161;
 pub const AUDIT_WINDOW: u64 = 3 * 86_400;
 
 pub struct World {
@@ -299,11 +318,20 @@ impl World {
         )
     }
 
+    /// `keccak256(abi.encode(chainId, verifier, task, item, labeller, label, salt))`,
+    /// computed here independently of the contract, as a client would.
     pub fn commitment(&self, task: u64, item: u32, who: Address, label: u8) -> B256 {
         let salt = Self::salt(task, item, who, label);
-        self.verifier
-            .sender(who)
-            .commitment_of(task, item, who, label, salt)
+        let fields = (
+            U256::from(MOTSU_CHAIN_ID),
+            self.verifier.address(),
+            task,
+            item,
+            who,
+            U256::from(label),
+            salt,
+        );
+        keccak256(fields.abi_encode())
     }
 
     pub fn commit(&self, task: u64, item: u32, who: Address, label: u8) {

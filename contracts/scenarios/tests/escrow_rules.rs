@@ -362,11 +362,13 @@ fn only_the_verifier_may_lock_collect_fees_or_settle() {
                 .sender(caller)
                 .settle(
                     task,
-                    vec![caller],
-                    zeros(1),
-                    zeros(1),
-                    vec![lbl(1)],
-                    zeros(1),
+                    settlement_rows(
+                        &vec![caller],
+                        &zeros(1),
+                        &zeros(1),
+                        &vec![lbl(1)],
+                        &zeros(1),
+                    ),
                     U256::ZERO,
                     0,
                 )
@@ -472,22 +474,24 @@ fn lock_of_more_than_free_stake_is_refused() {
 }
 
 #[motsu::test]
-fn settle_with_arrays_of_different_lengths_is_refused() {
+fn settle_rows_must_be_whole_five_word_records() {
     let w = World::default();
     let r = rogue(&w);
     deposit(&w, r.registry, 1, Address::random(), lbl(10), U256::ZERO);
-    let a = vec![Address::random(), Address::random()];
-    let cases = [
-        (zeros(1), zeros(2), zeros(2), zeros(2)),
-        (zeros(2), zeros(3), zeros(2), zeros(2)),
-        (zeros(2), zeros(2), zeros(0), zeros(2)),
-        (zeros(2), zeros(2), zeros(2), zeros(1)),
-    ];
-    for (unlocked, slashed, paid, minted) in cases {
+    let whole = settlement_rows(
+        &[Address::random(), Address::random()],
+        &zeros(2),
+        &zeros(2),
+        &zeros(2),
+        &zeros(2),
+    );
+    for len in [1, 4, 6, 9, 11] {
+        let mut rows = whole.clone();
+        rows.resize(len, U256::ZERO);
         let err = w
             .escrow
             .sender(r.verifier)
-            .settle(1, a.clone(), unlocked, slashed, paid, minted, U256::ZERO, 0)
+            .settle(1, rows, U256::ZERO, 0)
             .motsu_unwrap_err();
         assert!(matches!(err, Error::LengthMismatch(_)), "{err:?}");
     }
@@ -509,11 +513,13 @@ fn settle_releasing_more_than_is_locked_is_refused() {
         .sender(r.verifier)
         .settle(
             1,
-            vec![labeller],
-            vec![lbl(3)],
-            vec![lbl(3)],
-            zeros(1),
-            zeros(1),
+            settlement_rows(
+                &vec![labeller],
+                &vec![lbl(3)],
+                &vec![lbl(3)],
+                &zeros(1),
+                &zeros(1),
+            ),
             U256::ZERO,
             5_000,
         )
@@ -542,7 +548,12 @@ fn settle_paying_more_than_the_bounty_is_refused() {
         let err = w
             .escrow
             .sender(r.verifier)
-            .settle(1, vec![a, b], zeros(2), zeros(2), paid, zeros(2), refund, 0)
+            .settle(
+                1,
+                settlement_rows(&vec![a, b], &zeros(2), &zeros(2), &paid, &zeros(2)),
+                refund,
+                0,
+            )
             .motsu_unwrap_err();
         let Error::BountyExceeded(e) = err else {
             panic!("{err:?}")
@@ -641,11 +652,13 @@ fn a_settlement_moves_stake_bounty_and_emission_between_books_and_stays_solvent(
         .sender(r.verifier)
         .settle(
             1,
-            vec![good, bad],
-            vec![lbl(10), lbl(8)],
-            vec![U256::ZERO, lbl(2)],
-            vec![lbl(3), U256::ZERO],
-            vec![lbl(300), U256::ZERO],
+            settlement_rows(
+                &vec![good, bad],
+                &vec![lbl(10), lbl(8)],
+                &vec![U256::ZERO, lbl(2)],
+                &vec![lbl(3), U256::ZERO],
+                &vec![lbl(300), U256::ZERO],
+            ),
             lbl(7),
             5_000,
         )

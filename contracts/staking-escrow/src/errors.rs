@@ -33,7 +33,7 @@ mod sol {
         /// Payments and refunds may not exceed what is left of a task's bounty.
         #[derive(Debug)]
         error BountyExceeded(uint64 task, uint256 remaining, uint256 requested);
-        /// Settlement arrays must be the same length.
+        /// Settlement rows come in whole five-word records.
         #[derive(Debug)]
         error LengthMismatch();
         /// Zero addresses or an unbonding period outside 1 hour..=90 days.

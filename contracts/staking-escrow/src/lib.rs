@@ -49,6 +49,8 @@ pub use events::*;
 /// Bounds of the unbonding period: long enough to catch a pending slash, short enough
 /// that stake is never trapped.
 pub const MIN_UNBONDING: u64 = 3_600;
+/// Words per account in a `settle` row: account, unlocked, slashed, paid, minted.
+pub const SETTLEMENT_ROW: usize = 5;
 pub const MAX_UNBONDING: u64 = 90 * 86_400;
 
 /// One labeller's stake.
@@ -306,35 +308,32 @@ impl StakingEscrow {
         Ok(())
     }
 
-    /// Applies the verifier's verdict on one or more items of `task`, per account: release
-    /// `unlocked` and slash `slashed` of locked stake, credit `paid` from the bounty and
-    /// `minted` LBL of emission (already minted to the escrow); then refund `refund` of the
-    /// bounty to the requester and burn `burn_bps` of the slashed total (the rest is the
-    /// treasury's).
-    #[allow(clippy::too_many_arguments)]
+    /// Applies the verifier's verdict on one or more items of `task`. `rows` holds five
+    /// words per account — `[account, unlocked, slashed, paid, minted]`: release `unlocked`
+    /// and slash `slashed` of its locked stake, credit `paid` from the bounty and `minted`
+    /// LBL of emission (already minted to the escrow). Then `refund` of the bounty goes back
+    /// to the requester and `burn_bps` of the slashed total is burned (the rest is the
+    /// treasury's). One flat array rather than five parallel ones keeps the ABI code of this
+    /// internal call small in both programs.
     pub fn settle(
         &mut self,
         task: u64,
-        accounts: Vec<Address>,
-        unlocked: Vec<U256>,
-        slashed: Vec<U256>,
-        paid: Vec<U256>,
-        minted: Vec<U256>,
+        rows: Vec<U256>,
         refund: U256,
         burn_bps: u16,
     ) -> Result<(), Error> {
         self.only_verifier()?;
-        let n = accounts.len();
-        if unlocked.len() != n || slashed.len() != n || paid.len() != n || minted.len() != n {
+        if rows.len() % SETTLEMENT_ROW != 0 {
             return Err(LengthMismatch {}.into());
         }
         let lbl = self.stake_token.get();
         let pay_token = self.bounties.getter(task).token.get();
         let (mut paid_total, mut slashed_total, mut minted_total) =
             (U256::ZERO, U256::ZERO, U256::ZERO);
-        for i in 0..n {
-            let who = accounts[i];
-            let release = unlocked[i] + slashed[i];
+        for row in rows.chunks_exact(SETTLEMENT_ROW) {
+            let who = Address::from_word(row[0].into());
+            let (unlocked, slashed, paid, minted) = (row[1], row[2], row[3], row[4]);
+            let release = unlocked + slashed;
             if !release.is_zero() {
                 let mut s = self.stakes.setter(who);
                 let locked = s.locked.get();
@@ -347,24 +346,24 @@ impl StakingEscrow {
                     .into());
                 }
                 s.locked.set(locked - release);
-                let free = s.free.get() + unlocked[i];
+                let free = s.free.get() + unlocked;
                 s.free.set(free);
             }
-            if !slashed[i].is_zero() {
-                slashed_total += slashed[i];
+            if !slashed.is_zero() {
+                slashed_total += slashed;
                 log(
                     self.vm(),
                     StakeSlashed {
                         labeller: who,
                         task,
-                        amount: slashed[i],
+                        amount: slashed,
                     },
                 );
             }
-            paid_total += paid[i];
-            self.credit(pay_token, who, paid[i]);
-            minted_total += minted[i];
-            self.credit(lbl, who, minted[i]);
+            paid_total += paid;
+            self.credit(pay_token, who, paid);
+            minted_total += minted;
+            self.credit(lbl, who, minted);
         }
         self.spend_bounty(task, paid_total + refund)?;
         self.credit_refund(task, refund);

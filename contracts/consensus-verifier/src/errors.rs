@@ -28,12 +28,10 @@ mod sol {
         error AlreadyCommitted(uint32 item);
         #[derive(Debug)]
         error EmptyCommitment();
-        /// Reveals open after `commitEnd`.
+        /// Reveals are accepted after `opensAfter` (the end of the commit window) until
+        /// `closesAt` (inclusive).
         #[derive(Debug)]
-        error RevealWindowNotOpen(uint64 commitEnd);
-        /// Reveals closed at `revealEnd`.
-        #[derive(Debug)]
-        error RevealWindowClosed(uint64 revealEnd);
+        error OutsideRevealWindow(uint64 opensAfter, uint64 closesAt);
         /// The caller has no commit on this item.
         #[derive(Debug)]
         error NotCommitted(uint32 item);
@@ -46,12 +44,10 @@ mod sol {
         /// differs from the commitment.
         #[derive(Debug)]
         error CommitmentMismatch(uint32 item);
-        /// Some commits are unrevealed and the reveal window is open until `revealEnd`.
+        /// The item can be finalized after `after`: the end of the reveal window while some
+        /// commits are unrevealed, or of the audit window while auditors may still act.
         #[derive(Debug)]
-        error RevealsPending(uint32 item, uint64 revealEnd);
-        /// Auditors have until `deadline` to act on this item.
-        #[derive(Debug)]
-        error AuditPending(uint32 item, uint64 deadline);
+        error TooEarlyToFinalize(uint32 item, uint64 after);
         /// Nothing to finalize: the item has no commits or is already final/void.
         #[derive(Debug)]
         error NotFinalizable(uint32 item, uint8 status);
@@ -60,11 +56,9 @@ mod sol {
         error NotAuditable(uint32 item, uint8 status);
         #[derive(Debug)]
         error AuditWindowClosed(uint32 item, uint64 deadline);
+        /// Batches take `1..=max` entries.
         #[derive(Debug)]
-        error EmptyBatch();
-        /// Batches take at most `max` entries.
-        #[derive(Debug)]
-        error BatchTooLarge(uint256 len, uint256 max);
+        error InvalidBatchSize(uint256 len, uint256 max);
         #[derive(Debug)]
         error LengthMismatch();
         #[derive(Debug)]
@@ -87,19 +81,16 @@ pub enum Error {
     ItemFull(ItemFull),
     AlreadyCommitted(AlreadyCommitted),
     EmptyCommitment(EmptyCommitment),
-    RevealWindowNotOpen(RevealWindowNotOpen),
-    RevealWindowClosed(RevealWindowClosed),
+    OutsideRevealWindow(OutsideRevealWindow),
     NotCommitted(NotCommitted),
     AlreadyRevealed(AlreadyRevealed),
     InvalidLabel(InvalidLabel),
     CommitmentMismatch(CommitmentMismatch),
-    RevealsPending(RevealsPending),
-    AuditPending(AuditPending),
+    TooEarlyToFinalize(TooEarlyToFinalize),
     NotFinalizable(NotFinalizable),
     NotAuditable(NotAuditable),
     AuditWindowClosed(AuditWindowClosed),
-    EmptyBatch(EmptyBatch),
-    BatchTooLarge(BatchTooLarge),
+    InvalidBatchSize(InvalidBatchSize),
     LengthMismatch(LengthMismatch),
     ZeroAddress(ZeroAddress),
     NotAuditor(NotAuditor),

@@ -106,11 +106,8 @@ fn check_batch(len: usize, other: usize) -> Result<(), Error> {
     if len != other {
         return Err(LengthMismatch {}.into());
     }
-    if len == 0 {
-        return Err(EmptyBatch {}.into());
-    }
-    if len > MAX_BATCH {
-        return Err(BatchTooLarge {
+    if len == 0 || len > MAX_BATCH {
+        return Err(InvalidBatchSize {
             len: U256::from(len),
             max: U256::from(MAX_BATCH),
         }
@@ -248,15 +245,10 @@ impl ConsensusVerifier {
         check_batch(items.len(), salts.len())?;
         let t = self.open_terms(task)?;
         let now = clock::now(self.vm());
-        if now <= t.commit_end {
-            return Err(RevealWindowNotOpen {
-                commitEnd: t.commit_end,
-            }
-            .into());
-        }
-        if now > t.reveal_end {
-            return Err(RevealWindowClosed {
-                revealEnd: t.reveal_end,
+        if now <= t.commit_end || now > t.reveal_end {
+            return Err(OutsideRevealWindow {
+                opensAfter: t.commit_end,
+                closesAt: t.reveal_end,
             }
             .into());
         }
@@ -396,13 +388,6 @@ impl ConsensusVerifier {
         )
     }
 
-    /// `(labeller, revealed, label)` of the `index`-th commit on an item.
-    pub fn get_ballot(&self, task: u64, item: u32, index: u8) -> (Address, bool, u8) {
-        let st = self.tasks.getter(task);
-        let b = Ballot::unpack(st.items.getter(item).ballots.get(index));
-        (b.labeller, b.revealed, b.label)
-    }
-
     /// `(agreed, total, tier)`; tier 0 Bronze, 1 Silver, 2 Gold.
     pub fn reputation(&self, account: Address) -> (u64, u64, u8) {
         let (agreed, total) = unpack_reputation(self.reputation.get(account));
@@ -441,16 +426,14 @@ impl ConsensusVerifier {
         self.owner.pending_owner()
     }
 
+    /// Two-step (OZ `Ownable2Step`). `renounceOwnership` is deliberately not offered: the
+    /// owner manages the auditor set, which must never be frozen.
     pub fn transfer_ownership(&mut self, new_owner: Address) -> Result<(), Error> {
         Ok(self.owner.transfer_ownership(new_owner)?)
     }
 
     pub fn accept_ownership(&mut self) -> Result<(), Error> {
         Ok(self.owner.accept_ownership()?)
-    }
-
-    pub fn renounce_ownership(&mut self) -> Result<(), Error> {
-        Ok(self.owner.renounce_ownership()?)
     }
 }
 
@@ -493,9 +476,9 @@ impl ConsensusVerifier {
             item_status::OPEN => {
                 let commits = h.commits as u32;
                 if (h.reveals as u32) < commits && now <= t.reveal_end {
-                    return Err(RevealsPending {
+                    return Err(TooEarlyToFinalize {
                         item,
-                        revealEnd: t.reveal_end,
+                        after: t.reveal_end,
                     }
                     .into());
                 }
@@ -550,9 +533,9 @@ impl ConsensusVerifier {
             }
             item_status::PENDING_AUDIT | item_status::ESCALATED => {
                 if now <= h.deadline {
-                    return Err(AuditPending {
+                    return Err(TooEarlyToFinalize {
                         item,
-                        deadline: h.deadline,
+                        after: h.deadline,
                     }
                     .into());
                 }

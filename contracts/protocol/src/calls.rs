@@ -3,6 +3,7 @@
 //! These are the internal surfaces only (what one contract needs of another); the full
 //! public interfaces are exported to `abi/` from the contracts themselves.
 #![allow(missing_docs)]
+#![allow(clippy::too_many_arguments)] // the interfaces mirror Solidity signatures
 
 use alloc::vec;
 use stylus_sdk::prelude::sol_interface;

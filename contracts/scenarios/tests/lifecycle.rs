@@ -183,7 +183,10 @@ fn a_labeller_who_never_reveals_loses_the_whole_stake() {
             .sender(s.requester)
             .finalize(s.task, 0)
             .motsu_unwrap_err();
-    assert!(matches!(err, consensus_verifier::Error::RevealsPending(_)));
+    assert!(matches!(
+        err,
+        consensus_verifier::Error::TooEarlyToFinalize(_)
+    ));
     s.w.end_reveal(s.task);
     s.w.finalize(s.task, 0);
     let (status, _, reveals, _, tier, votes, _) = s.item(0);
@@ -289,7 +292,10 @@ fn a_sampled_item_no_auditor_looks_at_becomes_final_as_accepted() {
             .sender(s.requester)
             .finalize(s.task, 0)
             .motsu_unwrap_err();
-    assert!(matches!(err, consensus_verifier::Error::AuditPending(_)));
+    assert!(matches!(
+        err,
+        consensus_verifier::Error::TooEarlyToFinalize(_)
+    ));
     advance(AUDIT_WINDOW + 1);
     s.w.finalize(s.task, 0);
     let (status, _, _, label, tier, votes, _) = s.item(0);

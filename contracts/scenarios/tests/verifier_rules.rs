@@ -132,14 +132,14 @@ fn reveals_open_after_the_commit_window_and_close_with_the_reveal_window() {
         .sender(ls[0])
         .reveal(task, 0, 1, salt)
         .motsu_unwrap_err();
-    assert!(matches!(err, Error::RevealWindowNotOpen(_)));
+    assert!(matches!(err, Error::OutsideRevealWindow(_)));
     w.end_reveal(task);
     let err = w
         .verifier
         .sender(ls[0])
         .reveal(task, 0, 1, salt)
         .motsu_unwrap_err();
-    assert!(matches!(err, Error::RevealWindowClosed(_)));
+    assert!(matches!(err, Error::OutsideRevealWindow(_)));
 }
 
 #[motsu::test]
@@ -296,7 +296,7 @@ fn batches_are_bounded_non_empty_and_aligned() {
         .sender(ls[0])
         .commit_batch(task, vec![], vec![])
         .motsu_unwrap_err();
-    assert!(matches!(err, Error::EmptyBatch(_)));
+    assert!(matches!(err, Error::InvalidBatchSize(e) if e.len == U256::ZERO));
     let err = w
         .verifier
         .sender(ls[0])
@@ -309,7 +309,7 @@ fn batches_are_bounded_non_empty_and_aligned() {
         .finalize_batch(task, vec![0; 65])
         .motsu_unwrap_err();
     assert!(
-        matches!(err, Error::BatchTooLarge(e) if e.len == U256::from(65) && e.max == U256::from(64))
+        matches!(err, Error::InvalidBatchSize(e) if e.len == U256::from(65) && e.max == U256::from(64))
     );
     let err = w
         .verifier
@@ -498,30 +498,4 @@ fn a_two_step_ownership_transfer_moves_the_owner() {
         .set_auditor(expert, true)
         .motsu_unwrap();
     assert!(w.verifier.sender(successor).is_auditor(expert));
-}
-
-#[motsu::test]
-fn an_owner_who_renounces_leaves_the_auditors_as_they_are() {
-    let w = World::default();
-    let task = escalated(&w);
-    w.verifier
-        .sender(w.admin)
-        .renounce_ownership()
-        .motsu_unwrap();
-    assert_eq!(w.verifier.sender(w.admin).owner(), Address::ZERO);
-    let err = w
-        .verifier
-        .sender(w.admin)
-        .set_auditor(w.auditor, false)
-        .motsu_unwrap_err();
-    assert!(
-        matches!(err, Error::OwnableUnauthorizedAccount(_)),
-        "{err:?}"
-    );
-    w.verifier
-        .sender(w.auditor)
-        .audit(task, 0, 2)
-        .motsu_unwrap();
-    assert_eq!(w.verifier.sender(w.admin).get_item(task, 0).0, 4);
-    w.assert_solvent();
 }

@@ -323,7 +323,7 @@ impl StakingEscrow {
         burn_bps: u16,
     ) -> Result<(), Error> {
         self.only_verifier()?;
-        if rows.len() % SETTLEMENT_ROW != 0 {
+        if !rows.len().is_multiple_of(SETTLEMENT_ROW) {
             return Err(LengthMismatch {}.into());
         }
         let lbl = self.stake_token.get();

@@ -118,3 +118,11 @@ impl From<stylus_sdk::call::Error> for Error {
         unreachable!("export-abi builds only print the interface")
     }
 }
+
+/// `wire` calls fail with the callee's raw revert data; export-abi builds never call.
+#[cfg(feature = "export-abi")]
+impl From<labelchain_protocol::Bubbled> for Error {
+    fn from(_: labelchain_protocol::Bubbled) -> Self {
+        unreachable!("export-abi builds only print the interface")
+    }
+}

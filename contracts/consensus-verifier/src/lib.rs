@@ -1,4 +1,3 @@
-#![allow(deprecated)] // sol_interface! in SDK 0.9 still takes the deprecated `stylus_sdk::call` contexts
 //! # ConsensusVerifier
 //!
 //! Turns labellers' commit–reveal votes into final labels (DESIGN.md section 4): commits
@@ -37,11 +36,11 @@ mod events;
 pub mod ledger;
 pub mod state;
 pub mod tally;
+mod wire;
 
 use alloc::{vec, vec::Vec};
 use alloy_primitives::{Address, B256, U256};
 use labelchain_protocol::{
-    calls::{IEmissionMinter, IEscrowHooks, ITaskTerms},
     clock,
     limits::{quality, tier, MAX_BATCH},
     math::{address_word, keccak_words, word},
@@ -53,7 +52,6 @@ use openzeppelin_stylus::{
     utils::pausable::EnforcedPause,
 };
 use stylus_sdk::{
-    call::Call,
     prelude::*,
     storage::{StorageAddress, StorageBool, StorageMap, StorageU256},
 };
@@ -222,10 +220,10 @@ impl ConsensusVerifier {
         self.tasks.setter(task).counts.set(counts.pack());
         let escrow = self.escrow.get();
         if first_commit {
-            IEscrowHooks::new(escrow).collect_fee(Call::new_in(self), task)?;
+            wire::collect_fee(escrow, task)?;
         }
         let stake = t.stake_per_label * U256::from(items.len());
-        IEscrowHooks::new(escrow).lock(Call::new_in(self), who, stake)?;
+        wire::lock(escrow, who, stake)?;
         Ok(())
     }
 
@@ -440,9 +438,7 @@ impl ConsensusVerifier {
 impl ConsensusVerifier {
     /// The task's terms from the registry; reverts unless the task is open.
     fn open_terms(&mut self, task: u64) -> Result<TaskTerms, Error> {
-        let registry = self.registry.get();
-        let (w0, w1, w2, reward, stake) =
-            ITaskTerms::new(registry).terms(Call::new_in(self), task)?;
+        let [w0, w1, w2, reward, stake] = wire::terms(self.registry.get(), task)?;
         let t = TaskTerms::unpack([w0, w1, w2], reward, stake);
         if t.status != status::OPEN {
             return Err(TaskNotOpen { task }.into());
@@ -670,22 +666,12 @@ impl ConsensusVerifier {
         if !ledger.emissions.is_empty() {
             let multipliers: Vec<u16> = ledger.emissions.iter().map(|e| e.multiplier_bps).collect();
             let token = self.token.get();
-            let amounts = IEmissionMinter::new(token).mint_emission(
-                Call::new_in(self),
-                escrow,
-                multipliers,
-            )?;
+            let amounts = wire::mint_emission(token, escrow, &multipliers)?;
             ledger.distribute(&amounts, t.auditor_share_bps);
         }
         if !ledger.is_empty() {
             let rows = ledger.rows();
-            IEscrowHooks::new(escrow).settle(
-                Call::new_in(self),
-                task,
-                rows,
-                ledger.refund,
-                t.slash_burn_bps,
-            )?;
+            wire::settle(escrow, task, &rows, ledger.refund, t.slash_burn_bps)?;
         }
         Ok(())
     }

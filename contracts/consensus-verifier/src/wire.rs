@@ -1,0 +1,197 @@
+//! The calls the verifier makes on every commit and finality, encoded by hand.
+//!
+//! alloy's generic ABI coder instantiates a decoder per Rust type, and for dynamic arrays
+//! that is over a kilobyte of WASM each; these payloads are fixed shapes of 32-byte
+//! words, so writing the words directly keeps the verifier inside Stylus's 24 KiB limit.
+//! The selectors come from the same Solidity signatures the counterparts export, and
+//! the encodings are covered end to end by the scenario tests (real calls between the
+//! programs) and here against alloy's own encoder.
+
+use alloc::vec::Vec;
+use alloy_primitives::{Address, U256};
+use alloy_sol_types::SolCall;
+use labelchain_protocol::Bubbled;
+use stylus_sdk::call::RawCall;
+
+mod sig {
+    alloy_sol_types::sol! {
+        function terms(uint64 task) external view returns (uint256, uint256, uint256, uint256, uint256);
+        function mintEmission(address to, uint16[] multipliers_bps) external returns (uint256[]);
+        function settle(uint64 task, uint256[] rows, uint256 refund, uint16 burn_bps) external;
+        function lock(address labeller, uint256 amount) external;
+        function collectFee(uint64 task) external;
+    }
+}
+
+fn word(v: impl Into<U256>) -> [u8; 32] {
+    v.into().to_be_bytes()
+}
+
+fn address_word(a: Address) -> [u8; 32] {
+    a.into_word().0
+}
+
+/// `selector ++ words ++ (len ++ items)` for a call whose only dynamic argument is one
+/// array of words placed last.
+fn calldata(selector: [u8; 4], head: &[[u8; 32]], array: &[[u8; 32]]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(4 + 32 * (head.len() + 1 + array.len()));
+    out.extend_from_slice(&selector);
+    for w in head {
+        out.extend_from_slice(w);
+    }
+    out.extend_from_slice(&word(U256::from(array.len())));
+    for w in array {
+        out.extend_from_slice(w);
+    }
+    out
+}
+
+fn call(to: Address, data: &[u8]) -> Result<Vec<u8>, Bubbled> {
+    // SAFETY: the storage cache is flushed before the call and nothing borrowed from
+    // storage is held across it.
+    unsafe { RawCall::new().flush_storage_cache().call(to, data) }.map_err(Bubbled)
+}
+
+/// A call whose arguments are all static words.
+fn call_static_args(to: Address, selector: [u8; 4], args: &[[u8; 32]]) -> Result<(), Bubbled> {
+    let mut data = selector.to_vec();
+    for w in args {
+        data.extend_from_slice(w);
+    }
+    call(to, &data).map(|_| ())
+}
+
+/// `IStakingEscrow.lock(labeller, amount)`.
+pub fn lock(escrow: Address, labeller: Address, amount: U256) -> Result<(), Bubbled> {
+    call_static_args(
+        escrow,
+        sig::lockCall::SELECTOR,
+        &[address_word(labeller), word(amount)],
+    )
+}
+
+/// `IStakingEscrow.collectFee(task)`.
+pub fn collect_fee(escrow: Address, task: u64) -> Result<(), Bubbled> {
+    call_static_args(
+        escrow,
+        sig::collectFeeCall::SELECTOR,
+        &[word(U256::from(task))],
+    )
+}
+
+/// The i-th 32-byte word of `data`, or a revert carrying `data` if it is too short.
+fn word_at(data: &[u8], i: usize) -> Result<U256, Bubbled> {
+    data.get(32 * i..32 * i + 32)
+        .map(U256::from_be_slice)
+        .ok_or_else(|| Bubbled(data.to_vec()))
+}
+
+/// `ITaskRegistry.terms(task)`: five static words.
+pub fn terms(registry: Address, task: u64) -> Result<[U256; 5], Bubbled> {
+    let mut data = sig::termsCall::SELECTOR.to_vec();
+    data.extend_from_slice(&word(U256::from(task)));
+    let out = unsafe { RawCall::new_static().call(registry, &data) }.map_err(Bubbled)?;
+    Ok([
+        word_at(&out, 0)?,
+        word_at(&out, 1)?,
+        word_at(&out, 2)?,
+        word_at(&out, 3)?,
+        word_at(&out, 4)?,
+    ])
+}
+
+/// `IRewardToken.mintEmission(to, multipliers)`: one amount per multiplier.
+pub fn mint_emission(
+    token: Address,
+    to: Address,
+    multipliers: &[u16],
+) -> Result<Vec<U256>, Bubbled> {
+    let items: Vec<[u8; 32]> = multipliers.iter().map(|m| word(U256::from(*m))).collect();
+    let data = calldata(
+        sig::mintEmissionCall::SELECTOR,
+        &[address_word(to), word(U256::from(64))],
+        &items,
+    );
+    let out = call(token, &data)?;
+    // Returned: offset (32), length, amounts.
+    let n = word_at(&out, 1)?.to::<usize>();
+    (0..n).map(|i| word_at(&out, 2 + i)).collect()
+}
+
+/// `IStakingEscrow.settle(task, rows, refund, burnBps)`.
+pub fn settle(
+    escrow: Address,
+    task: u64,
+    rows: &[U256],
+    refund: U256,
+    burn_bps: u16,
+) -> Result<(), Bubbled> {
+    let items: Vec<[u8; 32]> = rows.iter().map(|r| word(*r)).collect();
+    let head = [
+        word(U256::from(task)),
+        word(U256::from(128)),
+        word(refund),
+        word(U256::from(burn_bps)),
+    ];
+    call(escrow, &calldata(sig::settleCall::SELECTOR, &head, &items)).map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloy_primitives::address;
+
+    #[test]
+    fn hand_encoded_calls_match_alloys_encoder() {
+        let to = address!("00000000000000000000000000000000000000aa");
+        let ms = [10_000u16, 15_000];
+        let ours = calldata(
+            sig::mintEmissionCall::SELECTOR,
+            &[address_word(to), word(U256::from(64))],
+            &ms.iter().map(|m| word(U256::from(*m))).collect::<Vec<_>>(),
+        );
+        let theirs = sig::mintEmissionCall {
+            to,
+            multipliers_bps: ms.to_vec(),
+        }
+        .abi_encode();
+        assert_eq!(ours, theirs);
+
+        let rows = [
+            U256::from(1),
+            U256::MAX,
+            U256::ZERO,
+            U256::from(7),
+            U256::from(9),
+        ];
+        let head = [
+            word(U256::from(3u64)),
+            word(U256::from(128)),
+            word(U256::from(5)),
+            word(U256::from(2_500)),
+        ];
+        let ours = calldata(
+            sig::settleCall::SELECTOR,
+            &head,
+            &rows.iter().map(|r| word(*r)).collect::<Vec<_>>(),
+        );
+        let theirs = sig::settleCall {
+            task: 3,
+            rows: rows.to_vec(),
+            refund: U256::from(5),
+            burn_bps: 2_500,
+        }
+        .abi_encode();
+        assert_eq!(ours, theirs);
+    }
+
+    #[test]
+    fn returned_arrays_are_read_word_by_word_and_short_data_is_an_error() {
+        let encoded =
+            sig::mintEmissionCall::abi_encode_returns(&(vec![U256::from(3), U256::from(4)],));
+        let n = word_at(&encoded, 1).unwrap().to::<usize>();
+        let got: Vec<U256> = (0..n).map(|i| word_at(&encoded, 2 + i).unwrap()).collect();
+        assert_eq!(got, vec![U256::from(3), U256::from(4)]);
+        assert!(word_at(&encoded[..40], 1).is_err());
+    }
+}

@@ -23,47 +23,27 @@ interface IConsensusVerifier  {
 
     function taskProgress(uint64 task) external view returns (uint32, uint32, uint32, bytes32);
 
-    function labelsDigest(uint64 task) external view returns (bytes32);
-
     function getItem(uint64 task, uint32 item) external view returns (uint8, uint8, uint8, uint8, uint8, uint8, uint64);
-
-    function getBallot(uint64 task, uint32 item, uint8 index) external view returns (address, bool, uint8);
 
     function reputation(address account) external view returns (uint64, uint64, uint8);
 
-    function commitmentOf(uint64 task, uint32 item, address labeller, uint8 label, bytes32 salt) external view returns (bytes32);
+    function wiring() external view returns (address, address, address);
 
-    function registry() external view returns (address);
+    function isAuditor(address account) external view returns (bool);
 
-    function escrow() external view returns (address);
+    function setAuditor(address auditor, bool allowed) external;
 
-    function token() external view returns (address);
+    function owner() external view returns (address);
 
-    function hasRole(bytes32 role, address account) external view returns (bool);
+    function pendingOwner() external view returns (address);
 
-    function getRoleAdmin(bytes32 role) external view returns (bytes32);
+    function transferOwnership(address new_owner) external;
 
-    function grantRole(bytes32 role, address account) external;
+    function acceptOwnership() external;
 
-    function revokeRole(bytes32 role, address account) external;
+    error OwnableUnauthorizedAccount(address);
 
-    function renounceRole(bytes32 role, address confirmation) external;
-
-    function admin() external view returns (address);
-
-    function pendingAdmin() external view returns (address);
-
-    function beginAdminTransfer(address new_admin) external;
-
-    function acceptAdminTransfer() external;
-
-    error AccessControlUnauthorizedAccount(address, bytes32);
-
-    error AccessControlBadConfirmation();
-
-    error AdminRoleIsTwoStep();
-
-    error NotPendingAdmin(address);
+    error OwnableInvalidOwner(address);
 
     error EnforcedPause();
 
@@ -81,9 +61,7 @@ interface IConsensusVerifier  {
 
     error EmptyCommitment();
 
-    error RevealWindowNotOpen(uint64);
-
-    error RevealWindowClosed(uint64);
+    error OutsideRevealWindow(uint64, uint64);
 
     error NotCommitted(uint32);
 
@@ -93,9 +71,7 @@ interface IConsensusVerifier  {
 
     error CommitmentMismatch(uint32);
 
-    error RevealsPending(uint32, uint64);
-
-    error AuditPending(uint32, uint64);
+    error TooEarlyToFinalize(uint32, uint64);
 
     error NotFinalizable(uint32, uint8);
 
@@ -103,19 +79,17 @@ interface IConsensusVerifier  {
 
     error AuditWindowClosed(uint32, uint64);
 
-    error EmptyBatch();
-
-    error BatchTooLarge(uint256, uint256);
+    error InvalidBatchSize(uint256, uint256);
 
     error LengthMismatch();
 
     error ZeroAddress();
 
-    event AdminTransferStarted(address indexed currentAdmin, address indexed pendingAdmin);
-
-    event AdminTransferred(address indexed previousAdmin, address indexed newAdmin);
+    error NotAuditor(address);
 
     event Audited(uint64 indexed task, uint32 indexed item, address indexed auditor, uint8 label, bool confirmed);
+
+    event AuditorSet(address indexed auditor, bool allowed);
 
     event Committed(uint64 indexed task, uint32 indexed item, address indexed labeller, bytes32 commitment);
 
@@ -127,11 +101,9 @@ interface IConsensusVerifier  {
 
     event ItemVoided(uint64 indexed task, uint32 indexed item, uint8 reason);
 
+    event OwnershipTransferStarted(address indexed previous_owner, address indexed new_owner);
+
+    event OwnershipTransferred(address indexed previous_owner, address indexed new_owner);
+
     event Revealed(uint64 indexed task, uint32 indexed item, address indexed labeller, uint8 label);
-
-    event RoleAdminChanged(bytes32 indexed role, bytes32 indexed previous_admin_role, bytes32 indexed new_admin_role);
-
-    event RoleGranted(bytes32 indexed role, address indexed account, address indexed sender);
-
-    event RoleRevoked(bytes32 indexed role, address indexed account, address indexed sender);
 }

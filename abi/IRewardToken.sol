@@ -43,23 +43,19 @@ interface IRewardToken  {
 
     function emissionState() external view returns (uint256, uint64, uint256, uint256, uint64);
 
-    function hasRole(bytes32 role, address account) external view returns (bool);
+    function setMinter(address minter) external;
 
-    function getRoleAdmin(bytes32 role) external view returns (bytes32);
+    function minter() external view returns (address);
 
-    function grantRole(bytes32 role, address account) external;
+    function owner() external view returns (address);
 
-    function revokeRole(bytes32 role, address account) external;
+    function pendingOwner() external view returns (address);
 
-    function renounceRole(bytes32 role, address confirmation) external;
+    function transferOwnership(address new_owner) external;
 
-    function admin() external view returns (address);
+    function acceptOwnership() external;
 
-    function pendingAdmin() external view returns (address);
-
-    function beginAdminTransfer(address new_admin) external;
-
-    function acceptAdminTransfer() external;
+    function renounceOwnership() external;
 
     error ERC20InsufficientBalance(address, uint256, uint256);
 
@@ -83,31 +79,27 @@ interface IRewardToken  {
 
     error ERC20ExceededCap(uint256, uint256);
 
-    error AccessControlUnauthorizedAccount(address, bytes32);
+    error OwnableUnauthorizedAccount(address);
 
-    error AccessControlBadConfirmation();
-
-    error AdminRoleIsTwoStep();
-
-    error NotPendingAdmin(address);
+    error OwnableInvalidOwner(address);
 
     error InvalidTokenParameters();
 
     error EmissionMultiplierOutOfRange(uint16);
 
-    event AdminTransferStarted(address indexed currentAdmin, address indexed pendingAdmin);
+    error NotMinter(address);
 
-    event AdminTransferred(address indexed previousAdmin, address indexed newAdmin);
+    error MinterAlreadySet(address);
 
     event Approval(address indexed owner, address indexed spender, uint256 value);
 
     event EmissionMinted(uint64 indexed item, address indexed to, uint256 amount, uint16 multiplierBps);
 
-    event RoleAdminChanged(bytes32 indexed role, bytes32 indexed previous_admin_role, bytes32 indexed new_admin_role);
+    event MinterSet(address minter);
 
-    event RoleGranted(bytes32 indexed role, address indexed account, address indexed sender);
+    event OwnershipTransferStarted(address indexed previous_owner, address indexed new_owner);
 
-    event RoleRevoked(bytes32 indexed role, address indexed account, address indexed sender);
+    event OwnershipTransferred(address indexed previous_owner, address indexed new_owner);
 
     event Transfer(address indexed from, address indexed to, uint256 value);
 }

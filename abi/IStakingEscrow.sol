@@ -25,7 +25,7 @@ interface IStakingEscrow  {
 
     function lock(address labeller, uint256 amount) external;
 
-    function settle(uint64 task, address[] memory accounts, uint256[] memory unlocked, uint256[] memory slashed, uint256[] memory paid, uint256[] memory minted, uint256 refund, uint16 burn_bps) external;
+    function settle(uint64 task, uint256[] memory rows, uint256 refund, uint16 burn_bps) external;
 
     function stakeOf(address account) external view returns (uint256, uint256, uint256, uint64);
 
@@ -41,35 +41,29 @@ interface IStakingEscrow  {
 
     function unbondingPeriod() external view returns (uint64);
 
+    function registry() external view returns (address);
+
+    function verifier() external view returns (address);
+
+    function setProtocol(address registry, address verifier) external;
+
     function setUnbondingPeriod(uint64 period) external;
 
     function setTreasury(address treasury) external;
 
-    function hasRole(bytes32 role, address account) external view returns (bool);
+    function owner() external view returns (address);
 
-    function getRoleAdmin(bytes32 role) external view returns (bytes32);
+    function pendingOwner() external view returns (address);
 
-    function grantRole(bytes32 role, address account) external;
+    function transferOwnership(address new_owner) external;
 
-    function revokeRole(bytes32 role, address account) external;
+    function acceptOwnership() external;
 
-    function renounceRole(bytes32 role, address confirmation) external;
+    function renounceOwnership() external;
 
-    function admin() external view returns (address);
+    error OwnableUnauthorizedAccount(address);
 
-    function pendingAdmin() external view returns (address);
-
-    function beginAdminTransfer(address new_admin) external;
-
-    function acceptAdminTransfer() external;
-
-    error AccessControlUnauthorizedAccount(address, bytes32);
-
-    error AccessControlBadConfirmation();
-
-    error AdminRoleIsTwoStep();
-
-    error NotPendingAdmin(address);
+    error OwnableInvalidOwner(address);
 
     error SafeErc20FailedOperation(address);
 
@@ -93,9 +87,11 @@ interface IStakingEscrow  {
 
     error InvalidEscrowParameters();
 
-    event AdminTransferStarted(address indexed currentAdmin, address indexed pendingAdmin);
+    error NotRegistry(address);
 
-    event AdminTransferred(address indexed previousAdmin, address indexed newAdmin);
+    error NotVerifier(address);
+
+    error ProtocolAlreadySet();
 
     event BountyDeposited(uint64 indexed task, address indexed token, address requester, uint256 bounty, uint256 fee);
 
@@ -105,11 +101,11 @@ interface IStakingEscrow  {
 
     event FeeCollected(uint64 indexed task, uint256 fee);
 
-    event RoleAdminChanged(bytes32 indexed role, bytes32 indexed previous_admin_role, bytes32 indexed new_admin_role);
+    event OwnershipTransferStarted(address indexed previous_owner, address indexed new_owner);
 
-    event RoleGranted(bytes32 indexed role, address indexed account, address indexed sender);
+    event OwnershipTransferred(address indexed previous_owner, address indexed new_owner);
 
-    event RoleRevoked(bytes32 indexed role, address indexed account, address indexed sender);
+    event ProtocolSet(address registry, address verifier);
 
     event Settled(uint64 indexed task, uint256 paid, uint256 refunded, uint256 slashed, uint256 burned, uint256 minted);
 

@@ -15,29 +15,11 @@ interface ITaskRegistry  {
 
     function reclaim(uint64 task) external returns (uint256);
 
-    function publishDataset(uint64 task, bytes32 labels_digest, bytes32 file_hash, string calldata uri) external returns (uint32);
-
-    function grantAccess(uint64 task, address pipeline, bytes calldata wrapped_key) external;
-
-    function revokeAccess(uint64 task, address pipeline) external;
-
     function terms(uint64 task) external view returns (uint256, uint256, uint256, uint256, uint256);
 
-    function getTask(uint64 task) external view returns (address, address, bytes32, uint32, uint16, uint8, uint16, uint256, uint256, uint64, uint64, uint16, uint8, uint8);
-
-    function getTaskRules(uint64 task) external view returns (uint16, uint16, uint16, uint16, uint64, uint16, uint16, uint16, uint16);
-
-    function metadataURI(uint64 task) external view returns (string memory);
+    function dataRoot(uint64 task) external view returns (bytes32);
 
     function taskCount() external view returns (uint64);
-
-    function datasetCount(uint64 task) external view returns (uint32);
-
-    function getDataset(uint64 task, uint32 version) external view returns (bytes32, bytes32, string memory, uint64);
-
-    function accessKey(uint64 task, address pipeline) external view returns (bytes memory);
-
-    function verifyItem(uint64 task, uint32 item, bytes32 content_hash, bytes32[] memory proof) external view returns (bool);
 
     function params() external view returns (uint16, uint16, uint16, uint16, uint64, uint16, uint16, uint16, uint16);
 
@@ -55,35 +37,19 @@ interface ITaskRegistry  {
 
     function setPaymentToken(address token, bool allowed) external;
 
-    function pause() external;
+    function setPaused(bool paused) external;
 
-    function unpause() external;
+    function owner() external view returns (address);
 
-    function hasRole(bytes32 role, address account) external view returns (bool);
+    function pendingOwner() external view returns (address);
 
-    function getRoleAdmin(bytes32 role) external view returns (bytes32);
+    function transferOwnership(address new_owner) external;
 
-    function grantRole(bytes32 role, address account) external;
+    function acceptOwnership() external;
 
-    function revokeRole(bytes32 role, address account) external;
+    error OwnableUnauthorizedAccount(address);
 
-    function renounceRole(bytes32 role, address confirmation) external;
-
-    function admin() external view returns (address);
-
-    function pendingAdmin() external view returns (address);
-
-    function beginAdminTransfer(address new_admin) external;
-
-    function acceptAdminTransfer() external;
-
-    error AccessControlUnauthorizedAccount(address, bytes32);
-
-    error AccessControlBadConfirmation();
-
-    error AdminRoleIsTwoStep();
-
-    error NotPendingAdmin(address);
+    error OwnableInvalidOwner(address);
 
     error EnforcedPause();
 
@@ -105,39 +71,23 @@ interface ITaskRegistry  {
 
     error NothingToReclaim(uint64);
 
-    error DigestMismatch(bytes32, bytes32);
-
     error VerifierAlreadySet(address);
 
     error VerifierNotSet();
 
     error ZeroAddress();
 
-    error UnknownDataset(uint64, uint32);
-
-    event AccessGranted(uint64 indexed task, address indexed pipeline, bytes wrappedKey);
-
-    event AccessRevoked(uint64 indexed task, address indexed pipeline);
-
-    event AdminTransferStarted(address indexed currentAdmin, address indexed pendingAdmin);
-
-    event AdminTransferred(address indexed previousAdmin, address indexed newAdmin);
-
     event BountyReclaimed(uint64 indexed task, uint256 amount);
 
-    event DatasetPublished(uint64 indexed task, uint32 indexed version, bytes32 labelsDigest, bytes32 fileHash, string uri);
+    event OwnershipTransferStarted(address indexed previous_owner, address indexed new_owner);
+
+    event OwnershipTransferred(address indexed previous_owner, address indexed new_owner);
 
     event ParamsUpdated(uint16 feeBps, uint16 slashBps, uint16 noRevealSlashBps, uint16 slashBurnBps, uint64 auditWindow, uint16 standardBps, uint16 strongBps, uint16 auditedBps, uint16 auditorShareBps);
 
     event Paused(address account);
 
     event PaymentTokenSet(address indexed token, bool allowed);
-
-    event RoleAdminChanged(bytes32 indexed role, bytes32 indexed previous_admin_role, bytes32 indexed new_admin_role);
-
-    event RoleGranted(bytes32 indexed role, address indexed account, address indexed sender);
-
-    event RoleRevoked(bytes32 indexed role, address indexed account, address indexed sender);
 
     event TaskCancelled(uint64 indexed task);
 

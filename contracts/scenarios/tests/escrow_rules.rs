@@ -362,13 +362,7 @@ fn only_the_verifier_may_lock_collect_fees_or_settle() {
                 .sender(caller)
                 .settle(
                     task,
-                    settlement_rows(
-                        &vec![caller],
-                        &zeros(1),
-                        &zeros(1),
-                        &vec![lbl(1)],
-                        &zeros(1),
-                    ),
+                    settlement_rows(&[caller], &zeros(1), &zeros(1), &[lbl(1)], &zeros(1)),
                     U256::ZERO,
                     0,
                 )
@@ -513,13 +507,7 @@ fn settle_releasing_more_than_is_locked_is_refused() {
         .sender(r.verifier)
         .settle(
             1,
-            settlement_rows(
-                &vec![labeller],
-                &vec![lbl(3)],
-                &vec![lbl(3)],
-                &zeros(1),
-                &zeros(1),
-            ),
+            settlement_rows(&[labeller], &[lbl(3)], &[lbl(3)], &zeros(1), &zeros(1)),
             U256::ZERO,
             5_000,
         )
@@ -550,7 +538,7 @@ fn settle_paying_more_than_the_bounty_is_refused() {
             .sender(r.verifier)
             .settle(
                 1,
-                settlement_rows(&vec![a, b], &zeros(2), &zeros(2), &paid, &zeros(2)),
+                settlement_rows(&[a, b], &zeros(2), &zeros(2), &paid, &zeros(2)),
                 refund,
                 0,
             )
@@ -653,11 +641,11 @@ fn a_settlement_moves_stake_bounty_and_emission_between_books_and_stays_solvent(
         .settle(
             1,
             settlement_rows(
-                &vec![good, bad],
-                &vec![lbl(10), lbl(8)],
-                &vec![U256::ZERO, lbl(2)],
-                &vec![lbl(3), U256::ZERO],
-                &vec![lbl(300), U256::ZERO],
+                &[good, bad],
+                &[lbl(10), lbl(8)],
+                &[U256::ZERO, lbl(2)],
+                &[lbl(3), U256::ZERO],
+                &[lbl(300), U256::ZERO],
             ),
             lbl(7),
             5_000,

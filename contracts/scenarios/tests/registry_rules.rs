@@ -7,7 +7,6 @@ use alloy_sol_types::SolValue;
 use labelchain_scenarios::*;
 use motsu::prelude::*;
 use openzeppelin_stylus::token::erc20::utils::safe_erc20::SafeErc20FailedOperation;
-use stylus_sdk::abi::Bytes;
 use task_registry::{
     BountyReclaimed, Error, ParamsUpdated, ProtocolParams, TaskCancelled, TaskCreated,
     TaskRegistry, VerifierSet,
@@ -104,15 +103,6 @@ fn sign_permit(
         B256::from_slice(&bytes[..32]),
         B256::from_slice(&bytes[32..]),
     )
-}
-
-/// One item of `task` labelled 1 by three agreeing labellers and final.
-fn finalize_one(w: &World, task: u64, item: u32) {
-    let votes: Vec<(Address, u8)> = (0..3).map(|_| (w.labeller(lbl(100)), 1u8)).collect();
-    w.commit_all(task, item, &votes);
-    w.end_commit(task);
-    w.reveal_all(task, item, &votes);
-    w.finalize(task, item);
 }
 
 // ---- deployment ----

@@ -77,8 +77,6 @@ interface IRewardToken  {
 
     error ECDSAInvalidSignatureS(bytes32);
 
-    error ERC20ExceededCap(uint256, uint256);
-
     error OwnableUnauthorizedAccount(address);
 
     error OwnableInvalidOwner(address);

@@ -4,10 +4,7 @@ use openzeppelin_stylus::{
     access::ownable::{self, OwnableInvalidOwner, OwnableUnauthorizedAccount},
     token::erc20::{
         self,
-        extensions::{
-            capped::ERC20ExceededCap,
-            permit::{self, ERC2612ExpiredSignature, ERC2612InvalidSigner},
-        },
+        extensions::permit::{self, ERC2612ExpiredSignature, ERC2612InvalidSigner},
         ERC20InsufficientAllowance, ERC20InsufficientBalance, ERC20InvalidApprover,
         ERC20InvalidReceiver, ERC20InvalidSender, ERC20InvalidSpender,
     },
@@ -47,7 +44,6 @@ pub enum Error {
     InvalidSigner(ERC2612InvalidSigner),
     InvalidSignature(ECDSAInvalidSignature),
     InvalidSignatureS(ECDSAInvalidSignatureS),
-    ExceededCap(ERC20ExceededCap),
     OwnableUnauthorizedAccount(OwnableUnauthorizedAccount),
     OwnableInvalidOwner(OwnableInvalidOwner),
     InvalidTokenParameters(InvalidTokenParameters),

@@ -107,22 +107,4 @@ impl From<ownable::Error> for Error {
     }
 }
 
-#[allow(deprecated)]
-impl From<stylus_sdk::call::Error> for Error {
-    #[cfg(not(feature = "export-abi"))]
-    fn from(e: stylus_sdk::call::Error) -> Self {
-        Error::Bubbled(e.into())
-    }
-    #[cfg(feature = "export-abi")]
-    fn from(_: stylus_sdk::call::Error) -> Self {
-        unreachable!("export-abi builds only print the interface")
-    }
-}
-
-/// `wire` calls fail with the callee's raw revert data; export-abi builds never call.
-#[cfg(feature = "export-abi")]
-impl From<labelchain_protocol::Bubbled> for Error {
-    fn from(_: labelchain_protocol::Bubbled) -> Self {
-        unreachable!("export-abi builds only print the interface")
-    }
-}
+labelchain_protocol::reraise_call_errors!(Error);

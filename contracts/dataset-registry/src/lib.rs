@@ -74,16 +74,7 @@ pub enum Error {
     Bubbled(labelchain_protocol::Bubbled),
 }
 
-impl From<stylus_sdk::call::Error> for Error {
-    #[cfg(not(feature = "export-abi"))]
-    fn from(e: stylus_sdk::call::Error) -> Self {
-        Error::Bubbled(e.into())
-    }
-    #[cfg(feature = "export-abi")]
-    fn from(_: stylus_sdk::call::Error) -> Self {
-        unreachable!("export-abi builds only print the interface")
-    }
-}
+labelchain_protocol::reraise_call_errors!(Error);
 
 /// One published dataset version.
 #[storage]

@@ -28,3 +28,31 @@ impl From<stylus_sdk::call::Error> for Bubbled {
         Bubbled(e.into())
     }
 }
+
+/// Implements the conversions that re-raise a callee's revert for a contract's error enum,
+/// which must have a `Bubbled(labelchain_protocol::Bubbled)` variant outside `export-abi`
+/// builds. In `export-abi` builds (which only print the interface and never call) the
+/// conversions exist but are unreachable, so `?` on a call compiles in both.
+#[macro_export]
+macro_rules! reraise_call_errors {
+    ($error:ty) => {
+        #[allow(deprecated)]
+        impl From<stylus_sdk::call::Error> for $error {
+            #[cfg(not(feature = "export-abi"))]
+            fn from(e: stylus_sdk::call::Error) -> Self {
+                Self::Bubbled(e.into())
+            }
+            #[cfg(feature = "export-abi")]
+            fn from(_: stylus_sdk::call::Error) -> Self {
+                unreachable!("export-abi builds only print the interface")
+            }
+        }
+
+        #[cfg(feature = "export-abi")]
+        impl From<$crate::Bubbled> for $error {
+            fn from(_: $crate::Bubbled) -> Self {
+                unreachable!("export-abi builds only print the interface")
+            }
+        }
+    };
+}

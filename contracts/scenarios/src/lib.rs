@@ -59,6 +59,61 @@ pub fn settlement_rows(
     rows
 }
 
+/// `createTask` on any `registry` with an explicit data root and payment token, unfunded.
+pub fn create_task_on(
+    registry: &Contract<TaskRegistry>,
+    requester: Address,
+    root: B256,
+    token: Address,
+    spec: &TaskSpec,
+) -> Result<u64, task_registry::Error> {
+    registry.sender(requester).create_task(
+        root,
+        spec.items,
+        spec.classes,
+        spec.k,
+        spec.threshold_bps,
+        token,
+        spec.reward,
+        spec.stake,
+        spec.commit_duration,
+        spec.reveal_duration,
+        spec.audit_rate_bps,
+        spec.min_tier,
+        "ipfs://task-metadata".into(),
+    )
+}
+
+/// `(v, r, s)` of an EIP-2612 permit for the LBL of `w`, signed by `signer` the way a
+/// wallet's `eth_signTypedData_v4` does (EIP-712 digest over the token's domain).
+pub fn sign_permit(
+    w: &World,
+    signer: Account,
+    owner: Address,
+    spender: Address,
+    value: U256,
+    nonce: U256,
+    deadline: U256,
+) -> (u8, B256, B256) {
+    let typehash = keccak256(
+        "Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)",
+    );
+    let struct_hash = keccak256((typehash, owner, spender, value, nonce, deadline).abi_encode());
+    let domain = w.token.sender(owner).domain_separator();
+    let digest = keccak256([&[0x19, 0x01][..], domain.as_slice(), struct_hash.as_slice()].concat());
+    let (sig, recid) = signer
+        .signer()
+        .credential()
+        .sign_prehash_recoverable(digest.as_slice())
+        .expect("signing");
+    let bytes = sig.to_bytes();
+    (
+        27 + recid.to_byte(),
+        B256::from_slice(&bytes[..32]),
+        B256::from_slice(&bytes[32..]),
+    )
+}
+
 /// Token parameters of a deployment.
 #[derive(Clone, Copy)]
 pub struct TokenConfig {
@@ -288,20 +343,12 @@ impl World {
         root: B256,
         spec: TaskSpec,
     ) -> Result<u64, task_registry::Error> {
-        self.registry.sender(requester).create_task(
+        create_task_on(
+            &self.registry,
+            requester,
             root,
-            spec.items,
-            spec.classes,
-            spec.k,
-            spec.threshold_bps,
             self.pay_token(&spec),
-            spec.reward,
-            spec.stake,
-            spec.commit_duration,
-            spec.reveal_duration,
-            spec.audit_rate_bps,
-            spec.min_tier,
-            "ipfs://task-metadata".into(),
+            &spec,
         )
     }
 

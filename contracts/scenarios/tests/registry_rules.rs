@@ -2,8 +2,7 @@
 //! allow-list, global parameters and their per-task snapshot, pause, verifier wiring,
 //! cancel and reclaim, datasets and pipeline access, permit funding and the data-root proof.
 
-use alloy_primitives::{keccak256, Address, B256, U256};
-use alloy_sol_types::SolValue;
+use alloy_primitives::{Address, B256, U256};
 use labelchain_scenarios::*;
 use motsu::prelude::*;
 use openzeppelin_stylus::token::erc20::utils::safe_erc20::SafeErc20FailedOperation;
@@ -13,31 +12,6 @@ use task_registry::{
 };
 
 const ROOT: B256 = B256::repeat_byte(0xda);
-
-/// `createTask` on `registry` with an explicit data root and payment token, unfunded.
-fn create_raw(
-    registry: &Contract<TaskRegistry>,
-    who: Address,
-    root: B256,
-    token: Address,
-    spec: &TaskSpec,
-) -> Result<u64, Error> {
-    registry.sender(who).create_task(
-        root,
-        spec.items,
-        spec.classes,
-        spec.k,
-        spec.threshold_bps,
-        token,
-        spec.reward,
-        spec.stake,
-        spec.commit_duration,
-        spec.reveal_duration,
-        spec.audit_rate_bps,
-        spec.min_tier,
-        "ipfs://task-metadata".into(),
-    )
-}
 
 /// Gives `who` `amount` LBL and approves the escrow for it.
 fn fund_lbl(w: &World, who: Address, amount: U256) {
@@ -73,35 +47,6 @@ fn rules(p: ProtocolParams) -> (u16, u16, u16, u16, u64, u16, u16, u16, u16) {
         p.strong_bps,
         p.audited_bps,
         p.auditor_share_bps,
-    )
-}
-
-/// `(v, r, s)` of an EIP-2612 permit for LBL signed by `signer`.
-fn sign_permit(
-    w: &World,
-    signer: Account,
-    owner: Address,
-    spender: Address,
-    value: U256,
-    nonce: U256,
-    deadline: U256,
-) -> (u8, B256, B256) {
-    let typehash = keccak256(
-        "Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)",
-    );
-    let struct_hash = keccak256((typehash, owner, spender, value, nonce, deadline).abi_encode());
-    let domain = w.token.sender(owner).domain_separator();
-    let digest = keccak256([&[0x19, 0x01][..], domain.as_slice(), struct_hash.as_slice()].concat());
-    let (sig, recid) = signer
-        .signer()
-        .credential()
-        .sign_prehash_recoverable(digest.as_slice())
-        .expect("signing");
-    let bytes = sig.to_bytes();
-    (
-        27 + recid.to_byte(),
-        B256::from_slice(&bytes[..32]),
-        B256::from_slice(&bytes[32..]),
     )
 }
 
@@ -326,7 +271,7 @@ fn each_invalid_task_parameter_is_reported_by_its_field_index() {
         assert_eq!(e.field, field);
     }
     // Field 0: the data root.
-    let err = create_raw(&w.registry, requester, B256::ZERO, w.lbl(), &d).motsu_unwrap_err();
+    let err = create_task_on(&w.registry, requester, B256::ZERO, w.lbl(), &d).motsu_unwrap_err();
     let Error::InvalidTaskParameter(e) = err else {
         panic!("{err:?}")
     };
@@ -406,7 +351,7 @@ fn a_payment_token_off_the_allow_list_is_refused() {
     let w = World::default();
     let requester = Address::random();
     let stranger_token = Address::random();
-    let err = create_raw(
+    let err = create_task_on(
         &w.registry,
         requester,
         ROOT,
@@ -805,7 +750,7 @@ fn a_registry_without_a_verifier_cannot_cancel_or_reclaim() {
         .sender(requester)
         .approve(escrow.address(), bounty + fee)
         .motsu_unwrap();
-    let task = create_raw(&unwired, requester, ROOT, w.lbl(), &spec).motsu_unwrap();
+    let task = create_task_on(&unwired, requester, ROOT, w.lbl(), &spec).motsu_unwrap();
 
     let err = unwired
         .sender(requester)

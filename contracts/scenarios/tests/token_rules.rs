@@ -32,35 +32,6 @@ fn unwired_token(owner: Address) -> Contract<RewardToken> {
     token
 }
 
-/// `(v, r, s)` of an EIP-2612 permit signed by `signer` for the token of `w`.
-fn sign_permit(
-    w: &World,
-    signer: Account,
-    owner: Address,
-    spender: Address,
-    value: U256,
-    nonce: U256,
-    deadline: U256,
-) -> (u8, B256, B256) {
-    let typehash = keccak256(
-        "Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)",
-    );
-    let struct_hash = keccak256((typehash, owner, spender, value, nonce, deadline).abi_encode());
-    let domain = w.token.sender(owner).domain_separator();
-    let digest = keccak256([&[0x19, 0x01][..], domain.as_slice(), struct_hash.as_slice()].concat());
-    let (sig, recid) = signer
-        .signer()
-        .credential()
-        .sign_prehash_recoverable(digest.as_slice())
-        .expect("signing");
-    let bytes = sig.to_bytes();
-    (
-        27 + recid.to_byte(),
-        B256::from_slice(&bytes[..32]),
-        B256::from_slice(&bytes[32..]),
-    )
-}
-
 // ---- deployment ----
 
 #[motsu::test]

@@ -88,14 +88,4 @@ impl From<pausable::Error> for Error {
     }
 }
 
-#[allow(deprecated)]
-impl From<stylus_sdk::call::Error> for Error {
-    #[cfg(not(feature = "export-abi"))]
-    fn from(e: stylus_sdk::call::Error) -> Self {
-        Error::Bubbled(e.into())
-    }
-    #[cfg(feature = "export-abi")]
-    fn from(_: stylus_sdk::call::Error) -> Self {
-        unreachable!("export-abi builds only print the interface")
-    }
-}
+labelchain_protocol::reraise_call_errors!(Error);

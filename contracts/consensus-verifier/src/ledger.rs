@@ -12,42 +12,45 @@ pub struct Emission {
     pub auditor: Option<Address>,
 }
 
+/// Word offsets within a row: `[account, unlocked, slashed, paid, minted]`, exactly the
+/// escrow's `settle` format, so the rows go out as they are.
+const ROW: usize = 5;
+const UNLOCKED: usize = 1;
+const SLASHED: usize = 2;
+const PAID: usize = 3;
+const MINTED: usize = 4;
+
 #[derive(Default)]
 pub struct Ledger {
-    pub accounts: Vec<Address>,
-    pub unlocked: Vec<U256>,
-    pub slashed: Vec<U256>,
-    pub paid: Vec<U256>,
-    pub minted: Vec<U256>,
+    /// Five words per account touched.
+    pub rows: Vec<U256>,
     pub refund: U256,
     pub emissions: Vec<Emission>,
 }
 
 impl Ledger {
-    /// Index of `who`'s row, added on first use. Linear: a batch touches few accounts.
+    /// Start of `who`'s row, added on first use. Linear: a batch touches few accounts.
     fn row(&mut self, who: Address) -> usize {
-        if let Some(i) = self.accounts.iter().position(|a| *a == who) {
-            return i;
+        let key = U256::from_be_bytes(who.into_word().0);
+        if let Some(i) = self.rows.iter().step_by(ROW).position(|a| *a == key) {
+            return i * ROW;
         }
-        self.accounts.push(who);
-        for v in [
-            &mut self.unlocked,
-            &mut self.slashed,
-            &mut self.paid,
-            &mut self.minted,
-        ] {
-            v.push(U256::ZERO);
-        }
-        self.accounts.len() - 1
+        self.rows.push(key);
+        self.rows.extend([U256::ZERO; ROW - 1]);
+        self.rows.len() - ROW
+    }
+
+    fn add(&mut self, who: Address, column: usize, amount: U256) {
+        let i = self.row(who) + column;
+        self.rows[i] += amount;
     }
 
     /// Releases `stake` of `who`'s locked stake, slashing `slash_bps` of it and paying `pay`.
     pub fn release(&mut self, who: Address, stake: U256, slash_bps: u16, pay: U256) {
         let slash = bps_of(stake, slash_bps);
-        let i = self.row(who);
-        self.unlocked[i] += stake - slash;
-        self.slashed[i] += slash;
-        self.paid[i] += pay;
+        self.add(who, UNLOCKED, stake - slash);
+        self.add(who, SLASHED, slash);
+        self.add(who, PAID, pay);
     }
 
     /// Splits each item's minted `amounts` (same order as `emissions`): `auditor_share_bps`
@@ -59,40 +62,19 @@ impl Ledger {
             let mut rest = *amount;
             if let Some(auditor) = e.auditor {
                 let cut = bps_of(*amount, auditor_share_bps);
-                let i = self.row(auditor);
-                self.minted[i] += cut;
+                self.add(auditor, MINTED, cut);
                 rest -= cut;
             }
-            let n = U256::from(e.winners.len());
             let each = div_small(rest, e.winners.len() as u32);
+            let dust = rest - each * U256::from(e.winners.len());
             for (k, w) in e.winners.iter().enumerate() {
-                let i = self.row(*w);
-                self.minted[i] += if k == 0 {
-                    rest - each * (n - U256::from(1))
-                } else {
-                    each
-                };
+                self.add(*w, MINTED, if k == 0 { each + dust } else { each });
             }
         }
-    }
-
-    /// The escrow's `settle` rows: `[account, unlocked, slashed, paid, minted]` each.
-    pub fn rows(&self) -> Vec<U256> {
-        let mut rows = Vec::with_capacity(self.accounts.len() * 5);
-        for (i, who) in self.accounts.iter().enumerate() {
-            rows.push(U256::from_be_bytes(who.into_word().0));
-            rows.extend([
-                self.unlocked[i],
-                self.slashed[i],
-                self.paid[i],
-                self.minted[i],
-            ]);
-        }
-        rows
     }
 
     pub fn is_empty(&self) -> bool {
-        self.accounts.is_empty() && self.refund.is_zero()
+        self.rows.is_empty() && self.refund.is_zero()
     }
 }
 
@@ -100,6 +82,18 @@ impl Ledger {
 mod tests {
     use super::*;
     use alloy_primitives::address;
+
+    fn accounts(l: &Ledger) -> Vec<Address> {
+        l.rows
+            .iter()
+            .step_by(ROW)
+            .map(|w| Address::from_word(w.to_be_bytes::<32>().into()))
+            .collect()
+    }
+
+    fn column(l: &Ledger, c: usize) -> Vec<U256> {
+        l.rows.iter().skip(c).step_by(ROW).copied().collect()
+    }
 
     const A: Address = address!("000000000000000000000000000000000000000a");
     const B: Address = address!("000000000000000000000000000000000000000b");
@@ -111,10 +105,10 @@ mod tests {
         l.release(A, U256::from(100), 2_000, U256::from(5));
         l.release(A, U256::from(100), 0, U256::from(5));
         l.release(B, U256::from(100), 10_000, U256::ZERO);
-        assert_eq!(l.accounts, vec![A, B]);
-        assert_eq!(l.unlocked, vec![U256::from(180), U256::ZERO]);
-        assert_eq!(l.slashed, vec![U256::from(20), U256::from(100)]);
-        assert_eq!(l.paid, vec![U256::from(10), U256::ZERO]);
+        assert_eq!(accounts(&l), vec![A, B]);
+        assert_eq!(column(&l, UNLOCKED), vec![U256::from(180), U256::ZERO]);
+        assert_eq!(column(&l, SLASHED), vec![U256::from(20), U256::from(100)]);
+        assert_eq!(column(&l, PAID), vec![U256::from(10), U256::ZERO]);
     }
 
     #[test]
@@ -127,11 +121,12 @@ mod tests {
         });
         l.distribute(&[U256::from(1_001)], 1_000);
         // auditor 100, labellers 901: 451 + 450.
-        assert_eq!(l.accounts, vec![C, A, B]);
+        assert_eq!(accounts(&l), vec![C, A, B]);
+        let minted = column(&l, MINTED);
         assert_eq!(
-            l.minted,
+            minted,
             vec![U256::from(100), U256::from(451), U256::from(450)]
         );
-        assert_eq!(l.minted.iter().copied().sum::<U256>(), U256::from(1_001));
+        assert_eq!(minted.iter().copied().sum::<U256>(), U256::from(1_001));
     }
 }

@@ -670,8 +670,7 @@ impl ConsensusVerifier {
             ledger.distribute(&amounts, t.auditor_share_bps);
         }
         if !ledger.is_empty() {
-            let rows = ledger.rows();
-            wire::settle(escrow, task, &rows, ledger.refund, t.slash_burn_bps)?;
+            wire::settle(escrow, task, &ledger.rows, ledger.refund, t.slash_burn_bps)?;
         }
         Ok(())
     }

@@ -6,8 +6,6 @@ use alloy_primitives::{Address, U256};
 use openzeppelin_stylus::token::erc20::{self, Erc20, IErc20};
 use stylus_sdk::prelude::*;
 
-extern crate alloc;
-
 #[storage]
 pub struct StableToken {
     erc20: Erc20,

@@ -217,7 +217,10 @@ fn verify(workspace: &Path) -> Result<bool> {
             "-D",
             "warnings",
         ],
-        &["test", "--workspace"],
+        // One test thread: motsu 0.10 keeps every test's storage in one global DashMap and
+        // panics ("storage is locked") when another thread holds a shard for more than
+        // ~10 ms, which a loaded CI machine can cause. Sequential, the suite takes seconds.
+        &["test", "--workspace", "--", "--test-threads=1"],
     ];
     for step in steps {
         if !cargo_step(workspace, step)? {

@@ -345,10 +345,12 @@ impl ConsensusVerifier {
         }
         let auditor = caller;
         let mut ledger = Ledger::default();
+        let ballots = self.ballots(task, item);
         self.accept(
             task,
             item,
             &t,
+            &ballots,
             label,
             quality::AUDITED,
             Some(auditor),
@@ -482,8 +484,8 @@ impl ConsensusVerifier {
                     self.void(task, item, t, void_reason::TOO_FEW_COMMITS, ledger);
                     return Ok(());
                 }
-                let revealed: Vec<u8> = self
-                    .ballots(task, item)
+                let ballots = self.ballots(task, item);
+                let revealed: Vec<u8> = ballots
                     .iter()
                     .filter(|b| b.revealed)
                     .map(|b| b.label)
@@ -508,7 +510,7 @@ impl ConsensusVerifier {
                                 },
                             );
                         } else {
-                            self.accept(task, item, t, l, q, None, ledger);
+                            self.accept(task, item, t, &ballots, l, q, None, ledger);
                         }
                     }
                     _ => {
@@ -536,7 +538,8 @@ impl ConsensusVerifier {
                     .into());
                 }
                 if h.status == item_status::PENDING_AUDIT {
-                    self.accept(task, item, t, h.label, h.quality, None, ledger);
+                    let ballots = self.ballots(task, item);
+                    self.accept(task, item, t, &ballots, h.label, h.quality, None, ledger);
                 } else {
                     self.void(task, item, t, void_reason::UNRESOLVED, ledger);
                 }
@@ -558,14 +561,14 @@ impl ConsensusVerifier {
         task: u64,
         item: u32,
         t: &TaskTerms,
+        ballots: &[Ballot],
         label: u8,
         quality: u8,
         auditor: Option<Address>,
         ledger: &mut Ledger,
     ) {
-        let ballots = self.ballots(task, item);
         let mut winners = Vec::new();
-        for b in &ballots {
+        for b in ballots {
             let agreed = b.revealed && b.label == label;
             if agreed {
                 ledger.release(b.labeller, t.stake_per_label, 0, t.reward_per_label);

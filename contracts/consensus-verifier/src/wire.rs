@@ -10,7 +10,7 @@
 use alloc::vec::Vec;
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::SolCall;
-use labelchain_protocol::Bubbled;
+use labelchain_protocol::{math::address_word, Bubbled};
 use stylus_sdk::call::RawCall;
 
 mod sig {
@@ -23,12 +23,9 @@ mod sig {
     }
 }
 
-fn word(v: impl Into<U256>) -> [u8; 32] {
-    v.into().to_be_bytes()
-}
-
-fn address_word(a: Address) -> [u8; 32] {
-    a.into_word().0
+/// A 256-bit value as one ABI word.
+fn word(v: U256) -> [u8; 32] {
+    v.to_be_bytes()
 }
 
 /// `selector ++ words ++ (len ++ items)` for a call whose only dynamic argument is one

@@ -9,12 +9,6 @@ use alloc::vec;
 use stylus_sdk::prelude::sol_interface;
 
 sol_interface! {
-    /// What the verifier needs of the reward token.
-    interface IEmissionMinter {
-        /// Mints one verified item's emission per multiplier to `to`; returns the amounts.
-        function mintEmission(address to, uint16[] calldata multipliers_bps) external returns (uint256[] memory);
-    }
-
     /// What the escrow needs of the reward token: burning slashed stake it holds.
     interface IBurnable {
         function burn(uint256 value) external;
@@ -25,18 +19,16 @@ sol_interface! {
         function permit(address owner, address spender, uint256 value, uint256 deadline, uint8 v, bytes32 r, bytes32 s) external;
     }
 
-    /// What the registry and the verifier need of the escrow.
+    /// What the registry needs of the escrow. (The verifier's calls — `lock`, `collectFee`,
+    /// `settle`, `mintEmission`, `terms` — are hand-encoded in its `wire` module.)
     interface IEscrowHooks {
         function depositBounty(uint64 task, address requester, address token, uint256 bounty, uint256 fee) external;
         function cancelBounty(uint64 task) external;
         function refundBounty(uint64 task, uint256 amount) external;
         function bountyOf(uint64 task) external view returns (address, address, uint256, uint256);
-        function collectFee(uint64 task) external;
-        function lock(address labeller, uint256 amount) external;
-        function settle(uint64 task, uint256[] calldata rows, uint256 refund, uint16 burn_bps) external;
     }
 
-    /// What the verifier needs of the registry: a task's packed terms.
+    /// What the dataset registry needs of the task registry.
     interface ITaskTerms {
         function terms(uint64 task) external view returns (uint256, uint256, uint256, uint256, uint256);
         function dataRoot(uint64 task) external view returns (bytes32);

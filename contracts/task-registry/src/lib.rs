@@ -146,7 +146,8 @@ impl TaskRegistry {
         min_tier: u8,
         metadata_uri: String,
     ) -> Result<u64, Error> {
-        self.open_task(NewTask {
+        self.pausable.when_not_paused()?;
+        let task = NewTask {
             data_root,
             item_count,
             num_classes,
@@ -160,7 +161,9 @@ impl TaskRegistry {
             audit_rate_bps,
             min_tier,
             metadata_uri,
-        })
+        };
+        let (bounty, fee) = self.validate(&task)?;
+        self.open_task(task, bounty, fee)
     }
 
     /// `createTask` funded by an EIP-2612 permit (value = bounty + fee, spender = escrow)
@@ -215,7 +218,8 @@ impl TaskRegistry {
             r,
             s,
         );
-        self.open_task(task)
+        self.pausable.when_not_paused()?;
+        self.open_task(task, bounty, fee)
     }
 
     /// Refunds the whole bounty and the fee; only before the task's first commit.
@@ -495,9 +499,9 @@ impl TaskRegistry {
         Ok((bounty, fee))
     }
 
-    fn open_task(&mut self, t: NewTask) -> Result<u64, Error> {
-        self.pausable.when_not_paused()?;
-        let (bounty, fee) = self.validate(&t)?;
+    /// Records a validated task (`bounty` and `fee` from [`Self::validate`]) and pulls
+    /// its deposit; callers check the pause first.
+    fn open_task(&mut self, t: NewTask, bounty: U256, fee: U256) -> Result<u64, Error> {
         let requester = self.vm().msg_sender();
         let now = clock::now(self.vm());
         let p = self.protocol_params.values();

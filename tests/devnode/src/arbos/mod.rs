@@ -1,0 +1,8 @@
+//! ArbOS as far as Stylus needs it: parameters, memory pricing, the data pricer, program
+//! records and the precompiles at 0x64…0x72.
+
+pub mod data_pricer;
+pub mod memory;
+pub mod params;
+pub mod precompiles;
+pub mod programs;

@@ -1,0 +1,528 @@
+//! The chain: state, blocks, receipts and time, with instant mining (one transaction per
+//! block, as nitro's sequencer produces them). This is the API the JSON-RPC node and the
+//! test harnesses build on.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use revm::context::result::{ExecutionResult, Output};
+use revm::context::{BlockEnv, CfgEnv, TxEnv};
+use revm::database::{CacheDB, EmptyDB};
+use revm::primitives::{hardfork::SpecId, keccak256, Address, Bytes, Log, TxKind, B256, U256};
+use revm::state::{AccountInfo, Bytecode};
+use revm::{Context, DatabaseCommit, DatabaseRef};
+
+use crate::arbos::precompiles::ARBITRUM_PRECOMPILES;
+use crate::evm::{DevDb, DevError, DevEvm};
+use crate::genesis::{default_balance, CREATE2_FACTORY, CREATE2_FACTORY_CODE, DEV_ACCOUNT, NATIVE_CODE};
+use crate::stylus::runtime::StylusRuntime;
+
+/// nitro-devnode's chain id.
+pub const CHAIN_ID: u64 = 412_346;
+/// Arbitrum's minimum base fee: 0.1 gwei (nitro-devnode's blocks carry it).
+pub const BASE_FEE: u64 = 100_000_000;
+/// Arbitrum block headers report 2^50 as their gas limit.
+pub const BLOCK_GAS_LIMIT: u64 = 1 << 50;
+/// The most gas one transaction may use (ArbOS 50's per-transaction limit).
+pub const TX_GAS_LIMIT: u64 = 32_000_000;
+/// Transactions run on a thread with this much stack: Stylus programs calling each other
+/// recurse natively, and nitro allows 1024 levels.
+const EXECUTION_STACK: usize = 512 * 1024 * 1024;
+
+/// How to build a chain.
+#[derive(Clone, Debug)]
+pub struct ChainConfig {
+    pub chain_id: u64,
+    /// Accounts funded at genesis.
+    pub accounts: Vec<(Address, U256)>,
+    pub base_fee: u64,
+    /// Timestamp of the genesis block (seconds).
+    pub genesis_time: u64,
+}
+
+impl Default for ChainConfig {
+    fn default() -> Self {
+        Self {
+            chain_id: CHAIN_ID,
+            accounts: vec![(DEV_ACCOUNT, default_balance())],
+            base_fee: BASE_FEE,
+            genesis_time: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(1_700_000_000),
+        }
+    }
+}
+
+/// A transaction to execute. The JSON-RPC layer fills it from a signed transaction;
+/// tests fill it directly (the devnode trusts `from`, as anvil's impersonation does).
+#[derive(Clone, Debug, Default)]
+pub struct TxRequest {
+    pub from: Address,
+    /// `None` creates a contract.
+    pub to: Option<Address>,
+    pub input: Bytes,
+    pub value: U256,
+    /// Defaults to the per-transaction limit.
+    pub gas_limit: Option<u64>,
+    /// Defaults to the sender's next nonce.
+    pub nonce: Option<u64>,
+    /// Defaults to the base fee.
+    pub gas_price: Option<u128>,
+    /// The signed transaction's hash; derived from the fields when absent.
+    pub hash: Option<B256>,
+}
+
+impl TxRequest {
+    pub fn call(from: Address, to: Address, input: impl Into<Bytes>) -> Self {
+        Self { from, to: Some(to), input: input.into(), ..Default::default() }
+    }
+
+    pub fn create(from: Address, initcode: impl Into<Bytes>) -> Self {
+        Self { from, to: None, input: initcode.into(), ..Default::default() }
+    }
+
+    pub fn value(mut self, value: U256) -> Self {
+        self.value = value;
+        self
+    }
+
+    pub fn gas(mut self, gas: u64) -> Self {
+        self.gas_limit = Some(gas);
+        self
+    }
+}
+
+/// How a transaction ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Status {
+    Success,
+    /// Reverted with this data (a custom error, `Error(string)`, or empty).
+    Revert(Bytes),
+    /// Stopped by the machine: out of gas, invalid opcode, stack, …
+    Halt(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct Receipt {
+    pub tx_hash: B256,
+    pub block_number: u64,
+    pub block_hash: B256,
+    pub from: Address,
+    pub to: Option<Address>,
+    pub contract_address: Option<Address>,
+    pub gas_used: u64,
+    pub effective_gas_price: u128,
+    pub status: Status,
+    /// Return data of a successful call (empty for creates).
+    pub output: Bytes,
+    pub logs: Vec<Log>,
+    pub nonce: u64,
+    pub input: Bytes,
+    pub value: U256,
+    pub gas_limit: u64,
+}
+
+impl Receipt {
+    pub fn success(&self) -> bool {
+        self.status == Status::Success
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Block {
+    pub number: u64,
+    pub hash: B256,
+    pub parent_hash: B256,
+    pub timestamp: u64,
+    pub base_fee: u64,
+    pub gas_limit: u64,
+    pub gas_used: u64,
+    pub transactions: Vec<B256>,
+}
+
+/// Why a transaction was not executed at all (it never reaches a block).
+#[derive(Debug, thiserror::Error)]
+pub enum ChainError {
+    #[error("invalid transaction: {0}")]
+    Invalid(String),
+    #[error("execution thread failed: {0}")]
+    Thread(String),
+}
+
+impl From<DevError> for ChainError {
+    fn from(e: DevError) -> Self {
+        ChainError::Invalid(e.to_string())
+    }
+}
+
+/// The result of a call that changes nothing (`eth_call`).
+#[derive(Clone, Debug)]
+pub struct CallResult {
+    pub status: Status,
+    pub output: Bytes,
+    pub gas_used: u64,
+    pub logs: Vec<Log>,
+}
+
+#[derive(Clone)]
+struct Snapshot {
+    db: DevDb,
+    blocks: Vec<Block>,
+    receipts: HashMap<B256, Receipt>,
+    next_timestamp: Option<u64>,
+    time_offset: u64,
+}
+
+/// A local Arbitrum chain.
+pub struct Chain {
+    config: ChainConfig,
+    db: DevDb,
+    runtime: Arc<StylusRuntime>,
+    blocks: Vec<Block>,
+    receipts: HashMap<B256, Receipt>,
+    /// Seconds added by `increase_time`.
+    time_offset: u64,
+    next_timestamp: Option<u64>,
+    snapshots: Vec<Snapshot>,
+}
+
+impl Chain {
+    pub fn new(config: ChainConfig) -> Self {
+        let mut db = CacheDB::new(EmptyDB::default());
+        for (address, balance) in &config.accounts {
+            db.insert_account_info(*address, AccountInfo { balance: *balance, ..Default::default() });
+        }
+        let native = Bytecode::new_raw(Bytes::from_static(NATIVE_CODE));
+        for address in ARBITRUM_PRECOMPILES.into_iter().chain([crate::deployer::ADDRESS]) {
+            db.insert_account_info(address, AccountInfo::default().with_code(native.clone()));
+        }
+        let factory = Bytecode::new_raw(Bytes::from_static(CREATE2_FACTORY_CODE));
+        db.insert_account_info(CREATE2_FACTORY, AccountInfo::default().with_code(factory));
+        let genesis = Block {
+            number: 0,
+            hash: keccak256(config.genesis_time.to_be_bytes()),
+            parent_hash: B256::ZERO,
+            timestamp: config.genesis_time,
+            base_fee: config.base_fee,
+            gas_limit: BLOCK_GAS_LIMIT,
+            gas_used: 0,
+            transactions: Vec::new(),
+        };
+        Self {
+            config,
+            db,
+            runtime: Arc::new(StylusRuntime::new()),
+            blocks: vec![genesis],
+            receipts: HashMap::new(),
+            time_offset: 0,
+            next_timestamp: None,
+            snapshots: Vec::new(),
+        }
+    }
+
+    pub fn chain_id(&self) -> u64 {
+        self.config.chain_id
+    }
+
+    pub fn config(&self) -> &ChainConfig {
+        &self.config
+    }
+
+    // ---- reads ----
+
+    pub fn latest(&self) -> &Block {
+        self.blocks.last().expect("the genesis block always exists")
+    }
+
+    pub fn block_number(&self) -> u64 {
+        self.latest().number
+    }
+
+    pub fn block(&self, number: u64) -> Option<&Block> {
+        self.blocks.get(number as usize)
+    }
+
+    pub fn block_by_hash(&self, hash: B256) -> Option<&Block> {
+        self.blocks.iter().find(|b| b.hash == hash)
+    }
+
+    pub fn receipt(&self, hash: &B256) -> Option<&Receipt> {
+        self.receipts.get(hash)
+    }
+
+    pub fn balance(&self, address: Address) -> U256 {
+        self.db.basic_ref(address).ok().flatten().map(|a| a.balance).unwrap_or_default()
+    }
+
+    pub fn nonce(&self, address: Address) -> u64 {
+        self.db.basic_ref(address).ok().flatten().map(|a| a.nonce).unwrap_or_default()
+    }
+
+    pub fn code(&self, address: Address) -> Bytes {
+        let Some(info) = self.db.basic_ref(address).ok().flatten() else {
+            return Bytes::new();
+        };
+        match info.code {
+            Some(code) => code.original_bytes(),
+            None => self.db.code_by_hash_ref(info.code_hash).map(|c| c.original_bytes()).unwrap_or_default(),
+        }
+    }
+
+    pub fn storage(&self, address: Address, slot: U256) -> U256 {
+        self.db.storage_ref(address, slot).unwrap_or_default()
+    }
+
+    // ---- writes outside transactions (anvil-style cheats) ----
+
+    pub fn set_balance(&mut self, address: Address, balance: U256) {
+        let mut info = self.db.basic_ref(address).ok().flatten().unwrap_or_default();
+        info.balance = balance;
+        self.db.insert_account_info(address, info);
+    }
+
+    /// Moves the clock forward for the next block.
+    pub fn increase_time(&mut self, seconds: u64) {
+        self.time_offset = self.time_offset.saturating_add(seconds);
+    }
+
+    pub fn set_next_timestamp(&mut self, timestamp: u64) {
+        self.next_timestamp = Some(timestamp);
+    }
+
+    /// Mines an empty block.
+    pub fn mine(&mut self) -> &Block {
+        let ts = self.take_timestamp();
+        self.push_block(ts, 0, Vec::new());
+        self.latest()
+    }
+
+    pub fn snapshot(&mut self) -> u64 {
+        self.snapshots.push(Snapshot {
+            db: self.db.clone(),
+            blocks: self.blocks.clone(),
+            receipts: self.receipts.clone(),
+            next_timestamp: self.next_timestamp,
+            time_offset: self.time_offset,
+        });
+        self.snapshots.len() as u64 - 1
+    }
+
+    /// Restores snapshot `id`; it and every later snapshot are consumed (as in anvil).
+    pub fn revert_to(&mut self, id: u64) -> bool {
+        if id as usize >= self.snapshots.len() {
+            return false;
+        }
+        let snap = self.snapshots.swap_remove(id as usize);
+        self.snapshots.truncate(id as usize);
+        self.db = snap.db;
+        self.blocks = snap.blocks;
+        self.receipts = snap.receipts;
+        self.next_timestamp = snap.next_timestamp;
+        self.time_offset = snap.time_offset;
+        true
+    }
+
+    // ---- execution ----
+
+    fn wall_clock(&self) -> u64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0)
+    }
+
+    /// The timestamp the next block gets: explicit, or the wall clock plus offsets, but
+    /// always later than the previous block.
+    fn peek_timestamp(&self) -> u64 {
+        let parent = self.latest().timestamp;
+        match self.next_timestamp {
+            Some(t) => t.max(parent + 1),
+            None => (self.wall_clock().max(self.config.genesis_time) + self.time_offset).max(parent + 1),
+        }
+    }
+
+    fn take_timestamp(&mut self) -> u64 {
+        let t = self.peek_timestamp();
+        self.next_timestamp = None;
+        t
+    }
+
+    fn block_env(&self, timestamp: u64) -> BlockEnv {
+        BlockEnv {
+            number: U256::from(self.block_number() + 1),
+            beneficiary: Address::ZERO,
+            timestamp: U256::from(timestamp),
+            gas_limit: BLOCK_GAS_LIMIT,
+            basefee: self.config.base_fee,
+            difficulty: U256::from(1),
+            prevrandao: Some(B256::with_last_byte(1)),
+            ..Default::default()
+        }
+    }
+
+    fn tx_env(&self, tx: &TxRequest) -> TxEnv {
+        TxEnv {
+            tx_type: 2,
+            caller: tx.from,
+            gas_limit: tx.gas_limit.unwrap_or(TX_GAS_LIMIT),
+            gas_price: tx.gas_price.unwrap_or(self.config.base_fee as u128),
+            gas_priority_fee: Some(0),
+            kind: tx.to.map_or(TxKind::Create, TxKind::Call),
+            value: tx.value,
+            data: tx.input.clone(),
+            nonce: tx.nonce.unwrap_or_else(|| self.nonce(tx.from)),
+            chain_id: Some(self.config.chain_id),
+            ..Default::default()
+        }
+    }
+
+    fn cfg(&self, simulate: bool) -> CfgEnv {
+        let mut cfg = CfgEnv::new_with_spec(SpecId::PRAGUE);
+        cfg.chain_id = self.config.chain_id;
+        cfg.tx_gas_limit_cap = Some(TX_GAS_LIMIT);
+        if simulate {
+            cfg.disable_balance_check = true;
+            cfg.disable_base_fee = true;
+            cfg.disable_nonce_check = true;
+        }
+        cfg
+    }
+
+    /// Runs `tx` against `db` on a thread with a deep stack.
+    fn execute(
+        &self,
+        db: DevDb,
+        tx: TxEnv,
+        block: BlockEnv,
+        simulate: bool,
+    ) -> Result<(DevDb, Result<(ExecutionResult, revm::state::EvmState), DevError>), ChainError> {
+        let cfg = self.cfg(simulate);
+        let runtime = self.runtime.clone();
+        std::thread::scope(|s| {
+            std::thread::Builder::new()
+                .name("devnode-exec".into())
+                .stack_size(EXECUTION_STACK)
+                .spawn_scoped(s, move || {
+                    let mut ctx: crate::evm::DevContext = Context::new(db, SpecId::PRAGUE);
+                    ctx.cfg = cfg;
+                    ctx.block = block;
+                    let mut evm = DevEvm::new(ctx, runtime);
+                    let result = evm.transact(tx);
+                    (evm.into_context().journaled_state.database, result)
+                })
+                .map_err(|e| ChainError::Thread(e.to_string()))?
+                .join()
+                .map_err(|_| ChainError::Thread("the execution thread panicked".into()))
+        })
+    }
+
+    /// Executes a transaction in a new block and returns its receipt. A transaction that
+    /// is invalid (nonce, funds, gas limit) is refused and changes nothing.
+    pub fn send(&mut self, tx: TxRequest) -> Result<Receipt, ChainError> {
+        let timestamp = self.peek_timestamp();
+        let env = self.tx_env(&tx);
+        let block_env = self.block_env(timestamp);
+        let db = std::mem::take(&mut self.db);
+        let (mut db, result) = self.execute(db, env.clone(), block_env, false)?;
+        let (result, state) = match result {
+            Ok(r) => r,
+            Err(e) => {
+                self.db = db;
+                return Err(e.into());
+            }
+        };
+        db.commit(state);
+        self.db = db;
+        self.next_timestamp = None;
+        let hash = tx.hash.unwrap_or_else(|| derive_hash(&env));
+        let (status, output, contract_address) = status_of(&result);
+        let number = self.block_number() + 1;
+        let gas_used = result.tx_gas_used();
+        let block_hash = self.push_block(timestamp, gas_used, vec![hash]);
+        let logs = result.logs().to_vec();
+        let receipt = Receipt {
+            tx_hash: hash,
+            block_number: number,
+            block_hash,
+            from: tx.from,
+            to: tx.to,
+            contract_address,
+            gas_used,
+            effective_gas_price: self.config.base_fee as u128,
+            status,
+            output,
+            logs,
+            nonce: env.nonce,
+            input: env.data,
+            value: env.value,
+            gas_limit: env.gas_limit,
+        };
+        tracing::info!(
+            tx = %hash, from = %receipt.from, to = ?receipt.to, created = ?receipt.contract_address,
+            gas = receipt.gas_used, status = ?receipt.status, "transaction"
+        );
+        self.receipts.insert(hash, receipt.clone());
+        Ok(receipt)
+    }
+
+    /// Runs a transaction on top of the latest state and throws the changes away
+    /// (`eth_call`): no nonce, balance or base-fee checks.
+    pub fn call(&self, tx: TxRequest) -> Result<CallResult, ChainError> {
+        let mut env = self.tx_env(&tx);
+        env.gas_price = 0;
+        let block_env = self.block_env(self.peek_timestamp());
+        let (_, result) = self.execute(self.db.clone(), env, block_env, true)?;
+        let (result, _) = result?;
+        let (status, output, _) = status_of(&result);
+        Ok(CallResult { status, output, gas_used: result.tx_gas_used(), logs: result.logs().to_vec() })
+    }
+
+    fn push_block(&mut self, timestamp: u64, gas_used: u64, transactions: Vec<B256>) -> B256 {
+        let parent = self.latest().hash;
+        let number = self.block_number() + 1;
+        let mut seed = parent.to_vec();
+        seed.extend_from_slice(&number.to_be_bytes());
+        seed.extend_from_slice(&timestamp.to_be_bytes());
+        for t in &transactions {
+            seed.extend_from_slice(t.as_slice());
+        }
+        let hash = keccak256(&seed);
+        self.blocks.push(Block {
+            number,
+            hash,
+            parent_hash: parent,
+            timestamp,
+            base_fee: self.config.base_fee,
+            gas_limit: BLOCK_GAS_LIMIT,
+            gas_used,
+            transactions,
+        });
+        hash
+    }
+}
+
+/// A stable identifier for an unsigned request: keccak of its fields.
+fn derive_hash(tx: &TxEnv) -> B256 {
+    let mut b = Vec::with_capacity(128 + tx.data.len());
+    b.extend_from_slice(tx.caller.as_slice());
+    b.extend_from_slice(&tx.nonce.to_be_bytes());
+    if let TxKind::Call(to) = tx.kind {
+        b.extend_from_slice(to.as_slice());
+    }
+    b.extend_from_slice(&tx.value.to_be_bytes::<32>());
+    b.extend_from_slice(&tx.gas_limit.to_be_bytes());
+    b.extend_from_slice(&tx.data);
+    keccak256(&b)
+}
+
+fn status_of(result: &ExecutionResult) -> (Status, Bytes, Option<Address>) {
+    match result {
+        ExecutionResult::Success { output, .. } => match output {
+            Output::Call(bytes) => (Status::Success, bytes.clone(), None),
+            Output::Create(_, address) => (Status::Success, Bytes::new(), *address),
+        },
+        ExecutionResult::Revert { output, .. } => (Status::Revert(output.clone()), Bytes::new(), None),
+        ExecutionResult::Halt { reason, .. } => (Status::Halt(format!("{reason:?}")), Bytes::new(), None),
+    }
+}

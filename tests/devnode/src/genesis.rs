@@ -1,0 +1,29 @@
+//! What the chain holds before its first block: funded accounts, the precompiles'
+//! placeholder code, the CREATE2 factory and the StylusDeployer (nitro-devnode's layout).
+
+use revm::primitives::{address, hex, Address, U256};
+
+/// nitro-devnode's pre-funded account.
+pub const DEV_ACCOUNT: Address = address!("3f1Eae7D46d88F08fc2F8ed27FCb2AB183EB2d0E");
+/// Its private key (public knowledge: it is nitro-devnode's documented dev key).
+pub const DEV_KEY: &str = "0xb6b15c8cb491557369f3c7d2c287b053eb229daa9c22138887752191c9520659";
+/// The deterministic-deployment factory address tools expect.
+pub const CREATE2_FACTORY: Address = address!("4e59b44847b379578588920ca78fbf26c0b4956c");
+
+/// Our own EVM code for the factory's interface: calldata is `salt ‖ initcode`, the call's
+/// value is the endowment, the reply is the new address as 20 bytes, and a failed
+/// creation reverts with the init code's revert data. Assembled by hand:
+/// `len = CALLDATASIZE-32; CALLDATACOPY(0,32,len); CREATE2(CALLVALUE,0,len,CALLDATALOAD(0));
+/// if zero → copy and revert returndata; else MSTORE(0,addr); RETURN(12,20)`.
+pub const CREATE2_FACTORY_CODE: &[u8] = &hex!(
+    "366020900380602060003760003590600034f580156020576000526014600cf35b3d6000803e3d6000fd"
+);
+
+/// Code of an account whose behaviour is native (precompiles, the deployer): INVALID,
+/// as Arbitrum gives its precompiles, so EXTCODESIZE is non-zero.
+pub const NATIVE_CODE: &[u8] = &[0xFE];
+
+/// ETH given to each genesis account unless the caller says otherwise.
+pub fn default_balance() -> U256 {
+    U256::from(10u128.pow(6)) * U256::from(10u128.pow(18))
+}

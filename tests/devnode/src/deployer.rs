@@ -180,3 +180,26 @@ pub fn run(evm: &mut DevEvm) -> Result<InterpreterResult, ContextDbError<DevCont
     evm.ctx_mut().journal_mut().log(Log { address: ADDRESS, data: event.encode_log_data() });
     Ok(done(limit, budget.used, InstructionResult::Return, new.abi_encode().into()))
 }
+
+/// EVM init code that deploys `code` verbatim (the "deploy prelude" cargo-stylus puts
+/// before a compressed program): `CODECOPY(0, 12, len); RETURN(0, len)`.
+pub fn init_code(code: &[u8]) -> Bytes {
+    let len = u16::try_from(code.len()).unwrap_or(u16::MAX).to_be_bytes();
+    let mut out = vec![0x61, len[0], len[1], 0x80, 0x60, 0x0c, 0x60, 0x00, 0x39, 0x60, 0x00, 0xf3];
+    out.extend_from_slice(code);
+    out.into()
+}
+
+/// The deployable form of a WASM program: the Stylus prefix `EF F0 00`, dictionary 0
+/// (none), then the module brotli-compressed at quality 11 with a 4 MiB window, as
+/// cargo-stylus and our contracts packager produce it.
+pub fn program_code(wasm: &[u8]) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut out = vec![0xEF, 0xF0, 0x00, 0x00];
+    {
+        let mut w = brotli::CompressorWriter::new(&mut out, 4096, 11, 22);
+        // Writing into a Vec cannot fail.
+        let _ = w.write_all(wasm);
+    }
+    out
+}

@@ -114,8 +114,15 @@ fn pricer_slot() -> U256 {
     U256::from_be_bytes(keccak256(b"devnode.data_pricer").0)
 }
 
+/// The journal reads storage only of accounts it has loaded; the records' account is
+/// not a frame's target when a program is called, so load it first.
+fn touch(ctx: &mut DevContext) {
+    let _ = ctx.journal_mut().load_account(RECORDS);
+}
+
 /// Reads the record of `codehash`; a zero word means never activated.
 pub fn load(ctx: &mut DevContext, codehash: B256) -> Option<Program> {
+    touch(ctx);
     let word = ctx.journal_mut().sload(RECORDS, program_slot(codehash)).ok()?.data;
     (!word.is_zero()).then(|| Program::unpack(word))
 }
@@ -129,10 +136,12 @@ pub fn store(ctx: &mut DevContext, codehash: B256, program: &Program, module_has
 
 /// Rewrites the record alone (a keepalive keeps the module hash).
 pub fn store_record(ctx: &mut DevContext, codehash: B256, program: &Program) {
+    touch(ctx);
     let _ = ctx.journal_mut().sstore(RECORDS, program_slot(codehash), program.pack());
 }
 
 pub fn load_pricer(ctx: &mut DevContext) -> DataPricer {
+    touch(ctx);
     let word = ctx
         .journal_mut()
         .sload(RECORDS, pricer_slot())
@@ -149,6 +158,7 @@ pub fn load_pricer(ctx: &mut DevContext) -> DataPricer {
 }
 
 pub fn store_pricer(ctx: &mut DevContext, p: &DataPricer) {
+    touch(ctx);
     let mut w = [0u8; 32];
     w[20..24].copy_from_slice(&p.demand.to_be_bytes());
     w[24..32].copy_from_slice(&p.last_update.to_be_bytes());

@@ -1,0 +1,24 @@
+mod common;
+use common::*;
+
+/// The smallest program: echoes its calldata.
+const ECHO: &str = r#"
+(module
+  (import "vm_hooks" "read_args" (func $read_args (param i32)))
+  (import "vm_hooks" "write_result" (func $write_result (param i32 i32)))
+  (memory (export "memory") 1 1)
+  (func (export "user_entrypoint") (param $len i32) (result i32)
+    (call $read_args (i32.const 0))
+    (call $write_result (i32.const 0) (local.get $len))
+    (i32.const 0)))
+"#;
+
+#[test]
+fn an_activated_program_echoes_its_calldata() {
+    let mut chain = chain();
+    let p = deploy_wat(&mut chain, ECHO);
+    let r = call(&mut chain, p, vec![1u8, 2, 3]);
+    assert!(r.success(), "{:?}", r.status);
+    assert_eq!(r.output.as_ref(), &[1, 2, 3]);
+    println!("gas used: {}", r.gas_used);
+}

@@ -2,6 +2,11 @@
 //! form, checks them against what Stylus activation accepts, and exports their
 //! ABIs. Run it from `contracts/` as `cargo packager <command>` (an alias in
 //! `contracts/.cargo/config.toml`); see `contracts/PACKAGER.md`.
+//!
+//! `--workspace <dir>` points it at another workspace of Stylus programs (the devnode's
+//! test programs in `tests/devnode/programs`): same build pipeline and WASM checks, but
+//! the programs are that workspace's `cdylib` members and the protocol's size budgets and
+//! ABI layout do not apply (see [`Scope`]).
 
 mod abi;
 mod wasm;
@@ -101,10 +106,30 @@ const EVENT_SOURCES: [(&str, &[EventSource]); 5] = [
     ),
 ];
 
+/// Which kind of workspace a command works on.
+///
+/// The contracts' budgets and ABI conventions belong to the protocol; another workspace of
+/// Stylus programs (the devnode's test programs) wants the same deployable build and WASM
+/// checks without them, and names its own programs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Scope {
+    /// This tool's own workspace: the contract crates of [`PROGRAMS`] with their size
+    /// budgets; ABIs go to `abi/I<Contract>.{sol,json}` next to the workspace, with the
+    /// events of [`EVENT_SOURCES`].
+    Contracts,
+    /// Any other workspace: every member with a `cdylib` target is a program (in name
+    /// order); there are no budgets (the hard limit still applies); ABIs go to
+    /// `<workspace>/abi/<crate_snake>.{sol,json}`, with the events declared in `sol!`
+    /// blocks of the crate's own `src/` files.
+    Other,
+}
+
 #[derive(Parser)]
 #[command(name = "packager", about, version)]
 struct Cli {
-    /// The contracts cargo workspace (default: the one this tool is part of).
+    /// The cargo workspace to work on (default: the contracts, the one this tool is part
+    /// of). Any other workspace's programs are its `cdylib` members, built and checked the
+    /// same way but without the contracts' size budgets; their ABIs go to <DIR>/abi/.
     #[arg(long, global = true, value_name = "DIR")]
     workspace: Option<PathBuf>,
     #[command(subcommand)]
@@ -116,16 +141,16 @@ enum Cmd {
     /// Build every program for wasm32, strip and compress it, report sizes and
     /// run `check` on the result.
     ///
-    /// Writes target/programs/<crate_snake>.wasm (stripped), <crate_snake>.deploy
-    /// (EF F0 00 00 + brotli, the bytes deployed on chain), sizes.md and
-    /// sizes.json. Fails if a program is over the 24,576-byte limit or fails
-    /// `check`; over its budget only warns.
+    /// Writes <workspace>/target/programs/<crate_snake>.wasm (stripped, optimized),
+    /// <crate_snake>.deploy (EF F0 00 00 + brotli, the bytes deployed on chain),
+    /// sizes.md and sizes.json. Fails if a program is over the 24,576-byte limit or
+    /// fails `check`; over its budget (contracts only) only warns.
     Build {
         /// Do not run cargo: re-package, measure and check the wasm already
         /// built in target/wasm.
         #[arg(long)]
         check_size: bool,
-        /// Only these crates (default: all contract crates).
+        /// Only these crates (default: all programs of the workspace).
         #[arg(short, long = "package", value_name = "CRATE")]
         packages: Vec<String>,
     },
@@ -141,15 +166,17 @@ enum Cmd {
     /// abi/ is up to date. This is the README's test command.
     Verify,
     /// Export each contract's Solidity interface and JSON ABI to abi/
-    /// (abi/I<Contract>.sol and abi/I<Contract>.json).
+    /// (abi/I<Contract>.sol and abi/I<Contract>.json); for another workspace, to
+    /// <workspace>/abi/<crate_snake>.sol and .json.
     Abi {
         /// Do not write: fail, listing the stale files, if abi/ is not up to date.
         #[arg(long)]
         check: bool,
-        /// Only these crates (default: all contract crates).
+        /// Only these crates (default: all programs of the workspace).
         #[arg(short, long = "package", value_name = "CRATE")]
         packages: Vec<String>,
-        /// Output directory (default: abi/ next to the contracts workspace).
+        /// Output directory (default: abi/ next to the contracts workspace, or
+        /// <workspace>/abi/ for another workspace).
         #[arg(long, value_name = "DIR")]
         out_dir: Option<PathBuf>,
     },
@@ -169,29 +196,46 @@ fn main() -> ExitCode {
 
 /// Runs a command; `Ok(false)` means it ran and found problems (already reported).
 fn run(cli: Cli) -> Result<bool> {
-    let workspace = match cli.workspace {
-        Some(dir) => dir,
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join(".."),
-    };
+    let own = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let workspace = cli.workspace.unwrap_or_else(|| own.clone());
     let workspace = workspace
         .canonicalize()
         .with_context(|| format!("workspace {}", workspace.display()))?;
+    // Compared canonically: `--workspace .` from contracts/ still means the contracts.
+    let scope = if own.canonicalize().is_ok_and(|own| own == workspace) {
+        Scope::Contracts
+    } else {
+        Scope::Other
+    };
     match cli.command {
         Cmd::Build {
             check_size,
             packages,
-        } => build(&workspace, &select(&packages), !check_size),
+        } => build(
+            &workspace,
+            &select(scope, &workspace, &packages)?,
+            !check_size,
+        ),
         Cmd::Check { files } => check_files(&files),
-        Cmd::Verify => verify(&workspace),
+        Cmd::Verify => verify(scope, &workspace),
         Cmd::Abi {
             check,
             packages,
             out_dir,
         } => {
-            let out_dir =
-                out_dir.unwrap_or_else(|| workspace.parent().unwrap_or(&workspace).join("abi"));
-            export_abi(&workspace, &select(&packages), &out_dir, check)
+            let out_dir = out_dir.unwrap_or_else(|| abi_dir(scope, &workspace));
+            let programs = select(scope, &workspace, &packages)?;
+            export_abi(scope, &workspace, &programs, &out_dir, check)
         }
+    }
+}
+
+/// Where `abi` writes by default: `abi/` next to the contracts workspace (the
+/// repository's), or the other workspace's own `abi/`.
+fn abi_dir(scope: Scope, workspace: &Path) -> PathBuf {
+    match scope {
+        Scope::Contracts => workspace.parent().unwrap_or(workspace).join("abi"),
+        Scope::Other => workspace.join("abi"),
     }
 }
 
@@ -206,7 +250,7 @@ fn cargo_step(workspace: &Path, args: &[&str]) -> Result<bool> {
     Ok(status.success())
 }
 
-fn verify(workspace: &Path) -> Result<bool> {
+fn verify(scope: Scope, workspace: &Path) -> Result<bool> {
     let steps: [&[&str]; 3] = [
         &["fmt", "--all", "--check"],
         &[
@@ -228,19 +272,62 @@ fn verify(workspace: &Path) -> Result<bool> {
             return Ok(false);
         }
     }
+    let programs = select(scope, workspace, &[])?;
     eprintln!("==> packager build (size gate and WASM checks)");
-    if !build(workspace, &select(&[]), true)? {
+    if !build(workspace, &programs, true)? {
         return Ok(false);
     }
     eprintln!("==> packager abi --check");
-    let abi_dir = workspace.parent().unwrap_or(workspace).join("abi");
-    export_abi(workspace, &select(&[]), &abi_dir, true)
+    export_abi(
+        scope,
+        workspace,
+        &programs,
+        &abi_dir(scope, workspace),
+        true,
+    )
 }
 
-/// (crate, budget) for the selected crates; unknown crates get the default budget.
-fn select(packages: &[String]) -> Vec<(String, usize)> {
+/// A program to build: (crate, size budget); `None` means no budget, only the hard limit.
+type Program = (String, Option<usize>);
+
+/// The selected programs (all of them when `packages` is empty).
+///
+/// Contracts: [`PROGRAMS`] with their budgets, and an unknown crate gets the default
+/// budget. Another workspace: its `cdylib` members, without budgets; naming a crate that is
+/// not one of them is an error.
+fn select(scope: Scope, workspace: &Path, packages: &[String]) -> Result<Vec<Program>> {
+    match scope {
+        Scope::Contracts => Ok(select_contracts(packages)),
+        Scope::Other => {
+            let programs = cdylib_members(&cargo_metadata(workspace, true)?)?;
+            ensure!(
+                !programs.is_empty(),
+                "{}: no workspace member has a cdylib target, so there is no program to build",
+                workspace.display()
+            );
+            if let Some(unknown) = packages.iter().find(|p| !programs.contains(p)) {
+                bail!(
+                    "{unknown} is not a program of {} (its programs: {})",
+                    workspace.display(),
+                    programs.join(", ")
+                );
+            }
+            Ok(programs
+                .into_iter()
+                .filter(|p| packages.is_empty() || packages.contains(p))
+                .map(|p| (p, None))
+                .collect())
+        }
+    }
+}
+
+/// (crate, budget) for the selected contract crates; unknown crates get the default budget.
+fn select_contracts(packages: &[String]) -> Vec<Program> {
     if packages.is_empty() {
-        return PROGRAMS.iter().map(|&(c, b)| (c.to_string(), b)).collect();
+        return PROGRAMS
+            .iter()
+            .map(|&(c, b)| (c.to_string(), Some(b)))
+            .collect();
     }
     packages
         .iter()
@@ -249,9 +336,37 @@ fn select(packages: &[String]) -> Vec<(String, usize)> {
                 .iter()
                 .find(|(c, _)| c == p)
                 .map_or(DEFAULT_BUDGET, |&(_, b)| b);
-            (p.clone(), budget)
+            (p.clone(), Some(budget))
         })
         .collect()
+}
+
+/// The workspace members of `cargo metadata` output that have a `cdylib` target — the
+/// deployable programs — sorted by name.
+fn cdylib_members(metadata: &serde_json::Value) -> Result<Vec<String>> {
+    let members: Vec<&str> = metadata["workspace_members"]
+        .as_array()
+        .context("cargo metadata: no workspace_members")?
+        .iter()
+        .filter_map(serde_json::Value::as_str)
+        .collect();
+    let mut programs = Vec::new();
+    for package in metadata["packages"].as_array().into_iter().flatten() {
+        let (Some(id), Some(name)) = (package["id"].as_str(), package["name"].as_str()) else {
+            bail!("cargo metadata: package without id or name");
+        };
+        let cdylib = package["targets"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|t| t["crate_types"].as_array().into_iter().flatten())
+            .any(|kind| kind == "cdylib");
+        if cdylib && members.contains(&id) {
+            programs.push(name.to_string());
+        }
+    }
+    programs.sort();
+    Ok(programs)
 }
 
 fn cargo() -> Command {
@@ -280,14 +395,15 @@ struct Sizes {
     raw: usize,
     stripped: usize,
     compressed: usize,
-    budget: usize,
+    /// `None`: no budget (programs outside the contracts), only [`LIMIT`].
+    budget: Option<usize>,
 }
 
 impl Sizes {
     fn status(&self) -> &'static str {
         if self.compressed > LIMIT {
             "OVER LIMIT"
-        } else if self.compressed > self.budget {
+        } else if self.budget.is_some_and(|budget| self.compressed > budget) {
             "over budget"
         } else {
             "ok"
@@ -295,7 +411,7 @@ impl Sizes {
     }
 }
 
-fn build(workspace: &Path, programs: &[(String, usize)], compile: bool) -> Result<bool> {
+fn build(workspace: &Path, programs: &[Program], compile: bool) -> Result<bool> {
     let wasm_dir = workspace.join("target/wasm");
     let out_dir = workspace.join("target/programs");
     fs::create_dir_all(&out_dir)?;
@@ -360,7 +476,7 @@ fn build(workspace: &Path, programs: &[(String, usize)], compile: bool) -> Resul
                 "warning: {} is {} bytes compressed, over its {} byte budget",
                 s.program,
                 group(s.compressed),
-                group(s.budget)
+                s.budget.map_or_else(String::new, group)
             ),
             _ => {}
         }
@@ -433,7 +549,7 @@ fn rows(sizes: &[Sizes]) -> Vec<[String; 7]> {
                 group(s.stripped),
                 group(s.compressed),
                 group(LIMIT),
-                group(s.budget),
+                s.budget.map_or_else(|| "-".to_string(), group),
                 s.status().to_string(),
             ]
         })
@@ -552,12 +668,16 @@ fn run_export(workspace: &Path, name: &str, args: &[&str]) -> Result<String> {
     String::from_utf8(output.stdout).context("ABI output is not UTF-8")
 }
 
-/// Package name -> package directories (one per version in use), from
-/// `cargo metadata` (workspace members and their dependencies).
-fn package_dirs(workspace: &Path) -> Result<BTreeMap<String, Vec<PathBuf>>> {
-    let output = cargo()
+/// `cargo metadata` of the workspace; with `no_deps`, of its members only.
+fn cargo_metadata(workspace: &Path, no_deps: bool) -> Result<serde_json::Value> {
+    let mut command = cargo();
+    command
         .current_dir(workspace)
-        .args(["metadata", "--format-version", "1"])
+        .args(["metadata", "--format-version", "1"]);
+    if no_deps {
+        command.arg("--no-deps");
+    }
+    let output = command
         .stderr(Stdio::inherit())
         .output()
         .context("running cargo metadata")?;
@@ -566,8 +686,13 @@ fn package_dirs(workspace: &Path) -> Result<BTreeMap<String, Vec<PathBuf>>> {
         "cargo metadata failed ({})",
         output.status
     );
-    let metadata: serde_json::Value =
-        serde_json::from_slice(&output.stdout).context("parsing cargo metadata")?;
+    serde_json::from_slice(&output.stdout).context("parsing cargo metadata")
+}
+
+/// Package name -> package directories (one per version in use), from
+/// `cargo metadata` (workspace members and their dependencies).
+fn package_dirs(workspace: &Path) -> Result<BTreeMap<String, Vec<PathBuf>>> {
+    let metadata = cargo_metadata(workspace, false)?;
     let mut dirs: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
     for package in metadata["packages"].as_array().into_iter().flatten() {
         let (Some(name), Some(manifest)) =
@@ -613,9 +738,40 @@ fn contract_events(name: &str, dirs: &BTreeMap<String, Vec<PathBuf>>) -> Result<
     Ok(events)
 }
 
+/// The events declared in `sol!` blocks of a program crate's own `src/` files (every
+/// `.rs` file below it, in path order): how programs outside the contracts, which have no
+/// [`EVENT_SOURCES`] entry, get their events into the ABI. None is fine.
+fn crate_events(name: &str, dirs: &BTreeMap<String, Vec<PathBuf>>) -> Result<Vec<String>> {
+    let dir = match dirs.get(name).map(Vec::as_slice) {
+        Some([dir]) => dir,
+        _ => bail!("package {name} not found (once) by cargo metadata"),
+    };
+    let mut files = Vec::new();
+    let mut pending = vec![dir.join("src")];
+    while let Some(dir) = pending.pop() {
+        for entry in fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))? {
+            let path = entry?.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|ext| ext == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    let mut events = Vec::new();
+    for path in files {
+        let source =
+            fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        events.extend(abi::sol_events(&source).with_context(|| format!("{}", path.display()))?);
+    }
+    Ok(events)
+}
+
 fn export_abi(
+    scope: Scope,
     workspace: &Path,
-    programs: &[(String, usize)],
+    programs: &[Program],
     out_dir: &Path,
     check: bool,
 ) -> Result<bool> {
@@ -627,16 +783,23 @@ fn export_abi(
         if !interface.contains(&format!("interface I{contract} ")) {
             bail!("{name}: the exported interface does not declare `interface I{contract}` (is the #[entrypoint] struct called {contract}?)");
         }
-        let events = contract_events(name, &dirs)?;
+        let events = match scope {
+            Scope::Contracts => contract_events(name, &dirs)?,
+            Scope::Other => crate_events(name, &dirs)?,
+        };
         let interface = abi::insert_events(&interface, &contract, &events)
             .with_context(|| format!("adding the events of {name}"))?;
         let constructor = run_export(workspace, name, &["constructor"])?;
         let abi = abi::json_abi(&interface, Some(&constructor))
             .with_context(|| format!("converting the {name} interface to a JSON ABI"))?;
         let json = abi::to_json(&abi)?;
+        let stem = match scope {
+            Scope::Contracts => format!("I{contract}"),
+            Scope::Other => snake(name),
+        };
         for (file, contents) in [
-            (format!("I{contract}.sol"), interface),
-            (format!("I{contract}.json"), json),
+            (format!("{stem}.sol"), interface),
+            (format!("{stem}.json"), json),
         ] {
             let path = out_dir.join(file);
             if check {
@@ -652,7 +815,15 @@ fn export_abi(
         }
     }
     if !stale.is_empty() {
-        eprintln!("stale ABI files (regenerate with `cargo packager abi` in contracts/):");
+        match scope {
+            Scope::Contracts => {
+                eprintln!("stale ABI files (regenerate with `cargo packager abi` in contracts/):")
+            }
+            Scope::Other => eprintln!(
+                "stale ABI files (regenerate with `cargo packager abi --workspace {}` in contracts/):",
+                workspace.display()
+            ),
+        }
         for path in &stale {
             eprintln!("  {}", path.display());
         }
@@ -701,21 +872,21 @@ mod tests {
                 raw: 40_000,
                 stripped: 30_000,
                 compressed: 10_000,
-                budget: 16_384,
+                budget: Some(16_384),
             },
             Sizes {
                 program: "b".into(),
                 raw: 60_000,
                 stripped: 50_000,
                 compressed: 21_000,
-                budget: 20_480,
+                budget: Some(20_480),
             },
             Sizes {
                 program: "c".into(),
                 raw: 90_000,
                 stripped: 80_000,
                 compressed: 24_577,
-                budget: 20_480,
+                budget: Some(20_480),
             },
         ];
         assert_eq!(
@@ -734,5 +905,81 @@ mod tests {
             .nth(3)
             .unwrap()
             .ends_with("OVER LIMIT"));
+    }
+
+    #[test]
+    fn no_budget_only_the_limit() {
+        let sizes = [
+            Sizes {
+                program: "probe".into(),
+                raw: 40_000,
+                stripped: 30_000,
+                compressed: 24_576,
+                budget: None,
+            },
+            Sizes {
+                program: "big".into(),
+                raw: 90_000,
+                stripped: 80_000,
+                compressed: 24_577,
+                budget: None,
+            },
+        ];
+        assert_eq!(sizes.each_ref().map(Sizes::status), ["ok", "OVER LIMIT"]);
+        let md = markdown_table(&sizes);
+        assert!(
+            md.contains("| probe | 40,000 | 30,000 | 24,576 | 24,576 | - | ok |"),
+            "{md}"
+        );
+        assert!(sizes_json(&sizes)["programs"][0]["budget"].is_null());
+    }
+
+    #[test]
+    fn contracts_keep_their_budgets() {
+        let all = select_contracts(&[]);
+        assert_eq!(all.len(), PROGRAMS.len());
+        assert_eq!(all[0], ("reward-token".to_string(), Some(16_384)));
+        assert_eq!(
+            select_contracts(&["task-registry".into(), "other".into()]),
+            [
+                ("task-registry".to_string(), Some(DEFAULT_BUDGET)),
+                ("other".to_string(), Some(DEFAULT_BUDGET))
+            ]
+        );
+    }
+
+    #[test]
+    fn programs_are_the_cdylib_members() {
+        let metadata = json!({
+            "workspace_members": ["path+file:///w/probe#0.1.0", "path+file:///w/helper#0.1.0", "path+file:///w/guarded#0.1.0"],
+            "packages": [
+                {"id": "path+file:///w/probe#0.1.0", "name": "probe", "targets": [
+                    {"kind": ["lib", "cdylib"], "crate_types": ["lib", "cdylib"]},
+                    {"kind": ["bin"], "crate_types": ["bin"]}
+                ]},
+                {"id": "path+file:///w/helper#0.1.0", "name": "helper", "targets": [
+                    {"kind": ["lib"], "crate_types": ["lib"]}
+                ]},
+                {"id": "path+file:///w/guarded#0.1.0", "name": "guarded", "targets": [
+                    {"kind": ["cdylib"], "crate_types": ["cdylib"]}
+                ]},
+                {"id": "registry+https://example/dep#1.0.0", "name": "dep", "targets": [
+                    {"kind": ["cdylib"], "crate_types": ["cdylib"]}
+                ]}
+            ]
+        });
+        assert_eq!(cdylib_members(&metadata).unwrap(), ["guarded", "probe"]);
+        assert!(cdylib_members(&json!({})).is_err());
+    }
+
+    #[test]
+    fn abi_goes_next_to_the_contracts_or_into_the_other_workspace() {
+        let contracts = Path::new("/repo/contracts");
+        assert_eq!(abi_dir(Scope::Contracts, contracts), Path::new("/repo/abi"));
+        let other = Path::new("/repo/tests/devnode/programs");
+        assert_eq!(
+            abi_dir(Scope::Other, other),
+            Path::new("/repo/tests/devnode/programs/abi")
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! A parsed view of a user module: what validation, instrumentation and costing read.
 //!
-//! It mirrors the sections nitro's parser accepts (`crates/prover/src/binary.rs`, `parse`):
-//! anything else, such as the data count section, is refused as nitro refuses it.
+//! It mirrors the sections nitro's parser accepts (`crates/prover/src/binary.rs`, `parse`) and
+//! refuses the others, except the data count section (see below).
 
 use std::ops::Range;
 
@@ -231,8 +231,12 @@ pub(crate) fn parse(wasm: &[u8]) -> Result<ModuleInfo<'_>, ActivationError> {
                     }
                 }
             }
-            // Emitted by LLVM whenever bulk memory is on (as in every Rust Stylus program);
-            // it only matters to memory.init/data.drop, which are refused by the meter.
+            // DEVIATION: nitro's parser refuses this section ("unsupported section type"), so
+            // on a real chain a program must not carry it; cargo-stylus drops it by
+            // round-tripping the wasm through its text form. wasm-ld emits it whenever bulk
+            // memory is on, and our packager keeps it, so the devnode accepts it until the
+            // packager strips it. It only matters to memory.init/data.drop, which the dynamic
+            // meter refuses.
             Payload::DataCountSection { .. } => {}
             Payload::UnknownSection { id, .. } => {
                 return Err(ActivationError::UnsupportedSection(format!(

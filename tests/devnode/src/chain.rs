@@ -14,7 +14,9 @@ use revm::{Context, DatabaseCommit, DatabaseRef};
 
 use crate::arbos::precompiles::ARBITRUM_PRECOMPILES;
 use crate::evm::{DevDb, DevError, DevEvm};
-use crate::genesis::{default_balance, CREATE2_FACTORY, CREATE2_FACTORY_CODE, DEV_ACCOUNT, NATIVE_CODE};
+use crate::genesis::{
+    default_balance, CREATE2_FACTORY, CREATE2_FACTORY_CODE, DEV_ACCOUNT, NATIVE_CODE,
+};
 use crate::stylus::runtime::StylusRuntime;
 
 /// nitro-devnode's chain id.
@@ -75,11 +77,21 @@ pub struct TxRequest {
 
 impl TxRequest {
     pub fn call(from: Address, to: Address, input: impl Into<Bytes>) -> Self {
-        Self { from, to: Some(to), input: input.into(), ..Default::default() }
+        Self {
+            from,
+            to: Some(to),
+            input: input.into(),
+            ..Default::default()
+        }
     }
 
     pub fn create(from: Address, initcode: impl Into<Bytes>) -> Self {
-        Self { from, to: None, input: initcode.into(), ..Default::default() }
+        Self {
+            from,
+            to: None,
+            input: initcode.into(),
+            ..Default::default()
+        }
     }
 
     pub fn value(mut self, value: U256) -> Self {
@@ -165,6 +177,9 @@ pub struct CallResult {
     pub logs: Vec<Log>,
 }
 
+/// A transaction's outcome and the state it changed, or why it was refused.
+type Executed = Result<(ExecutionResult, revm::state::EvmState), DevError>;
+
 #[derive(Clone)]
 struct Snapshot {
     db: DevDb,
@@ -191,10 +206,19 @@ impl Chain {
     pub fn new(config: ChainConfig) -> Self {
         let mut db = CacheDB::new(EmptyDB::default());
         for (address, balance) in &config.accounts {
-            db.insert_account_info(*address, AccountInfo { balance: *balance, ..Default::default() });
+            db.insert_account_info(
+                *address,
+                AccountInfo {
+                    balance: *balance,
+                    ..Default::default()
+                },
+            );
         }
         let native = Bytecode::new_raw(Bytes::from_static(NATIVE_CODE));
-        for address in ARBITRUM_PRECOMPILES.into_iter().chain([crate::deployer::ADDRESS]) {
+        for address in ARBITRUM_PRECOMPILES
+            .into_iter()
+            .chain([crate::deployer::ADDRESS])
+        {
             db.insert_account_info(address, AccountInfo::default().with_code(native.clone()));
         }
         let factory = Bytecode::new_raw(Bytes::from_static(CREATE2_FACTORY_CODE));
@@ -252,11 +276,21 @@ impl Chain {
     }
 
     pub fn balance(&self, address: Address) -> U256 {
-        self.db.basic_ref(address).ok().flatten().map(|a| a.balance).unwrap_or_default()
+        self.db
+            .basic_ref(address)
+            .ok()
+            .flatten()
+            .map(|a| a.balance)
+            .unwrap_or_default()
     }
 
     pub fn nonce(&self, address: Address) -> u64 {
-        self.db.basic_ref(address).ok().flatten().map(|a| a.nonce).unwrap_or_default()
+        self.db
+            .basic_ref(address)
+            .ok()
+            .flatten()
+            .map(|a| a.nonce)
+            .unwrap_or_default()
     }
 
     pub fn code(&self, address: Address) -> Bytes {
@@ -265,7 +299,11 @@ impl Chain {
         };
         match info.code {
             Some(code) => code.original_bytes(),
-            None => self.db.code_by_hash_ref(info.code_hash).map(|c| c.original_bytes()).unwrap_or_default(),
+            None => self
+                .db
+                .code_by_hash_ref(info.code_hash)
+                .map(|c| c.original_bytes())
+                .unwrap_or_default(),
         }
     }
 
@@ -276,7 +314,12 @@ impl Chain {
     // ---- writes outside transactions (anvil-style cheats) ----
 
     pub fn set_balance(&mut self, address: Address, balance: U256) {
-        let mut info = self.db.basic_ref(address).ok().flatten().unwrap_or_default();
+        let mut info = self
+            .db
+            .basic_ref(address)
+            .ok()
+            .flatten()
+            .unwrap_or_default();
         info.balance = balance;
         self.db.insert_account_info(address, info);
     }
@@ -338,7 +381,9 @@ impl Chain {
         let parent = self.latest().timestamp;
         match self.next_timestamp {
             Some(t) => t.max(parent + 1),
-            None => (self.wall_clock().max(self.config.genesis_time) + self.time_offset).max(parent + 1),
+            None => {
+                (self.wall_clock().max(self.config.genesis_time) + self.time_offset).max(parent + 1)
+            }
         }
     }
 
@@ -396,7 +441,7 @@ impl Chain {
         tx: TxEnv,
         block: BlockEnv,
         simulate: bool,
-    ) -> Result<(DevDb, Result<(ExecutionResult, revm::state::EvmState), DevError>), ChainError> {
+    ) -> Result<(DevDb, Executed), ChainError> {
         let cfg = self.cfg(simulate);
         let runtime = self.runtime.clone();
         std::thread::scope(|s| {
@@ -475,7 +520,12 @@ impl Chain {
         let (_, result) = self.execute(self.db.clone(), env, block_env, true)?;
         let (result, _) = result?;
         let (status, output, _) = status_of(&result);
-        Ok(CallResult { status, output, gas_used: result.tx_gas_used(), logs: result.logs().to_vec() })
+        Ok(CallResult {
+            status,
+            output,
+            gas_used: result.tx_gas_used(),
+            logs: result.logs().to_vec(),
+        })
     }
 
     fn push_block(&mut self, timestamp: u64, gas_used: u64, transactions: Vec<B256>) -> B256 {
@@ -522,7 +572,11 @@ fn status_of(result: &ExecutionResult) -> (Status, Bytes, Option<Address>) {
             Output::Call(bytes) => (Status::Success, bytes.clone(), None),
             Output::Create(_, address) => (Status::Success, Bytes::new(), *address),
         },
-        ExecutionResult::Revert { output, .. } => (Status::Revert(output.clone()), Bytes::new(), None),
-        ExecutionResult::Halt { reason, .. } => (Status::Halt(format!("{reason:?}")), Bytes::new(), None),
+        ExecutionResult::Revert { output, .. } => {
+            (Status::Revert(output.clone()), Bytes::new(), None)
+        }
+        ExecutionResult::Halt { reason, .. } => {
+            (Status::Halt(format!("{reason:?}")), Bytes::new(), None)
+        }
     }
 }

@@ -12,8 +12,8 @@ use revm::context_interface::CreateScheme;
 use revm::handler::evm::ContextDbError;
 use revm::handler::FrameResult;
 use revm::interpreter::{
-    CallInput, CallInputs, CallScheme, CallValue, CreateInputs, FrameInput, Gas,
-    InstructionResult, InterpreterResult,
+    CallInput, CallInputs, CallScheme, CallValue, CreateInputs, FrameInput, Gas, InstructionResult,
+    InterpreterResult,
 };
 use revm::primitives::{address, keccak256, Address, Bytes, Log, B256, U256};
 
@@ -65,9 +65,19 @@ fn done(limit: u64, used: u64, result: InstructionResult, output: Bytes) -> Inte
     InterpreterResult::new(result, output, gas)
 }
 
-fn call_input(evm: &mut DevEvm, to: Address, data: Bytes, value: U256, gas: u64, is_static: bool) -> Result<FrameInput, ContextDbError<DevContext>> {
+fn call_input(
+    evm: &mut DevEvm,
+    to: Address,
+    data: Bytes,
+    value: U256,
+    gas: u64,
+    is_static: bool,
+) -> Result<FrameInput, ContextDbError<DevContext>> {
     let acc = evm.ctx_mut().journal_mut().load_account_with_code(to)?;
-    let known = (acc.info.code_hash, acc.info.code.clone().unwrap_or_default());
+    let known = (
+        acc.info.code_hash,
+        acc.info.code.clone().unwrap_or_default(),
+    );
     Ok(FrameInput::Call(Box::new(CallInputs {
         input: CallInput::Bytes(data),
         return_memory_offset: 0..0,
@@ -78,13 +88,24 @@ fn call_input(evm: &mut DevEvm, to: Address, data: Bytes, value: U256, gas: u64,
         target_address: to,
         caller: ADDRESS,
         value: CallValue::Transfer(value),
-        scheme: if is_static { CallScheme::StaticCall } else { CallScheme::Call },
+        scheme: if is_static {
+            CallScheme::StaticCall
+        } else {
+            CallScheme::Call
+        },
         is_static,
         charged_new_account_state_gas: false,
     })))
 }
 
-fn call_child(evm: &mut DevEvm, budget: &mut Budget, to: Address, data: Bytes, value: U256, is_static: bool) -> Result<InterpreterResult, ContextDbError<DevContext>> {
+fn call_child(
+    evm: &mut DevEvm,
+    budget: &mut Budget,
+    to: Address,
+    data: Bytes,
+    value: U256,
+    is_static: bool,
+) -> Result<InterpreterResult, ContextDbError<DevContext>> {
     let gas = budget.child();
     let input = call_input(evm, to, data, value, gas, is_static)?;
     let FrameResult::Call(out) = evm.run_child(input)? else {
@@ -103,8 +124,12 @@ pub fn run(evm: &mut DevEvm) -> Result<InterpreterResult, ContextDbError<DevCont
     let data = inputs.input.bytes(evm.ctx_ref());
     let sender = inputs.caller;
     let msg_value = inputs.value.get();
-    let mut budget = Budget { limit, used: OVERHEAD_GAS.min(limit) };
-    let revert = |b: &Budget, e: Vec<u8>| Ok(done(limit, b.used, InstructionResult::Revert, e.into()));
+    let mut budget = Budget {
+        limit,
+        used: OVERHEAD_GAS.min(limit),
+    };
+    let revert =
+        |b: &Budget, e: Vec<u8>| Ok(done(limit, b.used, InstructionResult::Revert, e.into()));
 
     let Ok(call) = deployCall::abi_decode(&data) else {
         return revert(&budget, Vec::new());
@@ -116,7 +141,9 @@ pub fn run(evm: &mut DevEvm) -> Result<InterpreterResult, ContextDbError<DevCont
         CreateScheme::Create
     } else {
         let packed = (call.salt, call.initData.clone(), call.initValue).abi_encode_packed();
-        CreateScheme::Create2 { salt: U256::from_be_bytes(keccak256(packed).0) }
+        CreateScheme::Create2 {
+            salt: U256::from_be_bytes(keccak256(packed).0),
+        }
     };
     // The deployer's own CREATE: 32000 (+ hashing for CREATE2) and 63/64 of the rest.
     let create_base = 32_000 + 6 * (call.bytecode.len() as u64).div_ceil(32);
@@ -134,13 +161,26 @@ pub fn run(evm: &mut DevEvm) -> Result<InterpreterResult, ContextDbError<DevCont
             if !out.is_empty() && created.result.result == InstructionResult::Revert {
                 return revert(&budget, out.to_vec());
             }
-            return revert(&budget, ContractDeploymentError { bytecode: call.bytecode }.abi_encode());
+            return revert(
+                &budget,
+                ContractDeploymentError {
+                    bytecode: call.bytecode,
+                }
+                .abi_encode(),
+            );
         }
     };
 
     // requiresActivation: the version the codehash is active at, or 0 if none.
     let codehash = evm.ctx_mut().journal_mut().code_hash(new)?.data;
-    let probe = call_child(evm, &mut budget, ARB_WASM, codehashVersionCall { codehash }.abi_encode().into(), U256::ZERO, true)?;
+    let probe = call_child(
+        evm,
+        &mut budget,
+        ARB_WASM,
+        codehashVersionCall { codehash }.abi_encode().into(),
+        U256::ZERO,
+        true,
+    )?;
     let version = if probe.result.is_ok() {
         u16::abi_decode(&probe.output).unwrap_or(0)
     } else {
@@ -154,38 +194,79 @@ pub fn run(evm: &mut DevEvm) -> Result<InterpreterResult, ContextDbError<DevCont
             panic.extend_from_slice(&U256::from(0x11).to_be_bytes::<32>());
             return revert(&budget, panic);
         };
-        let r = call_child(evm, &mut budget, ARB_WASM, activateProgramCall { program: new }.abi_encode().into(), fee_value, false)?;
+        let r = call_child(
+            evm,
+            &mut budget,
+            ARB_WASM,
+            activateProgramCall { program: new }.abi_encode().into(),
+            fee_value,
+            false,
+        )?;
         if !r.result.is_ok() {
             return revert(&budget, r.output.to_vec());
         }
     }
     if !call.initData.is_empty() {
-        let r = call_child(evm, &mut budget, new, call.initData.clone(), call.initValue, false)?;
+        let r = call_child(
+            evm,
+            &mut budget,
+            new,
+            call.initData.clone(),
+            call.initValue,
+            false,
+        )?;
         if !r.result.is_ok() {
-            return revert(&budget, ContractInitializationError { newContract: new }.abi_encode());
+            return revert(
+                &budget,
+                ContractInitializationError { newContract: new }.abi_encode(),
+            );
         }
     } else if !call.initValue.is_zero() {
         return revert(&budget, InitValueButNotInitData {}.abi_encode());
     }
     if activate || msg_value != call.initValue {
-        let balance = evm.ctx_mut().journal_mut().load_account(ADDRESS)?.data.info.balance;
+        let balance = evm
+            .ctx_mut()
+            .journal_mut()
+            .load_account(ADDRESS)?
+            .data
+            .info
+            .balance;
         if !balance.is_zero() {
             let r = call_child(evm, &mut budget, sender, Bytes::new(), balance, false)?;
             if !r.result.is_ok() {
-                return revert(&budget, RefundExcessValueError { excessValue: balance }.abi_encode());
+                return revert(
+                    &budget,
+                    RefundExcessValueError {
+                        excessValue: balance,
+                    }
+                    .abi_encode(),
+                );
             }
         }
     }
-    let event = ContractDeployed { deployedContract: new };
-    evm.ctx_mut().journal_mut().log(Log { address: ADDRESS, data: event.encode_log_data() });
-    Ok(done(limit, budget.used, InstructionResult::Return, new.abi_encode().into()))
+    let event = ContractDeployed {
+        deployedContract: new,
+    };
+    evm.ctx_mut().journal_mut().log(Log {
+        address: ADDRESS,
+        data: event.encode_log_data(),
+    });
+    Ok(done(
+        limit,
+        budget.used,
+        InstructionResult::Return,
+        new.abi_encode().into(),
+    ))
 }
 
 /// EVM init code that deploys `code` verbatim (the "deploy prelude" cargo-stylus puts
 /// before a compressed program): `CODECOPY(0, 12, len); RETURN(0, len)`.
 pub fn init_code(code: &[u8]) -> Bytes {
     let len = u16::try_from(code.len()).unwrap_or(u16::MAX).to_be_bytes();
-    let mut out = vec![0x61, len[0], len[1], 0x80, 0x60, 0x0c, 0x60, 0x00, 0x39, 0x60, 0x00, 0xf3];
+    let mut out = vec![
+        0x61, len[0], len[1], 0x80, 0x60, 0x0c, 0x60, 0x00, 0x39, 0x60, 0x00, 0xf3,
+    ];
     out.extend_from_slice(code);
     out.into()
 }

@@ -17,9 +17,9 @@ use revm::handler::{
     EthFrame, EvmTr, FrameInitOrResult, FrameResult, FrameTr, Handler, ItemOrResult,
     MainnetHandler,
 };
+use revm::handler::{instructions::InstructionProvider, FrameData};
 use revm::interpreter::interpreter::EthInterpreter;
 use revm::interpreter::interpreter_action::FrameInit;
-use revm::handler::{instructions::InstructionProvider, FrameData};
 use revm::interpreter::{CallScheme, FrameInput, InterpreterAction};
 use revm::primitives::{Address, B256};
 use revm::state::EvmState;
@@ -120,7 +120,8 @@ impl DevEvm {
     pub fn transact(&mut self, tx: TxEnv) -> Result<(ExecutionResult, EvmState), DevError> {
         self.inner.ctx.tx = tx;
         self.scope = TxScope::default();
-        let result = MainnetHandler::<Self, DevError, EthFrame<EthInterpreter>>::default().run(self);
+        let result =
+            MainnetHandler::<Self, DevError, EthFrame<EthInterpreter>>::default().run(self);
         let state = self.inner.ctx.journal_mut().finalize();
         result.map(|r| (r, state))
     }
@@ -145,7 +146,12 @@ impl DevEvm {
         };
         let mut result = match self.frame_init(init)? {
             ItemOrResult::Result(r) => {
-                self.inner.frame_stack.get().interpreter.memory.free_child_context();
+                self.inner
+                    .frame_stack
+                    .get()
+                    .interpreter
+                    .memory
+                    .free_child_context();
                 return Ok(r);
             }
             ItemOrResult::Item(_) => None,
@@ -165,7 +171,12 @@ impl DevEvm {
             if stack.index() == Some(parent + 1) && stack.get().is_finished() {
                 stack.pop();
                 self.scope.leave();
-                self.inner.frame_stack.get().interpreter.memory.free_child_context();
+                self.inner
+                    .frame_stack
+                    .get()
+                    .interpreter
+                    .memory
+                    .free_child_context();
                 return Ok(r);
             }
             if let Some(r) = self.frame_return_result(r)? {
@@ -236,11 +247,14 @@ impl EvmTr for DevEvm {
         })
     }
 
-    fn frame_run(&mut self) -> Result<FrameInitOrResult<Self::Frame>, ContextDbError<Self::Context>> {
+    fn frame_run(
+        &mut self,
+    ) -> Result<FrameInitOrResult<Self::Frame>, ContextDbError<Self::Context>> {
         let frame = self.inner.frame_stack.get();
         let native = match &frame.input {
-            FrameInput::Call(c) if c.target_address == crate::deployer::ADDRESS
-                && c.bytecode_address == crate::deployer::ADDRESS =>
+            FrameInput::Call(c)
+                if c.target_address == crate::deployer::ADDRESS
+                    && c.bytecode_address == crate::deployer::ADDRESS =>
             {
                 Some(Native::Deployer)
             }
@@ -259,7 +273,10 @@ impl EvmTr for DevEvm {
         let (ctx, _, _, stack) = self.inner.all_mut();
         let frame = stack.get();
         frame
-            .process_next_action::<_, ContextDbError<DevContext>>(ctx, InterpreterAction::Return(result))
+            .process_next_action::<_, ContextDbError<DevContext>>(
+                ctx,
+                InterpreterAction::Return(result),
+            )
             .inspect(|i| {
                 if i.is_result() {
                     frame.set_finished(true);

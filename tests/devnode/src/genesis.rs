@@ -15,9 +15,8 @@ pub const CREATE2_FACTORY: Address = address!("4e59b44847b379578588920ca78fbf26c
 /// creation reverts with the init code's revert data. Assembled by hand:
 /// `len = CALLDATASIZE-32; CALLDATACOPY(0,32,len); CREATE2(CALLVALUE,0,len,CALLDATALOAD(0));
 /// if zero → copy and revert returndata; else MSTORE(0,addr); RETURN(12,20)`.
-pub const CREATE2_FACTORY_CODE: &[u8] = &hex!(
-    "366020900380602060003760003590600034f580156020576000526014600cf35b3d6000803e3d6000fd"
-);
+pub const CREATE2_FACTORY_CODE: &[u8] =
+    &hex!("366020900380602060003760003590600034f580156020576000526014600cf35b3d6000803e3d6000fd");
 
 /// Code of an account whose behaviour is native (precompiles, the deployer): INVALID,
 /// as Arbitrum gives its precompiles, so EXTCODESIZE is non-zero.

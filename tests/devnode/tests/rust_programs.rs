@@ -50,7 +50,10 @@ const FORWARDER: &[u8] = &hex!(
 const ANSWER: &[u8] = &hex!("602a60005260206000f3");
 
 fn fixture(name: &str) -> Vec<u8> {
-    let path = format!("{}/programs/target/programs/{name}.deploy", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/programs/target/programs/{name}.deploy",
+        env!("CARGO_MANIFEST_DIR")
+    );
     std::fs::read(&path).unwrap_or_else(|e| {
         panic!(
             "{path}: {e}. Build the test programs first: \
@@ -88,10 +91,16 @@ fn deploy_via_deployer(chain: &mut Chain, code: &[u8]) -> (Address, u64) {
         .find_map(|l| ContractDeployed::decode_log_data(&l.data).ok())
         .expect("ContractDeployed is emitted")
         .deployedContract;
-    assert_eq!(Address::abi_decode(&r.output).expect("returns an address"), deployed);
+    assert_eq!(
+        Address::abi_decode(&r.output).expect("returns an address"),
+        deployed
+    );
     // The excess of the 1 ETH sent for the data fee came back: only the fee and gas left.
     let spent = before - chain.balance(DEV_ACCOUNT);
-    assert!(spent < eth(1) / U256::from(10), "the deployer refunds the excess value");
+    assert!(
+        spent < eth(1) / U256::from(10),
+        "the deployer refunds the excess value"
+    );
     (deployed, r.gas_used)
 }
 
@@ -103,11 +112,19 @@ fn world() -> World {
     let r = activate(&mut chain, guarded);
     assert!(r.success(), "activation failed: {}", revert_text(&r));
     let forwarder = deploy_code(&mut chain, FORWARDER);
-    World { chain, probe, guarded, forwarder, probe_deploy_gas }
+    World {
+        chain,
+        probe,
+        guarded,
+        forwarder,
+        probe_deploy_gas,
+    }
 }
 
 fn deploy_code(chain: &mut Chain, code: &[u8]) -> Address {
-    let r = chain.send(TxRequest::create(DEV_ACCOUNT, init_code(code))).expect("valid");
+    let r = chain
+        .send(TxRequest::create(DEV_ACCOUNT, init_code(code)))
+        .expect("valid");
     assert!(r.success(), "{:?}", r.status);
     r.contract_address.expect("created")
 }
@@ -125,44 +142,111 @@ fn bytes_out(r: &devnode::Receipt) -> Bytes {
 #[test]
 fn a_program_deployed_through_the_stylus_deployer_is_activated_and_callable() {
     let mut w = world();
-    let r = call(&mut w.chain, w.probe, IProbe::setCall { key: U256::from(1), value: U256::from(99) }.abi_encode());
+    let r = call(
+        &mut w.chain,
+        w.probe,
+        IProbe::setCall {
+            key: U256::from(1),
+            value: U256::from(99),
+        }
+        .abi_encode(),
+    );
     assert!(r.success(), "{}", revert_text(&r));
-    let r = call(&mut w.chain, w.probe, IProbe::getCall { key: U256::from(1) }.abi_encode());
+    let r = call(
+        &mut w.chain,
+        w.probe,
+        IProbe::getCall { key: U256::from(1) }.abi_encode(),
+    );
     assert_eq!(U256::abi_decode(&r.output).expect("uint"), U256::from(99));
-    assert!(w.probe_deploy_gas > 1_659_168, "activation burns its fixed gas");
+    assert!(
+        w.probe_deploy_gas > 1_659_168,
+        "activation burns its fixed gas"
+    );
 }
 
 #[test]
 fn stylus_calls_evm_which_calls_stylus() {
     let mut w = world();
-    call(&mut w.chain, w.guarded, IGuarded::setCall { key: U256::from(7), value: U256::from(700) }.abi_encode());
+    call(
+        &mut w.chain,
+        w.guarded,
+        IGuarded::setCall {
+            key: U256::from(7),
+            value: U256::from(700),
+        }
+        .abi_encode(),
+    );
     let inner = via(w.guarded, IGuarded::getCall { key: U256::from(7) });
-    let r = call(&mut w.chain, w.probe, IProbe::forwardCall { target: w.forwarder, data: inner }.abi_encode());
+    let r = call(
+        &mut w.chain,
+        w.probe,
+        IProbe::forwardCall {
+            target: w.forwarder,
+            data: inner,
+        }
+        .abi_encode(),
+    );
     assert!(r.success(), "{}", revert_text(&r));
-    assert_eq!(U256::abi_decode(&bytes_out(&r)).expect("uint"), U256::from(700));
+    assert_eq!(
+        U256::abi_decode(&bytes_out(&r)).expect("uint"),
+        U256::from(700)
+    );
 }
 
 #[test]
 fn the_reentrancy_flag_is_set_only_when_a_program_is_already_on_the_stack() {
     let mut w = world();
-    let r = call(&mut w.chain, w.probe, IProbe::isReentrantCall {}.abi_encode());
-    assert!(!bool::abi_decode(&r.output).expect("bool"), "a top-level call is not reentrant");
+    let r = call(
+        &mut w.chain,
+        w.probe,
+        IProbe::isReentrantCall {}.abi_encode(),
+    );
+    assert!(
+        !bool::abi_decode(&r.output).expect("bool"),
+        "a top-level call is not reentrant"
+    );
 
     let back = via(w.probe, IProbe::isReentrantCall {});
-    let r = call(&mut w.chain, w.probe, IProbe::forwardCall { target: w.forwarder, data: back }.abi_encode());
+    let r = call(
+        &mut w.chain,
+        w.probe,
+        IProbe::forwardCall {
+            target: w.forwarder,
+            data: back,
+        }
+        .abi_encode(),
+    );
     assert!(r.success(), "{}", revert_text(&r));
-    assert!(bool::abi_decode(&bytes_out(&r)).expect("bool"), "probe → EVM → probe is reentrant");
+    assert!(
+        bool::abi_decode(&bytes_out(&r)).expect("bool"),
+        "probe → EVM → probe is reentrant"
+    );
 
     // Without the SDK's `reentrant` feature a program refuses to be re-entered.
     let back = via(w.guarded, IGuarded::getCall { key: U256::ZERO });
-    let r = call(&mut w.chain, w.guarded, IGuarded::callBackCall { target: w.forwarder, data: back }.abi_encode());
+    let r = call(
+        &mut w.chain,
+        w.guarded,
+        IGuarded::callBackCall {
+            target: w.forwarder,
+            data: back,
+        }
+        .abi_encode(),
+    );
     assert!(!r.success(), "guarded → EVM → guarded must fail");
 }
 
 #[test]
 fn programs_emit_typed_and_raw_logs() {
     let mut w = world();
-    let r = call(&mut w.chain, w.probe, IProbe::pingCall { value: U256::from(5) }.abi_encode());
+    let r = call(
+        &mut w.chain,
+        w.probe,
+        IProbe::pingCall {
+            value: U256::from(5),
+        }
+        .abi_encode(),
+    );
     assert!(r.success());
     assert_eq!(r.logs.len(), 1);
     assert_eq!(r.logs[0].address, w.probe);
@@ -173,7 +257,11 @@ fn programs_emit_typed_and_raw_logs() {
     let r = call(
         &mut w.chain,
         w.probe,
-        IProbe::emitLogsCall { topic1, data: Bytes::from_static(b"hello") }.abi_encode(),
+        IProbe::emitLogsCall {
+            topic1,
+            data: Bytes::from_static(b"hello"),
+        }
+        .abi_encode(),
     );
     assert!(r.success());
     let log = &r.logs[0];
@@ -186,14 +274,29 @@ fn programs_create_contracts_with_create1_and_create2() {
     let mut w = world();
     let initcode = init_code(ANSWER);
     let nonce = w.chain.nonce(w.probe);
-    let r = call(&mut w.chain, w.probe, IProbe::deploy1Call { initcode: initcode.clone() }.abi_encode());
+    let r = call(
+        &mut w.chain,
+        w.probe,
+        IProbe::deploy1Call {
+            initcode: initcode.clone(),
+        }
+        .abi_encode(),
+    );
     assert!(r.success(), "{}", revert_text(&r));
     let created = Address::abi_decode(&r.output).expect("address");
     assert_eq!(created, w.probe.create(nonce));
     assert_eq!(w.chain.code(created).as_ref(), ANSWER);
 
     let salt = B256::repeat_byte(7);
-    let r = call(&mut w.chain, w.probe, IProbe::deploy2Call { initcode: initcode.clone(), salt }.abi_encode());
+    let r = call(
+        &mut w.chain,
+        w.probe,
+        IProbe::deploy2Call {
+            initcode: initcode.clone(),
+            salt,
+        }
+        .abi_encode(),
+    );
     assert!(r.success(), "{}", revert_text(&r));
     let created2 = Address::abi_decode(&r.output).expect("address");
     assert_eq!(created2, w.probe.create2(salt, keccak256(&initcode)));
@@ -206,13 +309,20 @@ fn programs_receive_and_send_value() {
     let mut w = world();
     let r = w
         .chain
-        .send(TxRequest::call(DEV_ACCOUNT, w.probe, IProbe::depositCall {}.abi_encode()).value(eth(3)))
+        .send(
+            TxRequest::call(DEV_ACCOUNT, w.probe, IProbe::depositCall {}.abi_encode())
+                .value(eth(3)),
+        )
         .expect("valid");
     assert!(r.success(), "{}", revert_text(&r));
     assert_eq!(w.chain.balance(w.probe), eth(3));
 
     let to = address!("00000000000000000000000000000000000b0b00");
-    let r = call(&mut w.chain, w.probe, IProbe::payCall { to, amount: eth(1) }.abi_encode());
+    let r = call(
+        &mut w.chain,
+        w.probe,
+        IProbe::payCall { to, amount: eth(1) }.abi_encode(),
+    );
     assert!(r.success(), "{}", revert_text(&r));
     assert_eq!(w.chain.balance(to), eth(1));
     assert_eq!(w.chain.balance(w.probe), eth(2));
@@ -221,7 +331,18 @@ fn programs_receive_and_send_value() {
     let inner = via(w.probe, IProbe::depositCall {});
     let r = w
         .chain
-        .send(TxRequest::call(DEV_ACCOUNT, w.probe, IProbe::forwardCall { target: w.forwarder, data: inner }.abi_encode()).value(eth(1)))
+        .send(
+            TxRequest::call(
+                DEV_ACCOUNT,
+                w.probe,
+                IProbe::forwardCall {
+                    target: w.forwarder,
+                    data: inner,
+                }
+                .abi_encode(),
+            )
+            .value(eth(1)),
+        )
         .expect("valid");
     assert!(r.success(), "{}", revert_text(&r));
     assert_eq!(w.chain.balance(w.probe), eth(3));
@@ -235,7 +356,13 @@ fn the_storage_cache_is_flushed_before_a_call_so_a_reentrant_read_sees_it() {
     let r = call(
         &mut w.chain,
         w.probe,
-        IProbe::setThenCallCall { key, value, target: w.forwarder, data: read_back }.abi_encode(),
+        IProbe::setThenCallCall {
+            key,
+            value,
+            target: w.forwarder,
+            data: read_back,
+        }
+        .abi_encode(),
     );
     assert!(r.success(), "{}", revert_text(&r));
     assert_eq!(U256::abi_decode(&bytes_out(&r)).expect("uint"), value);
@@ -244,14 +371,26 @@ fn the_storage_cache_is_flushed_before_a_call_so_a_reentrant_read_sees_it() {
 #[test]
 fn a_write_inside_a_static_call_fails_and_changes_nothing() {
     let mut w = world();
-    let write = IProbe::setCall { key: U256::from(3), value: U256::from(4) }.abi_encode();
+    let write = IProbe::setCall {
+        key: U256::from(3),
+        value: U256::from(4),
+    }
+    .abi_encode();
     let r = call(
         &mut w.chain,
         w.probe,
-        IProbe::forwardStaticCall { target: w.probe, data: write.into() }.abi_encode(),
+        IProbe::forwardStaticCall {
+            target: w.probe,
+            data: write.into(),
+        }
+        .abi_encode(),
     );
     assert!(matches!(r.status, Status::Revert(_)), "{:?}", r.status);
-    let r = call(&mut w.chain, w.probe, IProbe::getCall { key: U256::from(3) }.abi_encode());
+    let r = call(
+        &mut w.chain,
+        w.probe,
+        IProbe::getCall { key: U256::from(3) }.abi_encode(),
+    );
     assert_eq!(U256::abi_decode(&r.output).expect("uint"), U256::ZERO);
 }
 
@@ -268,14 +407,22 @@ fn a_write_inside_a_static_call_fails_and_changes_nothing() {
 ///   EIP-2929 + 63/64 rule, CREATE 32000, logs 375/topic + 8/byte),
 /// - refunds (EIP-3529: at most a fifth of the gas used).
 fn intrinsic_gas(data: &[u8]) -> u64 {
-    21_000 + data.iter().map(|b| if *b == 0 { 4 } else { 16 }).sum::<u64>()
+    21_000
+        + data
+            .iter()
+            .map(|b| if *b == 0 { 4 } else { 16 })
+            .sum::<u64>()
 }
 
 /// The program-entry gas ArbWasm reports for `program` (init + cached gas, as charged).
 fn entry_gas(chain: &Chain, program: Address) -> u64 {
     sol! { function programInitGas(address program) external view returns (uint64 gas, uint64 gasWhenCached); }
     let r = chain
-        .call(TxRequest::call(DEV_ACCOUNT, ARB_WASM, programInitGasCall { program }.abi_encode()))
+        .call(TxRequest::call(
+            DEV_ACCOUNT,
+            ARB_WASM,
+            programInitGasCall { program }.abi_encode(),
+        ))
         .expect("valid");
     let g = programInitGasCall::abi_decode_returns(&r.output).expect("two gas values");
     g.gas + g.gasWhenCached
@@ -291,7 +438,9 @@ fn gas_used_snapshot() {
     let mut rows: Vec<String> = Vec::new();
     let mut run = |chain: &mut Chain, name: &str, data: Vec<u8>, value: U256| {
         let intrinsic = intrinsic_gas(&data);
-        let r = chain.send(TxRequest::call(DEV_ACCOUNT, probe, data).value(value)).expect("valid");
+        let r = chain
+            .send(TxRequest::call(DEV_ACCOUNT, probe, data).value(value))
+            .expect("valid");
         assert!(r.success(), "{name}: {}", revert_text(&r));
         rows.push(format!(
             "{name}: {} = intrinsic {intrinsic} + program entry {probe_entry} + execution {}",
@@ -299,26 +448,100 @@ fn gas_used_snapshot() {
             r.gas_used as i64 - intrinsic as i64 - probe_entry as i64
         ));
     };
-    run(&mut chain, "probe.set (zero → nonzero)", IProbe::setCall { key: k, value: U256::from(9) }.abi_encode(), U256::ZERO);
-    run(&mut chain, "probe.set (nonzero → nonzero)", IProbe::setCall { key: k, value: U256::from(10) }.abi_encode(), U256::ZERO);
-    run(&mut chain, "probe.get", IProbe::getCall { key: k }.abi_encode(), U256::ZERO);
-    run(&mut chain, "probe.ping (1 log)", IProbe::pingCall { value: k }.abi_encode(), U256::ZERO);
+    run(
+        &mut chain,
+        "probe.set (zero → nonzero)",
+        IProbe::setCall {
+            key: k,
+            value: U256::from(9),
+        }
+        .abi_encode(),
+        U256::ZERO,
+    );
+    run(
+        &mut chain,
+        "probe.set (nonzero → nonzero)",
+        IProbe::setCall {
+            key: k,
+            value: U256::from(10),
+        }
+        .abi_encode(),
+        U256::ZERO,
+    );
+    run(
+        &mut chain,
+        "probe.get",
+        IProbe::getCall { key: k }.abi_encode(),
+        U256::ZERO,
+    );
+    run(
+        &mut chain,
+        "probe.ping (1 log)",
+        IProbe::pingCall { value: k }.abi_encode(),
+        U256::ZERO,
+    );
     let inner = via(guarded, IGuarded::getCall { key: k });
-    run(&mut chain, "probe → EVM → guarded.get", IProbe::forwardCall { target: forwarder, data: inner }.abi_encode(), U256::ZERO);
-    run(&mut chain, "probe.deploy1", IProbe::deploy1Call { initcode: init_code(ANSWER) }.abi_encode(), U256::ZERO);
-    run(&mut chain, "probe.deposit (1 ETH)", IProbe::depositCall {}.abi_encode(), eth(1));
-    run(&mut chain, "probe.pay", IProbe::payCall { to: DEV_ACCOUNT, amount: U256::from(1) }.abi_encode(), U256::ZERO);
-    rows.push(format!("StylusDeployer.deploy(probe) incl. activation: {}", w.probe_deploy_gas));
-    rows.push(format!("probe program entry (ArbWasm.programInitGas, init + cached): {probe_entry}"));
-    rows.push(format!("guarded program entry: {}", entry_gas(&chain, guarded)));
+    run(
+        &mut chain,
+        "probe → EVM → guarded.get",
+        IProbe::forwardCall {
+            target: forwarder,
+            data: inner,
+        }
+        .abi_encode(),
+        U256::ZERO,
+    );
+    run(
+        &mut chain,
+        "probe.deploy1",
+        IProbe::deploy1Call {
+            initcode: init_code(ANSWER),
+        }
+        .abi_encode(),
+        U256::ZERO,
+    );
+    run(
+        &mut chain,
+        "probe.deposit (1 ETH)",
+        IProbe::depositCall {}.abi_encode(),
+        eth(1),
+    );
+    run(
+        &mut chain,
+        "probe.pay",
+        IProbe::payCall {
+            to: DEV_ACCOUNT,
+            amount: U256::from(1),
+        }
+        .abi_encode(),
+        U256::ZERO,
+    );
+    rows.push(format!(
+        "StylusDeployer.deploy(probe) incl. activation: {}",
+        w.probe_deploy_gas
+    ));
+    rows.push(format!(
+        "probe program entry (ArbWasm.programInitGas, init + cached): {probe_entry}"
+    ));
+    rows.push(format!(
+        "guarded program entry: {}",
+        entry_gas(&chain, guarded)
+    ));
 
     let table: String = rows.iter().map(|r| format!("{r}\n")).collect();
-    let path = format!("{}/tests/snapshots/rust_programs_gas.txt", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/snapshots/rust_programs_gas.txt",
+        env!("CARGO_MANIFEST_DIR")
+    );
     if std::env::var_os("DEVNODE_BLESS").is_some() {
-        std::fs::create_dir_all(format!("{}/tests/snapshots", env!("CARGO_MANIFEST_DIR"))).expect("mkdir");
+        std::fs::create_dir_all(format!("{}/tests/snapshots", env!("CARGO_MANIFEST_DIR")))
+            .expect("mkdir");
         std::fs::write(&path, &table).expect("write snapshot");
     }
     let expected = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("{path}: {e} (run with DEVNODE_BLESS=1 to create it)"));
-    assert_eq!(table, expected, "gasUsed changed; if intended, rerun with DEVNODE_BLESS=1 and review the diff");
+    assert_eq!(
+        table, expected,
+        "gasUsed changed; if intended, rerun with DEVNODE_BLESS=1 and review the diff"
+    );
 }

@@ -67,7 +67,8 @@ impl Program {
 
     /// Gas to start the program when it is not in the cache (`programs.go` initGas).
     pub fn init_gas(&self) -> u64 {
-        MIN_INIT_GAS as u64 * 128 + (self.init_cost as u64 * INIT_COST_SCALAR as u64 * 2).div_ceil(100)
+        MIN_INIT_GAS as u64 * 128
+            + (self.init_cost as u64 * INIT_COST_SCALAR as u64 * 2).div_ceil(100)
     }
 
     /// Gas every version-2 call pays on top (`programs.go` cachedGas).
@@ -123,21 +124,29 @@ fn touch(ctx: &mut DevContext) {
 /// Reads the record of `codehash`; a zero word means never activated.
 pub fn load(ctx: &mut DevContext, codehash: B256) -> Option<Program> {
     touch(ctx);
-    let word = ctx.journal_mut().sload(RECORDS, program_slot(codehash)).ok()?.data;
+    let word = ctx
+        .journal_mut()
+        .sload(RECORDS, program_slot(codehash))
+        .ok()?
+        .data;
     (!word.is_zero()).then(|| Program::unpack(word))
 }
 
 pub fn store(ctx: &mut DevContext, codehash: B256, program: &Program, module_hash: B256) {
     store_record(ctx, codehash, program);
-    let _ = ctx
-        .journal_mut()
-        .sstore(RECORDS, module_slot(codehash), U256::from_be_bytes(module_hash.0));
+    let _ = ctx.journal_mut().sstore(
+        RECORDS,
+        module_slot(codehash),
+        U256::from_be_bytes(module_hash.0),
+    );
 }
 
 /// Rewrites the record alone (a keepalive keeps the module hash).
 pub fn store_record(ctx: &mut DevContext, codehash: B256, program: &Program) {
     touch(ctx);
-    let _ = ctx.journal_mut().sstore(RECORDS, program_slot(codehash), program.pack());
+    let _ = ctx
+        .journal_mut()
+        .sstore(RECORDS, program_slot(codehash), program.pack());
 }
 
 pub fn load_pricer(ctx: &mut DevContext) -> DataPricer {
@@ -162,7 +171,9 @@ pub fn store_pricer(ctx: &mut DevContext, p: &DataPricer) {
     let mut w = [0u8; 32];
     w[20..24].copy_from_slice(&p.demand.to_be_bytes());
     w[24..32].copy_from_slice(&p.last_update.to_be_bytes());
-    let _ = ctx.journal_mut().sstore(RECORDS, pricer_slot(), U256::from_be_bytes(w));
+    let _ = ctx
+        .journal_mut()
+        .sstore(RECORDS, pricer_slot(), U256::from_be_bytes(w));
 }
 
 #[cfg(test)]
@@ -185,7 +196,12 @@ mod tests {
 
     #[test]
     fn call_gas_follows_nitros_formulas() {
-        let p = Program { version: 2, init_cost: 100, cached_cost: 10, ..Default::default() };
+        let p = Program {
+            version: 2,
+            init_cost: 100,
+            cached_cost: 10,
+            ..Default::default()
+        };
         // init: 69·128 + ceil(100·50·2/100) = 8832 + 100; cached: 11·32 + ceil(10·50·2/100) = 352 + 10
         assert_eq!(p.call_gas(), 8932 + 362);
     }

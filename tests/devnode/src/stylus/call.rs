@@ -11,7 +11,9 @@ use wasmi::{Store, Val};
 
 use super::host::{Escape, EvmPtr, Frame, HostEnv};
 use crate::activation::{self, INK_LEFT, INK_STATUS, STACK_LEFT};
-use crate::arbos::params::{gas_to_ink, ink_to_gas, MAX_STACK_DEPTH, MAX_WASM_SIZE, PAGE_LIMIT, STYLUS_VERSION};
+use crate::arbos::params::{
+    gas_to_ink, ink_to_gas, MAX_STACK_DEPTH, MAX_WASM_SIZE, PAGE_LIMIT, STYLUS_VERSION,
+};
 use crate::arbos::programs;
 use crate::evm::{DevContext, DevEvm};
 
@@ -61,7 +63,11 @@ pub fn run_program(
             let built = activation::decompress(&code, MAX_WASM_SIZE)
                 .and_then(|wasm| activation::activate(&wasm, PAGE_LIMIT))
                 .map_err(|e| e.to_string())
-                .and_then(|a| runtime.compile(codehash, &a.module).map_err(|e| e.to_string()));
+                .and_then(|a| {
+                    runtime
+                        .compile(codehash, &a.module)
+                        .map_err(|e| e.to_string())
+                });
             match built {
                 Ok(m) => m,
                 Err(e) => {

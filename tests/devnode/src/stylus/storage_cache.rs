@@ -50,7 +50,13 @@ impl StorageCache {
 
     /// Remembers a value read from state (clean).
     pub fn insert_clean(&mut self, key: B256, value: B256) {
-        self.slots.insert(key, Slot { value, dirty: false });
+        self.slots.insert(
+            key,
+            Slot {
+                value,
+                dirty: false,
+            },
+        );
     }
 
     pub fn write(&mut self, key: B256, value: B256) {

@@ -24,7 +24,10 @@ pub fn eth(n: u64) -> U256 {
 /// Deploys `wasm` as a Stylus program without activating it.
 pub fn deploy_wasm(chain: &mut Chain, wasm: &[u8]) -> Address {
     let r = chain
-        .send(TxRequest::create(DEV_ACCOUNT, init_code(&program_code(wasm))))
+        .send(TxRequest::create(
+            DEV_ACCOUNT,
+            init_code(&program_code(wasm)),
+        ))
         .expect("deploy transaction is valid");
     assert!(r.success(), "deploy failed: {:?}", r.status);
     r.contract_address.expect("a create has an address")
@@ -42,12 +45,19 @@ pub fn deploy_wat(chain: &mut Chain, wat: &str) -> Address {
     let wasm = wat::parse_str(wat).expect("test WAT parses");
     let program = deploy_wasm(chain, &wasm);
     let r = activate(chain, program);
-    assert!(r.success(), "activation failed: {:?} {}", r.status, revert_text(&r));
+    assert!(
+        r.success(),
+        "activation failed: {:?} {}",
+        r.status,
+        revert_text(&r)
+    );
     program
 }
 
 pub fn call(chain: &mut Chain, to: Address, data: impl Into<Bytes>) -> Receipt {
-    chain.send(TxRequest::call(DEV_ACCOUNT, to, data)).expect("call transaction is valid")
+    chain
+        .send(TxRequest::call(DEV_ACCOUNT, to, data))
+        .expect("call transaction is valid")
 }
 
 /// A revert's `Error(string)` text, or the hex of its data.
@@ -55,7 +65,9 @@ pub fn revert_text(r: &Receipt) -> String {
     match &r.status {
         devnode::Status::Revert(data) => {
             if data.len() > 68 && data[..4] == [0x08, 0xc3, 0x79, 0xa0] {
-                String::from_utf8_lossy(&data[68..]).trim_end_matches('\0').to_string()
+                String::from_utf8_lossy(&data[68..])
+                    .trim_end_matches('\0')
+                    .to_string()
             } else {
                 format!("0x{}", revm::primitives::hex::encode(data))
             }

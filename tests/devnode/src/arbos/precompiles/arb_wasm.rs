@@ -58,11 +58,22 @@ fn active(ctx: &mut DevContext, codehash: B256) -> Result<Program, Reply> {
         return Err(Reply::revert(ProgramNotActivated {}, gas));
     };
     if p.version != STYLUS_VERSION {
-        return Err(Reply::revert(ProgramNeedsUpgrade { version: p.version, stylusVersion: STYLUS_VERSION }, gas));
+        return Err(Reply::revert(
+            ProgramNeedsUpgrade {
+                version: p.version,
+                stylusVersion: STYLUS_VERSION,
+            },
+            gas,
+        ));
     }
     let t = now(ctx);
     if p.expired(t) {
-        return Err(Reply::revert(ProgramExpired { ageInSeconds: p.age(t) }, gas));
+        return Err(Reply::revert(
+            ProgramExpired {
+                ageInSeconds: p.age(t),
+            },
+            gas,
+        ));
     }
     Ok(p)
 }
@@ -74,13 +85,22 @@ fn codehash_of(ctx: &mut DevContext, program: Address) -> B256 {
         .unwrap_or_default()
 }
 
-fn by_address<T>(ctx: &mut DevContext, program: Address, f: impl FnOnce(&Program, u64) -> T) -> Result<T, Reply> {
+fn by_address<T>(
+    ctx: &mut DevContext,
+    program: Address,
+    f: impl FnOnce(&Program, u64) -> T,
+) -> Result<T, Reply> {
     let hash = codehash_of(ctx, program);
     let p = active(ctx, hash)?;
     Ok(f(&p, now(ctx)))
 }
 
-pub fn call(ctx: &mut DevContext, runtime: &StylusRuntime, inputs: &CallInputs, input: &[u8]) -> Reply {
+pub fn call(
+    ctx: &mut DevContext,
+    runtime: &StylusRuntime,
+    inputs: &CallInputs,
+    input: &[u8],
+) -> Reply {
     let Some(selector) = input.get(..4) else {
         return Reply::unknown_selector();
     };
@@ -127,7 +147,11 @@ pub fn call(ctx: &mut DevContext, runtime: &StylusRuntime, inputs: &CallInputs, 
             .and_then(|c| by_address(ctx, c.program, |p, _| p.footprint))
             .map(|v| Reply::ok(v, 2 * r)),
         programTimeLeftCall::SELECTOR => decode::<programTimeLeftCall>(input)
-            .and_then(|c| by_address(ctx, c.program, |p, t| (EXPIRY_DAYS as u64 * 86_400).saturating_sub(p.age(t))))
+            .and_then(|c| {
+                by_address(ctx, c.program, |p, t| {
+                    (EXPIRY_DAYS as u64 * 86_400).saturating_sub(p.age(t))
+                })
+            })
             .map(|v| Reply::ok(v, 2 * r)),
         _ => Ok(Reply::unknown_selector()),
     };
@@ -146,13 +170,26 @@ fn settle_value(ctx: &mut DevContext, caller: Address, value: U256, fee: U256) {
     }
 }
 
-fn activate(ctx: &mut DevContext, runtime: &StylusRuntime, inputs: &CallInputs, program: Address) -> Reply {
+fn activate(
+    ctx: &mut DevContext,
+    runtime: &StylusRuntime,
+    inputs: &CallInputs,
+    program: Address,
+) -> Reply {
     let mut gas = ACTIVATION_FIXED_GAS;
     let all = inputs.gas_limit.max(gas);
     if inputs.gas_limit < gas {
-        return Reply { status: revm::interpreter::InstructionResult::OutOfGas, output: Default::default(), gas_used: all };
+        return Reply {
+            status: revm::interpreter::InstructionResult::OutOfGas,
+            output: Default::default(),
+            gas_used: all,
+        };
     }
-    let code = ctx.journal_mut().code(program).map(|c| c.data).unwrap_or_default();
+    let code = ctx
+        .journal_mut()
+        .code(program)
+        .map(|c| c.data)
+        .unwrap_or_default();
     if !activation::is_stylus_program(&code) {
         return Reply::revert(ProgramNotWasm {}, gas);
     }
@@ -172,14 +209,24 @@ fn activate(ctx: &mut DevContext, runtime: &StylusRuntime, inputs: &CallInputs, 
     };
     gas = gas.saturating_add(activated.activation_gas);
     if gas > inputs.gas_limit {
-        return Reply { status: revm::interpreter::InstructionResult::OutOfGas, output: Default::default(), gas_used: all };
+        return Reply {
+            status: revm::interpreter::InstructionResult::OutOfGas,
+            output: Default::default(),
+            gas_used: all,
+        };
     }
     let mut pricer = programs::load_pricer(ctx);
     let fee = U256::from(pricer.update(activated.asm_estimate, t));
     programs::store_pricer(ctx, &pricer);
     let value = inputs.value.get();
     if value < fee {
-        return Reply::revert(ProgramInsufficientValue { have: value, want: fee }, gas);
+        return Reply::revert(
+            ProgramInsufficientValue {
+                have: value,
+                want: fee,
+            },
+            gas,
+        );
     }
     if let Err(e) = runtime.compile(codehash, &activated.module) {
         return Reply::reason(&format!("activation failed: {e}"), all);
@@ -203,7 +250,10 @@ fn activate(ctx: &mut DevContext, runtime: &StylusRuntime, inputs: &CallInputs, 
         dataFee: fee,
         version: STYLUS_VERSION,
     };
-    ctx.journal_mut().log(Log { address: ARB_WASM, data: event.encode_log_data() });
+    ctx.journal_mut().log(Log {
+        address: ARB_WASM,
+        data: event.encode_log_data(),
+    });
     Reply::ok((STYLUS_VERSION, fee), gas)
 }
 
@@ -212,7 +262,10 @@ fn keepalive(ctx: &mut DevContext, inputs: &CallInputs, codehash: B256) -> Resul
     let t = now(ctx);
     let age = p.age(t);
     if age < KEEPALIVE_DAYS as u64 * 86_400 {
-        return Err(Reply::revert(ProgramKeepaliveTooSoon { ageInSeconds: age }, STORAGE_READ_GAS));
+        return Err(Reply::revert(
+            ProgramKeepaliveTooSoon { ageInSeconds: age },
+            STORAGE_READ_GAS,
+        ));
     }
     let mut pricer = programs::load_pricer(ctx);
     let bytes = p.asm_estimate_kb.saturating_mul(1024);
@@ -220,12 +273,24 @@ fn keepalive(ctx: &mut DevContext, inputs: &CallInputs, codehash: B256) -> Resul
     programs::store_pricer(ctx, &pricer);
     let value = inputs.value.get();
     if value < fee {
-        return Err(Reply::revert(ProgramInsufficientValue { have: value, want: fee }, STORAGE_READ_GAS));
+        return Err(Reply::revert(
+            ProgramInsufficientValue {
+                have: value,
+                want: fee,
+            },
+            STORAGE_READ_GAS,
+        ));
     }
     p.activated_at = hours_since_origin(t);
     programs::store_record(ctx, codehash, &p);
     settle_value(ctx, inputs.caller, value, fee);
-    let event = ProgramLifetimeExtended { codehash, dataFee: fee };
-    ctx.journal_mut().log(Log { address: ARB_WASM, data: event.encode_log_data() });
+    let event = ProgramLifetimeExtended {
+        codehash,
+        dataFee: fee,
+    };
+    ctx.journal_mut().log(Log {
+        address: ARB_WASM,
+        data: event.encode_log_data(),
+    });
     Ok(Reply::raw(Vec::new(), STORAGE_READ_GAS + STORAGE_WRITE_GAS))
 }

@@ -30,8 +30,13 @@ pub const ARB_WASM_CACHE: Address = address!("0000000000000000000000000000000000
 pub const NETWORK_FEE_ACCOUNT: Address = address!("00000000000000000000000000000000000a4b05");
 
 /// Every Arbitrum precompile this node serves.
-pub const ARBITRUM_PRECOMPILES: [Address; 5] =
-    [ARB_SYS, ARB_OWNER_PUBLIC, ARB_GAS_INFO, ARB_WASM, ARB_WASM_CACHE];
+pub const ARBITRUM_PRECOMPILES: [Address; 5] = [
+    ARB_SYS,
+    ARB_OWNER_PUBLIC,
+    ARB_GAS_INFO,
+    ARB_WASM,
+    ARB_WASM_CACHE,
+];
 
 /// Gas of reading one ArbOS storage word from a precompile (nitro's `StorageReadCost`).
 pub const STORAGE_READ_GAS: u64 = 800;
@@ -47,25 +52,45 @@ pub struct Reply {
 
 impl Reply {
     pub fn ok(output: impl SolValue, gas_used: u64) -> Self {
-        Self { status: InstructionResult::Return, output: output.abi_encode().into(), gas_used }
+        Self {
+            status: InstructionResult::Return,
+            output: output.abi_encode().into(),
+            gas_used,
+        }
     }
 
     pub fn raw(output: Vec<u8>, gas_used: u64) -> Self {
-        Self { status: InstructionResult::Return, output: output.into(), gas_used }
+        Self {
+            status: InstructionResult::Return,
+            output: output.into(),
+            gas_used,
+        }
     }
 
     pub fn revert(error: impl SolError, gas_used: u64) -> Self {
-        Self { status: InstructionResult::Revert, output: error.abi_encode().into(), gas_used }
+        Self {
+            status: InstructionResult::Revert,
+            output: error.abi_encode().into(),
+            gas_used,
+        }
     }
 
     /// A revert with a reason string, for failures nitro reports without a Solidity error.
     pub fn reason(why: &str, gas_used: u64) -> Self {
         let err = alloy_sol_types::Revert::from(why);
-        Self { status: InstructionResult::Revert, output: err.abi_encode().into(), gas_used }
+        Self {
+            status: InstructionResult::Revert,
+            output: err.abi_encode().into(),
+            gas_used,
+        }
     }
 
     pub fn unknown_selector() -> Self {
-        Self { status: InstructionResult::Revert, output: Bytes::new(), gas_used: 0 }
+        Self {
+            status: InstructionResult::Revert,
+            output: Bytes::new(),
+            gas_used: 0,
+        }
     }
 }
 
@@ -86,7 +111,11 @@ impl ArbPrecompiles {
         let eth = EthPrecompiles::new(spec);
         let mut addresses = eth.warm_addresses().clone();
         addresses.extend(ARBITRUM_PRECOMPILES);
-        Self { eth, addresses, runtime }
+        Self {
+            eth,
+            addresses,
+            runtime,
+        }
     }
 }
 
@@ -94,7 +123,8 @@ impl PrecompileProvider<DevContext> for ArbPrecompiles {
     type Output = InterpreterResult;
 
     fn set_spec(&mut self, spec: <<DevContext as ContextTr>::Cfg as Cfg>::Spec) -> bool {
-        let changed = <EthPrecompiles as PrecompileProvider<DevContext>>::set_spec(&mut self.eth, spec);
+        let changed =
+            <EthPrecompiles as PrecompileProvider<DevContext>>::set_spec(&mut self.eth, spec);
         if changed {
             let mut addresses = self.eth.warm_addresses().clone();
             addresses.extend(ARBITRUM_PRECOMPILES);
@@ -103,7 +133,11 @@ impl PrecompileProvider<DevContext> for ArbPrecompiles {
         changed
     }
 
-    fn run(&mut self, ctx: &mut DevContext, inputs: &CallInputs) -> Result<Option<Self::Output>, String> {
+    fn run(
+        &mut self,
+        ctx: &mut DevContext,
+        inputs: &CallInputs,
+    ) -> Result<Option<Self::Output>, String> {
         let target = inputs.bytecode_address;
         if !ARBITRUM_PRECOMPILES.contains(&target) {
             return self.eth.run(ctx, inputs);
@@ -120,9 +154,17 @@ impl PrecompileProvider<DevContext> for ArbPrecompiles {
         let mut gas = Gas::new(limit);
         if reply.gas_used > limit || !gas.record_regular_cost(reply.gas_used) {
             gas.spend_all();
-            return Ok(Some(InterpreterResult::new(InstructionResult::OutOfGas, Bytes::new(), gas)));
+            return Ok(Some(InterpreterResult::new(
+                InstructionResult::OutOfGas,
+                Bytes::new(),
+                gas,
+            )));
         }
-        Ok(Some(InterpreterResult::new(reply.status, reply.output, gas)))
+        Ok(Some(InterpreterResult::new(
+            reply.status,
+            reply.output,
+            gas,
+        )))
     }
 
     fn warm_addresses(&self) -> &AddressSet {

@@ -3,12 +3,12 @@
 //! priced by geth's EIP-2929 call cost, the 63/64 rule and the value stipend.
 
 use revm::context::{ContextTr, JournalTr};
+use revm::context_interface::CreateScheme;
 use revm::handler::FrameResult;
 use revm::interpreter::{
     CallInput, CallInputs, CallScheme, CallValue, CreateInputs, FrameInput, InstructionResult,
 };
 use revm::primitives::{Address, Bytes, U256};
-use revm::context_interface::CreateScheme;
 use wasmi::Linker;
 
 use super::*;
@@ -45,7 +45,11 @@ fn call(
     }
     let ev = evm(c);
     let (cold, empty, hash, code) = {
-        let acc = ev.ctx_mut().journal_mut().load_account_with_code(target).map_err(state_err)?;
+        let acc = ev
+            .ctx_mut()
+            .journal_mut()
+            .load_account_with_code(target)
+            .map_err(state_err)?;
         let code = acc.info.code.clone().unwrap_or_default();
         (acc.is_cold, acc.is_empty(), acc.info.code_hash, code)
     };
@@ -63,7 +67,11 @@ fn call(
         gas = gas.saturating_add(CALL_STIPEND);
     }
     let (target_address, caller, call_value) = match scheme {
-        CallScheme::DelegateCall => (frame.address, frame.caller, CallValue::Apparent(frame.value)),
+        CallScheme::DelegateCall => (
+            frame.address,
+            frame.caller,
+            CallValue::Apparent(frame.value),
+        ),
         CallScheme::StaticCall => (target, frame.address, CallValue::Transfer(U256::ZERO)),
         _ => (target, frame.address, CallValue::Transfer(value)),
     };
@@ -81,7 +89,9 @@ fn call(
         is_static,
         charged_new_account_state_gas: false,
     };
-    let result = ev.run_child(FrameInput::Call(Box::new(inputs))).map_err(state_err)?;
+    let result = ev
+        .run_child(FrameInput::Call(Box::new(inputs)))
+        .map_err(state_err)?;
     let FrameResult::Call(outcome) = result else {
         return fail("a call produced a create result");
     };
@@ -139,7 +149,9 @@ fn create(c: &mut Cx, code: Bytes, endowment: U256, salt: Option<U256>) -> Hr<(A
     };
     let me = c.data().frame.address;
     let inputs = CreateInputs::new(me, scheme, endowment, code, gas, 0);
-    let result = evm(c).run_child(FrameInput::Create(Box::new(inputs))).map_err(state_err)?;
+    let result = evm(c)
+        .run_child(FrameInput::Create(Box::new(inputs)))
+        .map_err(state_err)?;
     let FrameResult::Create(outcome) = result else {
         return fail("a create produced a call result");
     };
@@ -148,7 +160,11 @@ fn create(c: &mut Cx, code: Bytes, endowment: U256, salt: Option<U256>) -> Hr<(A
     if ok {
         c.data_mut().refund += r.gas.refunded();
     }
-    let address = if ok { outcome.address.unwrap_or_default() } else { Address::ZERO };
+    let address = if ok {
+        outcome.address.unwrap_or_default()
+    } else {
+        Address::ZERO
+    };
     c.data_mut().return_data = if r.result == InstructionResult::Revert {
         r.output.clone()
     } else {
@@ -206,7 +222,14 @@ pub(super) fn link(l: &mut Linker<HostEnv>) {
     l.func_wrap(
         M,
         "create2",
-        |mut c: Cx, code: i32, len: i32, endowment: i32, salt: i32, out: i32, rlen: i32| -> Hr<()> {
+        |mut c: Cx,
+         code: i32,
+         len: i32,
+         endowment: i32,
+         salt: i32,
+         out: i32,
+         rlen: i32|
+         -> Hr<()> {
             buy_ink(&mut c, HOSTIO_INK + 4 * PTR_INK + EVM_API_INK)?;
             pay_for_read(&mut c, len as u32)?;
             pay_for_read(&mut c, len as u32)?;
@@ -226,18 +249,22 @@ pub(super) fn link(l: &mut Linker<HostEnv>) {
         Ok(c.data().return_data.len() as i32)
     })
     .expect(ok);
-    l.func_wrap(M, "read_return_data", |mut c: Cx, dest: i32, offset: i32, size: i32| -> Hr<i32> {
-        buy_ink(&mut c, HOSTIO_INK + EVM_API_INK)?;
-        let data = c.data().return_data.clone();
-        let offset = offset as u32 as usize;
-        let available = data.len().saturating_sub(offset);
-        let n = (size as u32 as usize).min(available);
-        pay_for_write(&mut c, n as u32)?;
-        if available == 0 {
-            return Ok(0);
-        }
-        write(&mut c, dest, &data[offset..offset + n])?;
-        Ok(n as i32)
-    })
+    l.func_wrap(
+        M,
+        "read_return_data",
+        |mut c: Cx, dest: i32, offset: i32, size: i32| -> Hr<i32> {
+            buy_ink(&mut c, HOSTIO_INK + EVM_API_INK)?;
+            let data = c.data().return_data.clone();
+            let offset = offset as u32 as usize;
+            let available = data.len().saturating_sub(offset);
+            let n = (size as u32 as usize).min(available);
+            pay_for_write(&mut c, n as u32)?;
+            if available == 0 {
+                return Ok(0);
+            }
+            write(&mut c, dest, &data[offset..offset + n])?;
+            Ok(n as i32)
+        },
+    )
     .expect(ok);
 }

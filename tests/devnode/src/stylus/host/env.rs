@@ -19,14 +19,18 @@ pub(super) fn link(l: &mut Linker<HostEnv>) {
         write(&mut c, ptr, &args)
     })
     .expect(ok);
-    l.func_wrap(M, "write_result", |mut c: Cx, ptr: i32, len: i32| -> Hr<()> {
-        buy_ink(&mut c, HOSTIO_INK)?;
-        pay_for_read(&mut c, len as u32)?;
-        pay_for_read(&mut c, len as u32)?; // and again as geth reads it
-        let outs = read(&c, ptr, len as u32)?;
-        c.data_mut().outs = outs;
-        Ok(())
-    })
+    l.func_wrap(
+        M,
+        "write_result",
+        |mut c: Cx, ptr: i32, len: i32| -> Hr<()> {
+            buy_ink(&mut c, HOSTIO_INK)?;
+            pay_for_read(&mut c, len as u32)?;
+            pay_for_read(&mut c, len as u32)?; // and again as geth reads it
+            let outs = read(&c, ptr, len as u32)?;
+            c.data_mut().outs = outs;
+            Ok(())
+        },
+    )
     .expect(ok);
     l.func_wrap(M, "exit_early", |_c: Cx, status: i32| -> Hr<()> {
         Err(wasmi::Error::i32_exit(status))
@@ -118,22 +122,30 @@ pub(super) fn link(l: &mut Linker<HostEnv>) {
         write(&mut c, ptr, &v.to_be_bytes::<32>())
     })
     .expect(ok);
-    l.func_wrap(M, "native_keccak256", |mut c: Cx, ptr: i32, len: i32, out: i32| -> Hr<()> {
-        buy_ink(&mut c, keccak_price(len as u32))?;
-        let data = read(&c, ptr, len as u32)?;
-        write(&mut c, out, keccak256(&data).as_slice())
-    })
+    l.func_wrap(
+        M,
+        "native_keccak256",
+        |mut c: Cx, ptr: i32, len: i32, out: i32| -> Hr<()> {
+            buy_ink(&mut c, keccak_price(len as u32))?;
+            let data = read(&c, ptr, len as u32)?;
+            write(&mut c, out, keccak256(&data).as_slice())
+        },
+    )
     .expect(ok);
-    l.func_wrap(M, "pay_for_memory_grow", |mut c: Cx, pages: i32| -> Hr<()> {
-        let pages = pages as u16;
-        if pages == 0 {
-            return buy_ink(&mut c, HOSTIO_INK);
-        }
-        let scope = &mut evm(&c).scope;
-        let gas = scope.pages.gas_cost(pages);
-        scope.pages.add(pages);
-        buy_gas(&mut c, gas)
-    })
+    l.func_wrap(
+        M,
+        "pay_for_memory_grow",
+        |mut c: Cx, pages: i32| -> Hr<()> {
+            let pages = pages as u16;
+            if pages == 0 {
+                return buy_ink(&mut c, HOSTIO_INK);
+            }
+            let scope = &mut evm(&c).scope;
+            let gas = scope.pages.gas_cost(pages);
+            scope.pages.add(pages);
+            buy_gas(&mut c, gas)
+        },
+    )
     .expect(ok);
 
     // Debug imports nitro offers on debug chains (`console`); they cost nothing and print

@@ -32,16 +32,24 @@ pub(super) fn link(l: &mut Linker<HostEnv>) {
         write(&mut c, a, &r.to_be_bytes::<32>())
     })
     .expect(ok);
-    l.func_wrap(M, "math_add_mod", |mut c: Cx, a: i32, b: i32, m: i32| -> Hr<()> {
-        buy_ink(&mut c, HOSTIO_INK + 4 * PTR_INK + ADD_MOD_INK)?;
-        let (x, y, n) = (read_u256(&c, a)?, read_u256(&c, b)?, read_u256(&c, m)?);
-        write(&mut c, a, &x.add_mod(y, n).to_be_bytes::<32>())
-    })
+    l.func_wrap(
+        M,
+        "math_add_mod",
+        |mut c: Cx, a: i32, b: i32, m: i32| -> Hr<()> {
+            buy_ink(&mut c, HOSTIO_INK + 4 * PTR_INK + ADD_MOD_INK)?;
+            let (x, y, n) = (read_u256(&c, a)?, read_u256(&c, b)?, read_u256(&c, m)?);
+            write(&mut c, a, &x.add_mod(y, n).to_be_bytes::<32>())
+        },
+    )
     .expect(ok);
-    l.func_wrap(M, "math_mul_mod", |mut c: Cx, a: i32, b: i32, m: i32| -> Hr<()> {
-        buy_ink(&mut c, HOSTIO_INK + 4 * PTR_INK + MUL_MOD_INK)?;
-        let (x, y, n) = (read_u256(&c, a)?, read_u256(&c, b)?, read_u256(&c, m)?);
-        write(&mut c, a, &x.mul_mod(y, n).to_be_bytes::<32>())
-    })
+    l.func_wrap(
+        M,
+        "math_mul_mod",
+        |mut c: Cx, a: i32, b: i32, m: i32| -> Hr<()> {
+            buy_ink(&mut c, HOSTIO_INK + 4 * PTR_INK + MUL_MOD_INK)?;
+            let (x, y, n) = (read_u256(&c, a)?, read_u256(&c, b)?, read_u256(&c, m)?);
+            write(&mut c, a, &x.mul_mod(y, n).to_be_bytes::<32>())
+        },
+    )
     .expect(ok);
 }

@@ -435,6 +435,7 @@ fn build(workspace: &Path, programs: &[Program], compile: bool) -> Result<bool> 
             .with_context(|| format!("stripping {}", raw_path.display()))?;
         let stripped = wasm::optimize(&stripped, &out_dir)
             .with_context(|| format!("optimizing {}", raw_path.display()))?;
+        let stripped = wasm::strip_data_count(&stripped)?;
         let deploy = wasm::deployable(&stripped)?;
         let stripped_path = out_dir.join(format!("{}.wasm", snake(name)));
         fs::write(&stripped_path, &stripped)?;

@@ -26,6 +26,22 @@ pub const HOST_MODULE: &str = "vm_hooks";
 /// Returns `wasm` without its custom sections (names, producers, target
 /// features, ...). Every other section is copied byte for byte, header included.
 pub fn strip_custom_sections(wasm: &[u8]) -> Result<Vec<u8>> {
+    strip_sections(wasm, |id| id == 0)
+}
+
+/// Returns `wasm` without its data count section (id 12).
+///
+/// LLVM and binaryen emit one whenever bulk memory is enabled, but nitro's activation
+/// parser refuses the section ("unsupported section type"), so a program carrying it
+/// cannot be activated on a real chain. It only declares the number of data segments for
+/// `memory.init`/`data.drop`, which our programs never use (the checker refuses them), so
+/// dropping it changes nothing else. cargo-stylus loses it the same way, by a round trip
+/// through the text format.
+pub fn strip_data_count(wasm: &[u8]) -> Result<Vec<u8>> {
+    strip_sections(wasm, |id| id == 12)
+}
+
+fn strip_sections(wasm: &[u8], drop: impl Fn(u8) -> bool) -> Result<Vec<u8>> {
     ensure!(
         wasm.len() >= WASM_HEADER.len() && wasm[..8] == WASM_HEADER,
         "not a wasm module (bad magic or version)"
@@ -44,7 +60,7 @@ pub fn strip_custom_sections(wasm: &[u8]) -> Result<Vec<u8>> {
             .checked_add(size as usize)
             .filter(|&end| end <= wasm.len())
             .with_context(|| format!("section {id} at offset {start:#x} runs past the end"))?;
-        if id != 0 {
+        if !drop(id) {
             out.extend_from_slice(&wasm[start..end]);
         }
         pos = end;
@@ -271,6 +287,10 @@ impl Walk {
                 Payload::StartSection { func, .. } => {
                     self.problems
                         .push(format!("start section (start function #{func})"));
+                }
+                Payload::DataCountSection { .. } => {
+                    self.problems
+                        .push("data count section (nitro's activation refuses it)".to_string());
                 }
                 Payload::ElementSection(reader) => {
                     for (i, element) in reader.into_iter().enumerate() {
@@ -499,6 +519,8 @@ fn classify(op: &Operator) -> Option<&'static str> {
         || name.starts_with("Table")
         || name.starts_with("TypedSelect")
         || name == "ElemDrop"
+        || name == "MemoryInit"
+        || name == "DataDrop"
         || name.starts_with("CallRef")
         || name.starts_with("ReturnCallRef")
     {
@@ -513,6 +535,15 @@ fn classify(op: &Operator) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strip_data_count_drops_section_12_and_keeps_everything_else() {
+        let wasm = wat::parse_str(GOOD).expect("GOOD parses");
+        let mut with_count = wasm.clone();
+        with_count.extend_from_slice(&[12, 1, 0]);
+        assert_eq!(strip_data_count(&with_count).expect("strips"), wasm);
+        assert_eq!(strip_data_count(&wasm).expect("no-op"), wasm);
+    }
 
     /// A minimal acceptable Stylus program.
     const GOOD: &str = r#"(module

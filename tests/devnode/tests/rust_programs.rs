@@ -545,3 +545,32 @@ fn gas_used_snapshot() {
         "gasUsed changed; if intended, rerun with DEVNODE_BLESS=1 and review the diff"
     );
 }
+
+/// The protocol's own five programs, as `cargo packager build` leaves them in
+/// `contracts/target/programs`, deploy and activate here as they must on Arbitrum.
+#[test]
+fn every_labelchain_contract_activates() {
+    let mut chain = chain();
+    for name in [
+        "reward_token",
+        "staking_escrow",
+        "task_registry",
+        "consensus_verifier",
+        "dataset_registry",
+    ] {
+        let path = format!(
+            "{}/../../contracts/target/programs/{name}.deploy",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let code = std::fs::read(&path).unwrap_or_else(|e| {
+            panic!("{path}: {e}. Build the contracts first: cd contracts && cargo packager build")
+        });
+        let program = deploy_code(&mut chain, &code);
+        let r = activate(&mut chain, program);
+        assert!(
+            r.success(),
+            "{name}: activation failed: {}",
+            revert_text(&r)
+        );
+    }
+}

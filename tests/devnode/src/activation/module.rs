@@ -231,13 +231,12 @@ pub(crate) fn parse(wasm: &[u8]) -> Result<ModuleInfo<'_>, ActivationError> {
                     }
                 }
             }
-            // DEVIATION: nitro's parser refuses this section ("unsupported section type"), so
-            // on a real chain a program must not carry it; cargo-stylus drops it by
-            // round-tripping the wasm through its text form. wasm-ld emits it whenever bulk
-            // memory is on, and our packager keeps it, so the devnode accepts it until the
-            // packager strips it. It only matters to memory.init/data.drop, which the dynamic
-            // meter refuses.
-            Payload::DataCountSection { .. } => {}
+            // nitro's parser refuses this section ("unsupported section type"); wasm-ld and
+            // binaryen emit it whenever bulk memory is on, so packagers must drop it
+            // (cargo-stylus loses it through a text round trip; our packager strips it).
+            Payload::DataCountSection { .. } => {
+                return Err(ActivationError::UnsupportedSection("data count".into()));
+            }
             Payload::UnknownSection { id, .. } => {
                 return Err(ActivationError::UnsupportedSection(format!(
                     "unknown id {id}"

@@ -65,7 +65,7 @@ mod tests {
         let mut p = DataPricer::default();
         p.update(1_000_000, ARBITRUM_START_TIME);
         assert_eq!(p.demand, 1_000_000);
-        p.update(0, ARBITRUM_START_TIME + 10);
-        assert_eq!(p.demand, 1_000_000 - 10 * BYTES_PER_SECOND);
+        p.update(0, ARBITRUM_START_TIME + 1);
+        assert_eq!(p.demand, 1_000_000 - BYTES_PER_SECOND);
     }
 }

@@ -146,12 +146,7 @@ impl DevEvm {
         };
         let mut result = match self.frame_init(init)? {
             ItemOrResult::Result(r) => {
-                self.inner
-                    .frame_stack
-                    .get()
-                    .interpreter
-                    .memory
-                    .free_child_context();
+                self.release_child_memory();
                 return Ok(r);
             }
             ItemOrResult::Item(_) => None,
@@ -171,12 +166,7 @@ impl DevEvm {
             if stack.index() == Some(parent + 1) && stack.get().is_finished() {
                 stack.pop();
                 self.scope.leave();
-                self.inner
-                    .frame_stack
-                    .get()
-                    .interpreter
-                    .memory
-                    .free_child_context();
+                self.release_child_memory();
                 return Ok(r);
             }
             if let Some(r) = self.frame_return_result(r)? {
@@ -184,6 +174,12 @@ impl DevEvm {
                 return Ok(r);
             }
         }
+    }
+
+    /// The parent frame's shared memory no longer holds a child context.
+    fn release_child_memory(&mut self) {
+        let top = self.inner.frame_stack.get();
+        top.interpreter.memory.free_child_context();
     }
 
     /// The inputs of the frame on top of the stack.

@@ -21,10 +21,6 @@ const COLD_ACCOUNT_EXTRA_GAS: u64 = 2_500;
 const CREATE_GAS: u64 = 32_000;
 const KECCAK_WORD_GAS: u64 = 6;
 
-fn state_err(e: impl std::fmt::Debug) -> wasmi::Error {
-    wasmi::Error::host(Escape::Failure(format!("state: {e:?}")))
-}
-
 /// One call from the program: returns (status, gas cost) and leaves the callee's output
 /// as the program's return data. Status is 0 on success and 2 on any failure, as nitro
 /// reports it.

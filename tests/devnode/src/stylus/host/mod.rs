@@ -81,6 +81,11 @@ impl wasmi::errors::HostError for Escape {}
 pub(crate) type Hr<T> = Result<T, wasmi::Error>;
 pub(crate) type Cx<'a> = Caller<'a, HostEnv>;
 
+/// A database error while serving a host function: the program fails.
+pub(crate) fn state_err(e: impl fmt::Debug) -> wasmi::Error {
+    wasmi::Error::host(Escape::Failure(format!("state: {e:?}")))
+}
+
 pub(crate) fn fail<T>(why: impl Into<String>) -> Hr<T> {
     Err(wasmi::Error::host(Escape::Failure(why.into())))
 }

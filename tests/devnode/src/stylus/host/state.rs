@@ -78,9 +78,7 @@ fn flush(c: &mut Cx, clear: bool) -> Hr<()> {
         let key = U256::from_be_bytes(key.0);
         let value = U256::from_be_bytes(value.0);
         // Price first from the current state (sstore warms the slot as it writes).
-        let current = journal
-            .sload(address, key)
-            .map_err(|e| wasmi::Error::host(Escape::Failure(format!("state: {e:?}"))))?;
+        let current = journal.sload(address, key).map_err(state_err)?;
         let cold = current.is_cold;
         let original = journal
             .evm_state()
@@ -234,7 +232,7 @@ pub(super) fn link(l: &mut Linker<HostEnv>) {
                     .ctx_mut()
                     .journal_mut()
                     .load_account(a)
-                    .map_err(|e| wasmi::Error::host(Escape::Failure(format!("state: {e:?}"))))?;
+                    .map_err(state_err)?;
                 (acc.data.info.balance, acc.is_cold)
             };
             buy_gas(
@@ -260,7 +258,7 @@ pub(super) fn link(l: &mut Linker<HostEnv>) {
                 .ctx_mut()
                 .journal_mut()
                 .code_hash(a)
-                .map_err(|e| wasmi::Error::host(Escape::Failure(format!("state: {e:?}"))))?;
+                .map_err(state_err)?;
             buy_gas(
                 &mut c,
                 if hash.is_cold {
@@ -274,39 +272,14 @@ pub(super) fn link(l: &mut Linker<HostEnv>) {
     )
     .expect(ok);
     l.func_wrap(M, "account_code_size", |mut c: Cx, addr: i32| -> Hr<i32> {
-        buy_ink(&mut c, HOSTIO_INK + EVM_API_INK)?;
-        require_gas(&mut c, COLD_ACCOUNT_GAS)?;
-        let a = read_address(&c, addr)?;
-        let (code, cold) = code_of(&c, a)?;
-        buy_gas(
-            &mut c,
-            EXTCODE_GAS
-                + if cold {
-                    COLD_ACCOUNT_GAS
-                } else {
-                    WARM_ACCESS_GAS
-                },
-        )?;
-        Ok(code.len() as i32)
+        Ok(code_access(&mut c, addr)?.len() as i32)
     })
     .expect(ok);
     l.func_wrap(
         M,
         "account_code",
         |mut c: Cx, addr: i32, offset: i32, size: i32, dest: i32| -> Hr<i32> {
-            buy_ink(&mut c, HOSTIO_INK + EVM_API_INK)?;
-            require_gas(&mut c, COLD_ACCOUNT_GAS)?;
-            let a = read_address(&c, addr)?;
-            let (code, cold) = code_of(&c, a)?;
-            buy_gas(
-                &mut c,
-                EXTCODE_GAS
-                    + if cold {
-                        COLD_ACCOUNT_GAS
-                    } else {
-                        WARM_ACCESS_GAS
-                    },
-            )?;
+            let code = code_access(&mut c, addr)?;
             pay_for_write(&mut c, code.len() as u32)?;
             let start = (offset as u32 as usize).min(code.len());
             let end = start.saturating_add(size as u32 as usize).min(code.len());
@@ -317,13 +290,20 @@ pub(super) fn link(l: &mut Linker<HostEnv>) {
     .expect(ok);
 }
 
-fn code_of(c: &Cx, a: revm::primitives::Address) -> Hr<(revm::primitives::Bytes, bool)> {
-    let code = evm(c)
-        .ctx_mut()
-        .journal_mut()
-        .code(a)
-        .map_err(|e| wasmi::Error::host(Escape::Failure(format!("state: {e:?}"))))?;
-    Ok((code.data, code.is_cold))
+/// The shared part of `account_code` and `account_code_size`: nitro requires the worst
+/// case (a cold access) before loading the code, then charges the access and EXTCODESIZE.
+fn code_access(c: &mut Cx, addr: i32) -> Hr<revm::primitives::Bytes> {
+    buy_ink(c, HOSTIO_INK + EVM_API_INK)?;
+    require_gas(c, COLD_ACCOUNT_GAS)?;
+    let a = read_address(c, addr)?;
+    let code = evm(c).ctx_mut().journal_mut().code(a).map_err(state_err)?;
+    let access = if code.is_cold {
+        COLD_ACCOUNT_GAS
+    } else {
+        WARM_ACCESS_GAS
+    };
+    buy_gas(c, EXTCODE_GAS + access)?;
+    Ok(code.data)
 }
 
 #[cfg(test)]

@@ -12,12 +12,20 @@ use revm::primitives::{hardfork::SpecId, keccak256, Address, Bytes, Log, TxKind,
 use revm::state::{AccountInfo, Bytecode};
 use revm::{Context, DatabaseCommit, DatabaseRef};
 
+use overrides::ApplyOverrides;
+
 use crate::arbos::precompiles::ARBITRUM_PRECOMPILES;
 use crate::evm::{DevDb, DevError, DevEvm};
 use crate::genesis::{
     default_balance, CREATE2_FACTORY, CREATE2_FACTORY_CODE, DEV_ACCOUNT, NATIVE_CODE,
 };
 use crate::stylus::runtime::StylusRuntime;
+
+mod dump;
+mod overrides;
+
+pub use dump::{ChainDump, DumpError};
+pub use overrides::{AccountOverride, StateOverrides};
 
 /// nitro-devnode's chain id.
 pub const CHAIN_ID: u64 = 412_346;
@@ -106,7 +114,7 @@ impl TxRequest {
 }
 
 /// How a transaction ended.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Status {
     Success,
     /// Reverted with this data (a custom error, `Error(string)`, or empty).
@@ -115,7 +123,7 @@ pub enum Status {
     Halt(String),
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Receipt {
     pub tx_hash: B256,
     pub block_number: u64,
@@ -133,6 +141,10 @@ pub struct Receipt {
     pub input: Bytes,
     pub value: U256,
     pub gas_limit: u64,
+    /// Position in its block (0 with instant mining; blocks built by `send_block` hold
+    /// several transactions).
+    #[serde(default)]
+    pub transaction_index: u64,
 }
 
 impl Receipt {
@@ -141,7 +153,7 @@ impl Receipt {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Block {
     pub number: u64,
     pub hash: B256,
@@ -164,7 +176,50 @@ pub enum ChainError {
 
 impl From<DevError> for ChainError {
     fn from(e: DevError) -> Self {
-        ChainError::Invalid(e.to_string())
+        ChainError::Invalid(describe(&e))
+    }
+}
+
+/// geth's wording for a refused transaction, so wallets and tools that match on it (nonce
+/// too low, insufficient funds, …) understand the devnode as they understand nitro.
+fn describe(e: &DevError) -> String {
+    use revm::context::result::{EVMError, InvalidTransaction as I};
+    let EVMError::Transaction(t) = e else {
+        return e.to_string();
+    };
+    match t {
+        I::NonceTooLow { tx, state } => format!("nonce too low: next nonce {state}, tx nonce {tx}"),
+        I::NonceTooHigh { tx, state } => {
+            format!("nonce too high: next nonce {state}, tx nonce {tx}")
+        }
+        I::LackOfFundForMaxFee { fee, balance } => {
+            format!("insufficient funds for gas * price + value: balance {balance}, tx cost {fee}")
+        }
+        I::TxGasLimitGreaterThanCap { gas_limit, cap } => {
+            format!("gas limit too high: {gas_limit} exceeds the per-transaction cap {cap}")
+        }
+        I::CallerGasLimitMoreThanBlock => "exceeds block gas limit".into(),
+        I::CallGasCostMoreThanGasLimit {
+            initial_gas,
+            gas_limit,
+        } => format!("intrinsic gas too low: have {gas_limit}, want {initial_gas}"),
+        I::GasFloorMoreThanGasLimit {
+            gas_floor,
+            gas_limit,
+        } => format!("intrinsic gas too low: have {gas_limit}, want {gas_floor} (floor data gas)"),
+        I::GasPriceLessThanBasefee => "max fee per gas less than block base fee".into(),
+        I::PriorityFeeGreaterThanMaxFee => {
+            "max priority fee per gas higher than max fee per gas".into()
+        }
+        I::CreateInitCodeSizeLimit => {
+            format!(
+                "max initcode size exceeded: the limit is {} bytes (EIP-3860)",
+                2 * 24_576
+            )
+        }
+        I::RejectCallerWithCode => "sender not an eoa".into(),
+        I::InvalidChainId => "invalid chain id for signer".into(),
+        other => other.to_string(),
     }
 }
 
@@ -175,6 +230,15 @@ pub struct CallResult {
     pub output: Bytes,
     pub gas_used: u64,
     pub logs: Vec<Log>,
+}
+
+/// What `estimate_gas` found.
+#[derive(Clone, Debug)]
+pub enum Estimate {
+    /// The least gas limit (within 1.5 %, as geth) with which the call succeeds.
+    Gas(u64),
+    /// The call fails even with the most gas a transaction may have.
+    Failed(CallResult),
 }
 
 /// A transaction's outcome and the state it changed, or why it was refused.
@@ -466,6 +530,41 @@ impl Chain {
     /// is invalid (nonce, funds, gas limit) is refused and changes nothing.
     pub fn send(&mut self, tx: TxRequest) -> Result<Receipt, ChainError> {
         let timestamp = self.peek_timestamp();
+        let mut receipt = self.apply(tx, timestamp, 0)?;
+        self.next_timestamp = None;
+        receipt.block_hash = self.push_block(timestamp, receipt.gas_used, vec![receipt.tx_hash]);
+        self.receipts.insert(receipt.tx_hash, receipt.clone());
+        Ok(receipt)
+    }
+
+    /// Executes transactions in order in one new block (interval mining). Each refused
+    /// one is left out of the block and reported in its slot; the block is mined even
+    /// when it ends up empty.
+    pub fn send_block(&mut self, txs: Vec<TxRequest>) -> Vec<Result<Receipt, ChainError>> {
+        let timestamp = self.take_timestamp();
+        let mut results = Vec::with_capacity(txs.len());
+        let mut index = 0;
+        for tx in txs {
+            let r = self.apply(tx, timestamp, index);
+            if r.is_ok() {
+                index += 1;
+            }
+            results.push(r);
+        }
+        let mined: Vec<&Receipt> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
+        let gas = mined.iter().map(|r| r.gas_used).sum();
+        let hashes = mined.iter().map(|r| r.tx_hash).collect();
+        let block_hash = self.push_block(timestamp, gas, hashes);
+        for r in results.iter_mut().flatten() {
+            r.block_hash = block_hash;
+            self.receipts.insert(r.tx_hash, r.clone());
+        }
+        results
+    }
+
+    /// Executes `tx` on the state as the `index`th transaction of the next block and
+    /// keeps its changes; the caller pushes the block and fills in its hash.
+    fn apply(&mut self, tx: TxRequest, timestamp: u64, index: u64) -> Result<Receipt, ChainError> {
         let env = self.tx_env(&tx);
         let block_env = self.block_env(timestamp);
         let db = std::mem::take(&mut self.db);
@@ -478,46 +577,60 @@ impl Chain {
             }
         };
         db.commit(state);
+        // revm's CacheDB keeps every committed log; receipts hold them already.
+        db.cache.logs.clear();
         self.db = db;
-        self.next_timestamp = None;
         let hash = tx.hash.unwrap_or_else(|| derive_hash(&env));
         let (status, output, contract_address) = status_of(&result);
-        let number = self.block_number() + 1;
-        let gas_used = result.tx_gas_used();
-        let block_hash = self.push_block(timestamp, gas_used, vec![hash]);
-        let logs = result.logs().to_vec();
         let receipt = Receipt {
             tx_hash: hash,
-            block_number: number,
-            block_hash,
+            block_number: self.block_number() + 1,
+            block_hash: B256::ZERO,
             from: tx.from,
             to: tx.to,
             contract_address,
-            gas_used,
+            gas_used: result.tx_gas_used(),
             effective_gas_price: self.config.base_fee as u128,
             status,
             output,
-            logs,
+            logs: result.logs().to_vec(),
             nonce: env.nonce,
             input: env.data,
             value: env.value,
             gas_limit: env.gas_limit,
+            transaction_index: index,
         };
-        tracing::info!(
+        tracing::debug!(
             tx = %hash, from = %receipt.from, to = ?receipt.to, created = ?receipt.contract_address,
             gas = receipt.gas_used, status = ?receipt.status, "transaction"
         );
-        self.receipts.insert(hash, receipt.clone());
         Ok(receipt)
     }
 
     /// Runs a transaction on top of the latest state and throws the changes away
     /// (`eth_call`): no nonce, balance or base-fee checks.
     pub fn call(&self, tx: TxRequest) -> Result<CallResult, ChainError> {
+        self.call_with(tx, &StateOverrides::default())
+    }
+
+    /// `call` on the latest state with some accounts changed first (`eth_call`'s state
+    /// overrides); the gas limit is capped at the per-transaction limit.
+    pub fn call_with(
+        &self,
+        tx: TxRequest,
+        overrides: &StateOverrides,
+    ) -> Result<CallResult, ChainError> {
+        let mut db = self.db.clone();
+        overrides.apply(&mut db);
+        self.call_on(db, tx)
+    }
+
+    fn call_on(&self, db: DevDb, tx: TxRequest) -> Result<CallResult, ChainError> {
         let mut env = self.tx_env(&tx);
         env.gas_price = 0;
+        env.gas_limit = env.gas_limit.min(TX_GAS_LIMIT);
         let block_env = self.block_env(self.peek_timestamp());
-        let (_, result) = self.execute(self.db.clone(), env, block_env, true)?;
+        let (_, result) = self.execute(db, env, block_env, true)?;
         let (result, _) = result?;
         let (status, output, _) = status_of(&result);
         Ok(CallResult {
@@ -526,6 +639,39 @@ impl Chain {
             gas_used: result.tx_gas_used(),
             logs: result.logs().to_vec(),
         })
+    }
+
+    /// The least gas limit with which `tx` succeeds: one run with the most gas allowed,
+    /// then the gas it used, then a binary search in between (Stylus and the 63/64 rule
+    /// make "gas used" too little for calls that forward gas).
+    pub fn estimate_gas(
+        &self,
+        tx: TxRequest,
+        overrides: &StateOverrides,
+    ) -> Result<Estimate, ChainError> {
+        let mut db = self.db.clone();
+        overrides.apply(&mut db);
+        let cap = tx.gas_limit.unwrap_or(TX_GAS_LIMIT).min(TX_GAS_LIMIT);
+        let run = |gas: u64| self.call_on(db.clone(), tx.clone().gas(gas));
+        let first = run(cap)?;
+        if first.status != Status::Success {
+            return Ok(Estimate::Failed(first));
+        }
+        let (mut lo, mut hi) = (first.gas_used.saturating_sub(1), cap);
+        if run(first.gas_used)?.status == Status::Success {
+            return Ok(Estimate::Gas(first.gas_used));
+        }
+        lo = lo.max(first.gas_used);
+        // geth stops when the interval is within 1.5 % of the answer.
+        while hi - lo > 1 && (hi - lo) * 1000 > hi * 15 {
+            let mid = lo + (hi - lo) / 2;
+            if run(mid)?.status == Status::Success {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        Ok(Estimate::Gas(hi))
     }
 
     fn push_block(&mut self, timestamp: u64, gas_used: u64, transactions: Vec<B256>) -> B256 {

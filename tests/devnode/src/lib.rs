@@ -22,5 +22,9 @@ pub mod evm;
 pub mod genesis;
 pub mod stylus;
 
-pub use chain::{Block, CallResult, Chain, ChainConfig, ChainError, Receipt, Status, TxRequest};
+pub use chain::{
+    Block, CallResult, Chain, ChainConfig, ChainError, Estimate, Receipt, StateOverrides, Status,
+    TxRequest,
+};
 pub use genesis::{CREATE2_FACTORY, DEV_ACCOUNT, DEV_KEY};
+pub mod rpc;

@@ -444,10 +444,10 @@ impl Chain {
     fn peek_timestamp(&self) -> u64 {
         let parent = self.latest().timestamp;
         match self.next_timestamp {
-            Some(t) => t.max(parent + 1),
-            None => {
-                (self.wall_clock().max(self.config.genesis_time) + self.time_offset).max(parent + 1)
-            }
+            Some(t) => t.max(parent.saturating_add(1)),
+            None => (self.wall_clock().max(self.config.genesis_time))
+                .saturating_add(self.time_offset)
+                .max(parent.saturating_add(1)),
         }
     }
 

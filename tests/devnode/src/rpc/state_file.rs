@@ -28,8 +28,11 @@ struct StateFile {
     transactions: BTreeMap<B256, Bytes>,
 }
 
+/// Signed transaction bytes by hash.
+pub type RawTxs = HashMap<B256, Bytes>;
+
 /// The chain and transactions in `path`, or `None` when the file does not exist yet.
-pub fn load(path: &Path) -> Result<Option<(Chain, HashMap<B256, Bytes>)>, StateFileError> {
+pub fn load(path: &Path) -> Result<Option<(Chain, RawTxs)>, StateFileError> {
     let text = match std::fs::read(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),

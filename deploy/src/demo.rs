@@ -1,0 +1,218 @@
+//! The demo `labelchain up` seeds on a dev chain: a funded requester, three labellers
+//! with stake, and one task with a few items, all from deterministic demo keys (printed
+//! so a person can act as any of them). Idempotent: a seeded demo is recorded in the
+//! deployments file and found again on chain.
+
+use std::path::Path;
+
+use alloy::network::TransactionBuilder;
+use alloy::primitives::{keccak256, Address, B256, U256};
+use alloy::rpc::types::TransactionRequest;
+use alloy::signers::local::PrivateKeySigner;
+use alloy::sol_types::SolValue;
+
+use crate::bindings::{IRewardToken, IStakingEscrow, ITaskRegistry};
+use crate::chain::{contract_error, Conn};
+use crate::commands::ops::{self, TaskSpec};
+use crate::error::{Error, Result};
+use crate::plan::lbl;
+use crate::progress::{Outcome, Progress};
+use crate::state::{self, DemoRecord};
+
+pub const LABELLERS: usize = 3;
+pub const ITEMS: u32 = 4;
+pub const STAKE_LBL: u64 = 100;
+
+/// The demo's keys: `keccak256("labelchain demo <role>")`.
+pub fn key(role: &str) -> PrivateKeySigner {
+    let k = keccak256(format!("labelchain demo {role}"));
+    PrivateKeySigner::from_bytes(&k).expect("a hash is a valid key")
+}
+
+pub fn requester() -> PrivateKeySigner {
+    key("requester")
+}
+
+pub fn labellers() -> Vec<PrivateKeySigner> {
+    (1..=LABELLERS)
+        .map(|i| key(&format!("labeller {i}")))
+        .collect()
+}
+
+pub fn key_hex(s: &PrivateKeySigner) -> String {
+    format!("0x{}", alloy::hex::encode(s.to_bytes()))
+}
+
+/// The demo items' content hashes and their `dataRoot`: an OpenZeppelin standard Merkle
+/// tree over `(uint256 index, bytes32 sha256)` leaves (leaf = keccak(keccak(abi.encode))),
+/// sorted leaves, sorted-pair hashing.
+pub fn data_root(items: u32) -> B256 {
+    let mut leaves: Vec<B256> = (0..items)
+        .map(|i| {
+            let content = keccak256(format!("demo item {i}"));
+            keccak256(keccak256((U256::from(i), content).abi_encode()))
+        })
+        .collect();
+    leaves.sort();
+    // OZ's array layout: tree[n-1-i] = sorted leaf i; parent(j) = (j-1)/2.
+    let n = leaves.len();
+    let mut tree = vec![B256::ZERO; 2 * n - 1];
+    for (i, l) in leaves.iter().enumerate() {
+        tree[2 * n - 2 - i] = *l;
+    }
+    for j in (0..n - 1).rev() {
+        let (a, b) = (tree[2 * j + 1], tree[2 * j + 2]);
+        let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+        tree[j] = keccak256([lo.as_slice(), hi.as_slice()].concat());
+    }
+    tree[0]
+}
+
+async fn fund_eth(admin: &Conn, to: Address) -> Result<()> {
+    let want = U256::from(10u64).pow(U256::from(18));
+    if admin.balance(to).await? >= want {
+        return Ok(());
+    }
+    let tx = TransactionRequest::default()
+        .with_to(to)
+        .with_value(want * U256::from(10u8));
+    admin.send("funding a demo account with ETH", tx).await?;
+    Ok(())
+}
+
+async fn fund_lbl(admin: &Conn, token: Address, to: Address, amount: U256) -> Result<()> {
+    let t = IRewardToken::new(token, admin.provider.clone());
+    let have = t
+        .balanceOf(to)
+        .call()
+        .await
+        .map_err(|e| contract_error(admin, "balanceOf", e))?;
+    if have >= amount {
+        return Ok(());
+    }
+    admin
+        .send(
+            "giving a demo account LBL",
+            t.transfer(to, amount - have).into_transaction_request(),
+        )
+        .await?;
+    Ok(())
+}
+
+/// Seeds the demo with `admin` (the treasury, which holds the genesis LBL).
+pub async fn seed(
+    admin: &Conn,
+    deployments_dir: &Path,
+    progress: &dyn Progress,
+) -> Result<DemoRecord> {
+    let path = state::path_for(deployments_dir, admin.chain_id);
+    let mut d = state::load(&path)?.ok_or_else(|| Error::NoDeployment {
+        chain_id: admin.chain_id,
+        path: path.clone(),
+    })?;
+    let a = d.addresses().ok_or_else(|| Error::NoDeployment {
+        chain_id: admin.chain_id,
+        path: path.clone(),
+    })?;
+    if let Some(demo) = &d.demo {
+        let count = ITaskRegistry::new(a.registry, admin.provider.clone())
+            .taskCount()
+            .call()
+            .await
+            .map_err(|e| contract_error(admin, "taskCount", e))?;
+        if demo.task <= count {
+            progress.finish(
+                "demo",
+                Outcome::Skipped(format!("task {} already seeded", demo.task)),
+            );
+            return Ok(demo.clone());
+        }
+    }
+    let requester = requester();
+    let labellers = labellers();
+
+    progress.start("demo: funding a requester and three labellers");
+    for s in std::iter::once(&requester).chain(&labellers) {
+        fund_eth(admin, s.address()).await?;
+    }
+    fund_lbl(admin, a.token, requester.address(), lbl(1_000)).await?;
+    for l in &labellers {
+        fund_lbl(admin, a.token, l.address(), lbl(500)).await?;
+    }
+    progress.finish(
+        "demo: funding a requester and three labellers",
+        Outcome::Done("10 ETH each; 1000 LBL requester, 500 LBL per labeller".into()),
+    );
+
+    progress.start("demo: labellers stake 100 LBL each");
+    for l in &labellers {
+        let conn = admin.with_signer(l.clone())?;
+        let (free, ..) = {
+            let s = IStakingEscrow::new(a.escrow, conn.provider.clone())
+                .stakeOf(l.address())
+                .call()
+                .await
+                .map_err(|e| contract_error(&conn, "stakeOf", e))?;
+            (s._0, s._1)
+        };
+        if free < lbl(STAKE_LBL) {
+            ops::stake(&conn, &a, lbl(STAKE_LBL) - free).await?;
+        }
+    }
+    progress.finish(
+        "demo: labellers stake 100 LBL each",
+        Outcome::Done("staked".into()),
+    );
+
+    progress.start("demo: the requester creates a task");
+    let rconn = admin.with_signer(requester.clone())?;
+    let created = ops::task_create(
+        &rconn,
+        &a,
+        &TaskSpec {
+            data_root: data_root(ITEMS),
+            items: ITEMS,
+            classes: 3,
+            k: 3,
+            threshold_bps: 6_000,
+            payment_token: None,
+            reward: lbl(2),
+            stake: lbl(10),
+            commit_secs: 3_600,
+            reveal_secs: 3_600,
+            audit_rate_bps: 0,
+            min_tier: 0,
+            metadata_uri: "ipfs://labelchain-demo/task.json".into(),
+        },
+    )
+    .await?;
+    progress.finish(
+        "demo: the requester creates a task",
+        Outcome::Done(format!("task {} (tx {})", created.task, created.tx.tx_hash)),
+    );
+    let demo = DemoRecord {
+        task: created.task,
+        requester: requester.address(),
+        labellers: labellers.iter().map(PrivateKeySigner::address).collect(),
+        items: ITEMS,
+    };
+    d.demo = Some(demo.clone());
+    state::save(&path, &d)?;
+    Ok(demo)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_keys_are_distinct_and_stable() {
+        let mut all: Vec<Address> = labellers().iter().map(|s| s.address()).collect();
+        all.push(requester().address());
+        all.sort();
+        all.dedup();
+        assert_eq!(all.len(), 4);
+        assert_eq!(requester().address(), requester().address());
+        assert_ne!(data_root(4), B256::ZERO);
+    }
+}

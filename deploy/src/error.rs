@@ -1,0 +1,123 @@
+//! The library's error type: every way a command can fail, each with a message that says
+//! what to do next. The binary prints it and exits non-zero.
+
+use std::path::PathBuf;
+
+use alloy::primitives::{Address, B256};
+
+use crate::errors::Revert;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot reach the RPC at {url}: {reason}. Is the node running? (`labelchain up` starts one; `--rpc-url` / RPC_URL points elsewhere)")]
+    Unreachable { url: String, reason: String },
+    #[error("wrong chain: {network} is chain id {expected} but the RPC at {url} reports chain id {actual}. Check --network / --rpc-url / --chain-id")]
+    WrongChain {
+        network: String,
+        url: String,
+        expected: u64,
+        actual: u64,
+    },
+    #[error("chain id {0} is an Arbitrum mainnet; refusing without --allow-mainnet")]
+    MainnetRefused(u64),
+    #[error("account {address} has {balance} ETH but this needs about {needed} ETH (gas and activation data fees). Fund it, or use another key")]
+    Unfunded {
+        address: Address,
+        balance: String,
+        needed: String,
+    },
+    #[error("{0}")]
+    Config(String),
+    #[error("program files missing in {dir}: {missing}. Build them with `cd contracts && cargo packager build`, or pass --build, or --programs DIR")]
+    ProgramsMissing { dir: PathBuf, missing: String },
+    #[error("building the programs failed: {0}")]
+    Build(String),
+    #[error("{what} reverted with {revert}")]
+    Revert { what: String, revert: Box<Revert> },
+    #[error("{what}: transaction {hash} failed on chain ({detail})")]
+    TxFailed {
+        what: String,
+        hash: B256,
+        detail: String,
+    },
+    #[error("{what}: transaction {hash} was not mined within {secs} s; rerun to resume (the step is checked on chain first)")]
+    TxTimeout { what: String, hash: B256, secs: u64 },
+    #[error("check after {step} failed: {detail}")]
+    Mismatch { step: String, detail: String },
+    #[error("RPC error during {what}: {detail}")]
+    Rpc { what: String, detail: String },
+    #[error("deployments file {path}: {detail}")]
+    State { path: PathBuf, detail: String },
+    #[error("no deployment for chain {chain_id} in {path}: run `labelchain deploy` (or `labelchain up`) first")]
+    NoDeployment { chain_id: u64, path: PathBuf },
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("unknown task {task}: the registry has {count} task(s), ids 1..={count}")]
+    UnknownTask { task: u64, count: u64 },
+    #[error("a commit for task {task} item {item} by {labeller} is already recorded in {path} (label {label}); reveal it with `labelchain reveal --task {task} --item {item}`, or send that same commitment again with --resend")]
+    CommitExists {
+        task: u64,
+        item: u32,
+        labeller: Address,
+        label: u8,
+        path: PathBuf,
+    },
+    #[error("no salt file for task {task} item {item} by {labeller} at {path}: nothing to reveal from this machine")]
+    NoSalt {
+        task: u64,
+        item: u32,
+        labeller: Address,
+        path: PathBuf,
+    },
+    #[error("starting the devnode: {0}")]
+    Node(String),
+    #[error("interrupted")]
+    Interrupted,
+}
+
+impl Error {
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    pub fn rpc(what: impl Into<String>, e: impl std::fmt::Display) -> Self {
+        Error::Rpc {
+            what: what.into(),
+            detail: e.to_string(),
+        }
+    }
+
+    /// A short machine-readable kind for `--json` output.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Unreachable { .. } => "unreachable",
+            Error::WrongChain { .. } => "wrong_chain",
+            Error::MainnetRefused(_) => "mainnet_refused",
+            Error::Unfunded { .. } => "unfunded",
+            Error::Config(_) => "config",
+            Error::ProgramsMissing { .. } => "programs_missing",
+            Error::Build(_) => "build",
+            Error::Revert { .. } => "revert",
+            Error::TxFailed { .. } => "tx_failed",
+            Error::TxTimeout { .. } => "tx_timeout",
+            Error::Mismatch { .. } => "mismatch",
+            Error::Rpc { .. } => "rpc",
+            Error::State { .. } => "state",
+            Error::NoDeployment { .. } => "no_deployment",
+            Error::Io { .. } => "io",
+            Error::UnknownTask { .. } => "unknown_task",
+            Error::CommitExists { .. } => "commit_exists",
+            Error::NoSalt { .. } => "no_salt",
+            Error::Node(_) => "node",
+            Error::Interrupted => "interrupted",
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

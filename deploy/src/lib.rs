@@ -1,0 +1,21 @@
+//! Labelchain's CLI as a library: deploy and wire the Stylus programs (idempotent,
+//! resumable, checked on chain), run a local devnode with a demo, and operate the
+//! protocol. The `labelchain` binary is a thin layer of argument parsing over this; the
+//! tests and the end-to-end harness call the same functions.
+
+pub mod bindings;
+pub mod chain;
+pub mod commands;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod errors;
+pub mod plan;
+pub mod programs;
+pub mod progress;
+pub mod salts;
+pub mod state;
+pub mod steps;
+pub mod units;
+
+pub use error::{Error, Result};

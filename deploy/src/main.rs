@@ -1,0 +1,679 @@
+//! `labelchain`: argument parsing and output over the `labelchain` library.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use alloy::primitives::Address;
+use clap::{Args, Parser, Subcommand};
+use labelchain::commands::deploy::{DeployOptions, DeployReport};
+use labelchain::commands::ops::{self, Status, TaskSpec, TaskView};
+use labelchain::commands::up::{UpOptions, UpSummary};
+use labelchain::config::{Endpoint, KeyArgs, Network};
+use labelchain::units::{format_amount, format_eth, parse_amount};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "labelchain",
+    version,
+    about = "Labelchain: deploy and operate the data-labelling protocol on Arbitrum Stylus",
+    after_help = "Networks: devnode (default, http://127.0.0.1:8547, chain 412346), nitro-devnode (same), \
+arbitrum-sepolia (421614), custom (--rpc-url). RPC_URL, PRIVATE_KEY, NETWORK may also come from the \
+environment or a .env file. Mainnets (42161, 42170) need --allow-mainnet."
+)]
+struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+struct Global {
+    /// Network profile: its default RPC URL and the chain id it must report.
+    #[arg(
+        long,
+        global = true,
+        env = "NETWORK",
+        value_enum,
+        default_value = "devnode"
+    )]
+    network: Network,
+    /// RPC URL (overrides the network's default).
+    #[arg(long, global = true, env = "RPC_URL")]
+    rpc_url: Option<String>,
+    /// Insist on this chain id.
+    #[arg(long, global = true)]
+    chain_id: Option<u64>,
+    /// Allow Arbitrum One / Nova (42161, 42170).
+    #[arg(long, global = true)]
+    allow_mainnet: bool,
+    /// Hex private key of the signer.
+    #[arg(long, global = true, env = "PRIVATE_KEY", hide_env_values = true)]
+    private_key: Option<String>,
+    /// Encrypted JSON keystore of the signer.
+    #[arg(long, global = true, env = "KEYSTORE", conflicts_with = "private_key")]
+    keystore: Option<PathBuf>,
+    /// File with the keystore's password (else KEYSTORE_PASSWORD).
+    #[arg(long, global = true)]
+    password_file: Option<PathBuf>,
+    /// Where deployments/<chainId>.json files live.
+    #[arg(
+        long,
+        global = true,
+        env = "LABELCHAIN_DEPLOYMENTS",
+        default_value = "deployments"
+    )]
+    deployments: PathBuf,
+    /// Machine-readable output: one JSON document on stdout.
+    #[arg(long, global = true)]
+    json: bool,
+    /// Seconds to wait for a transaction's receipt.
+    #[arg(long, global = true, default_value_t = 120)]
+    tx_timeout: u64,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Build (if needed), deploy, activate, initialise and wire the five programs.
+    Deploy(DeployArgs),
+    /// Start a local devnode, deploy, seed a demo task, and keep running until Ctrl-C.
+    Up(UpArgs),
+    /// Create, show, cancel or reclaim a task.
+    #[command(subcommand)]
+    Task(TaskCmd),
+    /// Stake LBL (approves the escrow first if needed).
+    Stake { amount: String },
+    /// Start unbonding free stake.
+    Unstake { amount: String },
+    /// Withdraw stake whose unbonding period is over.
+    Withdraw,
+    /// Commit a label; the salt is kept in a local file first (never overwritten).
+    Commit {
+        #[arg(long)]
+        task: u64,
+        #[arg(long)]
+        item: u32,
+        #[arg(long, required_unless_present = "resend")]
+        label: Option<u8>,
+        /// Send the commitment of an existing salt file again (after a failed send).
+        #[arg(long)]
+        resend: bool,
+        #[command(flatten)]
+        salts: SaltsArg,
+    },
+    /// Reveal a committed label from its salt file.
+    Reveal {
+        #[arg(long)]
+        task: u64,
+        #[arg(long)]
+        item: u32,
+        #[command(flatten)]
+        salts: SaltsArg,
+    },
+    /// Finalize an item (anyone, once revealed or after the reveal window).
+    Finalize {
+        #[arg(long)]
+        task: u64,
+        #[arg(long)]
+        item: u32,
+    },
+    /// Audit an escalated or pending-audit item (auditors).
+    Audit {
+        #[arg(long)]
+        task: u64,
+        #[arg(long)]
+        item: u32,
+        #[arg(long)]
+        label: u8,
+    },
+    /// Claim credited payouts (LBL unless --token).
+    Claim {
+        #[arg(long)]
+        token: Option<Address>,
+    },
+    /// Balances, stake, reputation and claimable LBL of an account (default: the signer).
+    Status {
+        #[arg(long)]
+        address: Option<Address>,
+    },
+    /// Dev chains only: move time forward and mine a block.
+    Advance { seconds: u64 },
+}
+
+#[derive(Args, Debug, Clone)]
+struct SaltsArg {
+    /// Directory of the commit salt files.
+    #[arg(
+        long = "salts",
+        env = "LABELCHAIN_SALTS",
+        default_value = ".labelchain/salts"
+    )]
+    dir: PathBuf,
+}
+
+#[derive(Subcommand, Debug)]
+enum TaskCmd {
+    /// Create and fund a task (approves the escrow for bounty + fee if needed).
+    Create(CreateArgs),
+    /// Show a task's terms and progress.
+    Show { task: u64 },
+    /// Cancel a task before its first commit (requester).
+    Cancel { task: u64 },
+    /// Refund what is left after the commit window.
+    Reclaim { task: u64 },
+}
+
+#[derive(Args, Debug, Clone)]
+struct CreateArgs {
+    #[arg(long, default_value_t = 4)]
+    items: u32,
+    #[arg(long, default_value_t = 3)]
+    classes: u16,
+    /// Labellers per item.
+    #[arg(long, default_value_t = 3)]
+    k: u8,
+    #[arg(long, default_value_t = 6000)]
+    threshold_bps: u16,
+    /// Payment token (default LBL).
+    #[arg(long)]
+    payment_token: Option<Address>,
+    /// Reward per label, in the payment token's units.
+    #[arg(long, default_value = "2")]
+    reward: String,
+    /// Stake per label in LBL.
+    #[arg(long, default_value = "10")]
+    stake: String,
+    #[arg(long, default_value_t = 3600)]
+    commit_secs: u64,
+    #[arg(long, default_value_t = 3600)]
+    reveal_secs: u64,
+    #[arg(long, default_value_t = 0)]
+    audit_rate_bps: u16,
+    #[arg(long, default_value_t = 0)]
+    min_tier: u8,
+    /// Merkle root of the items (default: the demo items' root).
+    #[arg(long)]
+    data_root: Option<alloy::primitives::B256>,
+    #[arg(long, default_value = "ipfs://task-metadata")]
+    metadata_uri: String,
+}
+
+#[derive(Args, Debug, Clone)]
+struct UpArgs {
+    /// Port of the in-process devnode.
+    #[arg(long, default_value_t = 8547)]
+    port: u16,
+    /// Keep the chain in this file between runs.
+    #[arg(long)]
+    state: Option<PathBuf>,
+    /// Do not seed the demo.
+    #[arg(long)]
+    no_demo: bool,
+    /// Exit after deploying and seeding instead of serving until Ctrl-C.
+    #[arg(long)]
+    exit: bool,
+    #[command(flatten)]
+    deploy: DeployArgs,
+}
+
+#[derive(Args, Debug, Clone)]
+struct DeployArgs {
+    /// Directory with <program>.deploy files (default: contracts/target/programs).
+    #[arg(long)]
+    programs: Option<PathBuf>,
+    /// Run `cargo packager build` first even if the programs exist.
+    #[arg(long)]
+    build: bool,
+    /// Print the plan and the estimated cost; send nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Replace a deployments file left by an earlier chain (other genesis).
+    #[arg(long)]
+    fresh: bool,
+    /// Receives the genesis supply and slashes (default: the signer).
+    #[arg(long)]
+    treasury: Option<Address>,
+    /// Token cap in LBL.
+    #[arg(long, default_value = "1000000000")]
+    cap: String,
+    /// Genesis supply in LBL, minted to the treasury.
+    #[arg(long, default_value = "100000000")]
+    genesis_supply: String,
+    /// Verified items per emission halving.
+    #[arg(long, default_value_t = labelchain::plan::DEFAULT_HALVING_INTERVAL)]
+    halving_interval: u64,
+    /// Unbonding period in seconds.
+    #[arg(long, default_value_t = labelchain::plan::DEFAULT_UNBONDING_PERIOD)]
+    unbonding_period: u64,
+    /// Extra payment token to allow-list (repeatable).
+    #[arg(long = "payment-token")]
+    payment_tokens: Vec<Address>,
+    /// Auditor to add (repeatable).
+    #[arg(long = "auditor")]
+    auditors: Vec<Address>,
+    /// Label the CREATE2 salts derive from: another salt is another deployment.
+    #[arg(long, default_value = "labelchain-v1")]
+    salt: String,
+    /// StylusDeployer address.
+    #[arg(long, default_value_t = labelchain::bindings::STYLUS_DEPLOYER)]
+    deployer: Address,
+    /// Data fee margin over the eth_call estimate, percent (the excess is refunded).
+    #[arg(long, default_value_t = 20)]
+    fee_margin: u64,
+}
+
+impl DeployArgs {
+    fn options(&self, g: &Global) -> anyhow::Result<DeployOptions> {
+        let d = DeployOptions::default();
+        Ok(DeployOptions {
+            programs_dir: self.programs.clone().unwrap_or(d.programs_dir),
+            build_if_missing: self.programs.is_none(),
+            force_build: self.build,
+            deployments_dir: g.deployments.clone(),
+            treasury: self.treasury,
+            cap: parse_amount(&self.cap, 18)?,
+            genesis_supply: parse_amount(&self.genesis_supply, 18)?,
+            halving_interval: self.halving_interval,
+            unbonding_period: self.unbonding_period,
+            payment_tokens: self.payment_tokens.clone(),
+            auditors: self.auditors.clone(),
+            salt: self.salt.clone(),
+            deployer: self.deployer,
+            fee_margin_bps: self.fee_margin * 100,
+            dry_run: self.dry_run,
+            fresh: self.fresh,
+            stop_after: std::env::var("LABELCHAIN_TEST_STOP_AFTER")
+                .ok()
+                .and_then(|v| v.parse().ok()),
+        })
+    }
+}
+
+impl Global {
+    fn endpoint(&self) -> labelchain::Result<Endpoint> {
+        let mut e = Endpoint::new(self.network, self.rpc_url.clone())?;
+        if self.chain_id.is_some() {
+            e.expected_chain_id = self.chain_id;
+        }
+        e.allow_mainnet = self.allow_mainnet;
+        Ok(e)
+    }
+
+    fn keys(&self) -> KeyArgs {
+        KeyArgs {
+            private_key: self.private_key.clone(),
+            keystore: self.keystore.clone(),
+            password_file: self.password_file.clone(),
+        }
+    }
+
+    async fn connect(&self) -> labelchain::Result<labelchain::chain::Conn> {
+        let endpoint = self.endpoint()?;
+        let signer = self.keys().signer(self.network)?;
+        let mut conn = labelchain::chain::connect(&endpoint, signer).await?;
+        conn.timeout = std::time::Duration::from_secs(self.tx_timeout);
+        Ok(conn)
+    }
+}
+
+fn print_deploy(r: &DeployReport) {
+    let title = if r.dry_run { "Plan" } else { "Deployment" };
+    println!(
+        "{title} on chain {} ({}), record {}",
+        r.chain_id,
+        r.network,
+        r.deployments_file.display()
+    );
+    for s in &r.steps {
+        let extra = match (s.tx_hash, s.gas_used, s.gas_estimate) {
+            (Some(h), Some(g), _) => format!("tx {h}, gas {g}"),
+            (Some(h), None, _) => format!("tx {h}"),
+            (None, _, Some(g)) => format!("~{g} gas"),
+            _ => String::new(),
+        };
+        let fee = s
+            .data_fee
+            .map(|f| format!(", data fee {} ETH", format_eth(f)))
+            .unwrap_or_default();
+        println!("  [{:8}] {}  {extra}{fee}", s.status, s.label);
+    }
+    let a = &r.addresses;
+    println!("Addresses:");
+    println!("  RewardToken        {}", a.token);
+    println!("  StakingEscrow      {}", a.escrow);
+    println!("  TaskRegistry       {}", a.registry);
+    println!("  ConsensusVerifier  {}", a.verifier);
+    println!("  DatasetRegistry    {}", a.datasets);
+    if r.dry_run {
+        println!(
+            "Estimated: {} gas, {} ETH (gas at 2x the current {} wei price, data fees with margin)",
+            r.estimated_gas.unwrap_or_default(),
+            format_eth(r.estimated_cost_wei.unwrap_or_default()),
+            r.gas_price_wei
+        );
+    } else if r.sent == 0 {
+        println!("Nothing to do: every step is on chain and checked.");
+    } else {
+        println!(
+            "Sent {} transaction(s): {} gas, {} ETH",
+            r.sent,
+            r.gas_used,
+            format_eth(r.cost_wei)
+        );
+    }
+}
+
+fn emit<T: serde::Serialize>(json: bool, value: &T, human: impl FnOnce(&T)) {
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(value).expect("serializable output")
+        );
+    } else {
+        human(value);
+    }
+}
+
+fn print_up(s: &UpSummary<'_>) {
+    print_deploy(s.deployment);
+    println!();
+    println!("Local chain: {} (chain id {})", s.rpc_url, s.chain_id);
+    if let Some(d) = s.demo {
+        println!(
+            "Demo task {}: {} items, 3 classes, 3 labellers per item, 2 LBL per label, 10 LBL stake.",
+            d.task, d.items
+        );
+        println!("Demo accounts (dev keys, never use them elsewhere):");
+        for (role, key) in &s.demo_keys {
+            println!("  {role:<11} {key}");
+        }
+        let k1 = &s.demo_keys[1].1;
+        println!();
+        println!("Next, in another terminal (RPC_URL={}):", s.rpc_url);
+        println!("  labelchain task show {}", d.task);
+        println!(
+            "  labelchain commit --task {} --item 0 --label 1 --private-key {k1}   # each labeller",
+            d.task
+        );
+        println!("  labelchain advance 3601                    # close the commit window");
+        println!(
+            "  labelchain reveal --task {} --item 0 --private-key {k1}",
+            d.task
+        );
+        println!(
+            "  labelchain advance 3601 && labelchain finalize --task {} --item 0",
+            d.task
+        );
+        println!("  labelchain status --private-key {k1}");
+        println!("  labelchain claim --private-key {k1}");
+    }
+    println!();
+    println!("Ctrl-C stops the node.");
+}
+
+fn print_sent(what: &str) -> impl FnOnce(&labelchain::chain::Sent) + '_ {
+    move |s| {
+        println!(
+            "{what}: tx {} in block {} (gas {})",
+            s.tx_hash, s.block, s.gas_used
+        )
+    }
+}
+
+fn print_task(t: &TaskView) {
+    let status = match t.status {
+        1 => "open",
+        2 => "cancelled",
+        _ => "none",
+    };
+    println!(
+        "Task {} ({status}{})",
+        t.id,
+        if t.paused { ", protocol paused" } else { "" }
+    );
+    println!("  requester        {}", t.requester);
+    println!("  payment token    {}", t.payment_token);
+    println!("  data root        {}", t.data_root);
+    println!(
+        "  items            {} ({} final, {} open), {} classes, {} labellers per item, threshold {} bps",
+        t.item_count, t.final_items, t.open_items, t.num_classes, t.labellers_per_item, t.threshold_bps
+    );
+    println!(
+        "  reward / stake   {} / {} per label",
+        format_amount(t.reward_per_label, 18),
+        format_amount(t.stake_per_label, 18)
+    );
+    println!("  commit until     {} (unix)", t.commit_end);
+    println!("  reveal until     {} (unix)", t.reveal_end);
+    println!("  commits          {}", t.commits);
+    println!(
+        "  bounty left      {}",
+        format_amount(t.bounty_remaining, 18)
+    );
+    println!("  labels digest    {}", t.labels_digest);
+}
+
+fn print_status(s: &Status) {
+    let tier = ["Bronze", "Silver", "Gold"]
+        .get(s.tier as usize)
+        .copied()
+        .unwrap_or("?");
+    println!(
+        "Account {}{}",
+        s.account,
+        if s.is_auditor { " (auditor)" } else { "" }
+    );
+    println!("  ETH              {}", format_eth(s.eth));
+    println!("  LBL              {}", format_amount(s.lbl, 18));
+    println!(
+        "  stake            {} free, {} locked, {} unbonding{}",
+        format_amount(s.stake_free, 18),
+        format_amount(s.stake_locked, 18),
+        format_amount(s.unbonding, 18),
+        if s.unbonding_ends > 0 {
+            format!(" (until {})", s.unbonding_ends)
+        } else {
+            String::new()
+        }
+    );
+    println!(
+        "  reputation       {}/{} agreed, tier {tier}",
+        s.agreed, s.total
+    );
+    println!("  claimable LBL    {}", format_amount(s.claimable_lbl, 18));
+    println!("  tasks on chain   {}", s.tasks);
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let g = &cli.global;
+    let json = g.json;
+    let progress = labelchain::progress::for_output(json);
+    if let Command::Deploy(args) = &cli.command {
+        let opts = args.options(g)?;
+        let conn = g.connect().await?;
+        let report = labelchain::commands::deploy::run(&conn, &opts, progress.as_ref()).await?;
+        emit(json, &report, print_deploy);
+        return Ok(());
+    }
+    if let Command::Up(args) = &cli.command {
+        let opts = UpOptions {
+            port: args.port,
+            state: args.state.clone(),
+            rpc_url: g.rpc_url.clone(),
+            deploy: args.deploy.options(g)?,
+            demo: !args.no_demo,
+        };
+        let up = labelchain::commands::up::start(&opts, progress.as_ref()).await?;
+        emit(json, &up.summary(), print_up);
+        if !args.exit && up.node.is_some() {
+            use std::io::Write as _;
+            let _ = std::io::stdout().flush();
+            tokio::signal::ctrl_c().await?;
+            eprintln!(
+                "stopping the node{}",
+                match &args.state {
+                    Some(p) => format!(" (state saved to {})", p.display()),
+                    None => String::new(),
+                }
+            );
+        }
+        if let Some(node) = up.node {
+            node.shutdown();
+        }
+        return Ok(());
+    }
+    let conn = g.connect().await?;
+    if let Command::Advance { seconds } = &cli.command {
+        let now = conn.advance(*seconds).await?;
+        emit(json, &serde_json::json!({ "timestamp": now }), |v| {
+            println!("chain time is now {}", v["timestamp"])
+        });
+        return Ok(());
+    }
+    let a = ops::addresses(&conn, &g.deployments)?;
+    match &cli.command {
+        Command::Deploy(_) | Command::Up(_) | Command::Advance { .. } => unreachable!(),
+        Command::Task(TaskCmd::Create(c)) => {
+            let pay_decimals = 18;
+            let spec = TaskSpec {
+                data_root: c
+                    .data_root
+                    .unwrap_or_else(|| labelchain::demo::data_root(c.items.max(1))),
+                items: c.items,
+                classes: c.classes,
+                k: c.k,
+                threshold_bps: c.threshold_bps,
+                payment_token: c.payment_token,
+                reward: parse_amount(&c.reward, pay_decimals)?,
+                stake: parse_amount(&c.stake, 18)?,
+                commit_secs: c.commit_secs,
+                reveal_secs: c.reveal_secs,
+                audit_rate_bps: c.audit_rate_bps,
+                min_tier: c.min_tier,
+                metadata_uri: c.metadata_uri.clone(),
+            };
+            let created = ops::task_create(&conn, &a, &spec).await?;
+            emit(json, &created, |c| {
+                println!(
+                    "created task {} (bounty {}, fee {}): tx {}",
+                    c.task,
+                    format_amount(c.bounty, 18),
+                    format_amount(c.fee, 18),
+                    c.tx.tx_hash
+                )
+            });
+        }
+        Command::Task(TaskCmd::Show { task }) => {
+            emit(json, &ops::task_show(&conn, &a, *task).await?, print_task)
+        }
+        Command::Task(TaskCmd::Cancel { task }) => emit(
+            json,
+            &ops::task_cancel(&conn, &a, *task).await?,
+            print_sent("cancelled"),
+        ),
+        Command::Task(TaskCmd::Reclaim { task }) => emit(
+            json,
+            &ops::task_reclaim(&conn, &a, *task).await?,
+            print_sent("reclaimed"),
+        ),
+        Command::Stake { amount } => emit(
+            json,
+            &ops::stake(&conn, &a, parse_amount(amount, 18)?).await?,
+            print_sent("staked"),
+        ),
+        Command::Unstake { amount } => emit(
+            json,
+            &ops::unstake(&conn, &a, parse_amount(amount, 18)?).await?,
+            print_sent("unbonding"),
+        ),
+        Command::Withdraw => emit(
+            json,
+            &ops::withdraw(&conn, &a).await?,
+            print_sent("withdrawn"),
+        ),
+        Command::Commit {
+            task,
+            item,
+            label,
+            resend,
+            salts,
+        } => {
+            let c = ops::commit(&conn, &a, &salts.dir, *task, *item, *label, *resend).await?;
+            emit(json, &c, |c| {
+                println!(
+                    "committed {} on task {task} item {item}: tx {}; salt kept in {} (needed to reveal)",
+                    c.commitment,
+                    c.tx.tx_hash,
+                    c.salt_file.display()
+                )
+            });
+        }
+        Command::Reveal { task, item, salts } => emit(
+            json,
+            &ops::reveal(&conn, &a, &salts.dir, *task, *item).await?,
+            print_sent("revealed"),
+        ),
+        Command::Finalize { task, item } => emit(
+            json,
+            &ops::finalize(&conn, &a, *task, *item).await?,
+            print_sent("finalized"),
+        ),
+        Command::Audit { task, item, label } => emit(
+            json,
+            &ops::audit(&conn, &a, *task, *item, *label).await?,
+            print_sent("audited"),
+        ),
+        Command::Claim { token } => emit(
+            json,
+            &ops::claim(&conn, &a, *token).await?,
+            print_sent("claimed"),
+        ),
+        Command::Status { address } => {
+            let who = match address {
+                Some(x) => *x,
+                None => conn.from()?,
+            };
+            emit(json, &ops::status(&conn, &a, who).await?, print_status)
+        }
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    labelchain::config::load_dotenv();
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::WARN)
+        .with_target(false)
+        .with_writer(std::io::stderr)
+        .init();
+    let json = cli.global.json;
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let kind = e
+                .downcast_ref::<labelchain::Error>()
+                .map(labelchain::Error::kind)
+                .unwrap_or("error");
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({ "error": { "kind": kind, "message": format!("{e:#}") } })
+                );
+            } else {
+                eprintln!("error: {e:#}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}

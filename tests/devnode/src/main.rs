@@ -54,6 +54,8 @@ fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_max_level(tracing::Level::INFO)
         .with_target(false)
+        // Colour only on a terminal: a log piped to a file stays plain text.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .init();
     let block_time = match args.block_time {
         Some(s) if !(s > 0.0 && s.is_finite()) => anyhow::bail!("--block-time must be positive"),

@@ -288,18 +288,22 @@ impl Conn {
         }
     }
 
-    /// `evm_increaseTime` + `evm_mine` (dev chains only).
+    /// Mines a block `seconds` after the latest one (`evm_setNextBlockTimestamp` +
+    /// `evm_mine`; dev chains only). Relative to the latest block rather than the wall
+    /// clock, because instant mining runs block time ahead of the clock (one second per
+    /// block at least).
     pub async fn advance(&self, seconds: u64) -> Result<u64> {
         if !self.is_dev() {
             return Err(Error::Config(
                 "moving time only works on a dev chain (devnode, nitro-devnode)".into(),
             ));
         }
+        let target = self.now().await? + seconds.max(1);
         let _: serde_json::Value = self
             .provider
-            .raw_request("evm_increaseTime".into(), (seconds,))
+            .raw_request("evm_setNextBlockTimestamp".into(), (target,))
             .await
-            .map_err(|e| self.err("evm_increaseTime", &e))?;
+            .map_err(|e| self.err("evm_setNextBlockTimestamp", &e))?;
         let _: serde_json::Value = self
             .provider
             .raw_request("evm_mine".into(), ())

@@ -503,12 +503,24 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             deploy: args.deploy.options(g)?,
             demo: !args.no_demo,
         };
-        let up = labelchain::commands::up::start(&opts, progress.as_ref()).await?;
+        // Registered before anything starts, so a Ctrl-C at any point stops cleanly: during
+        // the deploy it drops the node (which saves --state), afterwards it shuts it down.
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut sigint = signal(SignalKind::interrupt())?;
+        let mut sigterm = signal(SignalKind::terminate())?;
+        let up = tokio::select! {
+            up = labelchain::commands::up::start(&opts, progress.as_ref()) => up?,
+            _ = sigint.recv() => return Err(labelchain::Error::Interrupted.into()),
+            _ = sigterm.recv() => return Err(labelchain::Error::Interrupted.into()),
+        };
         emit(json, &up.summary(), print_up);
         if !args.exit && up.node.is_some() {
             use std::io::Write as _;
             let _ = std::io::stdout().flush();
-            tokio::signal::ctrl_c().await?;
+            tokio::select! {
+                _ = sigint.recv() => {}
+                _ = sigterm.recv() => {}
+            }
             eprintln!(
                 "stopping the node{}",
                 match &args.state {

@@ -1,0 +1,207 @@
+//! The `labelchain` binary against the in-process devnode: exit codes, messages and
+//! `--json` output, and that refusals write nothing.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use devnode::rpc::{Node, NodeConfig};
+
+use common::*;
+
+const UNFUNDED: &str = "0x1111111111111111111111111111111111111111111111111111111111111111";
+
+/// The binary, run in `dir` (so no `.env` of the repository is read) with none of the
+/// variables it reads set from outside.
+fn labelchain(dir: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_labelchain"));
+    c.current_dir(dir);
+    for v in [
+        "RPC_URL",
+        "PRIVATE_KEY",
+        "NETWORK",
+        "KEYSTORE",
+        "KEYSTORE_PASSWORD",
+        "LABELCHAIN_DEPLOYMENTS",
+        "LABELCHAIN_SALTS",
+    ] {
+        c.env_remove(v);
+    }
+    c
+}
+
+fn run(c: &mut Command) -> (bool, String, String) {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = c.output().expect("the binary runs");
+    (
+        status.success(),
+        String::from_utf8_lossy(&stdout).into_owned(),
+        String::from_utf8_lossy(&stderr).into_owned(),
+    )
+}
+
+#[test]
+fn deploy_json_rerun_and_errors() {
+    let node = node();
+    let url = node.url().to_owned();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+
+    // Dry run: the plan, nothing written.
+    let (ok, out, err) = run(labelchain(d).args(["deploy", "--dry-run", "--rpc-url", &url]));
+    assert!(ok, "{err}");
+    assert!(out.contains("Plan on chain 412346"), "{out}");
+    assert!(out.contains("Estimated:"), "{out}");
+    assert!(files(&d.join("deployments")).is_empty());
+
+    // Deploy with --json; then a rerun sends nothing.
+    let (ok, out, err) = run(labelchain(d).args(["deploy", "--json", "--rpc-url", &url]));
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["sent"], 8, "{out}");
+    assert_eq!(v["chainId"], 412_346);
+    assert!(d.join("deployments/412346.json").is_file());
+    let (ok, out, err) = run(labelchain(d).args(["deploy", "--rpc-url", &url]));
+    assert!(ok, "{err}");
+    assert!(out.contains("Nothing to do"), "{out}");
+
+    // Unknown task: a clear error and a non-zero exit.
+    let (ok, _, err) = run(labelchain(d).args(["task", "show", "99", "--rpc-url", &url]));
+    assert!(!ok);
+    assert!(err.contains("unknown task 99"), "{err}");
+    let (ok, out, _) = run(labelchain(d).args(["task", "show", "99", "--json", "--rpc-url", &url]));
+    assert!(!ok);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["error"]["kind"], "unknown_task");
+
+    // A decoded revert: nothing to claim.
+    let (ok, _, err) = run(labelchain(d).args(["claim", "--rpc-url", &url]));
+    assert!(!ok);
+    assert!(err.contains("NothingToClaim"), "{err}");
+
+    // Wrong chain id for the network profile.
+    let other = tempfile::tempdir().unwrap();
+    let (ok, _, err) = run(labelchain(other.path()).args([
+        "deploy",
+        "--network",
+        "arbitrum-sepolia",
+        "--rpc-url",
+        &url,
+        "--private-key",
+        UNFUNDED,
+    ]));
+    assert!(!ok);
+    assert!(err.contains("wrong chain"), "{err}");
+    assert!(err.contains("421614"), "{err}");
+
+    // Unreachable RPC.
+    let (ok, _, err) =
+        run(labelchain(other.path()).args(["deploy", "--rpc-url", "http://127.0.0.1:9"]));
+    assert!(!ok);
+    assert!(err.contains("cannot reach the RPC"), "{err}");
+
+    // Unfunded key.
+    let (ok, _, err) = run(labelchain(other.path()).args([
+        "deploy",
+        "--rpc-url",
+        &url,
+        "--private-key",
+        UNFUNDED,
+    ]));
+    assert!(!ok);
+    assert!(err.contains("has 0 ETH"), "{err}");
+
+    // Operations without a deployment for the chain.
+    let (ok, _, err) = run(labelchain(other.path()).args(["status", "--rpc-url", &url]));
+    assert!(!ok);
+    assert!(err.contains("no deployment for chain 412346"), "{err}");
+    assert!(
+        files(other.path()).is_empty(),
+        "nothing written: {:?}",
+        files(other.path())
+    );
+}
+
+#[test]
+fn mainnet_chain_ids_need_allow_mainnet() {
+    let node = Node::start(NodeConfig {
+        port: 0,
+        accounts: 1,
+        chain_id: 42_161,
+        ..NodeConfig::default()
+    })
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, _, err) = run(labelchain(dir.path()).args([
+        "deploy",
+        "--network",
+        "custom",
+        "--rpc-url",
+        node.url(),
+        "--private-key",
+        UNFUNDED,
+        "--dry-run",
+    ]));
+    assert!(!ok);
+    assert!(err.contains("--allow-mainnet"), "{err}");
+    let (ok, out, err) = run(labelchain(dir.path()).args([
+        "deploy",
+        "--network",
+        "custom",
+        "--rpc-url",
+        node.url(),
+        "--private-key",
+        UNFUNDED,
+        "--dry-run",
+        "--allow-mainnet",
+    ]));
+    assert!(ok, "{err}");
+    assert!(out.contains("Plan on chain 42161"), "{out}");
+    assert!(files(dir.path()).is_empty());
+}
+
+#[test]
+fn up_serves_until_ctrl_c_and_keeps_its_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("chain.json");
+    let serve = |extra: &[&str]| {
+        let mut child = labelchain(dir.path())
+            .args(["up", "--port", "0", "--state"])
+            .arg(&state)
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut out = String::new();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        for line in lines.by_ref() {
+            let line = line.unwrap();
+            out.push_str(&line);
+            out.push('\n');
+            if line.contains("Ctrl-C stops the node") {
+                break;
+            }
+        }
+        // SAFETY: signalling our own child process.
+        unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+        let status = child.wait().unwrap();
+        (status.success(), out)
+    };
+    let (ok, out) = serve(&[]);
+    assert!(ok, "{out}");
+    assert!(out.contains("Demo task 1"), "{out}");
+    assert!(out.contains("labelchain commit --task 1"), "{out}");
+    assert!(state.is_file(), "the chain was saved");
+
+    // Restarted on the saved chain: nothing deployed or seeded again.
+    let (ok, out) = serve(&[]);
+    assert!(ok, "{out}");
+    assert!(out.contains("Nothing to do"), "{out}");
+    assert!(out.contains("Demo task 1"), "{out}");
+}

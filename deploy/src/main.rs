@@ -652,6 +652,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 fn main() -> ExitCode {
+    // Output piped into `head` and closed: end quietly, as Unix tools do.
+    // SAFETY: restoring the default disposition of a signal before any thread starts.
+    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
     labelchain::config::load_dotenv();
     let cli = Cli::parse();
     tracing_subscriber::fmt()

@@ -828,3 +828,74 @@ macro_rules! require_time_travel {
         }
     };
 }
+
+alloy::sol! {
+    /// EIP-2612's signed struct.
+    struct Permit {
+        address owner;
+        address spender;
+        uint256 value;
+        uint256 nonce;
+        uint256 deadline;
+    }
+}
+
+impl Env {
+    /// The timestamp of the block a transaction was mined in.
+    pub async fn block_time(&self, sent: &Sent) -> u64 {
+        self.admin
+            .p()
+            .get_block_by_number(sent.block.into())
+            .await
+            .expect("eth_getBlockByNumber")
+            .expect("the block")
+            .header
+            .timestamp
+    }
+
+    /// An EIP-2612 permit of LBL from `owner` to `spender`, signed with alloy's signer
+    /// over the EIP-712 digest (the domain is rebuilt from the token's name, "1", the
+    /// chain id and the token's address, and checked against `DOMAIN_SEPARATOR()`).
+    /// `(v, r, s)`.
+    pub async fn sign_permit(
+        &self,
+        owner: &Actor,
+        spender: Address,
+        value: U256,
+        deadline: U256,
+    ) -> (u8, B256, B256) {
+        use alloy::signers::SignerSync;
+        use alloy::sol_types::SolStruct;
+        let token = self.admin.token();
+        let name = token.name().call().await.expect("name");
+        let nonce = token.nonces(owner.addr).call().await.expect("nonces");
+        let domain = alloy::sol_types::eip712_domain! {
+            name: name,
+            version: "1",
+            chain_id: self.chain_id,
+            verifying_contract: self.a.token,
+        };
+        let on_chain = token
+            .DOMAIN_SEPARATOR()
+            .call()
+            .await
+            .expect("DOMAIN_SEPARATOR");
+        assert_eq!(domain.separator(), on_chain, "the token's EIP-712 domain");
+        let permit = Permit {
+            owner: owner.addr,
+            spender,
+            value,
+            nonce,
+            deadline,
+        };
+        let sig = owner
+            .key
+            .sign_hash_sync(&permit.eip712_signing_hash(&domain))
+            .expect("signing");
+        (
+            27 + u8::from(sig.v()),
+            B256::from(sig.r()),
+            B256::from(sig.s()),
+        )
+    }
+}

@@ -15,5 +15,6 @@
 #![allow(clippy::too_many_arguments)]
 
 pub mod env;
+pub mod solidity;
 
 pub use env::*;

@@ -27,6 +27,9 @@ mod overrides;
 pub use dump::{ChainDump, DumpError};
 pub use overrides::{AccountOverride, StateOverrides};
 
+/// The coinbase of Arbitrum blocks: the sequencer's batch-poster alias.
+pub const SEQUENCER: Address =
+    revm::primitives::address!("A4B000000000000000000073657175656e636572");
 /// nitro-devnode's chain id.
 pub const CHAIN_ID: u64 = 412_346;
 /// Arbitrum's minimum base fee: 0.1 gwei (nitro-devnode's blocks carry it).
@@ -460,7 +463,7 @@ impl Chain {
     fn block_env(&self, timestamp: u64) -> BlockEnv {
         BlockEnv {
             number: U256::from(self.block_number() + 1),
-            beneficiary: Address::ZERO,
+            beneficiary: SEQUENCER,
             timestamp: U256::from(timestamp),
             gas_limit: BLOCK_GAS_LIMIT,
             basefee: self.config.base_fee,
@@ -675,6 +678,13 @@ impl Chain {
     }
 
     fn push_block(&mut self, timestamp: u64, gas_used: u64, transactions: Vec<B256>) -> B256 {
+        // Re-anchor the clock on every block: after a jump (`set_next_timestamp`) the
+        // chain's time continues from that block, so a later `increase_time` moves it
+        // further, as anvil's does.
+        let base = self.wall_clock().max(self.config.genesis_time);
+        if timestamp > base.saturating_add(self.time_offset) {
+            self.time_offset = timestamp - base;
+        }
         let parent = self.latest().hash;
         let number = self.block_number() + 1;
         let mut seed = parent.to_vec();

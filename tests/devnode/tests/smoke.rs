@@ -22,3 +22,16 @@ fn an_activated_program_echoes_its_calldata() {
     assert_eq!(r.output.as_ref(), &[1, 2, 3]);
     println!("gas used: {}", r.gas_used);
 }
+
+#[test]
+fn time_travel_continues_from_a_jump() {
+    let mut chain = chain();
+    let t = chain.latest().timestamp + 10_000;
+    chain.set_next_timestamp(t);
+    assert_eq!(chain.mine().timestamp, t);
+    chain.increase_time(3_601);
+    assert!(
+        chain.mine().timestamp >= t + 3_601,
+        "increase_time after a jump moves past it"
+    );
+}

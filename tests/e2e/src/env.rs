@@ -127,11 +127,48 @@ impl Actor {
     }
 
     /// Sends with a fixed gas limit, skipping estimation, so a failing call is mined and
-    /// reverts on chain (its revert is decoded from a replay).
+    /// reverts on chain; its revert data comes from replaying the call (`eth_call`) on
+    /// the state before its block, decoded like any other.
     pub async fn send_unchecked(&self, tx: impl IntoTx) -> TxResult {
-        self.conn
-            .send("e2e (no estimate)", tx.into_tx().with_gas_limit(5_000_000))
+        let tx = tx.into_tx().with_from(self.addr);
+        let pending = self
+            .p()
+            .send_transaction(tx.clone().with_gas_limit(3_000_000))
             .await
+            .map_err(|e| {
+                labelchain::chain::rpc_error(&self.conn.endpoint.url, "send", &e, Some(self.addr))
+            })?;
+        let hash = *pending.tx_hash();
+        let receipt = self.conn.wait("send", hash).await?;
+        if receipt.status() {
+            return Ok(Sent {
+                tx_hash: receipt.transaction_hash,
+                block: receipt.block_number.unwrap_or_default(),
+                gas_used: receipt.gas_used,
+                fee_wei: U256::from(receipt.gas_used) * U256::from(receipt.effective_gas_price),
+                logs: receipt.inner.logs().to_vec(),
+            });
+        }
+        let block = receipt.block_number.expect("a mined receipt");
+        let mut replay = self
+            .p()
+            .call(tx.clone())
+            .block(alloy::eips::BlockId::number(block - 1))
+            .await;
+        // The devnode keeps only the latest state; a refused transaction changed nothing
+        // but the sender's nonce and balance, so the latest state replays it as well.
+        if matches!(&replay, Err(e) if e.to_string().contains("historical state")) {
+            replay = self.p().call(tx).await;
+        }
+        match replay {
+            Err(e) => Err(labelchain::chain::rpc_error(
+                &self.conn.endpoint.url,
+                "replay",
+                &e,
+                Some(self.addr),
+            )),
+            Ok(out) => panic!("{hash} failed on chain, but its replay succeeded ({out})"),
+        }
     }
 
     /// [`Actor::send`] that must succeed.

@@ -546,7 +546,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     match &cli.command {
         Command::Deploy(_) | Command::Up(_) | Command::Advance { .. } => unreachable!(),
         Command::Task(TaskCmd::Create(c)) => {
-            let pay_decimals = 18;
+            let pay_decimals = match c.payment_token {
+                Some(t) => ops::decimals(&conn, t).await?,
+                None => 18,
+            };
             let spec = TaskSpec {
                 data_root: c
                     .data_root

@@ -204,6 +204,15 @@ pub struct Created {
     pub tx: Sent,
 }
 
+/// Decimals of an ERC-20 (the payment token of a task).
+pub async fn decimals(conn: &Conn, token: Address) -> Result<u8> {
+    IRewardToken::new(token, conn.provider.clone())
+        .decimals()
+        .call()
+        .await
+        .map_err(|e| contract_error(conn, "reading the token's decimals", e))
+}
+
 /// Approves `spender` for `amount` of `token` unless the allowance already covers it.
 pub async fn ensure_allowance(
     conn: &Conn,

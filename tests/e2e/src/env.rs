@@ -375,7 +375,12 @@ pub struct Env {
     /// Wei each new actor gets.
     fund_wei: U256,
     pub dir: tempfile::TempDir,
+    /// On a shared node whose clock the tests move, one test at a time.
+    _exclusive: Option<std::sync::MutexGuard<'static, ()>>,
 }
+
+/// Held by a test on a shared node with time travel: its clock is everyone's.
+static SHARED_CLOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 impl Env {
     /// A fresh chain with the protocol deployed: an in-process devnode (from the
@@ -421,21 +426,50 @@ impl Env {
             travel: true,
             fund_wei: U256::from(10u64).pow(U256::from(19)),
             dir,
+            _exclusive: None,
         };
         env.fund_eth(env.auditor.addr).await;
         env
     }
 
+    #[allow(clippy::await_holding_lock)]
     async fn remote(url: String) -> Env {
         let endpoint = Endpoint::new(Network::Custom, Some(url.clone())).expect("endpoint");
         let probe = connect(&endpoint, None)
             .await
             .expect("STYLUS_RPC_URL answers");
+        let travel = probe
+            .provider
+            .raw_request::<_, serde_json::Value>("evm_increaseTime".into(), (0u64,))
+            .await
+            .is_ok()
+            && std::env::var("E2E_TIME_TRAVEL").as_deref() != Ok("0");
+        let exclusive = travel.then(|| SHARED_CLOCK.lock().unwrap_or_else(|e| e.into_inner()));
         let key = match std::env::var("STYLUS_PRIVATE_KEY") {
             Ok(k) if !k.is_empty() => parse_key(&k).expect("STYLUS_PRIVATE_KEY is a key"),
             _ if probe.chain_id == DEVNODE_CHAIN_ID => parse_key(DEV_KEY).expect("dev key"),
             _ => panic!("STYLUS_RPC_URL needs STYLUS_PRIVATE_KEY (a funded key)"),
         };
+        // Each test deploys from an admin key of its own, funded by the shared key; the
+        // shared key sends one transaction at a time (tests run on parallel threads, each
+        // with its own runtime, so blocking another test's thread here is intended).
+        let master = connect(&endpoint, Some(key)).await.expect("connects");
+        let key = PrivateKeySigner::random();
+        let admin_wei = std::env::var("E2E_ADMIN_WEI")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(U256::from(50_000_000_000_000_000u64));
+        {
+            static MASTER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+            let _one_at_a_time = MASTER.lock().unwrap_or_else(|e| e.into_inner());
+            let tx = TransactionRequest::default()
+                .with_to(key.address())
+                .with_value(admin_wei);
+            master
+                .send("funding the test's admin", tx)
+                .await
+                .expect("the shared key funds the test's admin");
+        }
         let conn = connect(&endpoint, Some(key.clone()))
             .await
             .expect("connects");
@@ -454,11 +488,6 @@ impl Env {
             .await
             .expect("the protocol deploys");
         let a = ops::addresses(&conn, &opts.deployments_dir).expect("the deployment");
-        let travel = conn
-            .provider
-            .raw_request::<_, serde_json::Value>("evm_increaseTime".into(), (0u64,))
-            .await
-            .is_ok();
         let fund_wei = std::env::var("E2E_FUND_WEI")
             .ok()
             .and_then(|s| s.parse().ok())
@@ -472,6 +501,7 @@ impl Env {
             travel,
             fund_wei,
             dir,
+            _exclusive: exclusive,
         };
         env.fund_eth(env.auditor.addr).await;
         env
@@ -857,9 +887,9 @@ macro_rules! require_time_travel {
     ($env:expr) => {
         if !$env.can_travel() {
             eprintln!(
-                "skipped {}: the node at STYLUS_RPC_URL has no evm_increaseTime, and this \
-                 test crosses commit/reveal/audit windows",
-                module_path!()
+                "skipped {}: the node at STYLUS_RPC_URL has no evm_increaseTime (or \
+                 E2E_TIME_TRAVEL=0), and this test crosses commit/reveal/audit windows",
+                std::thread::current().name().unwrap_or(module_path!())
             );
             return;
         }

@@ -242,11 +242,14 @@ impl Conn {
         let receipt = self.wait(what, hash).await?;
         if !receipt.status() {
             let block = receipt.block_number.unwrap_or_default();
-            let replay = self
-                .provider
-                .call(tx)
-                .block(alloy::eips::BlockId::number(block.saturating_sub(1)))
-                .await;
+            let before = alloy::eips::BlockId::number(block.saturating_sub(1));
+            let mut replay = self.provider.call(tx.clone()).block(before).await;
+            // A node without historical state (the devnode keeps only the latest)
+            // refuses the replay at N-1; the latest state is the next best way to
+            // recover the revert reason.
+            if matches!(&replay, Err(e) if e.to_string().contains("historical state")) {
+                replay = self.provider.call(tx).await;
+            }
             return Err(match replay {
                 Err(e) => match self.err(what, &e) {
                     Error::Revert { what, revert } => Error::Revert { what, revert },

@@ -66,6 +66,12 @@ mod sol {
         /// Only accounts the owner made auditors (`setAuditor`) may audit.
         #[derive(Debug)]
         error NotAuditor(address caller);
+        /// An auditor may not judge a task they requested (conflict of interest).
+        #[derive(Debug)]
+        error AuditorIsRequester(uint64 task);
+        /// An auditor may not judge an item they committed on (conflict of interest).
+        #[derive(Debug)]
+        error AuditorIsLabeller(uint32 item);
     }
 }
 
@@ -94,6 +100,8 @@ pub enum Error {
     LengthMismatch(LengthMismatch),
     ZeroAddress(ZeroAddress),
     NotAuditor(NotAuditor),
+    AuditorIsRequester(AuditorIsRequester),
+    AuditorIsLabeller(AuditorIsLabeller),
     #[cfg(not(feature = "export-abi"))]
     Bubbled(labelchain_protocol::Bubbled),
 }

@@ -40,6 +40,11 @@ impl Ledger {
         self.rows.len() - ROW
     }
 
+    /// Sums cannot wrap: one transaction finalizes at most 64 items, an account has at most
+    /// one ballot per item, and stake and reward per label are below 2^96
+    /// (`MAX_AMOUNT_PER_LABEL`), so unlocked, slashed and paid stay below 2^102; minted
+    /// amounts are bounded by the token's cap (< 2^90 at the defaults, < 2^256 always,
+    /// the token clamps every mint to it).
     fn add(&mut self, who: Address, column: usize, amount: U256) {
         let i = self.row(who) + column;
         self.rows[i] += amount;

@@ -216,12 +216,16 @@ impl ConsensusVerifier {
                 },
             );
         }
+        // Cannot overflow: each commit filled one of the task's `itemCount * k` slots, and
+        // the registry bounds that product by `u32::MAX` (`MAX_LABELS_PER_TASK`).
         counts.commits += items.len() as u32;
         self.tasks.setter(task).counts.set(counts.pack());
         let escrow = self.escrow.get();
         if first_commit {
             wire::collect_fee(escrow, task)?;
         }
+        // <= (2^96 - 1) * 64 < 2^102: the registry bounds the stake (`MAX_AMOUNT_PER_LABEL`)
+        // and `check_batch` the length, so the lock cannot wrap (it once did, at 2^255 + 1).
         let stake = t.stake_per_label * U256::from(items.len());
         wire::lock(escrow, who, stake)?;
         Ok(())
@@ -344,8 +348,14 @@ impl ConsensusVerifier {
             .into());
         }
         let auditor = caller;
-        let mut ledger = Ledger::default();
+        if auditor == t.requester {
+            return Err(AuditorIsRequester { task }.into());
+        }
         let ballots = self.ballots(task, item);
+        if ballots.iter().any(|b| b.labeller == auditor) {
+            return Err(AuditorIsLabeller { item }.into());
+        }
+        let mut ledger = Ledger::default();
         self.accept(
             task,
             item,
@@ -498,7 +508,9 @@ impl ConsensusVerifier {
                             h.label = l;
                             h.quality = q;
                             h.votes = v as u8;
-                            h.deadline = now + t.audit_window;
+                            // Window <= 30 days (registry bound); saturating, an absurd
+                            // clock only makes the window never end, never wrap to the past.
+                            h.deadline = now.saturating_add(t.audit_window);
                             self.set_header(task, item, &h);
                             log(
                                 self.vm(),
@@ -515,7 +527,7 @@ impl ConsensusVerifier {
                     }
                     _ => {
                         h.status = item_status::ESCALATED;
-                        h.deadline = now + t.audit_window;
+                        h.deadline = now.saturating_add(t.audit_window);
                         self.set_header(task, item, &h);
                         log(
                             self.vm(),
@@ -583,11 +595,15 @@ impl ConsensusVerifier {
             }
             self.record(b.labeller, agreed);
         }
+        // winners <= commits <= k. The refund sums at most 64 items of k <= 32 rewards
+        // below 2^96 each: < 2^107, no wrap.
         let unpaid = t.labellers_per_item as usize - winners.len();
         ledger.refund += U256::from(unpaid) * t.reward_per_label;
         let votes = winners.len() as u8;
         let mut st = self.tasks.setter(task);
         let mut counts = Counts::unpack(st.counts.get());
+        // An item being accepted was open (counted at its first commit), and final items
+        // are at most `itemCount <= u32::MAX`.
         counts.final_items += 1;
         counts.open_items -= 1;
         st.counts.set(counts.pack());
@@ -638,10 +654,10 @@ impl ConsensusVerifier {
                 self.record(b.labeller, false);
             }
         }
-        ledger.refund += U256::from(t.labellers_per_item) * t.reward_per_label;
+        ledger.refund += U256::from(t.labellers_per_item) * t.reward_per_label; // < 2^101
         let mut st = self.tasks.setter(task);
         let mut counts = Counts::unpack(st.counts.get());
-        counts.open_items -= 1;
+        counts.open_items -= 1; // the item was open: counted at its first commit
         st.counts.set(counts.pack());
         let mut it = st.items.setter(item);
         let mut h = Header::unpack(it.header.get());
@@ -658,9 +674,13 @@ impl ConsensusVerifier {
     }
 
     fn record(&mut self, who: Address, agreed: bool) {
+        // One increment per finalized commit: 2^64 of them is beyond any chain's gas, but
+        // saturating keeps `agreed <= total` even there, and never wraps a record to zero.
         let (a, total) = unpack_reputation(self.reputation.get(who));
-        self.reputation
-            .insert(who, pack_reputation(a + agreed as u64, total + 1));
+        self.reputation.insert(
+            who,
+            pack_reputation(a.saturating_add(agreed as u64), total.saturating_add(1)),
+        );
     }
 
     /// One token call for all emission, one escrow call for everything else.

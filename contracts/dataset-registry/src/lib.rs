@@ -60,6 +60,10 @@ mod sol {
         /// No dataset with that version.
         #[derive(Debug)]
         error UnknownDataset(uint64 task, uint32 version);
+        /// Items are numbered `0..itemCount`; a proof for any other index proves nothing
+        /// about the task (a tree padded by the requester could still "contain" it).
+        #[derive(Debug)]
+        error ItemOutOfRange(uint32 item, uint32 itemCount);
     }
 }
 
@@ -70,6 +74,7 @@ pub enum Error {
     DigestMismatch(DigestMismatch),
     ZeroAddress(ZeroAddress),
     UnknownDataset(UnknownDataset),
+    ItemOutOfRange(ItemOutOfRange),
     #[cfg(not(feature = "export-abi"))]
     Bubbled(labelchain_protocol::Bubbled),
 }
@@ -217,6 +222,15 @@ impl DatasetRegistry {
         proof: Vec<B256>,
     ) -> Result<bool, Error> {
         let registry = self.registry.get();
+        let (w0, w1, w2, reward, stake) = ITaskTerms::new(registry).terms(Call::new(), task)?;
+        let item_count = TaskTerms::unpack([w0, w1, w2], reward, stake).item_count;
+        if item >= item_count {
+            return Err(ItemOutOfRange {
+                item,
+                itemCount: item_count,
+            }
+            .into());
+        }
         let root = ITaskTerms::new(registry).data_root(Call::new(), task)?;
         let inner = keccak_words(&[word(item), content_hash.0]);
         let leaf = keccak_words(&[inner.0]);

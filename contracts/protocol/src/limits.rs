@@ -14,6 +14,23 @@ pub const MAX_MULTIPLIER_BPS: u16 = 15_000;
 /// The lowest multiplier: an accepted item never earns less than the schedule.
 pub const MIN_MULTIPLIER_BPS: u16 = 10_000;
 
+/// Upper bound of `rewardPerLabel` and `stakePerLabel`, in the token's smallest unit:
+/// 2^96 - 1 (about 7.9e28: 79 billion tokens of 18 decimals, 7.9e22 of 6 decimals).
+///
+/// Chosen so that every amount the protocol derives from one task fits with room to
+/// spare: a task's bounty is at most `MAX_LABELS_PER_TASK * MAX_AMOUNT_PER_LABEL` < 2^128
+/// (and the fee at most 10 % of it); one batch locks or releases at most
+/// `MAX_BATCH * MAX_AMOUNT_PER_LABEL` < 2^102 per labeller; one finality batch refunds at
+/// most `MAX_BATCH * MAX_LABELLERS_PER_ITEM * MAX_AMOUNT_PER_LABEL` < 2^107. A ruint `U256`
+/// silently wraps, so without this bound a stake of 2^255 + 1 made a two-item lock wrap
+/// to a few wei (the escrow-drain attack this bound and the escrow's checked books stop).
+pub const MAX_AMOUNT_PER_LABEL: u128 = (1u128 << 96) - 1;
+
+/// Upper bound of `itemCount * labellersPerItem` (labels a task can receive): the
+/// verifier counts a task's commits, open and final items in `u32`s, so bounding their
+/// sum by `u32::MAX` is what makes those counters unable to overflow.
+pub const MAX_LABELS_PER_TASK: u64 = u32::MAX as u64;
+
 /// Quality tier of a final item.
 pub mod quality {
     /// Agreement reached the task threshold.

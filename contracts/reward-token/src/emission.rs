@@ -46,10 +46,13 @@ impl EmissionSchedule {
             scheduled(self.base.get(), self.halving_interval.get().to(), n),
             multiplier_bps,
         );
-        let left = self.pool.get() - self.emitted.get();
+        // emitted <= pool always (each amount is clamped to `left`), so neither the
+        // difference nor the sum can leave range; saturating is belt and braces.
+        let left = self.pool.get().saturating_sub(self.emitted.get());
         let amount = due.min(left).min(headroom);
         self.emitted.set(self.emitted.get() + amount);
-        self.verified.set(U64::from(n + 1));
+        // One per verified item, each a transaction's worth of gas: 2^64 is unreachable.
+        self.verified.set(U64::from(n.saturating_add(1)));
         (n, amount)
     }
 }

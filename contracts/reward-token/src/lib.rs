@@ -185,6 +185,33 @@ impl RewardToken {
         self.permit.domain_separator()
     }
 
+    /// ERC-5267: the permit domain's fields, as OpenZeppelin's Solidity `ERC20Permit`
+    /// answers them (`0x0f`: name, version, chainId, verifyingContract; no salt, no
+    /// extensions), so wallets and SDKs that discover the domain this way can sign.
+    #[selector(name = "eip712Domain")]
+    #[allow(clippy::type_complexity)]
+    pub fn eip712_domain(
+        &self,
+    ) -> (
+        alloy_primitives::FixedBytes<1>,
+        String,
+        String,
+        U256,
+        Address,
+        B256,
+        Vec<U256>,
+    ) {
+        (
+            alloy_primitives::FixedBytes([0x0f]),
+            Eip712::NAME.into(),
+            Eip712::VERSION.into(),
+            U256::from(self.vm().chain_id()),
+            self.vm().contract_address(),
+            B256::ZERO,
+            Vec::new(),
+        )
+    }
+
     pub fn nonces(&self, owner: Address) -> U256 {
         self.nonces.nonces(owner)
     }
@@ -237,8 +264,11 @@ impl RewardToken {
             if !(MIN_MULTIPLIER_BPS..=MAX_MULTIPLIER_BPS).contains(&m) {
                 return Err(EmissionMultiplierOutOfRange { multiplierBps: m }.into());
             }
-            let (item, amount) = self.schedule.take(m, cap - supply - total);
-            total += amount;
+            // supply + total <= cap always (every mint is clamped to this headroom, the
+            // genesis to the cap); saturating so a broken assumption cannot wrap it open.
+            let headroom = cap.saturating_sub(supply).saturating_sub(total);
+            let (item, amount) = self.schedule.take(m, headroom);
+            total += amount; // <= headroom: total stays <= cap - supply
             amounts.push(amount);
             log(
                 self.vm(),

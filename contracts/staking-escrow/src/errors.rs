@@ -48,6 +48,11 @@ mod sol {
         /// The registry and the verifier are wired once and never changed.
         #[derive(Debug)]
         error ProtocolAlreadySet();
+        /// A balance would leave the range of `uint256` (sum above 2^256 - 1, or a
+        /// difference below zero). Task bounds keep honest use far from it; the check is
+        /// what stops a wrapped amount from ever reaching the books.
+        #[derive(Debug)]
+        error AmountOverflow();
     }
 }
 
@@ -69,6 +74,7 @@ pub enum Error {
     NotRegistry(NotRegistry),
     NotVerifier(NotVerifier),
     ProtocolAlreadySet(ProtocolAlreadySet),
+    AmountOverflow(AmountOverflow),
     #[cfg(not(feature = "export-abi"))]
     Bubbled(labelchain_protocol::Bubbled),
 }

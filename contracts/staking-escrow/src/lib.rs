@@ -53,6 +53,16 @@ pub const MIN_UNBONDING: u64 = 3_600;
 pub const SETTLEMENT_ROW: usize = 5;
 pub const MAX_UNBONDING: u64 = 90 * 86_400;
 
+/// `a + b`, or `AmountOverflow` instead of ruint's silent wrap-around.
+fn add(a: U256, b: U256) -> Result<U256, Error> {
+    a.checked_add(b).ok_or(AmountOverflow {}.into())
+}
+
+/// `a - b`, or `AmountOverflow` instead of wrapping below zero.
+fn sub(a: U256, b: U256) -> Result<U256, Error> {
+    a.checked_sub(b).ok_or(AmountOverflow {}.into())
+}
+
 /// One labeller's stake.
 #[storage]
 pub struct Stake {
@@ -122,9 +132,9 @@ impl StakingEscrow {
         let who = self.vm().msg_sender();
         let token = self.stake_token.get();
         let mut s = self.stakes.setter(who);
-        let free = s.free.get() + amount;
+        let free = add(s.free.get(), amount)?;
         s.free.set(free);
-        self.add_owed(token, amount);
+        self.add_owed(token, amount)?;
         self.safe
             .safe_transfer_from(token, who, self.vm().contract_address(), amount)?;
         log(
@@ -143,7 +153,8 @@ impl StakingEscrow {
             return Err(ZeroAmount {}.into());
         }
         let who = self.vm().msg_sender();
-        let available_at = clock::now(self.vm()) + self.unbonding_period.get().to::<u64>();
+        // The period is <= 90 days (validated); saturating keeps an absurd clock harmless.
+        let available_at = clock::now(self.vm()).saturating_add(self.unbonding_period.get().to());
         let mut s = self.stakes.setter(who);
         let free = s.free.get();
         if free < amount {
@@ -153,8 +164,8 @@ impl StakingEscrow {
             }
             .into());
         }
-        s.free.set(free - amount);
-        let unbonding = s.unbonding.get() + amount;
+        s.free.set(free - amount); // free >= amount, checked above
+        let unbonding = add(s.unbonding.get(), amount)?;
         s.unbonding.set(unbonding);
         s.unbonding_ends.set(U64::from(available_at));
         log(
@@ -183,7 +194,7 @@ impl StakingEscrow {
         }
         s.unbonding.set(U256::ZERO);
         let token = self.stake_token.get();
-        self.sub_owed(token, amount);
+        self.sub_owed(token, amount)?;
         self.safe.safe_transfer(token, who, amount)?;
         log(
             self.vm(),
@@ -203,7 +214,7 @@ impl StakingEscrow {
             return Err(NothingToClaim { token }.into());
         }
         self.credits.setter(token).insert(who, U256::ZERO);
-        self.sub_owed(token, amount);
+        self.sub_owed(token, amount)?;
         self.safe.safe_transfer(token, who, amount)?;
         log(
             self.vm(),
@@ -236,8 +247,8 @@ impl StakingEscrow {
         b.requester.set(requester);
         b.remaining.set(bounty);
         b.fee.set(fee);
-        let total = bounty + fee;
-        self.add_owed(token, total);
+        let total = add(bounty, fee)?;
+        self.add_owed(token, total)?;
         self.safe
             .safe_transfer_from(token, requester, self.vm().contract_address(), total)?;
         log(
@@ -257,19 +268,17 @@ impl StakingEscrow {
     pub fn cancel_bounty(&mut self, task: u64) -> Result<(), Error> {
         self.only_registry()?;
         let mut b = self.bounties.setter(task);
-        let amount = b.remaining.get() + b.fee.get();
+        let amount = add(b.remaining.get(), b.fee.get())?;
         b.remaining.set(U256::ZERO);
         b.fee.set(U256::ZERO);
-        self.credit_refund(task, amount);
-        Ok(())
+        self.credit_refund(task, amount)
     }
 
     /// Returns `amount` of a task's unreserved bounty to its requester (reclaim).
     pub fn refund_bounty(&mut self, task: u64, amount: U256) -> Result<(), Error> {
         self.only_registry()?;
         self.spend_bounty(task, amount)?;
-        self.credit_refund(task, amount);
-        Ok(())
+        self.credit_refund(task, amount)
     }
 
     // ---- verifier ----
@@ -283,7 +292,7 @@ impl StakingEscrow {
             b.fee.set(U256::ZERO);
             let token = b.token.get();
             let treasury = self.treasury.get();
-            self.credit(token, treasury, fee);
+            self.credit(token, treasury, fee)?;
             log(self.vm(), FeeCollected { task, fee });
         }
         Ok(())
@@ -301,8 +310,8 @@ impl StakingEscrow {
             }
             .into());
         }
-        s.free.set(free - amount);
-        let locked = s.locked.get() + amount;
+        s.free.set(free - amount); // free >= amount, checked above
+        let locked = add(s.locked.get(), amount)?;
         s.locked.set(locked);
         log(self.vm(), StakeLocked { labeller, amount });
         Ok(())
@@ -333,7 +342,9 @@ impl StakingEscrow {
         for row in rows.chunks_exact(SETTLEMENT_ROW) {
             let who = Address::from_word(row[0].into());
             let (unlocked, slashed, paid, minted) = (row[1], row[2], row[3], row[4]);
-            let release = unlocked + slashed;
+            // Checked: a wrapped `unlocked + slashed` once released less than it credited
+            // as free stake (the escrow drain of issue #10).
+            let release = add(unlocked, slashed)?;
             if !release.is_zero() {
                 let mut s = self.stakes.setter(who);
                 let locked = s.locked.get();
@@ -345,12 +356,12 @@ impl StakingEscrow {
                     }
                     .into());
                 }
-                s.locked.set(locked - release);
-                let free = s.free.get() + unlocked;
+                s.locked.set(locked - release); // locked >= release, checked above
+                let free = add(s.free.get(), unlocked)?;
                 s.free.set(free);
             }
             if !slashed.is_zero() {
-                slashed_total += slashed;
+                slashed_total = add(slashed_total, slashed)?;
                 log(
                     self.vm(),
                     StakeSlashed {
@@ -360,18 +371,19 @@ impl StakingEscrow {
                     },
                 );
             }
-            paid_total += paid;
-            self.credit(pay_token, who, paid);
-            minted_total += minted;
-            self.credit(lbl, who, minted);
+            paid_total = add(paid_total, paid)?;
+            self.credit(pay_token, who, paid)?;
+            minted_total = add(minted_total, minted)?;
+            self.credit(lbl, who, minted)?;
         }
-        self.spend_bounty(task, paid_total + refund)?;
-        self.credit_refund(task, refund);
+        self.spend_bounty(task, add(paid_total, refund)?)?;
+        self.credit_refund(task, refund)?;
         let burned = bps_of(slashed_total, burn_bps);
         let treasury = self.treasury.get();
-        self.credit(lbl, treasury, slashed_total - burned);
-        self.add_owed(lbl, minted_total);
-        self.sub_owed(lbl, burned);
+        // `burn_bps > 10_000` would burn more than was slashed: refused, not wrapped.
+        self.credit(lbl, treasury, sub(slashed_total, burned)?)?;
+        self.add_owed(lbl, minted_total)?;
+        self.sub_owed(lbl, burned)?;
         log(
             self.vm(),
             Settled {
@@ -513,22 +525,24 @@ impl StakingEscrow {
         Ok(())
     }
 
-    fn credit(&mut self, token: Address, account: Address, amount: U256) {
+    fn credit(&mut self, token: Address, account: Address, amount: U256) -> Result<(), Error> {
         if !amount.is_zero() {
             let mut per_token = self.credits.setter(token);
             let mut slot = per_token.setter(account);
-            let now = slot.get() + amount;
+            let now = add(slot.get(), amount)?;
             slot.set(now);
         }
+        Ok(())
     }
 
-    fn credit_refund(&mut self, task: u64, amount: U256) {
+    fn credit_refund(&mut self, task: u64, amount: U256) -> Result<(), Error> {
         if !amount.is_zero() {
             let b = self.bounties.getter(task);
             let (token, requester) = (b.token.get(), b.requester.get());
-            self.credit(token, requester, amount);
+            self.credit(token, requester, amount)?;
             log(self.vm(), BountyRefunded { task, amount });
         }
+        Ok(())
     }
 
     fn spend_bounty(&mut self, task: u64, amount: U256) -> Result<(), Error> {
@@ -542,20 +556,22 @@ impl StakingEscrow {
             }
             .into());
         }
-        b.remaining.set(remaining - amount);
+        b.remaining.set(remaining - amount); // remaining >= amount, checked above
         Ok(())
     }
 
-    fn add_owed(&mut self, token: Address, amount: U256) {
+    fn add_owed(&mut self, token: Address, amount: U256) -> Result<(), Error> {
         let mut slot = self.owed.setter(token);
-        let now = slot.get() + amount;
+        let now = add(slot.get(), amount)?;
         slot.set(now);
+        Ok(())
     }
 
-    fn sub_owed(&mut self, token: Address, amount: U256) {
+    fn sub_owed(&mut self, token: Address, amount: U256) -> Result<(), Error> {
         let mut slot = self.owed.setter(token);
-        let now = slot.get() - amount;
+        let now = sub(slot.get(), amount)?;
         slot.set(now);
+        Ok(())
     }
 
     fn set_treasury_unchecked(&mut self, treasury: Address) -> Result<(), Error> {

@@ -10,10 +10,10 @@ pub use sol::*;
 mod sol {
     alloy_sol_types::sol! {
         /// A `createTask` argument out of bounds. `field`: 0 dataRoot (zero), 1 itemCount
-        /// (zero), 2 numClasses (2..=256), 3 labellersPerItem (1..=32), 4 thresholdBps
-        /// (5001..=10000), 5 rewardPerLabel (zero, or bounty overflows), 6 stakePerLabel
-        /// (zero), 7 commitDuration (60 s..=365 days), 8 revealDuration (60 s..=365 days),
-        /// 9 auditRateBps (<= 10000), 10 minTier (<= 2).
+        /// (1..=(2^32-1)/labellersPerItem), 2 numClasses (2..=256), 3 labellersPerItem
+        /// (1..=32), 4 thresholdBps (5001..=10000), 5 rewardPerLabel (1..=2^96-1),
+        /// 6 stakePerLabel (1..=2^96-1), 7 commitDuration (60 s..=365 days),
+        /// 8 revealDuration (60 s..=365 days), 9 auditRateBps (<= 10000), 10 minTier (<= 2).
         #[derive(Debug)]
         error InvalidTaskParameter(uint8 field);
         /// The payment token is not on the admin's allow-list.

@@ -30,7 +30,9 @@ use alloy_primitives::{Address, B256, U256, U64};
 use labelchain_protocol::{
     calls::{IEscrowHooks, IPermit, IVerifierProgress},
     clock,
-    limits::{BPS, MAX_CLASSES, MAX_LABELLERS_PER_ITEM},
+    limits::{
+        BPS, MAX_AMOUNT_PER_LABEL, MAX_CLASSES, MAX_LABELLERS_PER_ITEM, MAX_LABELS_PER_TASK,
+    },
     math::bps_of,
     terms::status,
     TaskTerms,
@@ -249,9 +251,22 @@ impl TaskRegistry {
             }
             .into());
         }
-        let (_, open_items, ..) = self.progress(task)?;
+        let (commits, open_items, ..) = self.progress(task)?;
         let escrow = self.escrow.get();
-        let (_, _, remaining, _) = IEscrowHooks::new(escrow).bounty_of(Call::new_in(self), task)?;
+        let (_, _, remaining, fee) =
+            IEscrowHooks::new(escrow).bounty_of(Call::new_in(self), task)?;
+        if commits == 0 {
+            // Nobody labelled: the task never started, so its fee was never the treasury's
+            // (it is collected at the first commit). Everything goes back, fee included.
+            let amount = remaining + fee; // both < 2^128 (`validate`)
+            if amount.is_zero() {
+                return Err(NothingToReclaim { task }.into());
+            }
+            IEscrowHooks::new(escrow).cancel_bounty(Call::new_in(self), task)?;
+            log(self.vm(), BountyReclaimed { task, amount });
+            return Ok(amount);
+        }
+        // <= 2^32 * 2^96: `open_items * k` is at most the task's label count (validated).
         let reserved =
             U256::from(open_items) * U256::from(t.labellers_per_item) * t.reward_per_label;
         let amount = remaining.saturating_sub(reserved);
@@ -465,21 +480,24 @@ impl TaskRegistry {
         Ok(IVerifierProgress::new(verifier).task_progress(Call::new_in(self), task)?)
     }
 
-    /// Checks every bound; returns `(bounty, fee)`.
+    /// Checks every bound, lower and upper; returns `(bounty, fee)`.
+    ///
+    /// The upper bounds are what keep every later sum and product in range (see
+    /// `labelchain_protocol::limits`): `itemCount * k <= 2^32 - 1` and both per-label
+    /// amounts `<= 2^96 - 1`, so the bounty `itemCount * k * reward < 2^128` and its fee
+    /// cannot overflow, and neither can any lock, settlement or refund derived from them.
     fn validate(&self, t: &NewTask) -> Result<(U256, U256), Error> {
         let window = |d: u64| (MIN_WINDOW..=MAX_WINDOW).contains(&d);
-        let bounty = U256::from(t.item_count)
-            .checked_mul(U256::from(t.labellers_per_item))
-            .and_then(|n| n.checked_mul(t.reward_per_label));
+        let amount = |a: U256| !a.is_zero() && a <= U256::from(MAX_AMOUNT_PER_LABEL);
+        let labels = t.item_count as u64 * t.labellers_per_item as u64;
         let checks = [
             !t.data_root.is_zero(),
-            t.item_count > 0,
+            t.item_count > 0 && labels <= MAX_LABELS_PER_TASK,
             (2..=MAX_CLASSES).contains(&t.num_classes),
             (1..=MAX_LABELLERS_PER_ITEM).contains(&t.labellers_per_item),
             t.threshold_bps > BPS / 2 && t.threshold_bps <= BPS,
-            !t.reward_per_label.is_zero()
-                && bounty.is_some_and(|b| b.checked_mul(U256::from(BPS)).is_some()),
-            !t.stake_per_label.is_zero(),
+            amount(t.reward_per_label),
+            amount(t.stake_per_label),
             window(t.commit_duration),
             window(t.reveal_duration),
             t.audit_rate_bps <= BPS,
@@ -494,7 +512,9 @@ impl TaskRegistry {
             }
             .into());
         }
-        let bounty = bounty.unwrap_or_default();
+        // < 2^32 * 2^96 = 2^128 by the checks above: cannot wrap.
+        let bounty = U256::from(labels) * t.reward_per_label;
+        // fee <= 10 % of the bounty (`ProtocolParams` bound), so `bounty + fee < 2^129`.
         let fee = bps_of(bounty, self.protocol_params.values().fee_bps);
         Ok((bounty, fee))
     }
@@ -505,8 +525,13 @@ impl TaskRegistry {
         let requester = self.vm().msg_sender();
         let now = clock::now(self.vm());
         let p = self.protocol_params.values();
+        // Durations are <= 365 days each (validated), so only a clock within two years of
+        // `u64::MAX` could overflow here; refuse rather than wrap.
+        let reveal_end = now
+            .checked_add(t.commit_duration)
+            .and_then(|c| c.checked_add(t.reveal_duration))
+            .ok_or(InvalidTaskParameter { field: 7 })?;
         let commit_end = now + t.commit_duration;
-        let reveal_end = commit_end + t.reveal_duration;
         let terms = TaskTerms {
             requester,
             item_count: t.item_count,
@@ -532,6 +557,7 @@ impl TaskRegistry {
             reward_per_label: t.reward_per_label,
             stake_per_label: t.stake_per_label,
         };
+        // One task per transaction: 2^64 - 1 tasks cannot be reached.
         let id = self.task_count.get().to::<u64>() + 1;
         self.task_count.set(U64::from(id));
         let mut w = self.tasks.setter(id);

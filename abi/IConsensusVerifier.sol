@@ -87,6 +87,10 @@ interface IConsensusVerifier  {
 
     error NotAuditor(address);
 
+    error AuditorIsRequester(uint64);
+
+    error AuditorIsLabeller(uint32);
+
     event Audited(uint64 indexed task, uint32 indexed item, address indexed auditor, uint8 label, bool confirmed);
 
     event AuditorSet(address indexed auditor, bool allowed);

@@ -31,6 +31,8 @@ interface IDatasetRegistry  {
 
     error UnknownDataset(uint64, uint32);
 
+    error ItemOutOfRange(uint32, uint32);
+
     event AccessGranted(uint64 indexed task, address indexed pipeline, bytes wrappedKey);
 
     event DatasetPublished(uint64 indexed task, uint32 indexed version, bytes32 labelsDigest, bytes32 fileHash, string uri);

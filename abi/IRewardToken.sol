@@ -33,6 +33,8 @@ interface IRewardToken  {
 
     function DOMAIN_SEPARATOR() external view returns (bytes32);
 
+    function eip712Domain() external view returns (bytes1, string memory, string memory, uint256, address, bytes32, uint256[] memory);
+
     function nonces(address owner) external view returns (uint256);
 
     function permit(address owner, address spender, uint256 value, uint256 deadline, uint8 v, bytes32 r, bytes32 s) external;

@@ -93,6 +93,8 @@ interface IStakingEscrow  {
 
     error ProtocolAlreadySet();
 
+    error AmountOverflow();
+
     event BountyDeposited(uint64 indexed task, address indexed token, address requester, uint256 bounty, uint256 fee);
 
     event BountyRefunded(uint64 indexed task, uint256 amount);

@@ -147,13 +147,13 @@ pub fn decode(data: &[u8]) -> Revert {
 
 const TASK_FIELDS: [&str; 11] = [
     "dataRoot (must not be zero)",
-    "itemCount (must be at least 1)",
+    "itemCount (1..=(2^32-1)/labellersPerItem: a task takes at most 2^32-1 labels)",
     "numClasses (2..=256)",
     "labellersPerItem (1..=32)",
     "thresholdBps (5001..=10000)",
-    "rewardPerLabel (non-zero, and the bounty must not overflow)",
-    "stakePerLabel (non-zero)",
-    "commitDuration (60 s..=365 days)",
+    "rewardPerLabel (1..=2^96-1 in the token's smallest unit)",
+    "stakePerLabel (1..=2^96-1 in the token's smallest unit)",
+    "commitDuration (60 s..=365 days, and the windows must end before 2^64 s)",
     "revealDuration (60 s..=365 days)",
     "auditRateBps (at most 10000)",
     "minTier (0 Bronze, 1 Silver, 2 Gold)",
@@ -284,6 +284,9 @@ pub fn sentence(name: &str, a: &[String]) -> String {
         "ProtocolAlreadySet" => {
             "the escrow's registry and verifier are already wired and never change".into()
         }
+        "AmountOverflow" => "the amount would overflow the escrow's books (above 2^256-1 or \
+            below zero); nothing was moved"
+            .into(),
         // TaskRegistry.
         "InvalidTaskParameter" => {
             let field = arg(0)
@@ -377,6 +380,16 @@ pub fn sentence(name: &str, a: &[String]) -> String {
         ),
         "InvalidBatchSize" => format!("a batch of {} entries: batches take 1..={}", arg(0), arg(1)),
         "NotAuditor" => format!("{} is not an auditor", arg(0)),
+        "AuditorIsRequester" => format!(
+            "you requested task {}: an auditor may not judge their own task (another \
+             auditor must)",
+            arg(0)
+        ),
+        "AuditorIsLabeller" => format!(
+            "you committed on item {}: an auditor may not judge an item they labelled \
+             (another auditor must)",
+            arg(0)
+        ),
         // DatasetRegistry.
         "DigestMismatch" => format!(
             "labels digest {} is not the task's current on-chain digest {}",

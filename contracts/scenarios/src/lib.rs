@@ -7,6 +7,8 @@
 
 extern crate alloc;
 
+pub mod books;
+pub mod edge;
 pub mod stable;
 
 use alloy_primitives::{keccak256, Address, B256, U256};
@@ -19,6 +21,7 @@ use reward_token::RewardToken;
 use staking_escrow::StakingEscrow;
 use task_registry::TaskRegistry;
 
+pub use books::Books;
 pub use stable::StableToken;
 
 /// One whole token (18 decimals).
@@ -134,7 +137,7 @@ impl Default for TokenConfig {
 }
 
 /// Arguments of `createTask`, with defaults that make a typical task.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 pub struct TaskSpec {
     pub items: u32,
     pub classes: u16,
@@ -299,6 +302,53 @@ impl World {
     pub fn cost(&self, spec: &TaskSpec) -> (U256, U256) {
         let bounty = U256::from(spec.items) * U256::from(spec.k) * spec.reward;
         (bounty, bounty * U256::from(250u64) / U256::from(10_000u64))
+    }
+
+    /// [`World::cost`] for any terms: the bounty is `None` when it does not fit 256 bits.
+    pub fn cost_checked(&self, spec: &TaskSpec) -> (Option<U256>, U256) {
+        let bounty = U256::from(spec.items)
+            .checked_mul(U256::from(spec.k))
+            .and_then(|n| n.checked_mul(spec.reward));
+        let fee = bounty
+            // floor(b * 250 / 10_000) without forming b * 250, which may not fit.
+            .map(|b| {
+                let (q, r) = (b / U256::from(10_000u64), b % U256::from(10_000u64));
+                q * U256::from(250u64) + r * U256::from(250u64) / U256::from(10_000u64)
+            })
+            .unwrap_or_default();
+        (bounty, fee)
+    }
+
+    /// Funds `requester` with `bounty + fee` where that is possible (the treasury's LBL,
+    /// the stablecoin's open mint), approves the escrow and tries `createTask`.
+    pub fn try_create_task(
+        &self,
+        requester: Address,
+        spec: TaskSpec,
+        bounty: U256,
+        fee: U256,
+    ) -> Result<u64, task_registry::Error> {
+        if let Some(total) = bounty.checked_add(fee) {
+            if spec.stable {
+                let _ = self
+                    .stable
+                    .sender(requester)
+                    .mint(requester, total)
+                    .motsu_res();
+                let _ = self
+                    .stable
+                    .sender(requester)
+                    .approve(self.escrow.address(), total)
+                    .motsu_res();
+            } else if total <= self.balance(self.lbl(), self.treasury) {
+                self.give_lbl(requester, total);
+                self.token
+                    .sender(requester)
+                    .approve(self.escrow.address(), total)
+                    .motsu_unwrap();
+            }
+        }
+        self.create_raw(requester, DATA_ROOT, spec).motsu_res()
     }
 
     /// Funds `requester` with exactly the bounty and fee, approves the escrow, creates.

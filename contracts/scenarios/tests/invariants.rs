@@ -179,7 +179,7 @@ fn round(r: &mut Run, tape: &mut Tape, tokens: &[Address; 2], done: &mut [u32; 5
     let in_bounds = spec.reward <= bound && spec.stake <= bound;
     let created = match bounty {
         Some(b) => w.try_create_task(requester, spec, b, fee),
-        None => w.create_task_unfunded(requester, spec),
+        None => w.create_task_unfunded(requester, spec).motsu_res(),
     };
     let task = match created {
         Ok(task) => task,

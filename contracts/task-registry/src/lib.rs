@@ -30,9 +30,7 @@ use alloy_primitives::{Address, B256, U256, U64};
 use labelchain_protocol::{
     calls::{IEscrowHooks, IPermit, IVerifierProgress},
     clock,
-    limits::{
-        BPS, MAX_AMOUNT_PER_LABEL, MAX_CLASSES, MAX_LABELLERS_PER_ITEM, MAX_LABELS_PER_TASK,
-    },
+    limits::{BPS, MAX_AMOUNT_PER_LABEL, MAX_CLASSES, MAX_LABELLERS_PER_ITEM, MAX_LABELS_PER_TASK},
     math::bps_of,
     terms::status,
     TaskTerms,

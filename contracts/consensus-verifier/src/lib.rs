@@ -60,7 +60,7 @@ pub use errors::*;
 pub use events::*;
 use ledger::{Emission, Ledger};
 use state::{
-    item_status, pack_reputation, unpack_reputation, void_reason, Ballot, Counts, Header, TaskState,
+    item_status, record_label, unpack_reputation, void_reason, Ballot, Counts, Header, TaskState,
 };
 
 #[entrypoint]
@@ -674,13 +674,8 @@ impl ConsensusVerifier {
     }
 
     fn record(&mut self, who: Address, agreed: bool) {
-        // One increment per finalized commit: 2^64 of them is beyond any chain's gas, but
-        // saturating keeps `agreed <= total` even there, and never wraps a record to zero.
-        let (a, total) = unpack_reputation(self.reputation.get(who));
-        self.reputation.insert(
-            who,
-            pack_reputation(a.saturating_add(agreed as u64), total.saturating_add(1)),
-        );
+        let record = self.reputation.get(who);
+        self.reputation.insert(who, record_label(record, agreed));
     }
 
     /// One token call for all emission, one escrow call for everything else.

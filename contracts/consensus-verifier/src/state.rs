@@ -142,6 +142,14 @@ pub fn pack_reputation(agreed: u64, total: u64) -> U256 {
     Put::new().u64(agreed).u64(total).word()
 }
 
+/// The record after one more final label. One increment per finalized commit: 2^64 of
+/// them is beyond any chain's gas, but the counters saturate anyway, so a record never
+/// wraps to zero (which would reset a Gold labeller's history) and `agreed <= total` holds.
+pub fn record_label(record: U256, agreed: bool) -> U256 {
+    let (a, total) = unpack_reputation(record);
+    pack_reputation(a.saturating_add(agreed as u64), total.saturating_add(1))
+}
+
 #[storage]
 pub struct Item {
     pub header: StorageU256,
@@ -190,5 +198,22 @@ mod tests {
             unpack_reputation(pack_reputation(3, u64::MAX)),
             (3, u64::MAX)
         );
+    }
+
+    #[test]
+    fn reputation_counters_saturate_at_their_width_instead_of_wrapping() {
+        let r = |a, t| pack_reputation(a, t);
+        assert_eq!(unpack_reputation(record_label(r(5, 9), true)), (6, 10));
+        assert_eq!(unpack_reputation(record_label(r(5, 9), false)), (5, 10));
+        let max = u64::MAX;
+        assert_eq!(
+            unpack_reputation(record_label(r(max - 1, max - 1), true)),
+            (max, max)
+        );
+        assert_eq!(
+            unpack_reputation(record_label(r(max, max), true)),
+            (max, max)
+        );
+        assert_eq!(unpack_reputation(record_label(r(7, max), false)), (7, max));
     }
 }

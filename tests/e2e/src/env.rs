@@ -540,6 +540,19 @@ impl Env {
         actor_of(&self.admin.conn, key, self.a)
     }
 
+    /// A key derived from `name`, with ETH for gas: the same address on every run of an
+    /// in-process devnode, so a property test's failing case replays exactly (on a shared
+    /// node, where the same key would carry state from earlier runs, a random one).
+    pub async fn named(&self, name: &str) -> Actor {
+        if !self.is_local() {
+            return self.actor().await;
+        }
+        let key = PrivateKeySigner::from_bytes(&keccak256(format!("labelchain e2e actor {name}")))
+            .expect("a hash is a valid key");
+        self.fund_eth(key.address()).await;
+        actor_of(&self.admin.conn, key, self.a)
+    }
+
     /// A new key holding `amount` LBL (from the treasury's genesis allocation).
     pub async fn funded(&self, amount: U256) -> Actor {
         let who = self.actor().await;

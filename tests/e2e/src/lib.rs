@@ -14,7 +14,9 @@
 // The generated call builders mirror the ABI's argument lists.
 #![allow(clippy::too_many_arguments)]
 
+pub mod books;
 pub mod env;
 pub mod solidity;
 
+pub use books::{Books, Snapshot};
 pub use env::*;

@@ -4,6 +4,8 @@
 //! `eth_signTypedData_v4` signs) — one submitted to `permit` by a relayer, one to
 //! `createTaskWithPermit` — and signs EIP-1559 transactions to stake, commit and reveal.
 //! Everything it reports is checked here against the chain through the typed bindings.
+//! And ERC-5267: `tests/clients/ethers-eip712.mjs` (ethers v6) discovers LBL's EIP-712
+//! domain from `eip712Domain()` and signs a permit over it (the second test).
 
 mod support;
 
@@ -156,4 +158,154 @@ async fn a_viem_wallet_reads_lbl_as_erc20_signs_permits_and_stakes_creates_commi
         "permit, stake, createTaskWithPermit, commit, reveal"
     );
     assert!(types.iter().all(|t| t == "eip1559"), "{types:?}");
+}
+
+/// ERC-5267: `tests/clients/ethers-eip712.mjs` (ethers v6, the version pinned in
+/// `tests/clients/package.json`) discovers LBL's EIP-712 domain with `eip712Domain()`,
+/// checks it hashes to `DOMAIN_SEPARATOR()`, signs an EIP-2612 permit over exactly that
+/// domain and has a relayer submit it; a permit over an undeclared domain is refused.
+#[tokio::test(flavor = "current_thread")]
+async fn ethers_discovers_lbls_eip712_domain_by_erc_5267_and_signs_a_permit_over_it() {
+    use alloy::network::TransactionBuilder;
+    use alloy::providers::Provider;
+    use alloy::sol_types::{eip712_domain, SolCall};
+    let env = Env::start().await;
+    let owner_key = key("ethers owner");
+    let relayer_key = key("ethers relayer");
+    let owner = owner_key.address();
+    env.user(&owner_key).await;
+    env.user(&relayer_key).await;
+    env.give_lbl(owner, lbl(50)).await;
+    let a = &env.addrs;
+    let p = env.admin.provider.clone();
+    let token = IRewardToken::new(a.token, p.clone());
+
+    // What the token answers, read through the typed binding. First the raw return data:
+    // ERC-5267 (and every client decoding it: alloy, ethers, viem) expects the seven
+    // values ABI-encoded as a function's return parameters, as Solidity returns them —
+    // `bytes1` in the first word — not as one tuple behind a leading offset.
+    let call = alloy::rpc::types::TransactionRequest::default()
+        .with_to(a.token)
+        .with_input(IRewardToken::eip712DomainCall {}.abi_encode());
+    let raw = p.call(call).await.unwrap();
+    let mut first_word = [0u8; 32];
+    first_word[0] = 0x0f;
+    assert_eq!(
+        raw.get(..32),
+        Some(&first_word[..]),
+        "eip712Domain() returned {raw}: not ERC-5267's encoding (the first word must be the \
+         bytes1 0x0f; a leading 0x20 is the offset of a tuple-wrapped return, which standard \
+         clients cannot decode)"
+    );
+    let d = token.eip712Domain().call().await.unwrap();
+    let chain_id = env.admin.chain_id;
+    assert_eq!(d._0.0, [0x0f], "name, version, chainId, verifyingContract");
+    assert_eq!((d._1.as_str(), d._2.as_str()), ("Labelchain Reward", "1"));
+    assert_eq!(
+        (d._3, d._4, d._5),
+        (U256::from(chain_id), a.token, B256::ZERO)
+    );
+    assert!(d._6.is_empty(), "no extensions");
+    let domain = eip712_domain! {
+        name: d._1.clone(),
+        version: d._2.clone(),
+        chain_id: chain_id,
+        verifying_contract: a.token,
+    };
+    let separator = token.DOMAIN_SEPARATOR().call().await.unwrap();
+    assert_eq!(
+        domain.separator(),
+        separator,
+        "the ERC-5267 domain is the permit domain"
+    );
+
+    let hex_key = |k: &alloy::signers::local::PrivateKeySigner| {
+        format!("0x{}", alloy::hex::encode(k.to_bytes()))
+    };
+    let script = clients_dir().join("ethers-eip712.mjs");
+    let args = [
+        env.url().to_string(),
+        hex_key(&owner_key),
+        hex_key(&relayer_key),
+        a.token.to_string(),
+        a.escrow.to_string(),
+        lbl(30).to_string(),
+    ];
+    let seen = tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        node_script(&script, &args)
+    })
+    .await
+    .expect("the script ran");
+
+    // The ethers that ran is the pinned one.
+    let manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(clients_dir().join("package.json")).unwrap())
+            .unwrap();
+    assert_eq!(seen["ethersVersion"], manifest["dependencies"]["ethers"]);
+    assert!(seen["ethersVersion"].as_str().unwrap().starts_with("6."));
+
+    // ethers read the same domain, and it hashes to the token's separator.
+    let sd = &seen["domain"];
+    assert_eq!(sd["fields"], "0x0f");
+    assert_eq!(sd["name"], "Labelchain Reward");
+    assert_eq!(sd["version"], "1");
+    assert_eq!(sd["chainId"], chain_id.to_string());
+    assert_eq!(
+        sd["verifyingContract"]
+            .as_str()
+            .unwrap()
+            .parse::<Address>()
+            .unwrap(),
+        a.token
+    );
+    assert_eq!(sd["salt"], B256::ZERO.to_string());
+    assert_eq!(sd["extensions"], serde_json::json!([]));
+    let sep: B256 = seen["domainSeparator"].as_str().unwrap().parse().unwrap();
+    assert_eq!(sep, separator);
+
+    // The digest ethers signed is the one alloy computes over the on-chain domain.
+    let deadline: U256 = u256(&seen["permit"]["deadline"]);
+    let permit = e2e::Permit {
+        owner,
+        spender: a.escrow,
+        value: lbl(30),
+        nonce: U256::ZERO,
+        deadline,
+    };
+    use alloy::sol_types::SolStruct;
+    let digest: B256 = seen["digest"].as_str().unwrap().parse().unwrap();
+    assert_eq!(digest, permit.eip712_signing_hash(&domain));
+
+    // The permit took effect on chain: allowance set, nonce used.
+    assert_eq!(seen["permit"]["status"], 1);
+    assert_eq!(seen["permit"]["nonceBefore"], "0");
+    assert_eq!(seen["permit"]["nonceAfter"], "1");
+    assert_eq!(token.nonces(owner).call().await.unwrap(), U256::from(1));
+    assert_eq!(
+        token.allowance(owner, a.escrow).call().await.unwrap(),
+        lbl(30)
+    );
+    assert_eq!(u256(&seen["permit"]["allowance"]), lbl(30));
+
+    // The permit over another version was refused as a wrong signer.
+    let data: alloy::primitives::Bytes = seen["wrongDomainRevert"]
+        .as_str()
+        .expect("revert data")
+        .parse()
+        .unwrap();
+    let refused = labelchain::errors::decode(&data);
+    assert_eq!(refused.name, "ERC2612InvalidSigner", "{refused}");
+
+    // And the allowance is spendable: the owner stakes with it, no approve sent.
+    let conn = env.admin.with_signer(owner_key.clone()).unwrap();
+    let escrow = IStakingEscrow::new(a.escrow, conn.provider.clone());
+    conn.send("stake", escrow.stake(lbl(30)).into_transaction_request())
+        .await
+        .expect("stake spends the permit's allowance");
+    assert_eq!(escrow.stakeOf(owner).call().await.unwrap()._0, lbl(30));
+    assert_eq!(
+        token.allowance(owner, a.escrow).call().await.unwrap(),
+        U256::ZERO
+    );
 }

@@ -13,7 +13,9 @@ interface IDatasetRegistry  {
 
     function datasetCount(uint64 task) external view returns (uint32);
 
-    function getDataset(uint64 task, uint32 version) external view returns (bytes32, bytes32, string memory, uint64);
+    function getDataset(uint64 task, uint32 version) external view returns (bytes32, bytes32, uint64);
+
+    function datasetURI(uint64 task, uint32 version) external view returns (string memory);
 
     function accessKey(uint64 task, address pipeline) external view returns (bytes memory);
 

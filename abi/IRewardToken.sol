@@ -33,8 +33,6 @@ interface IRewardToken  {
 
     function DOMAIN_SEPARATOR() external view returns (bytes32);
 
-    function eip712Domain() external view returns (bytes1, string memory, string memory, uint256, address, bytes32, uint256[] memory);
-
     function nonces(address owner) external view returns (uint256);
 
     function permit(address owner, address spender, uint256 value, uint256 deadline, uint8 v, bytes32 r, bytes32 s) external;
@@ -102,4 +100,6 @@ interface IRewardToken  {
     event OwnershipTransferred(address indexed previous_owner, address indexed new_owner);
 
     event Transfer(address indexed from, address indexed to, uint256 value);
+
+    function eip712Domain() external view returns (bytes1 fields, string memory name, string memory version, uint256 chainId, address verifyingContract, bytes32 salt, uint256[] memory extensions);
 }

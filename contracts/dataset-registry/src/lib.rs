@@ -185,20 +185,32 @@ impl DatasetRegistry {
         self.datasets.getter(task).len() as u32
     }
 
-    /// `(labelsDigest, fileHash, uri, publishedAt)` of one dataset version.
-    pub fn get_dataset(&self, task: u64, version: u32) -> Result<(B256, B256, String, u64), Error> {
+    /// `(labelsDigest, fileHash, publishedAt)` of one dataset version; its URI is
+    /// [`Self::dataset_uri`]. Two calls rather than one tuple with a string in it:
+    /// stylus-sdk 0.9 encodes a returned tuple that holds a dynamic value with a leading
+    /// offset word (OffchainLabs/stylus-sdk-rs#308), which standard ABI decoders refuse;
+    /// an all-static tuple, or a lone string, encodes exactly as Solidity's would.
+    pub fn get_dataset(&self, task: u64, version: u32) -> Result<(B256, B256, u64), Error> {
+        let versions = self.datasets.getter(task);
+        let d = versions
+            .getter(version as usize)
+            .ok_or(UnknownDataset { task, version })?;
+        Ok((
+            d.labels_digest.get(),
+            d.file_hash.get(),
+            d.published_at.get().to(),
+        ))
+    }
+
+    /// Where dataset version `version` of `task` is stored (the URI given at publication).
+    #[selector(name = "datasetURI")]
+    pub fn dataset_uri(&self, task: u64, version: u32) -> Result<String, Error> {
         let versions = self.datasets.getter(task);
         let d = versions
             .getter(version as usize)
             .ok_or(UnknownDataset { task, version })?;
         // Only valid UTF-8 (an ABI `string`) is ever stored.
-        let uri = String::from_utf8(d.uri.get_bytes()).unwrap_or_default();
-        Ok((
-            d.labels_digest.get(),
-            d.file_hash.get(),
-            uri,
-            d.published_at.get().to(),
-        ))
+        Ok(String::from_utf8(d.uri.get_bytes()).unwrap_or_default())
     }
 
     pub fn access_key(&self, task: u64, pipeline: Address) -> Bytes {

@@ -125,6 +125,18 @@ pub fn human_readable_signatures(interface: &str) -> Result<Vec<String>> {
 /// skipped; declarations may span lines. The scan is textual: it does not know
 /// about `cfg`s or string literals, which is enough for `sol!` event blocks.
 pub fn sol_events(source: &str) -> Result<Vec<String>> {
+    sol_declarations(source, &["event "])
+}
+
+/// The `function` declarations in the `sol! { ... }` blocks of a program's own source:
+/// entry points the program answers from its `#[fallback]` because the SDK cannot encode
+/// their return values the standard way (see `RewardToken::fallback`), so the SDK's
+/// exporter does not print them. Same scan as [`sol_events`].
+pub fn sol_functions(source: &str) -> Result<Vec<String>> {
+    sol_declarations(source, &["function "])
+}
+
+fn sol_declarations(source: &str, kinds: &[&str]) -> Result<Vec<String>> {
     let text = strip_comments(source);
     let mut events = Vec::new();
     let mut rest = text.as_str();
@@ -139,8 +151,14 @@ pub fn sol_events(source: &str) -> Result<Vec<String>> {
         rest = &rest[body.len() + 2..];
         let body = strip_attributes(body);
         for decl in body.split([';', '{', '}']).map(collapse) {
-            if decl.starts_with("event ") {
-                events.push(normalize(&decl, &BTreeMap::new())?);
+            if kinds.iter().any(|k| decl.starts_with(k)) {
+                // Functions keep their words as written: `external` and data locations
+                // are required in a Solidity interface; events must not carry them.
+                events.push(if decl.starts_with("function ") {
+                    decl
+                } else {
+                    normalize(&decl, &BTreeMap::new())?
+                });
             }
         }
     }
@@ -167,7 +185,7 @@ pub fn insert_events(interface: &str, contract: &str, events: &[String]) -> Resu
         .iter()
         .map(|e| e.trim().trim_end_matches(';'))
         .filter(|e| {
-            let head = e.split('(').next().unwrap_or_default(); // `event Name`
+            let head = e.split('(').next().unwrap_or_default(); // `event Name`, `function Name`
             !interface.contains(&format!("{head}("))
         })
         .collect();
@@ -543,6 +561,17 @@ fn not_sol() { let event = 1; consol!{ event Nope(); } }
             ]
         );
         assert!(sol_events("sol! { event A(uint256 a);").is_err());
+    }
+
+    #[test]
+    fn extracts_fallback_functions_verbatim_and_apart_from_events() {
+        let src = "sol! {\n  /// Answered by the fallback.\n  function eip712Domain() external view\n    returns (bytes1 fields, string memory name);\n  event E(uint256 a);\n}";
+        assert_eq!(
+            sol_functions(src).unwrap(),
+            ["function eip712Domain() external view returns (bytes1 fields, string memory name)"]
+        );
+        assert_eq!(sol_events(src).unwrap(), ["event E(uint256 a)"]);
+        assert!(sol_functions(EVENTS_RS).unwrap().is_empty());
     }
 
     #[test]

@@ -735,6 +735,12 @@ fn contract_events(name: &str, dirs: &BTreeMap<String, Vec<PathBuf>>) -> Result<
             path.display()
         );
         events.extend(found);
+        if *package == name {
+            // The program's own fallback-answered functions (none in dependencies).
+            let functions =
+                abi::sol_functions(&source).with_context(|| format!("{}", path.display()))?;
+            events.extend(functions);
+        }
     }
     Ok(events)
 }

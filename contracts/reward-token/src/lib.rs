@@ -27,6 +27,7 @@ pub mod errors;
 
 use alloc::{string::String, vec, vec::Vec};
 use alloy_primitives::{Address, B256, U256, U64};
+use alloy_sol_types::SolCall;
 use labelchain_protocol::{
     limits::{MAX_MULTIPLIER_BPS, MIN_MULTIPLIER_BPS},
     math::div_small,
@@ -39,7 +40,7 @@ use openzeppelin_stylus::{
     },
     utils::{cryptography::eip712::IEip712, nonces::INonces, nonces::Nonces},
 };
-use stylus_sdk::{prelude::*, storage::StorageAddress};
+use stylus_sdk::{prelude::*, storage::StorageAddress, ArbResult};
 
 pub use emission::EmissionSchedule;
 pub use errors::*;
@@ -52,6 +53,12 @@ alloy_sol_types::sol! {
     /// The owner named the token's only minter, the consensus verifier (once, for good).
     #[derive(Debug)]
     event MinterSet(address minter);
+
+    /// ERC-5267: the fields of the permit domain, as OpenZeppelin's Solidity
+    /// `ERC20Permit` answers them: `0x0f` (name, version, chainId, verifyingContract),
+    /// "Labelchain Reward", "1", the chain id, this token, no salt, no extensions.
+    /// Answered by the fallback (see `RewardToken::fallback`).
+    function eip712Domain() external view returns (bytes1 fields, string memory name, string memory version, uint256 chainId, address verifyingContract, bytes32 salt, uint256[] memory extensions);
 }
 
 /// EIP-712 domain of the permit signatures: name "Labelchain Reward", version "1".
@@ -185,31 +192,19 @@ impl RewardToken {
         self.permit.domain_separator()
     }
 
-    /// ERC-5267: the permit domain's fields, as OpenZeppelin's Solidity `ERC20Permit`
-    /// answers them (`0x0f`: name, version, chainId, verifyingContract; no salt, no
-    /// extensions), so wallets and SDKs that discover the domain this way can sign.
-    #[selector(name = "eip712Domain")]
-    #[allow(clippy::type_complexity)]
-    pub fn eip712_domain(
-        &self,
-    ) -> (
-        alloy_primitives::FixedBytes<1>,
-        String,
-        String,
-        U256,
-        Address,
-        B256,
-        Vec<U256>,
-    ) {
-        (
-            alloy_primitives::FixedBytes([0x0f]),
-            Eip712::NAME.into(),
-            Eip712::VERSION.into(),
-            U256::from(self.vm().chain_id()),
-            self.vm().contract_address(),
-            B256::ZERO,
-            Vec::new(),
-        )
+    /// Calls no other entry point matches. The only one answered here is ERC-5267's
+    /// `eip712Domain()`: it returns seven values, two of them strings and one an array,
+    /// and stylus-sdk 0.9 encodes such a tuple as *one* tuple value (a leading offset
+    /// word; OffchainLabs/stylus-sdk-rs#308, fixed after 0.9), which ethers, viem and alloy
+    /// cannot decode. Answering it from the fallback lets us write the standard encoding
+    /// of the return values ourselves ([`Self::eip712_domain_encoded`]). Anything else
+    /// reverts with empty data, as without a fallback.
+    #[fallback]
+    pub fn fallback(&self, input: &[u8]) -> ArbResult {
+        if input.starts_with(&eip712DomainCall::SELECTOR) {
+            return Ok(self.eip712_domain_encoded());
+        }
+        Err(Vec::new())
     }
 
     pub fn nonces(&self, owner: Address) -> U256 {
@@ -350,5 +345,42 @@ impl RewardToken {
 
     pub fn renounce_ownership(&mut self) -> Result<(), Error> {
         Ok(self.owner.renounce_ownership()?)
+    }
+}
+
+impl RewardToken {
+    /// The standard ABI encoding of `eip712Domain()`'s seven return values: a head of
+    /// seven words (three of them offsets to the tail) and a tail holding the name, the
+    /// version (each a length word and one padded data word) and an empty array.
+    pub fn eip712_domain_encoded(&self) -> Vec<u8> {
+        fn word(v: U256) -> [u8; 32] {
+            v.to_be_bytes()
+        }
+        fn text(s: &str) -> [[u8; 32]; 2] {
+            let mut data = [0u8; 32];
+            data[..s.len()].copy_from_slice(s.as_bytes()); // both strings are < 32 bytes
+            [word(U256::from(s.len())), data]
+        }
+        let mut fields = [0u8; 32];
+        fields[0] = 0x0f;
+        let mut contract = [0u8; 32];
+        contract[12..].copy_from_slice(self.vm().contract_address().as_slice());
+        let [name_len, name] = text(Eip712::NAME);
+        let [version_len, version] = text(Eip712::VERSION);
+        let words = [
+            fields,
+            word(U256::from(7 * 32)), // name, after the seven head words
+            word(U256::from(9 * 32)), // version, after the name's two words
+            word(U256::from(self.vm().chain_id())),
+            contract,
+            [0u8; 32],                 // salt
+            word(U256::from(11 * 32)), // extensions, after the version's two words
+            name_len,
+            name,
+            version_len,
+            version,
+            [0u8; 32], // extensions: length 0
+        ];
+        words.as_flattened().to_vec()
     }
 }

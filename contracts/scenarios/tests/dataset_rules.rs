@@ -149,14 +149,21 @@ fn published_datasets_are_numbered_from_zero_and_readable() {
     assert_eq!(r.dataset_count(task), 2);
     assert_eq!(
         r.get_dataset(task, 0).motsu_unwrap(),
-        (first, B256::repeat_byte(1), "s3://v0".to_string(), t0)
+        (first, B256::repeat_byte(1), t0)
     );
+    let uri = |v| w.datasets.sender(requester).dataset_uri(task, v);
+    assert_eq!(uri(0).motsu_unwrap(), "s3://v0");
+    assert_eq!(uri(1).motsu_unwrap(), "s3://v1");
+    assert!(matches!(
+        uri(2).motsu_unwrap_err(),
+        Error::UnknownDataset(_)
+    ));
     assert_eq!(
         w.datasets
             .sender(requester)
             .get_dataset(task, 1)
             .motsu_unwrap(),
-        (second, B256::repeat_byte(2), "s3://v1".to_string(), t1)
+        (second, B256::repeat_byte(2), t1)
     );
     let err = w
         .datasets

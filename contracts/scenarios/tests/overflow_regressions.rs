@@ -519,18 +519,27 @@ fn reclaiming_a_task_nobody_labelled_returns_the_fee_too() {
 
 #[motsu::test]
 fn lbl_describes_its_permit_domain_as_erc_5267_says() {
+    use alloy_sol_types::SolCall;
+    use reward_token::eip712DomainCall;
     let w = World::default();
-    let (fields, name, version, chain, contract, salt, ext) =
-        w.token.sender(w.admin).eip712_domain();
-    assert_eq!(fields.0, [0x0f]);
+    let out = w
+        .token
+        .sender(w.admin)
+        .fallback(&eip712DomainCall::SELECTOR)
+        .motsu_unwrap();
+    // Decoded by alloy's standard return decoder (strict validation): the encoding that
+    // OpenZeppelin's Solidity ERC20Permit produces, no leading tuple offset.
+    let d = eip712DomainCall::abi_decode_returns(&out, true).expect("standard encoding");
+    assert_eq!(out.len(), 12 * 32);
+    assert_eq!(d.fields.0, [0x0f]);
     assert_eq!(
-        (name.as_str(), version.as_str()),
+        (d.name.as_str(), d.version.as_str()),
         ("Labelchain Reward", "1")
     );
-    assert_eq!(chain, U256::from(MOTSU_CHAIN_ID));
-    assert_eq!(contract, w.token.address());
-    assert_eq!(salt, B256::ZERO);
-    assert!(ext.is_empty());
+    assert_eq!(d.chainId, U256::from(MOTSU_CHAIN_ID));
+    assert_eq!(d.verifyingContract, w.token.address());
+    assert_eq!(d.salt, B256::ZERO);
+    assert!(d.extensions.is_empty());
     // A wallet that builds the domain from these fields gets the separator permits use.
     let typehash = keccak256(
         "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)",
@@ -538,12 +547,19 @@ fn lbl_describes_its_permit_domain_as_erc_5267_says() {
     let separator = keccak256(
         (
             typehash,
-            keccak256(name),
-            keccak256(version),
-            chain,
-            contract,
+            keccak256(&d.name),
+            keccak256(&d.version),
+            d.chainId,
+            d.verifyingContract,
         )
             .abi_encode(),
     );
     assert_eq!(separator, w.token.sender(w.admin).domain_separator());
+    // Any other unknown selector still reverts, with empty data.
+    let err = w
+        .token
+        .sender(w.admin)
+        .fallback(&[0xde, 0xad, 0xbe, 0xef])
+        .motsu_unwrap_err();
+    assert!(err.is_empty());
 }

@@ -199,16 +199,23 @@ async fn ethers_discovers_lbls_eip712_domain_by_erc_5267_and_signs_a_permit_over
     );
     let d = token.eip712Domain().call().await.unwrap();
     let chain_id = env.admin.chain_id;
-    assert_eq!(d._0.0, [0x0f], "name, version, chainId, verifyingContract");
-    assert_eq!((d._1.as_str(), d._2.as_str()), ("Labelchain Reward", "1"));
     assert_eq!(
-        (d._3, d._4, d._5),
+        d.fields.0,
+        [0x0f],
+        "name, version, chainId, verifyingContract"
+    );
+    assert_eq!(
+        (d.name.as_str(), d.version.as_str()),
+        ("Labelchain Reward", "1")
+    );
+    assert_eq!(
+        (d.chainId, d.verifyingContract, d.salt),
         (U256::from(chain_id), a.token, B256::ZERO)
     );
-    assert!(d._6.is_empty(), "no extensions");
+    assert!(d.extensions.is_empty(), "no extensions");
     let domain = eip712_domain! {
-        name: d._1.clone(),
-        version: d._2.clone(),
+        name: d.name.clone(),
+        version: d.version.clone(),
         chain_id: chain_id,
         verifying_contract: a.token,
     };

@@ -172,10 +172,8 @@ fn windows_that_would_end_beyond_u64_are_refused_not_wrapped() {
 
 // ---- the escrow's own checks ----
 
-#[motsu::test]
-fn a_settlement_row_whose_release_wraps_cannot_credit_free_stake() {
-    let w = World::default();
-    let (registry, verifier) = (w.registry.address(), w.verifier.address());
+/// Task 1's bounty of 10 LBL, deposited as the registry would; returns its requester.
+fn bounty_of_ten_lbl(w: &World) -> Address {
     let requester = Address::random();
     w.give_lbl(requester, lbl(10));
     w.token
@@ -183,9 +181,17 @@ fn a_settlement_row_whose_release_wraps_cannot_credit_free_stake() {
         .approve(w.escrow.address(), lbl(10))
         .motsu_unwrap();
     w.escrow
-        .sender(registry)
+        .sender(w.registry.address())
         .deposit_bounty(1, requester, w.lbl(), lbl(10), U256::ZERO)
         .motsu_unwrap();
+    requester
+}
+
+#[motsu::test]
+fn a_settlement_row_whose_release_wraps_cannot_credit_free_stake() {
+    let w = World::default();
+    let verifier = w.verifier.address();
+    let requester = bounty_of_ten_lbl(&w);
     let attacker = w.labeller(lbl(5));
     w.escrow
         .sender(verifier)
@@ -224,17 +230,8 @@ fn a_settlement_row_whose_release_wraps_cannot_credit_free_stake() {
 #[motsu::test]
 fn settlement_totals_that_wrap_are_refused() {
     let w = World::default();
-    let (registry, verifier) = (w.registry.address(), w.verifier.address());
-    let requester = Address::random();
-    w.give_lbl(requester, lbl(10));
-    w.token
-        .sender(requester)
-        .approve(w.escrow.address(), lbl(10))
-        .motsu_unwrap();
-    w.escrow
-        .sender(registry)
-        .deposit_bounty(1, requester, w.lbl(), lbl(10), U256::ZERO)
-        .motsu_unwrap();
+    let verifier = w.verifier.address();
+    let requester = bounty_of_ten_lbl(&w);
     let slashed_one = w.labeller(lbl(5));
     w.escrow
         .sender(verifier)

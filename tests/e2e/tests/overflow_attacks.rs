@@ -180,6 +180,21 @@ async fn the_escrow_drain_of_issue_10_is_refused_at_every_step_and_moves_nothing
 }
 
 #[tokio::test]
+async fn a_stake_that_would_take_the_books_past_2_pow_256_is_refused_with_amount_overflow() {
+    let env = Env::start().await;
+    let l = env.labeller(lbl(1)).await;
+    l.approve(env.lbl(), env.a.escrow, U256::MAX).await;
+    let who = [l.addr, env.admin.addr];
+    let before = env.books(&[env.lbl()], &who).await;
+    // free + MAX and liabilities + MAX both pass 2^256: the escrow's own check refuses it
+    // before the token is asked for the transfer (the sum wrapped silently before #10).
+    let e = expect_revert(l.send(l.escrow().stake(U256::MAX)).await, "AmountOverflow");
+    assert!(e.args.is_empty(), "{e}");
+    assert_eq!(env.books(&[env.lbl()], &who).await, before, "nothing moved");
+    env.assert_solvent(&[]).await;
+}
+
+#[tokio::test]
 async fn per_label_amounts_are_accepted_up_to_2_pow_96_minus_1_and_a_lock_never_wraps() {
     let env = Env::start().await;
     let lbl_token = env.lbl();

@@ -25,7 +25,7 @@ interface IStakingEscrow  {
 
     function lock(address labeller, uint256 amount) external;
 
-    function settle(uint64 task, uint256[] memory rows, uint256 refund, uint16 burn_bps) external;
+    function settle(uint64 task, uint256[] memory rows, uint256 refund, uint256 forfeit, uint16 burn_bps) external;
 
     function stakeOf(address account) external view returns (uint256, uint256, uint256, uint64);
 
@@ -96,6 +96,8 @@ interface IStakingEscrow  {
     error AmountOverflow();
 
     event BountyDeposited(uint64 indexed task, address indexed token, address requester, uint256 bounty, uint256 fee);
+
+    event BountyForfeited(uint64 indexed task, uint256 amount);
 
     event BountyRefunded(uint64 indexed task, uint256 amount);
 

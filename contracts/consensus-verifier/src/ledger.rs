@@ -24,7 +24,11 @@ const MINTED: usize = 4;
 pub struct Ledger {
     /// Five words per account touched.
     pub rows: Vec<U256>,
+    /// Bounty going back to the requester.
     pub refund: U256,
+    /// Bounty of unresolved escalations, going to the treasury (DESIGN §4: no one may
+    /// profit from causing an escalation, the requester included).
+    pub forfeit: U256,
     pub emissions: Vec<Emission>,
 }
 
@@ -79,7 +83,7 @@ impl Ledger {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.rows.is_empty() && self.refund.is_zero()
+        self.rows.is_empty() && self.refund.is_zero() && self.forfeit.is_zero()
     }
 }
 

@@ -654,7 +654,15 @@ impl ConsensusVerifier {
                 self.record(b.labeller, false);
             }
         }
-        ledger.refund += U256::from(t.labellers_per_item) * t.reward_per_label; // < 2^101
+        // < 2^101 per item. An escalation no auditor resolved forfeits its bounty to the
+        // treasury: refunding it would let a requester force escalations (one withheld
+        // reveal of their own) and get the honest labels, public in `Revealed`, for free.
+        let bounty = U256::from(t.labellers_per_item) * t.reward_per_label;
+        if reason == void_reason::UNRESOLVED {
+            ledger.forfeit += bounty;
+        } else {
+            ledger.refund += bounty;
+        }
         let mut st = self.tasks.setter(task);
         let mut counts = Counts::unpack(st.counts.get());
         counts.open_items -= 1; // the item was open: counted at its first commit
@@ -688,7 +696,14 @@ impl ConsensusVerifier {
             ledger.distribute(&amounts, t.auditor_share_bps);
         }
         if !ledger.is_empty() {
-            wire::settle(escrow, task, &ledger.rows, ledger.refund, t.slash_burn_bps)?;
+            wire::settle(
+                escrow,
+                task,
+                &ledger.rows,
+                ledger.refund,
+                ledger.forfeit,
+                t.slash_burn_bps,
+            )?;
         }
         Ok(())
     }

@@ -27,9 +27,12 @@ pub fn meets(votes: u32, commits: u32, threshold_bps: u16) -> bool {
     votes as u64 * BPS as u64 >= threshold_bps as u64 * commits as u64
 }
 
-/// Quality tier of an accepted consensus: Strong at >= 90 % or unanimous, else Standard.
+/// Quality tier of an accepted consensus: Strong at >= 90 % or unanimous with at least
+/// [`quality::STRONG_MIN_VOTES`] agreeing labellers, else Standard. The minimum keeps one
+/// account (or two) from earning the 1.25x premium by agreeing with itself on a k = 1 task.
 pub fn consensus_quality(votes: u32, commits: u32) -> u8 {
-    if votes == commits || meets(votes, commits, quality::STRONG_AGREEMENT_BPS) {
+    let agreement = votes == commits || meets(votes, commits, quality::STRONG_AGREEMENT_BPS);
+    if agreement && votes >= quality::STRONG_MIN_VOTES {
         quality::STRONG
     } else {
         quality::STANDARD
@@ -78,6 +81,14 @@ mod tests {
         assert_eq!(consensus_quality(2, 3), quality::STANDARD);
         assert_eq!(consensus_quality(9, 10), quality::STRONG);
         assert_eq!(consensus_quality(8, 10), quality::STANDARD);
+    }
+
+    #[test]
+    fn strong_quality_needs_at_least_three_agreeing_labellers() {
+        assert_eq!(consensus_quality(1, 1), quality::STANDARD);
+        assert_eq!(consensus_quality(2, 2), quality::STANDARD);
+        assert_eq!(consensus_quality(3, 3), quality::STRONG);
+        assert_eq!(consensus_quality(3, 4), quality::STANDARD);
     }
 
     #[test]

@@ -17,7 +17,7 @@ mod sig {
     alloy_sol_types::sol! {
         function terms(uint64 task) external view returns (uint256, uint256, uint256, uint256, uint256);
         function mintEmission(address to, uint16[] multipliers_bps) external returns (uint256[]);
-        function settle(uint64 task, uint256[] rows, uint256 refund, uint16 burn_bps) external;
+        function settle(uint64 task, uint256[] rows, uint256 refund, uint256 forfeit, uint16 burn_bps) external;
         function lock(address labeller, uint256 amount) external;
         function collectFee(uint64 task) external;
     }
@@ -115,19 +115,21 @@ pub fn mint_emission(
     (0..n).map(|i| word_at(&out, 2 + i)).collect()
 }
 
-/// `IStakingEscrow.settle(task, rows, refund, burnBps)`.
+/// `IStakingEscrow.settle(task, rows, refund, forfeit, burnBps)`.
 pub fn settle(
     escrow: Address,
     task: u64,
     rows: &[U256],
     refund: U256,
+    forfeit: U256,
     burn_bps: u16,
 ) -> Result<(), Bubbled> {
     let items: Vec<[u8; 32]> = rows.iter().map(|r| word(*r)).collect();
     let head = [
         word(U256::from(task)),
-        word(U256::from(128)),
+        word(U256::from(160)),
         word(refund),
+        word(forfeit),
         word(U256::from(burn_bps)),
     ];
     call(escrow, &calldata(sig::settleCall::SELECTOR, &head, &items)).map(|_| ())
@@ -163,8 +165,9 @@ mod tests {
         ];
         let head = [
             word(U256::from(3u64)),
-            word(U256::from(128)),
+            word(U256::from(160)),
             word(U256::from(5)),
+            word(U256::from(6)),
             word(U256::from(2_500)),
         ];
         let ours = calldata(
@@ -176,6 +179,7 @@ mod tests {
             task: 3,
             rows: rows.to_vec(),
             refund: U256::from(5),
+            forfeit: U256::from(6),
             burn_bps: 2_500,
         }
         .abi_encode();

@@ -41,6 +41,8 @@ pub mod quality {
     pub const AUDITED: u8 = 3;
     /// Agreement that earns the strong tier.
     pub const STRONG_AGREEMENT_BPS: u16 = 9_000;
+    /// Agreeing labellers the strong tier needs at the least (DESIGN §3).
+    pub const STRONG_MIN_VOTES: u32 = 3;
 }
 
 /// Reputation tier of a labeller; tasks may require a minimum.

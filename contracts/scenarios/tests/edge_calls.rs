@@ -221,11 +221,14 @@ fn apply(s: &mut Setup, c: &Call) -> Result<(), String> {
             r
         }
         Call::RefundBounty(t, a) => run!(w.escrow.sender(registry).refund_bounty(t, a)),
-        Call::Settle(t, [u, sl, p, _], refund, burn) => {
+        Call::Settle(t, [u, sl, p, forfeit], refund, burn) => {
             // `minted` stays zero: the escrow books emission the verifier minted to it
             // first, which a direct call cannot do (that trust is by design).
             let rows = settlement_rows(&[who], &[u], &[sl], &[p], &[U256::ZERO]);
-            run!(w.escrow.sender(verifier).settle(t, rows, refund, burn))
+            run!(w
+                .escrow
+                .sender(verifier)
+                .settle(t, rows, refund, forfeit, burn))
         }
         Call::SetUnbonding(p) => run!(w.escrow.sender(w.admin).set_unbonding_period(p)),
         Call::CreateTask(n, c, k, th, r, st, cd, rd, a, m) => {

@@ -364,6 +364,7 @@ fn only_the_verifier_may_lock_collect_fees_or_settle() {
                     task,
                     settlement_rows(&[caller], &zeros(1), &zeros(1), &[lbl(1)], &zeros(1)),
                     U256::ZERO,
+                    U256::ZERO,
                     0,
                 )
                 .motsu_unwrap_err(),
@@ -485,7 +486,7 @@ fn settle_rows_must_be_whole_five_word_records() {
         let err = w
             .escrow
             .sender(r.verifier)
-            .settle(1, rows, U256::ZERO, 0)
+            .settle(1, rows, U256::ZERO, U256::ZERO, 0)
             .motsu_unwrap_err();
         assert!(matches!(err, Error::LengthMismatch(_)), "{err:?}");
     }
@@ -508,6 +509,7 @@ fn settle_releasing_more_than_is_locked_is_refused() {
         .settle(
             1,
             settlement_rows(&[labeller], &[lbl(3)], &[lbl(3)], &zeros(1), &zeros(1)),
+            U256::ZERO,
             U256::ZERO,
             5_000,
         )
@@ -540,6 +542,7 @@ fn settle_paying_more_than_the_bounty_is_refused() {
                 1,
                 settlement_rows(&[a, b], &zeros(2), &zeros(2), &paid, &zeros(2)),
                 refund,
+                U256::ZERO,
                 0,
             )
             .motsu_unwrap_err();
@@ -648,6 +651,7 @@ fn a_settlement_moves_stake_bounty_and_emission_between_books_and_stays_solvent(
                 &[lbl(300), U256::ZERO],
             ),
             lbl(7),
+            U256::ZERO,
             5_000,
         )
         .motsu_unwrap();

@@ -144,6 +144,33 @@ fn unanimity_is_strong_and_earns_the_strong_multiplier() {
 }
 
 #[motsu::test]
+fn unanimity_of_fewer_than_three_labellers_is_only_standard() {
+    // DESIGN §3: Strong needs at least 3 agreeing labellers, so a k = 1 or k = 2 task
+    // labelled by the requester's own accounts cannot earn the 1.25x premium.
+    for k in [1u8, 2] {
+        let spec = TaskSpec {
+            k,
+            threshold_bps: 10_000,
+            ..TaskSpec::default()
+        };
+        let s = scene(spec, k as usize);
+        s.vote(0, &vec![1; k as usize], &vec![true; k as usize]);
+        s.w.finalize(s.task, 0);
+        let (status, _, _, label, tier, votes, _) = s.item(0);
+        assert_eq!(
+            (status, label, tier, votes),
+            (FINAL, 1, quality::STANDARD, k)
+        );
+        // 1.0 x 300 LBL split over the k agreeing labellers.
+        let each = e0() / U256::from(k);
+        for who in &s.ls {
+            assert_eq!(s.w.claimable(s.w.lbl(), *who), lbl(2) + each);
+        }
+        s.w.assert_solvent();
+    }
+}
+
+#[motsu::test]
 fn a_stablecoin_task_pays_base_in_the_stablecoin_and_emission_in_lbl() {
     let spec = TaskSpec {
         stable: true,
@@ -333,7 +360,7 @@ fn a_three_way_split_escalates_and_an_auditor_resolves_it() {
 }
 
 #[motsu::test]
-fn an_escalation_nobody_resolves_is_void_and_refunds_the_item() {
+fn an_escalation_nobody_resolves_is_void_and_its_bounty_goes_to_the_treasury() {
     let s = scene(TaskSpec::default(), 3);
     s.vote(0, &[0, 1, 2], &ALL);
     s.w.finalize(s.task, 0);
@@ -359,7 +386,15 @@ fn an_escalation_nobody_resolves_is_void_and_refunds_the_item() {
         assert_eq!(s.free_stake(*who), lbl(100));
         assert_eq!(s.w.verifier.sender(*who).reputation(*who), (0, 0, 0));
     }
-    assert_eq!(s.w.claimable(s.w.lbl(), s.requester), lbl(6));
+    // DESIGN §4: not back to the requester, who could otherwise force escalations with
+    // one withheld reveal and get the honest labels (public in `Revealed`) for free.
+    assert_eq!(s.w.claimable(s.w.lbl(), s.requester), U256::ZERO);
+    let fee = lbl(24) * U256::from(250u64) / U256::from(10_000u64); // 4 items x 3 x 2 LBL
+    assert_eq!(s.w.claimable(s.w.lbl(), s.w.treasury), fee + lbl(6));
+    s.w.escrow.assert_emitted(&staking_escrow::BountyForfeited {
+        task: s.task,
+        amount: lbl(6),
+    });
     assert_eq!(
         s.w.verifier.sender(s.requester).task_progress(s.task).3,
         alloy_primitives::B256::ZERO

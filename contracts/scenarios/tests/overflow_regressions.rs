@@ -208,7 +208,11 @@ fn a_settlement_row_whose_release_wraps_cannot_credit_free_stake() {
         &[U256::ZERO],
     );
     // No burn, so no later check (the burn's liability decrease) can mask this site.
-    overflow(w.escrow.sender(verifier).settle(1, rows, U256::ZERO, 0));
+    overflow(
+        w.escrow
+            .sender(verifier)
+            .settle(1, rows, U256::ZERO, U256::ZERO, 0),
+    );
     // unlocked alone at MAX with nothing slashed: free + MAX wraps.
     let rows = settlement_rows(
         &[attacker],
@@ -220,7 +224,7 @@ fn a_settlement_row_whose_release_wraps_cannot_credit_free_stake() {
     let refused = w
         .escrow
         .sender(verifier)
-        .settle(1, rows, U256::ZERO, 0)
+        .settle(1, rows, U256::ZERO, U256::ZERO, 0)
         .motsu_res();
     assert!(refused.is_err(), "{refused:?}");
     assert_eq!(snapshot(&w, &[attacker, requester]), before);
@@ -249,7 +253,7 @@ fn settlement_totals_that_wrap_are_refused() {
         &[U256::MAX, U256::from(1u8)],
         &[z, z],
     );
-    overflow(w.escrow.sender(verifier).settle(1, paid, z, 0));
+    overflow(w.escrow.sender(verifier).settle(1, paid, z, U256::ZERO, 0));
     // Minted MAX + 1 wraps the liability added for emission.
     let minted = settlement_rows(
         &[a, b],
@@ -258,14 +262,26 @@ fn settlement_totals_that_wrap_are_refused() {
         &[z, z],
         &[U256::MAX, U256::from(1u8)],
     );
-    overflow(w.escrow.sender(verifier).settle(1, minted, z, 0));
+    overflow(
+        w.escrow
+            .sender(verifier)
+            .settle(1, minted, z, U256::ZERO, 0),
+    );
     // Paid + refund wraps the bounty spent.
     let paid_one = settlement_rows(&[a], &[z], &[z], &[lbl(1)], &[z]);
-    overflow(w.escrow.sender(verifier).settle(1, paid_one, U256::MAX, 0));
+    overflow(
+        w.escrow
+            .sender(verifier)
+            .settle(1, paid_one, U256::MAX, U256::ZERO, 0),
+    );
     // A burn share above 100 % would burn more than was slashed: the treasury's share
     // `slashed - burned` wrapped to ~2^256 before the fix.
     let slash = settlement_rows(&[slashed_one], &[lbl(4)], &[lbl(1)], &[z], &[z]);
-    overflow(w.escrow.sender(verifier).settle(1, slash, z, 10_001));
+    overflow(
+        w.escrow
+            .sender(verifier)
+            .settle(1, slash, z, U256::ZERO, 10_001),
+    );
     assert_eq!(
         snapshot(&w, &[a, b, slashed_one, requester, w.treasury]),
         before

@@ -21,6 +21,10 @@ mod sol {
         event BountyRefunded(uint64 indexed task, uint256 amount);
         #[derive(Debug)]
         event FeeCollected(uint64 indexed task, uint256 fee);
+        /// Bounty of items whose escalation no auditor resolved, credited to the treasury
+        /// instead of the requester (DESIGN §4).
+        #[derive(Debug)]
+        event BountyForfeited(uint64 indexed task, uint256 amount);
         /// Totals of one settlement call; per-account credits follow from the verifier's
         /// `ItemFinalized`/`Revealed` events and are readable with `claimable`.
         #[derive(Debug)]

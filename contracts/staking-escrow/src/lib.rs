@@ -321,14 +321,15 @@ impl StakingEscrow {
     /// words per account — `[account, unlocked, slashed, paid, minted]`: release `unlocked`
     /// and slash `slashed` of its locked stake, credit `paid` from the bounty and `minted`
     /// LBL of emission (already minted to the escrow). Then `refund` of the bounty goes back
-    /// to the requester and `burn_bps` of the slashed total is burned (the rest is the
-    /// treasury's). One flat array rather than five parallel ones keeps the ABI code of this
+    /// to the requester, `forfeit` of it (unresolved escalations) to the treasury, and
+    /// `burn_bps` of the slashed total is burned (the rest is the treasury's). One flat array rather than five parallel ones keeps the ABI code of this
     /// internal call small in both programs.
     pub fn settle(
         &mut self,
         task: u64,
         rows: Vec<U256>,
         refund: U256,
+        forfeit: U256,
         burn_bps: u16,
     ) -> Result<(), Error> {
         self.only_verifier()?;
@@ -376,10 +377,20 @@ impl StakingEscrow {
             minted_total = add(minted_total, minted)?;
             self.credit(lbl, who, minted)?;
         }
-        self.spend_bounty(task, add(paid_total, refund)?)?;
+        self.spend_bounty(task, add(add(paid_total, refund)?, forfeit)?)?;
         self.credit_refund(task, refund)?;
-        let burned = bps_of(slashed_total, burn_bps);
         let treasury = self.treasury.get();
+        if !forfeit.is_zero() {
+            self.credit(pay_token, treasury, forfeit)?;
+            log(
+                self.vm(),
+                BountyForfeited {
+                    task,
+                    amount: forfeit,
+                },
+            );
+        }
+        let burned = bps_of(slashed_total, burn_bps);
         // `burn_bps > 10_000` would burn more than was slashed: refused, not wrapped.
         self.credit(lbl, treasury, sub(slashed_total, burned)?)?;
         self.add_owed(lbl, minted_total)?;

@@ -198,7 +198,7 @@ async fn only_auditors_audit_only_the_verifier_mints_and_slashes_only_owners_set
         U256::ZERO,
     ];
     expect_revert(
-        m.send(m.escrow().settle(task, row, U256::ZERO, 10_000))
+        m.send(m.escrow().settle(task, row, U256::ZERO, U256::ZERO, 10_000))
             .await,
         "NotVerifier",
     );

@@ -10,7 +10,7 @@ use alloy::primitives::{Address, U256};
 use alloy::sol_types::SolEvent;
 use e2e::solidity::ITestUSD;
 use e2e::*;
-use labelchain::bindings::{IConsensusVerifier, ITaskRegistry};
+use labelchain::bindings::{IConsensusVerifier, IStakingEscrow, ITaskRegistry};
 
 const ALL: [bool; 3] = [true, true, true];
 
@@ -135,6 +135,29 @@ async fn unanimity_is_strong_and_earns_the_strong_multiplier() {
         assert_eq!(s.lbl_claimable(who.addr).await, lbl(2) + lbl(125));
     }
     assert_eq!(s.lbl_claimable(s.requester.addr).await, U256::ZERO);
+    s.solvent().await;
+}
+
+#[tokio::test]
+async fn unanimity_of_two_is_only_standard_strong_needs_three_agreeing_labellers() {
+    let spec = Spec {
+        k: 2,
+        threshold_bps: 10_000,
+        ..Spec::default()
+    };
+    let s = scene(spec, 2).await;
+    require_time_travel!(s.env);
+    s.vote(0, &[1, 1], &[true, true]).await;
+    s.env.finalize(s.task, 0).await;
+    let it = s.item(0).await;
+    assert_eq!(
+        (it.status, it.label, it.tier, it.votes),
+        (status::FINAL, 1, tier::STANDARD, 2)
+    );
+    // 1.0 x 300 LBL over two labellers: 150 each, not the 1.25x premium.
+    for who in &s.ls {
+        assert_eq!(s.lbl_claimable(who.addr).await, lbl(2) + lbl(150));
+    }
     s.solvent().await;
 }
 
@@ -359,7 +382,7 @@ async fn a_three_way_split_escalates_and_an_auditor_resolves_it() {
 }
 
 #[tokio::test]
-async fn an_escalation_nobody_resolves_is_void_and_refunds_the_item() {
+async fn an_escalation_nobody_resolves_is_void_and_its_bounty_goes_to_the_treasury() {
     let s = scene(Spec::default(), 3).await;
     let env = &s.env;
     require_time_travel!(env);
@@ -383,7 +406,22 @@ async fn an_escalation_nobody_resolves_is_void_and_refunds_the_item() {
         assert_eq!(env.free_stake(who.addr).await, lbl(100));
         assert_eq!(env.reputation(who.addr).await, (0, 0, 0));
     }
-    assert_eq!(s.lbl_claimable(s.requester.addr).await, lbl(6));
+    // DESIGN §4: the item's bounty (3 x 2 LBL) goes to the treasury, not back to the
+    // requester, who could otherwise force escalations with one withheld reveal and get
+    // the honest labels (public in `Revealed`) for free.
+    assert_eq!(s.lbl_claimable(s.requester.addr).await, U256::ZERO);
+    let forfeited = sent
+        .logs
+        .iter()
+        .find_map(|l| IStakingEscrow::BountyForfeited::decode_log(&l.inner).ok())
+        .expect("a BountyForfeited event");
+    assert_eq!((forfeited.task, forfeited.amount), (s.task, lbl(6)));
+    let fee = Spec::default().fee();
+    assert_eq!(
+        s.lbl_claimable(env.admin.addr).await,
+        fee + lbl(6),
+        "the treasury"
+    );
     let progress = env
         .admin
         .verifier()

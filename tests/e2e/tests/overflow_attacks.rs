@@ -144,7 +144,8 @@ async fn the_escrow_drain_of_issue_10_is_refused_at_every_step_and_moves_nothing
         U256::ZERO,
     ];
     expect_revert(
-        m.send(m.escrow().settle(task, row, U256::ZERO, 0)).await,
+        m.send(m.escrow().settle(task, row, U256::ZERO, U256::ZERO, 0))
+            .await,
         "NotVerifier",
     );
     expect_revert(m.send(m.escrow().lock(m.addr, wei(2))).await, "NotVerifier");

@@ -37,7 +37,7 @@ interface IRewardToken  {
 
     function permit(address owner, address spender, uint256 value, uint256 deadline, uint8 v, bytes32 r, bytes32 s) external;
 
-    function mintEmission(address to, uint16[] memory multipliers_bps) external returns (uint256[] memory);
+    function mintEmission(address to, uint256[] memory requests) external returns (uint256[] memory);
 
     function emissionAt(uint64 n) external view returns (uint256);
 

@@ -15,7 +15,7 @@ interface ITaskRegistry  {
 
     function reclaim(uint64 task) external returns (uint256);
 
-    function terms(uint64 task) external view returns (uint256, uint256, uint256, uint256, uint256);
+    function terms(uint64 task) external view returns (uint256, uint256, uint256, uint256, uint256, uint256);
 
     function dataRoot(uint64 task) external view returns (bytes32);
 
@@ -24,6 +24,8 @@ interface ITaskRegistry  {
     function params() external view returns (uint16, uint16, uint16, uint16, uint64, uint16, uint16, uint16, uint16);
 
     function isPaymentToken(address token) external view returns (bool);
+
+    function emissionRate(address token) external view returns (uint256);
 
     function paused() external view returns (bool);
 
@@ -36,6 +38,8 @@ interface ITaskRegistry  {
     function setParams(uint16 fee_bps, uint16 slash_bps, uint16 no_reveal_slash_bps, uint16 slash_burn_bps, uint64 audit_window, uint16 standard_bps, uint16 strong_bps, uint16 audited_bps, uint16 auditor_share_bps) external;
 
     function setPaymentToken(address token, bool allowed) external;
+
+    function setEmissionRate(address token, uint256 rate) external;
 
     function setPaused(bool paused) external;
 
@@ -77,7 +81,11 @@ interface ITaskRegistry  {
 
     error ZeroAddress();
 
+    error EmissionRateOutOfRange(address, uint256, uint256);
+
     event BountyReclaimed(uint64 indexed task, uint256 amount);
+
+    event EmissionRateSet(address indexed token, uint256 rate);
 
     event OwnershipTransferStarted(address indexed previous_owner, address indexed new_owner);
 

@@ -296,6 +296,13 @@ pub fn sentence(name: &str, a: &[String]) -> String {
                 .unwrap_or("an unknown field");
             format!("task parameter out of bounds: {field}")
         }
+        "EmissionRateOutOfRange" => format!(
+            "emission rate {} for token {} is above its bound {} (1e18 = 1 LBL per LBL of \
+             fee for LBL itself)",
+            arg(1),
+            arg(0),
+            arg(2)
+        ),
         "PaymentTokenNotAllowed" => format!(
             "{} is not an allow-listed payment token (the admin adds it with setPaymentToken)",
             arg(0)

@@ -8,6 +8,8 @@ use labelchain_protocol::math::{bps_of, div_small};
 /// An accepted item's emission, to be split once the token says how much it is.
 pub struct Emission {
     pub multiplier_bps: u16,
+    /// The most it may mint: the task's per-item fee share times its emission rate.
+    pub cap: U256,
     pub winners: Vec<Address>,
     pub auditor: Option<Address>,
 }
@@ -125,6 +127,7 @@ mod tests {
         let mut l = Ledger::default();
         l.emissions.push(Emission {
             multiplier_bps: 15_000,
+            cap: U256::MAX,
             winners: vec![A, B],
             auditor: Some(C),
         });

@@ -450,8 +450,8 @@ impl ConsensusVerifier {
 impl ConsensusVerifier {
     /// The task's terms from the registry; reverts unless the task is open.
     fn open_terms(&mut self, task: u64) -> Result<TaskTerms, Error> {
-        let [w0, w1, w2, reward, stake] = wire::terms(self.registry.get(), task)?;
-        let t = TaskTerms::unpack([w0, w1, w2], reward, stake);
+        let [w0, w1, w2, reward, stake, cap] = wire::terms(self.registry.get(), task)?;
+        let t = TaskTerms::unpack([w0, w1, w2], reward, stake, cap);
         if t.status != status::OPEN {
             return Err(TaskNotOpen { task }.into());
         }
@@ -630,9 +630,13 @@ impl ConsensusVerifier {
                 digest,
             },
         );
-        if !winners.is_empty() {
+        // Emission is bounded by what the requester paid the protocol for this item
+        // (DESIGN §3); an item whose cap is zero (a token without an emission rate) earns
+        // none and does not count towards the schedule.
+        if !winners.is_empty() && !t.emission_cap.is_zero() {
             ledger.emissions.push(Emission {
                 multiplier_bps: t.multiplier_bps(quality),
+                cap: t.emission_cap,
                 winners,
                 auditor,
             });
@@ -690,9 +694,14 @@ impl ConsensusVerifier {
     fn settle(&mut self, task: u64, t: &TaskTerms, mut ledger: Ledger) -> Result<(), Error> {
         let escrow = self.escrow.get();
         if !ledger.emissions.is_empty() {
-            let multipliers: Vec<u16> = ledger.emissions.iter().map(|e| e.multiplier_bps).collect();
+            // cap < 2^226 (registry bounds), so `cap << 16` keeps every bit.
+            let requests: Vec<U256> = ledger
+                .emissions
+                .iter()
+                .map(|e| (e.cap << 16) | U256::from(e.multiplier_bps))
+                .collect();
             let token = self.token.get();
-            let amounts = wire::mint_emission(token, escrow, &multipliers)?;
+            let amounts = wire::mint_emission(token, escrow, &requests)?;
             ledger.distribute(&amounts, t.auditor_share_bps);
         }
         if !ledger.is_empty() {

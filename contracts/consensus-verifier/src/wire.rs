@@ -15,8 +15,8 @@ use stylus_sdk::call::RawCall;
 
 mod sig {
     alloy_sol_types::sol! {
-        function terms(uint64 task) external view returns (uint256, uint256, uint256, uint256, uint256);
-        function mintEmission(address to, uint16[] multipliers_bps) external returns (uint256[]);
+        function terms(uint64 task) external view returns (uint256, uint256, uint256, uint256, uint256, uint256);
+        function mintEmission(address to, uint256[] requests) external returns (uint256[]);
         function settle(uint64 task, uint256[] rows, uint256 refund, uint256 forfeit, uint16 burn_bps) external;
         function lock(address labeller, uint256 amount) external;
         function collectFee(uint64 task) external;
@@ -83,8 +83,8 @@ fn word_at(data: &[u8], i: usize) -> Result<U256, Bubbled> {
         .ok_or_else(|| Bubbled(data.to_vec()))
 }
 
-/// `ITaskRegistry.terms(task)`: five static words.
-pub fn terms(registry: Address, task: u64) -> Result<[U256; 5], Bubbled> {
+/// `ITaskRegistry.terms(task)`: six static words.
+pub fn terms(registry: Address, task: u64) -> Result<[U256; 6], Bubbled> {
     let mut data = sig::termsCall::SELECTOR.to_vec();
     data.extend_from_slice(&word(U256::from(task)));
     let out = unsafe { RawCall::new_static().call(registry, &data) }.map_err(Bubbled)?;
@@ -94,16 +94,14 @@ pub fn terms(registry: Address, task: u64) -> Result<[U256; 5], Bubbled> {
         word_at(&out, 2)?,
         word_at(&out, 3)?,
         word_at(&out, 4)?,
+        word_at(&out, 5)?,
     ])
 }
 
-/// `IRewardToken.mintEmission(to, multipliers)`: one amount per multiplier.
-pub fn mint_emission(
-    token: Address,
-    to: Address,
-    multipliers: &[u16],
-) -> Result<Vec<U256>, Bubbled> {
-    let items: Vec<[u8; 32]> = multipliers.iter().map(|m| word(U256::from(*m))).collect();
+/// `IRewardToken.mintEmission(to, requests)`: one amount per request, a request being
+/// `cap << 16 | multiplierBps` (see `RewardToken::mint_emission`).
+pub fn mint_emission(token: Address, to: Address, requests: &[U256]) -> Result<Vec<U256>, Bubbled> {
+    let items: Vec<[u8; 32]> = requests.iter().map(|r| word(*r)).collect();
     let data = calldata(
         sig::mintEmissionCall::SELECTOR,
         &[address_word(to), word(U256::from(64))],
@@ -143,15 +141,18 @@ mod tests {
     #[test]
     fn hand_encoded_calls_match_alloys_encoder() {
         let to = address!("00000000000000000000000000000000000000aa");
-        let ms = [10_000u16, 15_000];
+        let ms = [
+            U256::from(10_000u16),
+            (U256::from(7u8) << 16) | U256::from(15_000u16),
+        ];
         let ours = calldata(
             sig::mintEmissionCall::SELECTOR,
             &[address_word(to), word(U256::from(64))],
-            &ms.iter().map(|m| word(U256::from(*m))).collect::<Vec<_>>(),
+            &ms.iter().map(|m| word(*m)).collect::<Vec<_>>(),
         );
         let theirs = sig::mintEmissionCall {
             to,
-            multipliers_bps: ms.to_vec(),
+            requests: ms.to_vec(),
         }
         .abi_encode();
         assert_eq!(ours, theirs);

@@ -234,8 +234,9 @@ impl DatasetRegistry {
         proof: Vec<B256>,
     ) -> Result<bool, Error> {
         let registry = self.registry.get();
-        let (w0, w1, w2, reward, stake) = ITaskTerms::new(registry).terms(Call::new(), task)?;
-        let item_count = TaskTerms::unpack([w0, w1, w2], reward, stake).item_count;
+        let (w0, w1, w2, reward, stake, cap) =
+            ITaskTerms::new(registry).terms(Call::new(), task)?;
+        let item_count = TaskTerms::unpack([w0, w1, w2], reward, stake, cap).item_count;
         if item >= item_count {
             return Err(ItemOutOfRange {
                 item,
@@ -258,9 +259,9 @@ impl DatasetRegistry {
 impl DatasetRegistry {
     fn only_requester(&mut self, task: u64) -> Result<(), Error> {
         let registry = self.registry.get();
-        let (w0, w1, w2, reward, stake) =
+        let (w0, w1, w2, reward, stake, cap) =
             ITaskTerms::new(registry).terms(Call::new_in(self), task)?;
-        let t = TaskTerms::unpack([w0, w1, w2], reward, stake);
+        let t = TaskTerms::unpack([w0, w1, w2], reward, stake, cap);
         if t.status != status::OPEN {
             return Err(TaskNotOpen { task }.into());
         }

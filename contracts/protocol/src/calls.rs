@@ -30,7 +30,7 @@ sol_interface! {
 
     /// What the dataset registry needs of the task registry.
     interface ITaskTerms {
-        function terms(uint64 task) external view returns (uint256, uint256, uint256, uint256, uint256);
+        function terms(uint64 task) external view returns (uint256, uint256, uint256, uint256, uint256, uint256);
         function dataRoot(uint64 task) external view returns (bytes32);
     }
 

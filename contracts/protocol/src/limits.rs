@@ -26,6 +26,16 @@ pub const MIN_MULTIPLIER_BPS: u16 = 10_000;
 /// to a few wei (the escrow-drain attack this bound and the escrow's checked books stop).
 pub const MAX_AMOUNT_PER_LABEL: u128 = (1u128 << 96) - 1;
 
+/// `emissionRate` is a WAD (1e18 = 1 LBL wei minted per unit of protocol fee).
+pub const WAD: u64 = 1_000_000_000_000_000_000;
+/// The most LBL a task paid in LBL may emit per LBL of fee: 1 (DESIGN §3), so no one can
+/// mint more LBL than they paid the protocol, at any price.
+pub const MAX_LBL_EMISSION_RATE: u64 = WAD;
+/// Upper bound of any other payment token's `emissionRate` (a WAD): 2^128 - 1, e.g. 1e14
+/// LBL wei per unit of a 6-decimal stablecoin (100 LBL per dollar) is 1e32 < 2^107. With
+/// a fee per item below 2^98 (32 labels x 2^96 x 10 %), `fee x rate` stays below 2^226.
+pub const MAX_EMISSION_RATE: u128 = u128::MAX;
+
 /// Upper bound of `itemCount * labellersPerItem` (labels a task can receive): the
 /// verifier counts a task's commits, open and final items in `u32`s, so bounding their
 /// sum by `u32::MAX` is what makes those counters unable to overflow.

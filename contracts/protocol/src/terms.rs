@@ -50,6 +50,9 @@ pub struct TaskTerms {
 
     pub reward_per_label: U256,
     pub stake_per_label: U256,
+    /// Most LBL one accepted item may emit (fee share x the token's emission rate at
+    /// creation); travels as its own word, like the amounts.
+    pub emission_cap: U256,
 }
 
 impl TaskTerms {
@@ -84,7 +87,12 @@ impl TaskTerms {
     }
 
     /// Inverse of [`TaskTerms::pack`].
-    pub fn unpack(words: [U256; 3], reward_per_label: U256, stake_per_label: U256) -> Self {
+    pub fn unpack(
+        words: [U256; 3],
+        reward_per_label: U256,
+        stake_per_label: U256,
+        emission_cap: U256,
+    ) -> Self {
         let mut a = Take::new(words[0]);
         let mut b = Take::new(words[1]);
         let mut c = Take::new(words[2]);
@@ -112,6 +120,7 @@ impl TaskTerms {
             paused: c.u8() != 0,
             reward_per_label,
             stake_per_label,
+            emission_cap,
         }
     }
 
@@ -176,10 +185,11 @@ mod tests {
             paused: true,
             reward_per_label: U256::MAX,
             stake_per_label: U256::from(1),
+            emission_cap: U256::from(7),
         };
         let words = t.pack();
         assert_eq!(
-            TaskTerms::unpack(words, t.reward_per_label, t.stake_per_label),
+            TaskTerms::unpack(words, t.reward_per_label, t.stake_per_label, t.emission_cap),
             t
         );
     }
@@ -196,6 +206,7 @@ mod tests {
             [a, b, TaskTerms::with_paused_flag(c)],
             U256::ZERO,
             U256::ZERO,
+            U256::ZERO,
         );
         assert_eq!(back, TaskTerms { paused: true, ..t });
     }
@@ -210,7 +221,12 @@ mod tests {
             ..Default::default()
         };
         let [a, b, c] = t.pack();
-        let back = TaskTerms::unpack([TaskTerms::with_status(a, 2), b, c], U256::ZERO, U256::ZERO);
+        let back = TaskTerms::unpack(
+            [TaskTerms::with_status(a, 2), b, c],
+            U256::ZERO,
+            U256::ZERO,
+            U256::ZERO,
+        );
         assert_eq!(back, TaskTerms { status: 2, ..t });
     }
 

@@ -237,31 +237,35 @@ impl RewardToken {
 
     // ---- emission ----
 
-    /// Mints the emission of `multipliers_bps.len()` newly verified items to `to`, one
-    /// schedule step per item, and returns each item's amount. Only the minter.
+    /// Mints the emission of `requests.len()` newly verified items to `to`, one schedule
+    /// step per item, and returns each item's amount. Only the minter. A request is
+    /// `cap << 16 | multiplierBps`: the item earns `min(e(n) x multiplier, cap)`, `cap`
+    /// being what the requester paid the protocol for it times the payment token's
+    /// emission rate (DESIGN §3), so emission never exceeds paid demand.
     ///
     /// Amounts are clamped, never reverted: near the cap an item simply earns less, so
     /// finalising labels can never be blocked by the supply limit.
-    pub fn mint_emission(
-        &mut self,
-        to: Address,
-        multipliers_bps: Vec<u16>,
-    ) -> Result<Vec<U256>, Error> {
+    pub fn mint_emission(&mut self, to: Address, requests: Vec<U256>) -> Result<Vec<U256>, Error> {
         let caller = self.vm().msg_sender();
         if caller != self.minter.get() || caller.is_zero() {
             return Err(NotMinter { caller }.into());
         }
-        let mut amounts = Vec::with_capacity(multipliers_bps.len());
+        let mut amounts = Vec::with_capacity(requests.len());
         let mut total = U256::ZERO;
         let cap = self.capped.cap();
         let supply = self.erc20.total_supply();
-        for m in multipliers_bps {
+        for request in requests {
+            let m = request.as_limbs()[0] as u16;
+            let fee_cap = request >> 16;
             if !(MIN_MULTIPLIER_BPS..=MAX_MULTIPLIER_BPS).contains(&m) {
                 return Err(EmissionMultiplierOutOfRange { multiplierBps: m }.into());
             }
             // supply + total <= cap always (every mint is clamped to this headroom, the
             // genesis to the cap); saturating so a broken assumption cannot wrap it open.
-            let headroom = cap.saturating_sub(supply).saturating_sub(total);
+            let headroom = cap
+                .saturating_sub(supply)
+                .saturating_sub(total)
+                .min(fee_cap);
             let (item, amount) = self.schedule.take(m, headroom);
             total += amount; // <= headroom: total stays <= cap - supply
             amounts.push(amount);

@@ -34,6 +34,23 @@ pub fn usd(n: u64) -> U256 {
     U256::from(n) * U256::from(1_000_000u64)
 }
 
+/// `mintEmission` requests for `multipliers` with no fee bound (the largest cap), for
+/// tests of the schedule itself; the verifier sends the task's real cap.
+pub fn uncapped(multipliers: &[u16]) -> Vec<U256> {
+    multipliers
+        .iter()
+        .map(|m| (U256::MAX << 16) | U256::from(*m))
+        .collect()
+}
+
+/// `mintEmission` requests of `(multiplierBps, cap)`.
+pub fn capped(requests: &[(u16, U256)]) -> Vec<U256> {
+    requests
+        .iter()
+        .map(|(m, cap)| (*cap << 16) | U256::from(*m))
+        .collect()
+}
+
 /// Moves the clock of this test forward.
 pub fn advance(seconds: u64) {
     clock::test::advance(seconds);
@@ -486,8 +503,8 @@ impl World {
 
     /// A task's terms as the verifier sees them.
     pub fn terms(&self, task: u64) -> labelchain_protocol::TaskTerms {
-        let (a, b, c, reward, stake) = self.registry.sender(self.admin).terms(task);
-        labelchain_protocol::TaskTerms::unpack([a, b, c], reward, stake)
+        let (a, b, c, reward, stake, cap) = self.registry.sender(self.admin).terms(task);
+        labelchain_protocol::TaskTerms::unpack([a, b, c], reward, stake, cap)
     }
 
     /// `(requester, paymentToken, dataRoot, itemCount, numClasses, labellersPerItem,

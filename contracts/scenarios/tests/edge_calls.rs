@@ -22,7 +22,7 @@ enum Call {
     Burn(U256),
     BurnFrom(U256),
     Permit(U256, U256),
-    MintEmission(Vec<u16>),
+    MintEmission(Vec<(u16, U256)>),
     Stake(U256),
     Unstake(U256),
     Withdraw,
@@ -55,7 +55,7 @@ fn call() -> impl Strategy<Value = Call> {
         u256().prop_map(Call::Burn),
         u256().prop_map(Call::BurnFrom),
         (u256(), u256()).prop_map(|(v, d)| Call::Permit(v, d)),
-        proptest::collection::vec(u16(), 0..4).prop_map(Call::MintEmission),
+        proptest::collection::vec((u16(), u256()), 0..4).prop_map(Call::MintEmission),
     ];
     let escrow = prop_oneof![
         u256().prop_map(Call::Stake),
@@ -191,7 +191,7 @@ fn apply(s: &mut Setup, c: &Call) -> Result<(), String> {
         }
         Call::MintEmission(m) => {
             // Minted to an account the books do not hold: only supply and emission move.
-            run!(w.token.sender(verifier).mint_emission(other, m))
+            run!(w.token.sender(verifier).mint_emission(other, capped(&m)))
         }
         Call::Stake(v) => {
             let r = run!(w.escrow.sender(who).stake(v));

@@ -7,13 +7,21 @@ use motsu::prelude::*;
 use reward_token::RewardToken;
 
 /// Finalizes `items` unanimous (Strong, 1.25x) items with three labellers in one batch;
-/// returns the labellers.
+/// returns the labellers. The task pays 2 units of the stablecoin per label, whose
+/// emission rate is set to its bound (2^128 - 1), so the fee bound on emission (here
+/// about 7.6e7 LBL per item) never binds and the schedule alone decides.
 fn verify_unanimous(w: &World, items: u32) -> Vec<Address> {
     let requester = Address::random();
+    w.registry
+        .sender(w.admin)
+        .set_emission_rate(w.stable.address(), U256::from(u128::MAX))
+        .motsu_unwrap();
     let task = w.create_task(
         requester,
         TaskSpec {
             items,
+            stable: true,
+            reward: usd(2),
             ..TaskSpec::default()
         },
     );
@@ -71,9 +79,11 @@ fn emission_halves_exactly_at_the_halving_boundary() {
     let total: U256 = minted.iter().copied().sum();
     let (_, _, _, emitted, verified) = w.token.sender(w.admin).emission_state();
     assert_eq!((emitted, verified), (total, 4));
-    // Split three ways (dust to the first labeller), plus 4 rewards of 2 LBL each.
+    // Split three ways (dust to the first labeller); the rewards are in the stablecoin.
     let credited: U256 = ls.iter().map(|l| w.claimable(w.lbl(), *l)).sum();
-    assert_eq!(credited, total + lbl(24));
+    assert_eq!(credited, total);
+    let paid: U256 = ls.iter().map(|l| w.claimable(w.stable.address(), *l)).sum();
+    assert_eq!(paid, usd(24));
     w.assert_solvent();
 }
 
@@ -114,14 +124,14 @@ fn the_token_never_mints_past_its_pool_whatever_the_minter_asks() {
     // 1.5x on 300 consecutive items: 150 + 75 + 37 + 18 + 9 + 4 + 1 = 294 <= 300.
     let amounts = token
         .sender(minter)
-        .mint_emission(sink, vec![15_000; 300])
+        .mint_emission(sink, uncapped(&[15_000; 300]))
         .motsu_unwrap();
     let total: U256 = amounts.iter().copied().sum();
     assert_eq!(total, U256::from(294));
     assert_eq!(token.sender(sink).balance_of(sink), total);
     let more = token
         .sender(minter)
-        .mint_emission(sink, vec![15_000; 10])
+        .mint_emission(sink, uncapped(&[15_000; 10]))
         .motsu_unwrap();
     assert!(more.iter().all(|a| a.is_zero()));
     assert!(token.sender(sink).total_supply() <= cap);
@@ -142,8 +152,11 @@ fn slashing_burns_supply_and_emission_replaces_none_of_it() {
     w.end_reveal(task);
     let before = w.token.sender(w.admin).total_supply();
     w.finalize(task, 0);
-    // Non-reveal: 10 LBL slashed, 5 burned; emission 300 LBL (standard: 2 of 3 commits).
+    // Non-reveal: 10 LBL slashed, 5 burned. Emission is bounded by the item's fee share:
+    // 3 labels x 2 LBL x 2.5 % = 0.15 LBL (far below e(0) = 300 LBL): minting can replace
+    // at most what the requester paid the protocol, never the slashed supply.
     let after = w.token.sender(w.admin).total_supply();
-    assert_eq!(after, before + lbl(300) - lbl(5));
+    let fee_share = lbl(15) / U256::from(100u8);
+    assert_eq!(after, before + fee_share - lbl(5));
     w.assert_solvent();
 }

@@ -635,7 +635,7 @@ fn a_settlement_moves_stake_bounty_and_emission_between_books_and_stays_solvent(
     let minted = w
         .token
         .sender(r.verifier)
-        .mint_emission(w.escrow.address(), vec![10_000])
+        .mint_emission(w.escrow.address(), uncapped(&[10_000]))
         .motsu_unwrap();
     assert_eq!(minted, vec![lbl(300)]);
     let supply_before = w.token.sender(r.verifier).total_supply();

@@ -17,6 +17,21 @@ fn e0() -> U256 {
     lbl(300)
 }
 
+/// Reward per label of these scenarios: 10,000 LBL, so an item's fee share (3 x 10,000 x
+/// 2.5 % = 750 LBL) is above 1.5 x e(0) and the fee bound on emission never binds; the
+/// schedule and the tier multipliers are what these tests are about. The fee bound has
+/// its own tests (`fee_bounded_emission.rs`).
+fn r() -> U256 {
+    lbl(10_000)
+}
+
+fn well_paid() -> TaskSpec {
+    TaskSpec {
+        reward: r(),
+        ..TaskSpec::default()
+    }
+}
+
 struct Scene {
     w: World,
     requester: Address,
@@ -88,7 +103,7 @@ const ALL: [bool; 3] = [true, true, true];
 
 #[motsu::test]
 fn two_of_three_agreeing_is_a_standard_label_and_the_dissenter_is_slashed() {
-    let s = scene(TaskSpec::default(), 3);
+    let s = scene(well_paid(), 3);
     s.vote(0, &[1, 1, 2], &ALL);
     s.w.finalize(s.task, 0);
     let (status, commits, reveals, label, tier, votes, _) = s.item(0);
@@ -99,10 +114,7 @@ fn two_of_three_agreeing_is_a_standard_label_and_the_dissenter_is_slashed() {
 
     // Winners: reward 2 LBL + half of e(0) each; stake back in full.
     for who in &s.ls[..2] {
-        assert_eq!(
-            s.w.claimable(s.w.lbl(), *who),
-            lbl(2) + e0() / U256::from(2)
-        );
+        assert_eq!(s.w.claimable(s.w.lbl(), *who), r() + e0() / U256::from(2));
         assert_eq!(s.free_stake(*who), lbl(100));
     }
     // Dissenter: 20 % of the 10 LBL stake slashed, half burned, half to the treasury.
@@ -111,9 +123,9 @@ fn two_of_three_agreeing_is_a_standard_label_and_the_dissenter_is_slashed() {
     let (bounty, fee) = s.w.cost(&s.spec);
     assert_eq!(s.treasury_lbl(), fee + lbl(1));
     // The dissenter's unearned reward goes back to the requester.
-    assert_eq!(s.w.claimable(s.w.lbl(), s.requester), lbl(2));
+    assert_eq!(s.w.claimable(s.w.lbl(), s.requester), r());
     let (_, _, remaining, _) = s.w.escrow.sender(s.requester).bounty_of(s.task);
-    assert_eq!(remaining, bounty - lbl(6));
+    assert_eq!(remaining, bounty - r() * U256::from(3));
     let supply = s.w.token.sender(s.requester).total_supply();
     assert_eq!(
         supply,
@@ -123,21 +135,21 @@ fn two_of_three_agreeing_is_a_standard_label_and_the_dissenter_is_slashed() {
     s.w.assert_solvent();
 
     for who in &s.ls[..2] {
-        assert_eq!(s.w.claim(s.w.lbl(), *who), lbl(152));
+        assert_eq!(s.w.claim(s.w.lbl(), *who), r() + lbl(150));
     }
     s.w.assert_solvent();
 }
 
 #[motsu::test]
 fn unanimity_is_strong_and_earns_the_strong_multiplier() {
-    let s = scene(TaskSpec::default(), 3);
+    let s = scene(well_paid(), 3);
     s.vote(0, &[2, 2, 2], &ALL);
     s.w.finalize(s.task, 0);
     let (status, _, _, label, tier, votes, _) = s.item(0);
     assert_eq!((status, label, tier, votes), (FINAL, 2, quality::STRONG, 3));
     // 1.25 x 300 = 375 LBL over three labellers: 125 each.
     for who in &s.ls {
-        assert_eq!(s.w.claimable(s.w.lbl(), *who), lbl(2) + lbl(125));
+        assert_eq!(s.w.claimable(s.w.lbl(), *who), r() + lbl(125));
     }
     assert_eq!(s.w.claimable(s.w.lbl(), s.requester), U256::ZERO);
     s.w.assert_solvent();
@@ -148,9 +160,11 @@ fn unanimity_of_fewer_than_three_labellers_is_only_standard() {
     // DESIGN §3: Strong needs at least 3 agreeing labellers, so a k = 1 or k = 2 task
     // labelled by the requester's own accounts cannot earn the 1.25x premium.
     for k in [1u8, 2] {
+        // 40,000 LBL per label: even at k = 1 the fee share (1,000 LBL) is above e(0).
         let spec = TaskSpec {
             k,
             threshold_bps: 10_000,
+            reward: lbl(40_000),
             ..TaskSpec::default()
         };
         let s = scene(spec, k as usize);
@@ -164,18 +178,18 @@ fn unanimity_of_fewer_than_three_labellers_is_only_standard() {
         // 1.0 x 300 LBL split over the k agreeing labellers.
         let each = e0() / U256::from(k);
         for who in &s.ls {
-            assert_eq!(s.w.claimable(s.w.lbl(), *who), lbl(2) + each);
+            assert_eq!(s.w.claimable(s.w.lbl(), *who), lbl(40_000) + each);
         }
         s.w.assert_solvent();
     }
 }
 
 #[motsu::test]
-fn a_stablecoin_task_pays_base_in_the_stablecoin_and_emission_in_lbl() {
+fn a_stablecoin_task_pays_base_in_the_stablecoin_and_emits_no_lbl_until_a_rate_is_set() {
     let spec = TaskSpec {
         stable: true,
         reward: usd(3),
-        ..TaskSpec::default()
+        ..well_paid()
     };
     let s = scene(spec, 3);
     s.vote(0, &[0, 0, 1], &ALL);
@@ -184,8 +198,14 @@ fn a_stablecoin_task_pays_base_in_the_stablecoin_and_emission_in_lbl() {
     assert_eq!(stable, s.w.stable.address());
     for who in &s.ls[..2] {
         assert_eq!(s.w.claimable(stable, *who), usd(3));
-        assert_eq!(s.w.claimable(s.w.lbl(), *who), e0() / U256::from(2));
+        // A newly allow-listed token has emission rate 0 (DESIGN §3): no LBL.
+        assert_eq!(s.w.claimable(s.w.lbl(), *who), U256::ZERO);
     }
+    assert_eq!(
+        s.w.token.sender(s.w.admin).emission_state().4,
+        0,
+        "n not advanced"
+    );
     assert_eq!(s.w.claimable(stable, s.requester), usd(3));
     let (_, fee) = s.w.cost(&spec);
     assert_eq!(s.w.claimable(stable, s.w.treasury), fee);
@@ -193,7 +213,6 @@ fn a_stablecoin_task_pays_base_in_the_stablecoin_and_emission_in_lbl() {
     s.w.assert_solvent();
     for who in &s.ls[..2] {
         assert_eq!(s.w.claim(stable, *who), usd(3));
-        assert_eq!(s.w.claim(s.w.lbl(), *who), lbl(150));
     }
     assert_eq!(s.w.claim(stable, s.requester), usd(3));
     assert_eq!(s.w.claim(stable, s.w.treasury), fee);
@@ -202,7 +221,7 @@ fn a_stablecoin_task_pays_base_in_the_stablecoin_and_emission_in_lbl() {
 
 #[motsu::test]
 fn a_labeller_who_never_reveals_loses_the_whole_stake() {
-    let s = scene(TaskSpec::default(), 3);
+    let s = scene(well_paid(), 3);
     s.vote(0, &[1, 1, 1], &[true, true, false]);
     // Not everyone revealed: finality waits for the reveal window.
     let err =
@@ -240,7 +259,7 @@ fn a_labeller_who_never_reveals_loses_the_whole_stake() {
 fn a_sampled_item_confirmed_by_an_auditor_is_audited_tier_and_pays_the_auditor() {
     let spec = TaskSpec {
         audit_rate_bps: 10_000,
-        ..TaskSpec::default()
+        ..well_paid()
     };
     let s = scene(spec, 3);
     s.vote(0, &[1, 1, 2], &ALL);
@@ -271,7 +290,7 @@ fn a_sampled_item_confirmed_by_an_auditor_is_audited_tier_and_pays_the_auditor()
     assert_eq!(s.w.claimable(s.w.lbl(), s.w.auditor), lbl(45));
     let half = lbl(405) / U256::from(2);
     for who in &s.ls[..2] {
-        assert_eq!(s.w.claimable(s.w.lbl(), *who), lbl(2) + half);
+        assert_eq!(s.w.claimable(s.w.lbl(), *who), r() + half);
     }
     assert_eq!(s.free_stake(s.ls[2]), lbl(98));
     s.w.assert_solvent();
@@ -281,7 +300,7 @@ fn a_sampled_item_confirmed_by_an_auditor_is_audited_tier_and_pays_the_auditor()
 fn an_auditor_overriding_a_sampled_consensus_pays_the_minority_and_slashes_the_majority() {
     let spec = TaskSpec {
         audit_rate_bps: 10_000,
-        ..TaskSpec::default()
+        ..well_paid()
     };
     let s = scene(spec, 3);
     s.vote(0, &[1, 1, 2], &ALL);
@@ -295,13 +314,13 @@ fn an_auditor_overriding_a_sampled_consensus_pays_the_minority_and_slashes_the_m
         (status, label, tier, votes),
         (FINAL, 2, quality::AUDITED, 1)
     );
-    assert_eq!(s.w.claimable(s.w.lbl(), s.ls[2]), lbl(2) + lbl(405));
+    assert_eq!(s.w.claimable(s.w.lbl(), s.ls[2]), r() + lbl(405));
     assert_eq!(s.w.claimable(s.w.lbl(), s.w.auditor), lbl(45));
     for who in &s.ls[..2] {
         assert_eq!(s.free_stake(*who), lbl(98));
         assert_eq!(s.w.claimable(s.w.lbl(), *who), U256::ZERO);
     }
-    assert_eq!(s.w.claimable(s.w.lbl(), s.requester), lbl(4));
+    assert_eq!(s.w.claimable(s.w.lbl(), s.requester), r() * U256::from(2));
     s.w.assert_solvent();
 }
 
@@ -309,7 +328,7 @@ fn an_auditor_overriding_a_sampled_consensus_pays_the_minority_and_slashes_the_m
 fn a_sampled_item_no_auditor_looks_at_becomes_final_as_accepted() {
     let spec = TaskSpec {
         audit_rate_bps: 10_000,
-        ..TaskSpec::default()
+        ..well_paid()
     };
     let s = scene(spec, 3);
     s.vote(0, &[0, 0, 0], &ALL);
@@ -333,7 +352,7 @@ fn a_sampled_item_no_auditor_looks_at_becomes_final_as_accepted() {
 
 #[motsu::test]
 fn a_three_way_split_escalates_and_an_auditor_resolves_it() {
-    let s = scene(TaskSpec::default(), 3);
+    let s = scene(well_paid(), 3);
     s.vote(0, &[0, 1, 2], &ALL);
     s.w.finalize(s.task, 0);
     assert_eq!(s.item(0).0, ESCALATED);
@@ -353,7 +372,7 @@ fn a_three_way_split_escalates_and_an_auditor_resolves_it() {
         label: 1,
         confirmed: false,
     });
-    assert_eq!(s.w.claimable(s.w.lbl(), s.ls[1]), lbl(2) + lbl(405));
+    assert_eq!(s.w.claimable(s.w.lbl(), s.ls[1]), r() + lbl(405));
     assert_eq!(s.free_stake(s.ls[0]), lbl(98));
     assert_eq!(s.free_stake(s.ls[2]), lbl(98));
     s.w.assert_solvent();
@@ -361,7 +380,7 @@ fn a_three_way_split_escalates_and_an_auditor_resolves_it() {
 
 #[motsu::test]
 fn an_escalation_nobody_resolves_is_void_and_its_bounty_goes_to_the_treasury() {
-    let s = scene(TaskSpec::default(), 3);
+    let s = scene(well_paid(), 3);
     s.vote(0, &[0, 1, 2], &ALL);
     s.w.finalize(s.task, 0);
     advance(AUDIT_WINDOW + 1);
@@ -389,11 +408,14 @@ fn an_escalation_nobody_resolves_is_void_and_its_bounty_goes_to_the_treasury() {
     // DESIGN §4: not back to the requester, who could otherwise force escalations with
     // one withheld reveal and get the honest labels (public in `Revealed`) for free.
     assert_eq!(s.w.claimable(s.w.lbl(), s.requester), U256::ZERO);
-    let fee = lbl(24) * U256::from(250u64) / U256::from(10_000u64); // 4 items x 3 x 2 LBL
-    assert_eq!(s.w.claimable(s.w.lbl(), s.w.treasury), fee + lbl(6));
+    let (_, fee) = s.w.cost(&s.spec);
+    assert_eq!(
+        s.w.claimable(s.w.lbl(), s.w.treasury),
+        fee + r() * U256::from(3)
+    );
     s.w.escrow.assert_emitted(&staking_escrow::BountyForfeited {
         task: s.task,
-        amount: lbl(6),
+        amount: r() * U256::from(3),
     });
     assert_eq!(
         s.w.verifier.sender(s.requester).task_progress(s.task).3,
@@ -404,7 +426,7 @@ fn an_escalation_nobody_resolves_is_void_and_its_bounty_goes_to_the_treasury() {
 
 #[motsu::test]
 fn too_few_commits_to_reach_the_threshold_voids_the_item() {
-    let s = scene(TaskSpec::default(), 1);
+    let s = scene(well_paid(), 1);
     s.vote(0, &[1], &[true]);
     s.w.finalize(s.task, 0);
     assert_eq!(s.item(0).0, VOID);
@@ -415,7 +437,7 @@ fn too_few_commits_to_reach_the_threshold_voids_the_item() {
             reason: 1,
         });
     assert_eq!(s.free_stake(s.ls[0]), lbl(100));
-    assert_eq!(s.w.claimable(s.w.lbl(), s.requester), lbl(6));
+    assert_eq!(s.w.claimable(s.w.lbl(), s.requester), r() * U256::from(3));
     s.w.assert_solvent();
 }
 
@@ -423,7 +445,7 @@ fn too_few_commits_to_reach_the_threshold_voids_the_item() {
 fn the_labels_digest_chains_every_final_item_in_order() {
     use alloy_primitives::{keccak256, B256};
     use alloy_sol_types::SolValue;
-    let s = scene(TaskSpec::default(), 3);
+    let s = scene(well_paid(), 3);
     for item in 0..3 {
         s.w.commit_all(s.task, item, &s.votes(&[item as u8, item as u8, 0]));
     }
@@ -446,7 +468,7 @@ fn the_labels_digest_chains_every_final_item_in_order() {
 fn batches_commit_reveal_and_finalize_many_items_in_one_call_each() {
     let spec = TaskSpec {
         items: 8,
-        ..TaskSpec::default()
+        ..well_paid()
     };
     let s = scene(spec, 3);
     let items: Vec<u32> = (0..8).collect();
@@ -486,7 +508,7 @@ fn batches_commit_reveal_and_finalize_many_items_in_one_call_each() {
         assert_eq!(s.item(*i).0, FINAL);
     }
     // Eight strong items at 375 LBL each, split three ways, plus 8 rewards of 2 LBL.
-    let each = U256::from(8) * (lbl(2) + lbl(125));
+    let each = U256::from(8) * (r() + lbl(125));
     for who in &s.ls {
         assert_eq!(s.w.claimable(s.w.lbl(), *who), each);
         assert_eq!(s.free_stake(*who), lbl(100));
@@ -498,7 +520,7 @@ fn batches_commit_reveal_and_finalize_many_items_in_one_call_each() {
 
 #[motsu::test]
 fn stake_unbonds_for_the_unbonding_period_before_it_can_be_withdrawn() {
-    let s = scene(TaskSpec::default(), 3);
+    let s = scene(well_paid(), 3);
     s.vote(0, &[1, 1, 1], &ALL);
     s.w.finalize(s.task, 0);
     let who = s.ls[0];
@@ -514,13 +536,13 @@ fn stake_unbonds_for_the_unbonding_period_before_it_can_be_withdrawn() {
     let before = s.w.balance(s.w.lbl(), who);
     s.w.escrow.sender(who).withdraw().motsu_unwrap();
     assert_eq!(s.w.balance(s.w.lbl(), who) - before, lbl(100));
-    assert_eq!(s.w.claim(s.w.lbl(), who), lbl(2) + lbl(125));
+    assert_eq!(s.w.claim(s.w.lbl(), who), r() + lbl(125));
     s.w.assert_solvent();
 }
 
 #[motsu::test]
 fn locked_stake_cannot_be_unstaked_so_a_pending_slash_cannot_be_escaped() {
-    let s = scene(TaskSpec::default(), 3);
+    let s = scene(well_paid(), 3);
     let who = s.ls[0];
     s.w.commit(s.task, 0, who, 1);
     let err = s.w.escrow.sender(who).unstake(lbl(100)).motsu_unwrap_err();
@@ -533,7 +555,7 @@ fn locked_stake_cannot_be_unstaked_so_a_pending_slash_cannot_be_escaped() {
 
 #[motsu::test]
 fn pause_stops_task_creation_and_commits_but_never_reveals_or_finality() {
-    let s = scene(TaskSpec::default(), 3);
+    let s = scene(well_paid(), 3);
     s.w.commit_all(s.task, 0, &s.votes(&[1, 1, 1]));
     s.w.registry
         .sender(s.w.admin)
@@ -546,13 +568,13 @@ fn pause_stops_task_creation_and_commits_but_never_reveals_or_finality() {
             .motsu_unwrap_err();
     assert!(matches!(err, consensus_verifier::Error::EnforcedPause(_)));
     let err =
-        s.w.create_task_unfunded(s.requester, TaskSpec::default())
+        s.w.create_task_unfunded(s.requester, well_paid())
             .motsu_unwrap_err();
     assert!(matches!(err, task_registry::Error::EnforcedPause(_)));
     s.w.end_commit(s.task);
     s.w.reveal_all(s.task, 0, &s.votes(&[1, 1, 1]));
     s.w.finalize(s.task, 0);
-    assert_eq!(s.w.claim(s.w.lbl(), s.ls[0]), lbl(127));
+    assert_eq!(s.w.claim(s.w.lbl(), s.ls[0]), r() + lbl(125));
     s.w.assert_solvent();
 }
 
@@ -563,7 +585,7 @@ fn reputation_grows_with_agreement_and_gates_tasks_by_tier() {
     // Twenty agreeing labels make three labellers Silver.
     let spec = TaskSpec {
         items: 20,
-        ..TaskSpec::default()
+        ..well_paid()
     };
     let task = w.create_task(requester, spec);
     let ls: Vec<Address> = (0..3).map(|_| w.labeller(lbl(1_000))).collect();
@@ -599,7 +621,7 @@ fn reputation_grows_with_agreement_and_gates_tasks_by_tier() {
         requester,
         TaskSpec {
             min_tier: 1,
-            ..TaskSpec::default()
+            ..well_paid()
         },
     );
     w.commit(silver_only, 0, ls[0], 1);

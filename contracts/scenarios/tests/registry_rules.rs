@@ -544,8 +544,8 @@ fn only_the_admin_may_set_parameters() {
 
 /// The global parameters a task copied at creation, read from its packed terms.
 fn task_rules(w: &World, task: u64) -> (u16, u16, u16, u16, u64, u16, u16, u16, u16) {
-    let (a, b, c, reward, stake) = w.registry.sender(w.admin).terms(task);
-    let t = labelchain_protocol::TaskTerms::unpack([a, b, c], reward, stake);
+    let (a, b, c, reward, stake, cap) = w.registry.sender(w.admin).terms(task);
+    let t = labelchain_protocol::TaskTerms::unpack([a, b, c], reward, stake, cap);
     (
         t.fee_bps,
         t.slash_bps,
@@ -668,8 +668,8 @@ fn a_pause_stops_commits_on_existing_tasks_and_the_flag_reaches_the_verifier() {
     let who = w.labeller(lbl(100));
     w.registry.sender(w.admin).set_paused(true).motsu_unwrap();
     // The pause flag travels inside the packed terms the verifier reads.
-    let (w0, w1, w2, reward, stake) = w.registry.sender(w.admin).terms(task);
-    let terms = labelchain_protocol::TaskTerms::unpack([w0, w1, w2], reward, stake);
+    let (w0, w1, w2, reward, stake, cap) = w.registry.sender(w.admin).terms(task);
+    let terms = labelchain_protocol::TaskTerms::unpack([w0, w1, w2], reward, stake, cap);
     assert!(
         terms.paused,
         "terms() of a paused registry decode as not paused"

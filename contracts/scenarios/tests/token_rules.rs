@@ -554,7 +554,7 @@ fn only_the_minter_may_mint_emission() {
         let err = w
             .token
             .sender(caller)
-            .mint_emission(caller, vec![10_000])
+            .mint_emission(caller, uncapped(&[10_000]))
             .motsu_unwrap_err();
         let Error::NotMinter(e) = err else {
             panic!("{err:?}")
@@ -573,7 +573,7 @@ fn before_set_minter_nobody_may_mint_emission() {
     for caller in [owner, Address::random()] {
         let err = token
             .sender(caller)
-            .mint_emission(caller, vec![10_000])
+            .mint_emission(caller, uncapped(&[10_000]))
             .motsu_unwrap_err();
         let Error::NotMinter(e) = err else {
             panic!("{err:?}")
@@ -594,7 +594,7 @@ fn mint_emission_pays_the_schedule_times_each_multiplier() {
     let amounts = w
         .token
         .sender(minter)
-        .mint_emission(to, vec![10_000, 12_500, 15_000])
+        .mint_emission(to, uncapped(&[10_000, 12_500, 15_000]))
         .motsu_unwrap();
     assert_eq!(amounts, vec![lbl(300), lbl(375), lbl(450)]);
     assert_eq!(w.balance(w.lbl(), to), lbl(1_125));
@@ -621,7 +621,7 @@ fn emission_multiplier_outside_one_to_one_and_a_half_is_refused() {
         let err = w
             .token
             .sender(minter)
-            .mint_emission(minter, vec![10_000, m])
+            .mint_emission(minter, uncapped(&[10_000, m]))
             .motsu_unwrap_err();
         let Error::EmissionMultiplierOutOfRange(e) = err else {
             panic!("{m}: {err:?}")
@@ -661,7 +661,7 @@ fn the_owner_sets_the_minter_once_and_for_good() {
     assert_eq!(token.sender(owner).minter(), minter);
     let amounts = token
         .sender(minter)
-        .mint_emission(minter, vec![10_000])
+        .mint_emission(minter, uncapped(&[10_000]))
         .motsu_unwrap();
     assert_eq!(amounts, vec![lbl(300)]);
 }
@@ -836,7 +836,7 @@ fn an_owner_who_renounces_leaves_the_token_without_one() {
     let amounts = w
         .token
         .sender(verifier)
-        .mint_emission(Address::random(), vec![10_000])
+        .mint_emission(Address::random(), uncapped(&[10_000]))
         .motsu_unwrap();
     assert_eq!(amounts, vec![lbl(300)]);
     w.assert_solvent();

@@ -46,6 +46,10 @@ mod sol {
         /// A zero address where a contract or account is required.
         #[derive(Debug)]
         error ZeroAddress();
+        /// `setEmissionRate` above its bound: 1e18 (1 LBL per LBL of fee) for LBL itself,
+        /// 2^128 - 1 for any other payment token.
+        #[derive(Debug)]
+        error EmissionRateOutOfRange(address token, uint256 rate, uint256 max);
     }
 }
 
@@ -66,6 +70,7 @@ pub enum Error {
     VerifierAlreadySet(VerifierAlreadySet),
     VerifierNotSet(VerifierNotSet),
     ZeroAddress(ZeroAddress),
+    EmissionRateOutOfRange(EmissionRateOutOfRange),
     #[cfg(not(feature = "export-abi"))]
     Bubbled(labelchain_protocol::Bubbled),
 }

@@ -15,5 +15,9 @@ mod sol {
         event PaymentTokenSet(address indexed token, bool allowed);
         #[derive(Debug)]
         event VerifierSet(address verifier);
+        /// LBL wei that tasks paid in `token` may emit per unit of protocol fee, x 1e18;
+        /// snapshotted by each task at creation (as its per-item emission cap).
+        #[derive(Debug)]
+        event EmissionRateSet(address indexed token, uint256 rate);
     }
 }

@@ -30,8 +30,11 @@ use alloy_primitives::{Address, B256, U256, U64};
 use labelchain_protocol::{
     calls::{IEscrowHooks, IPermit, IVerifierProgress},
     clock,
-    limits::{BPS, MAX_AMOUNT_PER_LABEL, MAX_CLASSES, MAX_LABELLERS_PER_ITEM, MAX_LABELS_PER_TASK},
-    math::bps_of,
+    limits::{
+        BPS, MAX_AMOUNT_PER_LABEL, MAX_CLASSES, MAX_EMISSION_RATE, MAX_LABELLERS_PER_ITEM,
+        MAX_LABELS_PER_TASK, MAX_LBL_EMISSION_RATE,
+    },
+    math::{bps_of, div_small},
     terms::status,
     TaskTerms,
 };
@@ -64,6 +67,9 @@ pub struct Task {
     reward_per_label: StorageU256,
     stake_per_label: StorageU256,
     data_root: StorageB256,
+    /// Most LBL one accepted item may emit: its share of the protocol fee times the
+    /// payment token's `emissionRate` when the task was created (DESIGN §3).
+    emission_cap: StorageU256,
 }
 
 #[entrypoint]
@@ -75,6 +81,9 @@ pub struct TaskRegistry {
     verifier: StorageAddress,
     protocol_params: StoredParams,
     payment_tokens: StorageMap<Address, StorageBool>,
+    /// token => LBL wei emitted at most per unit of fee, x 1e18 (0 until the admin sets one).
+    emission_rates: StorageMap<Address, StorageU256>,
+    reward_token: StorageAddress,
     task_count: StorageU64,
     tasks: StorageMap<u64, Task>,
 }
@@ -113,6 +122,7 @@ impl TaskRegistry {
         self.escrow.set(escrow);
         self.protocol_params.replace(&ProtocolParams::DEFAULT);
         self.payment_tokens.insert(reward_token, true);
+        self.reward_token.set(reward_token);
         log(
             self.vm(),
             PaymentTokenSet {
@@ -120,6 +130,7 @@ impl TaskRegistry {
                 allowed: true,
             },
         );
+        self.set_rate(reward_token, U256::from(MAX_LBL_EMISSION_RATE));
         Ok(())
     }
 
@@ -279,8 +290,8 @@ impl TaskRegistry {
     // ---- views ----
 
     /// The packed terms the verifier works from: `TaskTerms::pack` words (with the pause
-    /// flag set in the third), reward per label, stake per label.
-    pub fn terms(&self, task: u64) -> (U256, U256, U256, U256, U256) {
+    /// flag set in the third), reward per label, stake per label, per-item emission cap.
+    pub fn terms(&self, task: u64) -> (U256, U256, U256, U256, U256, U256) {
         let t = self.tasks.getter(task);
         let mut w2 = t.word2.get();
         if self.pausable.paused() {
@@ -292,6 +303,7 @@ impl TaskRegistry {
             w2,
             t.reward_per_label.get(),
             t.stake_per_label.get(),
+            t.emission_cap.get(),
         )
     }
 
@@ -323,6 +335,11 @@ impl TaskRegistry {
 
     pub fn is_payment_token(&self, token: Address) -> bool {
         self.payment_tokens.get(token)
+    }
+
+    /// LBL wei a task paid in `token` may emit per unit of protocol fee, x 1e18.
+    pub fn emission_rate(&self, token: Address) -> U256 {
+        self.emission_rates.get(token)
     }
 
     pub fn paused(&self) -> bool {
@@ -413,6 +430,28 @@ impl TaskRegistry {
         Ok(())
     }
 
+    /// Sets how much LBL tasks paid in `token` may emit per unit of protocol fee (a WAD),
+    /// for tasks created from now on. For LBL at most 1e18: no one can mint more LBL than
+    /// they paid. For another token the rate is a price assumption (LBL per unit of it):
+    /// farming pays once LBL trades above `1 / rate` of the token, so `labelchain` warns
+    /// when it is set high. A newly allow-listed token has rate 0 (no emission).
+    pub fn set_emission_rate(&mut self, token: Address, rate: U256) -> Result<(), Error> {
+        self.owner.ownable.only_owner()?;
+        if !self.payment_tokens.get(token) {
+            return Err(PaymentTokenNotAllowed { token }.into());
+        }
+        let max = if token == self.reward_token.get() {
+            U256::from(MAX_LBL_EMISSION_RATE)
+        } else {
+            U256::from(MAX_EMISSION_RATE)
+        };
+        if rate > max {
+            return Err(EmissionRateOutOfRange { token, rate, max }.into());
+        }
+        self.set_rate(token, rate);
+        Ok(())
+    }
+
     /// Emergency stop (`true`) for `createTask` and `commit` only, and its end (`false`).
     /// Pausing twice reverts `EnforcedPause`, unpausing while running `ExpectedPause`.
     pub fn set_paused(&mut self, paused: bool) -> Result<(), Error> {
@@ -445,9 +484,24 @@ impl TaskRegistry {
 }
 
 impl TaskRegistry {
+    fn set_rate(&mut self, token: Address, rate: U256) {
+        self.emission_rates.insert(token, rate);
+        log(self.vm(), EmissionRateSet { token, rate });
+    }
+
+    /// Most LBL one accepted item of a new task may emit: `k * reward * feeBps / 10_000`
+    /// (the item's share of the fee) `* rate / 1e18`. Fee per item < 2^98 and rate < 2^128
+    /// (bounds), so the product < 2^226; the WAD division is two exact `u32` divisions.
+    fn emission_cap(&self, t: &NewTask, fee_bps: u16) -> U256 {
+        let per_item = U256::from(t.labellers_per_item) * t.reward_per_label; // < 2^101
+        let fee = bps_of(per_item, fee_bps);
+        let scaled = fee * self.emission_rates.get(t.payment_token);
+        div_small(div_small(scaled, 1_000_000_000), 1_000_000_000)
+    }
+
     fn load_terms(&self, task: u64) -> TaskTerms {
-        let (w0, w1, w2, reward, stake) = self.terms(task);
-        TaskTerms::unpack([w0, w1, w2], reward, stake)
+        let (w0, w1, w2, reward, stake, cap) = self.terms(task);
+        TaskTerms::unpack([w0, w1, w2], reward, stake, cap)
     }
 
     fn open_terms(&self, task: u64) -> Result<TaskTerms, Error> {
@@ -554,6 +608,7 @@ impl TaskRegistry {
             paused: false,
             reward_per_label: t.reward_per_label,
             stake_per_label: t.stake_per_label,
+            emission_cap: U256::ZERO, // stored apart from the packed words
         };
         // One task per transaction: 2^64 - 1 tasks cannot be reached.
         let id = self.task_count.get().to::<u64>() + 1;
@@ -566,6 +621,8 @@ impl TaskRegistry {
         w.reward_per_label.set(t.reward_per_label);
         w.stake_per_label.set(t.stake_per_label);
         w.data_root.set(t.data_root);
+        let cap = self.emission_cap(&t, p.fee_bps);
+        self.tasks.setter(id).emission_cap.set(cap);
         let escrow = self.escrow.get();
         IEscrowHooks::new(escrow).deposit_bounty(
             Call::new_in(self),

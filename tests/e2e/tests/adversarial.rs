@@ -186,7 +186,8 @@ async fn only_auditors_audit_only_the_verifier_mints_and_slashes_only_owners_set
     }
     // Minting emission directly.
     expect_revert(
-        m.send(m.token().mintEmission(m.addr, vec![15_000])).await,
+        m.send(m.token().mintEmission(m.addr, vec![U256::from(15_000u16)]))
+            .await,
         "NotMinter",
     );
     // Slashing / paying through the escrow's protocol entry points.

@@ -20,7 +20,8 @@
 //! The earning bounds, derived from what the test did, never from the escrow:
 //! - a requester: the bounty + fee of every task it created (refunds return at most that);
 //! - a labeller: for each finalized item where it revealed the final label, the task's
-//!   reward (in the task's token) + 1.5 × `emissionAt(n)` in LBL, `n` the verified count
+//!   reward (in the task's token) + min(1.5 × `emissionAt(n)`, the task's emission cap)
+//!   in LBL, `n` the verified count (items whose cap is zero are not counted)
 //!   before that item (the most an item can mint; the labeller's share is at most all);
 //! - the treasury: every task's fee + `stakePerLabel` of every accepted commit (the most
 //!   a slash can take from it);
@@ -161,12 +162,21 @@ impl Run<'_> {
             return;
         }
         let lbl = self.env.lbl();
-        let most = mul_div_up(
-            self.env.emission_at(self.verified).await,
-            U256::from(3),
-            U256::from(2),
-        );
-        self.verified += 1;
+        // Emission is bounded by the item's fee share times its token's rate (the cap the
+        // task snapshotted); a zero cap (a token without a rate) neither mints nor counts.
+        let terms = self.env.admin.registry().terms(task).call().await.unwrap();
+        let cap = terms._5;
+        let most = if cap.is_zero() {
+            U256::ZERO
+        } else {
+            let scheduled = mul_div_up(
+                self.env.emission_at(self.verified).await,
+                U256::from(3),
+                U256::from(2),
+            );
+            self.verified += 1;
+            scheduled.min(cap)
+        };
         let t = &self.tasks[&task];
         let (token, reward) = (t.token, t.reward);
         for w in winners {

@@ -14,6 +14,21 @@ use labelchain::bindings::{IConsensusVerifier, IStakingEscrow, ITaskRegistry};
 
 const ALL: [bool; 3] = [true, true, true];
 
+/// Reward per label of these scenarios: 10,000 LBL, so an item's fee share (k x 10,000 x
+/// 2.5 %, 500 LBL at k = 2) is above 1.5 x e(0) and the fee bound on emission never
+/// binds here: the schedule and the tier multipliers are what these tests are about.
+/// The fee bound has its own tests (`fee_bounded_emission.rs`).
+fn reward() -> U256 {
+    lbl(10_000)
+}
+
+fn well_paid() -> Spec {
+    Spec {
+        reward: reward(),
+        ..Spec::default()
+    }
+}
+
 struct Scene {
     env: Env,
     spec: Spec,
@@ -75,7 +90,7 @@ impl Scene {
 
 #[tokio::test]
 async fn two_of_three_agreeing_is_a_standard_label_and_the_dissenter_is_slashed() {
-    let s = scene(Spec::default(), 3).await;
+    let s = scene(well_paid(), 3).await;
     let env = &s.env;
     require_time_travel!(env);
     let supply0 = env.supply().await;
@@ -90,7 +105,7 @@ async fn two_of_three_agreeing_is_a_standard_label_and_the_dissenter_is_slashed(
     for who in &s.ls[..2] {
         assert_eq!(
             s.lbl_claimable(who.addr).await,
-            lbl(2) + s.e0 / U256::from(2)
+            reward() + s.e0 / U256::from(2)
         );
         assert_eq!(env.free_stake(who.addr).await, lbl(100));
     }
@@ -99,9 +114,9 @@ async fn two_of_three_agreeing_is_a_standard_label_and_the_dissenter_is_slashed(
     assert_eq!(env.free_stake(s.ls[2].addr).await, lbl(98));
     assert_eq!(s.treasury_lbl().await, s.spec.fee() + lbl(1));
     // The dissenter's unearned reward goes back to the requester.
-    assert_eq!(s.lbl_claimable(s.requester.addr).await, lbl(2));
+    assert_eq!(s.lbl_claimable(s.requester.addr).await, reward());
     let b = env.admin.escrow().bountyOf(s.task).call().await.unwrap();
-    assert_eq!(b._2, s.spec.bounty() - lbl(6));
+    assert_eq!(b._2, s.spec.bounty() - reward() * U256::from(3));
     assert_eq!(
         env.supply().await,
         supply0 + s.e0 - lbl(1),
@@ -112,16 +127,16 @@ async fn two_of_three_agreeing_is_a_standard_label_and_the_dissenter_is_slashed(
     s.solvent().await;
 
     for who in &s.ls[..2] {
-        assert_eq!(who.claim(env.lbl()).await, lbl(152));
+        assert_eq!(who.claim(env.lbl()).await, reward() + lbl(150));
         assert_eq!(s.lbl_claimable(who.addr).await, U256::ZERO);
     }
-    assert_eq!(s.requester.claim(env.lbl()).await, lbl(2));
+    assert_eq!(s.requester.claim(env.lbl()).await, reward());
     s.solvent().await;
 }
 
 #[tokio::test]
 async fn unanimity_is_strong_and_earns_the_strong_multiplier() {
-    let s = scene(Spec::default(), 3).await;
+    let s = scene(well_paid(), 3).await;
     require_time_travel!(s.env);
     s.vote(0, &[2, 2, 2], &ALL).await;
     s.env.finalize(s.task, 0).await;
@@ -132,7 +147,7 @@ async fn unanimity_is_strong_and_earns_the_strong_multiplier() {
     );
     // 1.25 x 300 = 375 LBL over three labellers: 125 each.
     for who in &s.ls {
-        assert_eq!(s.lbl_claimable(who.addr).await, lbl(2) + lbl(125));
+        assert_eq!(s.lbl_claimable(who.addr).await, reward() + lbl(125));
     }
     assert_eq!(s.lbl_claimable(s.requester.addr).await, U256::ZERO);
     s.solvent().await;
@@ -143,7 +158,7 @@ async fn unanimity_of_two_is_only_standard_strong_needs_three_agreeing_labellers
     let spec = Spec {
         k: 2,
         threshold_bps: 10_000,
-        ..Spec::default()
+        ..well_paid()
     };
     let s = scene(spec, 2).await;
     require_time_travel!(s.env);
@@ -156,13 +171,13 @@ async fn unanimity_of_two_is_only_standard_strong_needs_three_agreeing_labellers
     );
     // 1.0 x 300 LBL over two labellers: 150 each, not the 1.25x premium.
     for who in &s.ls {
-        assert_eq!(s.lbl_claimable(who.addr).await, lbl(2) + lbl(150));
+        assert_eq!(s.lbl_claimable(who.addr).await, reward() + lbl(150));
     }
     s.solvent().await;
 }
 
 #[tokio::test]
-async fn a_stablecoin_task_pays_base_in_the_stablecoin_and_emission_in_lbl() {
+async fn a_stablecoin_task_pays_base_in_the_stablecoin_and_emission_in_lbl_at_its_rate() {
     let env = Env::start().await;
     require_time_travel!(env);
     let usd_token = env.stablecoin().await;
@@ -177,6 +192,12 @@ async fn a_stablecoin_task_pays_base_in_the_stablecoin_and_emission_in_lbl() {
         reward: usd(3),
         ..Spec::default()
     };
+    // The admin prices the stablecoin for emission: 100 LBL per dollar, i.e. 1e14 LBL
+    // wei per unit of 6 decimals, as a WAD (a new token starts at 0: no emission).
+    let rate = U256::from(100_000_000_000_000u64) * U256::from(1_000_000_000_000_000_000u64);
+    env.admin
+        .must(env.admin.registry().setEmissionRate(usd_token, rate))
+        .await;
     let requester = env.actor().await;
     env.mint_test_token(usd_token, requester.addr, spec.cost())
         .await;
@@ -189,10 +210,12 @@ async fn a_stablecoin_task_pays_base_in_the_stablecoin_and_emission_in_lbl() {
     }
     env.vote(&ls, task, 0, &[0, 0, 1], &ALL).await;
     env.finalize(task, 0).await;
-    let e0 = lbl(300);
+    // Fee per item 3 x 3 USD x 2.5 % = 225,000 units, x 1e14 = 22.5 LBL (below e(0)):
+    // 11.25 LBL to each agreeing labeller.
+    let half = lbl(225) / U256::from(20u8);
     for who in &ls[..2] {
         assert_eq!(env.claimable(usd_token, who.addr).await, usd(3));
-        assert_eq!(env.claimable(env.lbl(), who.addr).await, e0 / U256::from(2));
+        assert_eq!(env.claimable(env.lbl(), who.addr).await, half);
     }
     assert_eq!(env.claimable(usd_token, requester.addr).await, usd(3));
     assert_eq!(env.claimable(usd_token, env.admin.addr).await, spec.fee());
@@ -204,7 +227,7 @@ async fn a_stablecoin_task_pays_base_in_the_stablecoin_and_emission_in_lbl() {
     env.assert_solvent(&[usd_token]).await;
     for who in &ls[..2] {
         assert_eq!(who.claim(usd_token).await, usd(3));
-        assert_eq!(who.claim(env.lbl()).await, lbl(150));
+        assert_eq!(who.claim(env.lbl()).await, half);
     }
     assert_eq!(requester.claim(usd_token).await, usd(3));
     assert_eq!(env.admin.claim(usd_token).await, spec.fee());
@@ -218,7 +241,7 @@ async fn a_stablecoin_task_pays_base_in_the_stablecoin_and_emission_in_lbl() {
 
 #[tokio::test]
 async fn a_labeller_who_never_reveals_loses_the_whole_stake() {
-    let s = scene(Spec::default(), 3).await;
+    let s = scene(well_paid(), 3).await;
     let env = &s.env;
     require_time_travel!(env);
     s.vote(0, &[1, 1, 1], &[true, true, false]).await;
@@ -246,7 +269,7 @@ async fn a_labeller_who_never_reveals_loses_the_whole_stake() {
 fn sampled() -> Spec {
     Spec {
         audit_rate_bps: 10_000,
-        ..Spec::default()
+        ..well_paid()
     }
 }
 
@@ -294,7 +317,7 @@ async fn a_sampled_item_confirmed_by_an_auditor_is_audited_tier_and_pays_the_aud
     assert_eq!(s.lbl_claimable(env.auditor.addr).await, lbl(45));
     let half = lbl(405) / U256::from(2);
     for who in &s.ls[..2] {
-        assert_eq!(s.lbl_claimable(who.addr).await, lbl(2) + half);
+        assert_eq!(s.lbl_claimable(who.addr).await, reward() + half);
     }
     assert_eq!(env.free_stake(s.ls[2].addr).await, lbl(98));
     assert_eq!(env.auditor.claim(env.lbl()).await, lbl(45));
@@ -316,13 +339,16 @@ async fn an_auditor_overriding_a_sampled_consensus_pays_the_minority_and_slashes
         (it.status, it.label, it.tier, it.votes),
         (status::FINAL, 2, tier::AUDITED, 1)
     );
-    assert_eq!(s.lbl_claimable(s.ls[2].addr).await, lbl(2) + lbl(405));
+    assert_eq!(s.lbl_claimable(s.ls[2].addr).await, reward() + lbl(405));
     assert_eq!(s.lbl_claimable(env.auditor.addr).await, lbl(45));
     for who in &s.ls[..2] {
         assert_eq!(env.free_stake(who.addr).await, lbl(98));
         assert_eq!(s.lbl_claimable(who.addr).await, U256::ZERO);
     }
-    assert_eq!(s.lbl_claimable(s.requester.addr).await, lbl(4));
+    assert_eq!(
+        s.lbl_claimable(s.requester.addr).await,
+        reward() * U256::from(2)
+    );
     s.solvent().await;
 }
 
@@ -347,14 +373,14 @@ async fn a_sampled_item_no_auditor_looks_at_becomes_final_as_accepted() {
     );
     assert_eq!(s.lbl_claimable(env.auditor.addr).await, U256::ZERO);
     for who in &s.ls {
-        assert_eq!(s.lbl_claimable(who.addr).await, lbl(2) + lbl(125));
+        assert_eq!(s.lbl_claimable(who.addr).await, reward() + lbl(125));
     }
     s.solvent().await;
 }
 
 #[tokio::test]
 async fn a_three_way_split_escalates_and_an_auditor_resolves_it() {
-    let s = scene(Spec::default(), 3).await;
+    let s = scene(well_paid(), 3).await;
     let env = &s.env;
     require_time_travel!(env);
     s.vote(0, &[0, 1, 2], &ALL).await;
@@ -375,7 +401,7 @@ async fn a_three_way_split_escalates_and_an_auditor_resolves_it() {
         (it.status, it.label, it.tier, it.votes),
         (status::FINAL, 1, tier::AUDITED, 1)
     );
-    assert_eq!(s.lbl_claimable(s.ls[1].addr).await, lbl(2) + lbl(405));
+    assert_eq!(s.lbl_claimable(s.ls[1].addr).await, reward() + lbl(405));
     assert_eq!(env.free_stake(s.ls[0].addr).await, lbl(98));
     assert_eq!(env.free_stake(s.ls[2].addr).await, lbl(98));
     s.solvent().await;
@@ -383,7 +409,7 @@ async fn a_three_way_split_escalates_and_an_auditor_resolves_it() {
 
 #[tokio::test]
 async fn an_escalation_nobody_resolves_is_void_and_its_bounty_goes_to_the_treasury() {
-    let s = scene(Spec::default(), 3).await;
+    let s = scene(well_paid(), 3).await;
     let env = &s.env;
     require_time_travel!(env);
     s.vote(0, &[0, 1, 2], &ALL).await;
@@ -415,11 +441,14 @@ async fn an_escalation_nobody_resolves_is_void_and_its_bounty_goes_to_the_treasu
         .iter()
         .find_map(|l| IStakingEscrow::BountyForfeited::decode_log(&l.inner).ok())
         .expect("a BountyForfeited event");
-    assert_eq!((forfeited.task, forfeited.amount), (s.task, lbl(6)));
-    let fee = Spec::default().fee();
+    assert_eq!(
+        (forfeited.task, forfeited.amount),
+        (s.task, reward() * U256::from(3))
+    );
+    let fee = well_paid().fee();
     assert_eq!(
         s.lbl_claimable(env.admin.addr).await,
-        fee + lbl(6),
+        fee + reward() * U256::from(3),
         "the treasury"
     );
     let progress = env
@@ -439,7 +468,7 @@ async fn an_escalation_nobody_resolves_is_void_and_its_bounty_goes_to_the_treasu
 
 #[tokio::test]
 async fn too_few_commits_to_reach_the_threshold_voids_the_item() {
-    let s = scene(Spec::default(), 1).await;
+    let s = scene(well_paid(), 1).await;
     let env = &s.env;
     require_time_travel!(env);
     s.vote(0, &[1], &[true]).await;
@@ -452,8 +481,11 @@ async fn too_few_commits_to_reach_the_threshold_voids_the_item() {
     assert_eq!(voided.reason, 1);
     assert_eq!(s.item(0).await.status, status::VOID);
     assert_eq!(env.free_stake(s.ls[0].addr).await, lbl(100));
-    assert_eq!(s.lbl_claimable(s.requester.addr).await, lbl(6));
-    assert_eq!(s.requester.claim(env.lbl()).await, lbl(6));
+    assert_eq!(
+        s.lbl_claimable(s.requester.addr).await,
+        reward() * U256::from(3)
+    );
+    assert_eq!(s.requester.claim(env.lbl()).await, reward() * U256::from(3));
     s.solvent().await;
 }
 
@@ -461,7 +493,7 @@ async fn too_few_commits_to_reach_the_threshold_voids_the_item() {
 async fn batches_commit_reveal_and_finalize_many_items_in_one_call_each() {
     let spec = Spec {
         items: 8,
-        ..Spec::default()
+        ..well_paid()
     };
     let s = scene(spec, 3).await;
     let env = &s.env;
@@ -502,7 +534,7 @@ async fn batches_commit_reveal_and_finalize_many_items_in_one_call_each() {
         assert_eq!(s.item(*i).await.status, status::FINAL);
     }
     // Eight strong items at 375 LBL each, split three ways, plus 8 rewards of 2 LBL.
-    let each = U256::from(8) * (lbl(2) + lbl(125));
+    let each = U256::from(8) * (reward() + lbl(125));
     for who in &s.ls {
         assert_eq!(s.lbl_claimable(who.addr).await, each);
         assert_eq!(env.free_stake(who.addr).await, lbl(100));
@@ -521,7 +553,7 @@ async fn batches_commit_reveal_and_finalize_many_items_in_one_call_each() {
 
 #[tokio::test]
 async fn stake_unbonds_for_the_unbonding_period_before_it_can_be_withdrawn() {
-    let s = scene(Spec::default(), 3).await;
+    let s = scene(well_paid(), 3).await;
     let env = &s.env;
     require_time_travel!(env);
     s.vote(0, &[1, 1, 1], &ALL).await;
@@ -543,13 +575,13 @@ async fn stake_unbonds_for_the_unbonding_period_before_it_can_be_withdrawn() {
         (free, locked, unbonding),
         (U256::ZERO, U256::ZERO, U256::ZERO)
     );
-    assert_eq!(who.claim(env.lbl()).await, lbl(127));
+    assert_eq!(who.claim(env.lbl()).await, reward() + lbl(125));
     s.solvent().await;
 }
 
 #[tokio::test]
 async fn pause_stops_task_creation_and_commits_but_never_reveals_or_finality() {
-    let s = scene(Spec::default(), 3).await;
+    let s = scene(well_paid(), 3).await;
     let env = &s.env;
     require_time_travel!(env);
     env.commit_all(&s.ls, s.task, 0, &[1, 1, 1]).await;
@@ -568,7 +600,7 @@ async fn pause_stops_task_creation_and_commits_but_never_reveals_or_finality() {
     env.end_commit(s.task).await;
     env.reveal_all(&s.ls, s.task, 0, &[1, 1, 1], &ALL).await;
     env.finalize(s.task, 0).await;
-    assert_eq!(s.ls[0].claim(env.lbl()).await, lbl(127));
+    assert_eq!(s.ls[0].claim(env.lbl()).await, reward() + lbl(125));
     // Unstake and withdraw work while paused too.
     s.ls[1].must(s.ls[1].escrow().unstake(lbl(1))).await;
     env.admin.must(env.admin.registry().setPaused(false)).await;

@@ -463,13 +463,16 @@ async fn an_auditor_may_not_judge_a_task_it_requested_or_an_item_it_labelled() {
         let it = env.item(task, item).await;
         assert_eq!((it.status, it.tier), (status::FINAL, tier::AUDITED));
     }
-    // Auditors' cuts: one item for the conflicted auditor, three for the other.
+    // Auditors' cuts (10 % of each audited item's emission, which the fee bound caps at
+    // the item's fee share): three items for the other auditor; one for the conflicted
+    // auditor, whose claimable also holds its own rewards as a labeller.
+    let cap = env.admin.registry().terms(own).call().await.unwrap()._5;
+    let cut = cap / U256::from(10u8);
+    assert!(!cut.is_zero());
     let cut_a = env.claimable(env.lbl(), a.addr).await;
     let cut_other = env.claimable(env.lbl(), other.addr).await;
-    assert!(
-        cut_a > U256::ZERO && cut_other > cut_a,
-        "{cut_a} / {cut_other}"
-    );
+    assert_eq!(cut_other, cut * U256::from(3u8), "three cuts");
+    assert!(cut_a >= cut, "{cut_a} holds at least one cut of {cut}");
     env.assert_solvent(&[]).await;
 }
 

@@ -19,6 +19,18 @@ fn unanimous(w: &World, task: u64, item: u32, ls: &[Address]) {
     w.finalize(task, item);
 }
 
+/// `farmer` commits, reveals and finalizes items `0..items` of its own k = 1 task.
+fn self_label(w: &World, task: u64, farmer: Address, items: u32) {
+    for item in 0..items {
+        w.commit(task, item, farmer, 1);
+    }
+    w.end_commit(task);
+    for item in 0..items {
+        w.reveal(task, item, farmer, 1);
+        w.finalize(task, item);
+    }
+}
+
 fn minted(w: &World) -> (U256, u64) {
     let (_, _, _, emitted, verified) = w.token.sender(w.admin).emission_state();
     (emitted, verified)
@@ -77,14 +89,7 @@ fn self_dealing_farming_mints_no_more_than_the_farmer_paid() {
         ..TaskSpec::default()
     };
     let task = w.create_task(farmer, dust);
-    for item in 0..4 {
-        w.commit(task, item, farmer, 1);
-    }
-    w.end_commit(task);
-    for item in 0..4 {
-        w.reveal(task, item, farmer, 1);
-        w.finalize(task, item);
-    }
+    self_label(&w, task, farmer, 4);
     assert_eq!(
         minted(&w),
         (U256::ZERO, 0),
@@ -103,14 +108,7 @@ fn self_dealing_farming_mints_no_more_than_the_farmer_paid() {
     let (bounty, fee) = w.cost(&paid);
     let task = w.create_task(farmer, paid);
     let before = w.balance(w.lbl(), farmer) + w.claimable(w.lbl(), farmer);
-    for item in 0..4 {
-        w.commit(task, item, farmer, 1);
-    }
-    w.end_commit(task);
-    for item in 0..4 {
-        w.reveal(task, item, farmer, 1);
-        w.finalize(task, item);
-    }
+    self_label(&w, task, farmer, 4);
     let after = w.balance(w.lbl(), farmer) + w.claimable(w.lbl(), farmer);
     let (emitted, _) = minted(&w);
     assert_eq!(emitted, fee, "emission == the fee paid, at rate 1");

@@ -30,7 +30,7 @@ use alloy_primitives::{Address, B256, U256, U64};
 use alloy_sol_types::SolCall;
 use labelchain_protocol::{
     limits::{MAX_MULTIPLIER_BPS, MIN_MULTIPLIER_BPS},
-    math::div_small,
+    math::{address_word, div_small, word},
 };
 use openzeppelin_stylus::{
     access::ownable_two_step::{IOwnable2Step, Ownable2Step},
@@ -357,28 +357,23 @@ impl RewardToken {
     /// seven words (three of them offsets to the tail) and a tail holding the name, the
     /// version (each a length word and one padded data word) and an empty array.
     pub fn eip712_domain_encoded(&self) -> Vec<u8> {
-        fn word(v: U256) -> [u8; 32] {
-            v.to_be_bytes()
-        }
         fn text(s: &str) -> [[u8; 32]; 2] {
             let mut data = [0u8; 32];
             data[..s.len()].copy_from_slice(s.as_bytes()); // both strings are < 32 bytes
-            [word(U256::from(s.len())), data]
+            [word(s.len() as u64), data]
         }
         let mut fields = [0u8; 32];
         fields[0] = 0x0f;
-        let mut contract = [0u8; 32];
-        contract[12..].copy_from_slice(self.vm().contract_address().as_slice());
         let [name_len, name] = text(Eip712::NAME);
         let [version_len, version] = text(Eip712::VERSION);
         let words = [
             fields,
-            word(U256::from(7 * 32)), // name, after the seven head words
-            word(U256::from(9 * 32)), // version, after the name's two words
-            word(U256::from(self.vm().chain_id())),
-            contract,
-            [0u8; 32],                 // salt
-            word(U256::from(11 * 32)), // extensions, after the version's two words
+            word(7u64 * 32), // name, after the seven head words
+            word(9u64 * 32), // version, after the name's two words
+            word(self.vm().chain_id()),
+            address_word(self.vm().contract_address()),
+            [0u8; 32],        // salt
+            word(11u64 * 32), // extensions, after the version's two words
             name_len,
             name,
             version_len,

@@ -579,11 +579,13 @@ impl TaskRegistry {
         let p = self.protocol_params.values();
         // Durations are <= 365 days each (validated), so only a clock within two years of
         // `u64::MAX` could overflow here; refuse rather than wrap.
-        let reveal_end = now
+        let commit_end = now
             .checked_add(t.commit_duration)
-            .and_then(|c| c.checked_add(t.reveal_duration))
             .ok_or(InvalidTaskParameter { field: 7 })?;
-        let commit_end = now + t.commit_duration;
+        let reveal_end = commit_end
+            .checked_add(t.reveal_duration)
+            .ok_or(InvalidTaskParameter { field: 7 })?;
+        let emission_cap = self.emission_cap(&t, p.fee_bps);
         let terms = TaskTerms {
             requester,
             item_count: t.item_count,
@@ -608,7 +610,7 @@ impl TaskRegistry {
             paused: false,
             reward_per_label: t.reward_per_label,
             stake_per_label: t.stake_per_label,
-            emission_cap: U256::ZERO, // stored apart from the packed words
+            emission_cap,
         };
         // One task per transaction: 2^64 - 1 tasks cannot be reached.
         let id = self.task_count.get().to::<u64>() + 1;
@@ -621,8 +623,7 @@ impl TaskRegistry {
         w.reward_per_label.set(t.reward_per_label);
         w.stake_per_label.set(t.stake_per_label);
         w.data_root.set(t.data_root);
-        let cap = self.emission_cap(&t, p.fee_bps);
-        self.tasks.setter(id).emission_cap.set(cap);
+        w.emission_cap.set(emission_cap);
         let escrow = self.escrow.get();
         IEscrowHooks::new(escrow).deposit_bounty(
             Call::new_in(self),

@@ -39,7 +39,8 @@ pub fn scheduled(base: U256, halving_interval: u64, n: u64) -> U256 {
 
 impl EmissionSchedule {
     /// Counts one verified item and returns what it may mint: the schedule times the
-    /// multiplier, clamped to `headroom` (what the pool and the cap still allow).
+    /// multiplier, clamped to `headroom` (what the cap and the item's fee bound still
+    /// allow) and to what is left of the pool.
     pub(crate) fn take(&mut self, multiplier_bps: u16, headroom: U256) -> (u64, U256) {
         let n = self.verified.get().to::<u64>();
         let due = bps_of(

@@ -433,8 +433,8 @@ impl TaskRegistry {
     /// Sets how much LBL tasks paid in `token` may emit per unit of protocol fee (a WAD),
     /// for tasks created from now on. For LBL at most 1e18: no one can mint more LBL than
     /// they paid. For another token the rate is a price assumption (LBL per unit of it):
-    /// farming pays once LBL trades above `1 / rate` of the token, so `labelchain` warns
-    /// when it is set high. A newly allow-listed token has rate 0 (no emission).
+    /// farming its tasks pays once LBL trades above `1e18 / rate` units of the token. A
+    /// newly allow-listed token has rate 0 (no emission).
     pub fn set_emission_rate(&mut self, token: Address, rate: U256) -> Result<(), Error> {
         self.owner.ownable.only_owner()?;
         if !self.payment_tokens.get(token) {

@@ -263,9 +263,14 @@ impl Spec {
 
     /// The `createTask` transaction (not sent).
     pub fn create_call(&self, who: &Actor) -> TransactionRequest {
+        self.create_call_with_root(who, DATA_ROOT)
+    }
+
+    /// [`Spec::create_call`] for items under another Merkle `root`.
+    pub fn create_call_with_root(&self, who: &Actor, root: B256) -> TransactionRequest {
         let r = who.registry();
         r.createTask(
-            DATA_ROOT,
+            root,
             self.items,
             self.classes,
             self.k,

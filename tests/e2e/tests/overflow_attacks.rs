@@ -23,7 +23,6 @@
 mod edge;
 
 use alloy::primitives::{keccak256, Address, B256, U256};
-use alloy::rpc::types::TransactionRequest;
 use alloy::sol_types::SolValue;
 use e2e::*;
 use labelchain::bindings::{IDatasetRegistry, ITaskRegistry};
@@ -37,27 +36,6 @@ fn wei(n: u64) -> U256 {
 /// 2^n.
 fn pow2(n: usize) -> U256 {
     U256::from(1u8) << n
-}
-
-/// The `createTask` call of `spec` with another `dataRoot`.
-fn create_with_root(who: &Actor, spec: &Spec, root: B256) -> TransactionRequest {
-    who.registry()
-        .createTask(
-            root,
-            spec.items,
-            spec.classes,
-            spec.k,
-            spec.threshold_bps,
-            spec.token.unwrap_or(who.a.token),
-            spec.reward,
-            spec.stake,
-            spec.commit_secs,
-            spec.reveal_secs,
-            spec.audit_rate_bps,
-            spec.min_tier,
-            String::new(),
-        )
-        .into_transaction_request()
 }
 
 async fn task_count(env: &Env) -> u64 {
@@ -494,7 +472,7 @@ async fn verify_item_refuses_an_index_outside_the_task() {
         .await;
     let task = task_created(
         &requester
-            .must(create_with_root(&requester, &spec, root))
+            .must(spec.create_call_with_root(&requester, root))
             .await,
     );
     assert_eq!(

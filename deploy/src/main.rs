@@ -138,6 +138,15 @@ enum Command {
     },
     /// Dev chains only: move time forward and mine a block.
     Advance { seconds: u64 },
+    /// Simulate the token economy of a scenario file with the contracts' settlement
+    /// rules: days.csv, attackers.csv, summary.md and charts (SVG and PNG). Offline.
+    Tokenomics {
+        /// Scenario file (.toml or .json); shipped ones: deploy/tokenomics/scenarios/.
+        scenario: PathBuf,
+        /// Output directory [default: tokenomics/<scenario name>].
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Args, Debug, Clone)]
@@ -484,6 +493,47 @@ fn print_status(s: &Status) {
     println!("  tasks on chain   {}", s.tasks);
 }
 
+/// `labelchain tokenomics`: simulate, write every file or none, print the summary and
+/// the admin warning when the scenario's stablecoin rate lets farming pay.
+fn tokenomics(
+    scenario: &std::path::Path,
+    out: Option<&std::path::Path>,
+    json: bool,
+) -> anyhow::Result<()> {
+    use labelchain_tokenomics::{economy, report, scenario::Scenario};
+    let s = Scenario::load(scenario)?;
+    let dir = out
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("tokenomics").join(&s.name));
+    let started = std::time::Instant::now();
+    let run = economy::simulate(&s)?;
+    let secs = started.elapsed().as_secs_f64();
+    let files = report::write_all(&run, &dir)?;
+    let check = report::FarmingCheck::of(&run);
+    if let Some(w) = check.warning() {
+        eprintln!("warning: {w}");
+    }
+    let value = serde_json::json!({
+        "scenario": s.name,
+        "days": s.days,
+        "agents": run.agents,
+        "seconds": secs,
+        "farming": check,
+        "files": files,
+    });
+    emit(json, &value, |_| {
+        print!("{}", report::summary(&run));
+        println!(
+            "\nsimulated {} days with {} agents in {secs:.2} s; wrote {} files to {}",
+            s.days,
+            run.agents,
+            files.len(),
+            dir.display()
+        );
+    });
+    Ok(())
+}
+
 async fn run(cli: Cli) -> anyhow::Result<()> {
     let g = &cli.global;
     let json = g.json;
@@ -534,6 +584,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         return Ok(());
     }
+    if let Command::Tokenomics { scenario, out } = &cli.command {
+        return tokenomics(scenario, out.as_deref(), json);
+    }
     let conn = g.connect().await?;
     if let Command::Advance { seconds } = &cli.command {
         let now = conn.advance(*seconds).await?;
@@ -544,7 +597,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
     let a = ops::addresses(&conn, &g.deployments)?;
     match &cli.command {
-        Command::Deploy(_) | Command::Up(_) | Command::Advance { .. } => unreachable!(),
+        Command::Deploy(_)
+        | Command::Up(_)
+        | Command::Advance { .. }
+        | Command::Tokenomics { .. } => {
+            unreachable!()
+        }
         Command::Task(TaskCmd::Create(c)) => {
             let pay_decimals = match c.payment_token {
                 Some(t) => ops::decimals(&conn, t).await?,

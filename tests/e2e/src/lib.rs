@@ -14,6 +14,7 @@
 // The generated call builders mirror the ABI's argument lists.
 #![allow(clippy::too_many_arguments)]
 
+pub mod attack;
 pub mod books;
 pub mod env;
 pub mod solidity;

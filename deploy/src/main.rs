@@ -138,6 +138,19 @@ enum Command {
     },
     /// Dev chains only: move time forward and mine a block.
     Advance { seconds: u64 },
+    /// Registry owner: set a payment token's emissionRate, as LBL minted at most per whole
+    /// token of protocol fee (LBL itself: at most 1). With --scenario, warns when the rate
+    /// lets farming stablecoin tasks pay at the scenario's LBL price.
+    EmissionRate {
+        #[arg(long)]
+        token: Address,
+        /// LBL per whole token of fee, e.g. 5 (a USD stablecoin: farming pays above 0.20 USD/LBL).
+        #[arg(long)]
+        lbl_per_token: String,
+        /// A tokenomics scenario whose market prices the check uses (the token taken as 1 USD).
+        #[arg(long)]
+        scenario: Option<PathBuf>,
+    },
     /// Simulate the token economy of a scenario file with the contracts' settlement
     /// rules: days.csv, attackers.csv, summary.md and charts (SVG and PNG). Offline.
     Tokenomics {
@@ -460,6 +473,10 @@ fn print_task(t: &TaskView) {
         format_amount(t.bounty_remaining, 18)
     );
     println!("  labels digest    {}", t.labels_digest);
+    println!(
+        "  emission cap     {} LBL per accepted item",
+        format_amount(t.emission_cap, 18)
+    );
 }
 
 fn print_status(s: &Status) {
@@ -696,6 +713,36 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             &ops::audit(&conn, &a, *task, *item, *label).await?,
             print_sent("audited"),
         ),
+        Command::EmissionRate {
+            token,
+            lbl_per_token,
+            scenario,
+        } => {
+            let decimals = ops::decimals(&conn, *token).await?;
+            let lbl_wei = labelchain::units::parse_amount(lbl_per_token, 18)?;
+            // WAD of LBL wei per smallest unit of the token.
+            let ten =
+                |n: u8| alloy::primitives::U256::from(10u64).pow(alloy::primitives::U256::from(n));
+            let rate = lbl_wei
+                .checked_mul(ten(18))
+                .map(|x| x / ten(decimals))
+                .ok_or_else(|| anyhow::anyhow!("--lbl-per-token {lbl_per_token} is beyond any emission rate the registry accepts"))?;
+            if let Some(path) = scenario {
+                let s = labelchain_tokenomics::scenario::Scenario::load(path)?;
+                let per_token: f64 = lbl_per_token.parse().unwrap_or(0.0);
+                let check = labelchain_tokenomics::report::FarmingCheck::for_rate(&s, per_token);
+                if *token != a.token {
+                    if let Some(w) = check.warning() {
+                        eprintln!("warning: {w}");
+                    }
+                }
+            }
+            emit(
+                json,
+                &ops::set_emission_rate(&conn, &a, *token, rate).await?,
+                print_sent("emission rate set"),
+            )
+        }
         Command::Claim { token } => emit(
             json,
             &ops::claim(&conn, &a, *token).await?,

@@ -66,6 +66,10 @@ fn deploy_json_rerun_and_errors() {
     assert_eq!(v["sent"], 8, "{out}");
     assert_eq!(v["chainId"], 412_346);
     assert!(d.join("deployments/412346.json").is_file());
+    let lbl = v["addresses"]["token"]
+        .as_str()
+        .expect("the deploy report names the token")
+        .to_owned();
     let (ok, out, err) = run(labelchain(d).args(["deploy", "--rpc-url", &url]));
     assert!(ok, "{err}");
     assert!(out.contains("Nothing to do"), "{out}");
@@ -78,6 +82,31 @@ fn deploy_json_rerun_and_errors() {
     assert!(!ok);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["error"]["kind"], "unknown_task");
+
+    // The owner prices LBL for emission within its bound (at most 1 LBL per LBL of fee);
+    // above it the registry's custom error comes back decoded.
+    let (ok, out, err) = run(labelchain(d).args([
+        "emission-rate",
+        "--token",
+        &lbl,
+        "--lbl-per-token",
+        "0.5",
+        "--rpc-url",
+        &url,
+    ]));
+    assert!(ok, "{err} {out}");
+    assert!(out.contains("emission rate set"), "{out}");
+    let (ok, _, err) = run(labelchain(d).args([
+        "emission-rate",
+        "--token",
+        &lbl,
+        "--lbl-per-token",
+        "2",
+        "--rpc-url",
+        &url,
+    ]));
+    assert!(!ok);
+    assert!(err.contains("EmissionRateOutOfRange"), "{err}");
 
     // A decoded revert: nothing to claim.
     let (ok, _, err) = run(labelchain(d).args(["claim", "--rpc-url", &url]));

@@ -68,6 +68,9 @@ pub struct TaskView {
     pub labels_digest: B256,
     /// Escrowed bounty left.
     pub bounty_remaining: U256,
+    /// Most LBL (wei) one accepted item may emit: the item's fee share times the payment
+    /// token's `emissionRate` when the task was created (DESIGN §3).
+    pub emission_cap: U256,
 }
 
 struct Take([u8; 32], usize);
@@ -156,6 +159,7 @@ pub async fn task_show(conn: &Conn, a: &Addresses, task: u64) -> Result<TaskView
         .await
         .map_err(|e| contract_error(conn, what, e))?;
     let mut v = unpack(task, [t._0, t._1, t._2], t._3, t._4);
+    v.emission_cap = t._5;
     v.data_root = reg
         .dataRoot(task)
         .call()
@@ -404,6 +408,19 @@ pub async fn audit(conn: &Conn, a: &Addresses, task: u64, item: u32, label: u8) 
         .audit(task, item, label)
         .into_transaction_request();
     conn.send("audit", tx).await
+}
+
+/// `setEmissionRate(token, rate)` (registry owner): `rate` is a WAD of LBL wei per unit.
+pub async fn set_emission_rate(
+    conn: &Conn,
+    a: &Addresses,
+    token: Address,
+    rate: U256,
+) -> Result<Sent> {
+    let tx = ITaskRegistry::new(a.registry, conn.provider.clone())
+        .setEmissionRate(token, rate)
+        .into_transaction_request();
+    conn.send("setEmissionRate", tx).await
 }
 
 pub async fn claim(conn: &Conn, a: &Addresses, token: Option<Address>) -> Result<Sent> {

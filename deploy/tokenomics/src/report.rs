@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::attackers::AttackerBook;
 use crate::economy::Run;
 use crate::gas::Gas;
+use crate::scenario::{PriceModel, Scenario};
 use crate::SimError;
 
 /// Where farming stablecoin tasks starts to pay, and whether the scenario reaches it.
@@ -29,16 +30,26 @@ impl FarmingCheck {
     /// `price > 1 / rate + g / e`.
     pub fn of(run: &Run) -> FarmingCheck {
         let s = &run.scenario;
-        let rate = s.rates.stable_lbl_per_usd;
-        let g = &run.gas;
-        let per_item = g.commit + g.reveal + g.finalize_item + g.create_task / 100;
-        let gas_usd = Gas::usd(per_item, s.market.gas_price_gwei, s.market.eth_usd);
         let e = run.days.last().map(|d| d.schedule_lbl).unwrap_or(0.0);
-        let break_even_usd = (rate > 0.0 && e > 0.0).then(|| 1.0 / rate + gas_usd / e);
-        let peak_price_usd = run.days.iter().map(|d| d.lbl_usd).fold(0.0, f64::max);
         FarmingCheck {
-            stable_lbl_per_usd: rate,
-            break_even_usd,
+            stable_lbl_per_usd: s.rates.stable_lbl_per_usd,
+            break_even_usd: break_even(s, s.rates.stable_lbl_per_usd, &run.gas, e),
+            peak_price_usd: run.days.iter().map(|d| d.lbl_usd).fold(0.0, f64::max),
+        }
+    }
+
+    /// Without running the scenario, for an admin about to set `lbl_per_usd`: the
+    /// scenario's highest given price (its price path's, or a model's starting price)
+    /// and the schedule's first emission (the lowest break-even).
+    pub fn for_rate(s: &Scenario, lbl_per_usd: f64) -> FarmingCheck {
+        let e = crate::amount::tokens(s.params.emission_base(), 18);
+        let peak_price_usd = match &s.market.price {
+            PriceModel::Path { points } => points.iter().map(|p| p.1).fold(0.0, f64::max),
+            PriceModel::Model { .. } => s.market.lbl_usd,
+        };
+        FarmingCheck {
+            stable_lbl_per_usd: lbl_per_usd,
+            break_even_usd: break_even(s, lbl_per_usd, &Gas::default(), e),
             peak_price_usd,
         }
     }
@@ -57,6 +68,13 @@ impl FarmingCheck {
             )
         })
     }
+}
+
+/// `1 / rate + gas per item / e`, with the gas of a self-labelled item of a 100-item task.
+fn break_even(s: &Scenario, lbl_per_usd: f64, g: &Gas, e: f64) -> Option<f64> {
+    let per_item = g.commit + g.reveal + g.finalize_item + g.create_task / 100;
+    let gas_usd = Gas::usd(per_item, s.market.gas_price_gwei, s.market.eth_usd);
+    (lbl_per_usd > 0.0 && e > 0.0).then(|| 1.0 / lbl_per_usd + gas_usd / e)
 }
 
 /// Writes every output file into `dir` (created), or nothing: files are written under a

@@ -139,3 +139,18 @@ fn inconsistent_totals_are_refused() {
         "params.fee_bps"
     );
 }
+
+#[test]
+fn an_admin_rate_is_checked_against_the_scenarios_price_before_it_is_set() {
+    use labelchain_tokenomics::report::FarmingCheck;
+    let s = Scenario::load(&shipped("baseline.toml")).unwrap();
+    // 5 LBL per USD of fee: farming pays above ~0.20 USD, the scenario starts at 0.05.
+    let safe = FarmingCheck::for_rate(&s, 5.0);
+    assert!(safe.break_even_usd.unwrap() > 0.2 && safe.warning().is_none());
+    // 100 LBL per USD: farming pays above ~0.01 USD.
+    let unsafe_rate = FarmingCheck::for_rate(&s, 100.0);
+    assert!(unsafe_rate.break_even_usd.unwrap() < s.market.lbl_usd);
+    assert!(unsafe_rate.warning().is_some());
+    // No rate, no emission: nothing to farm.
+    assert!(FarmingCheck::for_rate(&s, 0.0).break_even_usd.is_none());
+}

@@ -32,12 +32,16 @@ pub struct Pricing {
 }
 
 impl Pricing {
-    /// The baseline tokenomics scenario's market (deploy/tokenomics/scenarios/baseline.toml).
+    /// The baseline tokenomics scenario's market (deploy/tokenomics/scenarios/baseline.toml),
+    /// read from the file so the tests and `labelchain tokenomics` price attacks alike.
     pub fn baseline() -> Pricing {
+        let path = crate::env::repo_root().join("deploy/tokenomics/scenarios/baseline.toml");
+        let s = labelchain_tokenomics::scenario::Scenario::load(&path)
+            .unwrap_or_else(|e| panic!("the shipped baseline scenario: {e}"));
         Pricing {
-            lbl_usd: 0.05,
-            eth_usd: 3000.0,
-            gas_price_wei: 10_000_000,
+            lbl_usd: s.market.lbl_usd,
+            eth_usd: s.market.eth_usd,
+            gas_price_wei: (s.market.gas_price_gwei * 1e9).round() as u128,
         }
     }
 

@@ -95,6 +95,12 @@ pub fn charts(run: &Run) -> Vec<Chart> {
                         .map(|d| (year(d.day), m(d.emitted_lbl)))
                         .collect(),
                 ),
+                series(
+                    "burned (cumulative)",
+                    days.iter()
+                        .map(|d| (year(d.day), m(d.burned_lbl)))
+                        .collect(),
+                ),
             ],
         },
         Chart {
@@ -322,11 +328,18 @@ fn bounds<'a>(series: impl Iterator<Item = &'a Series>, y_log: bool) -> ((f64, f
     if y1 <= y0 {
         y1 = y0 + 1.0;
     }
-    let pad = (y1 - y0) * 0.05;
-    ((x0, x1), (y0 - if y0 < 0.0 { pad } else { 0.0 }, y1 + pad))
+    // Headroom above the data for the legend box (upper corners).
+    let span = y1 - y0;
+    (
+        (x0, x1),
+        (
+            y0 - if y0 < 0.0 { span * 0.05 } else { 0.0 },
+            y1 + span * 0.3,
+        ),
+    )
 }
 
-const PALETTE: [RGBColor; 8] = [
+const PALETTE: [RGBColor; 10] = [
     RGBColor(31, 119, 180),
     RGBColor(214, 39, 40),
     RGBColor(44, 160, 44),
@@ -335,6 +348,8 @@ const PALETTE: [RGBColor; 8] = [
     RGBColor(140, 86, 75),
     RGBColor(227, 119, 194),
     RGBColor(90, 90, 90),
+    RGBColor(188, 189, 34),
+    RGBColor(23, 190, 207),
 ];
 
 /// Mesh, series and legend of an already built chart (the coordinate types differ per

@@ -62,6 +62,7 @@ use ledger::{Emission, Ledger};
 use state::{
     item_status, record_label, unpack_reputation, void_reason, Ballot, Counts, Header, TaskState,
 };
+pub use wire::ARB_SYS;
 
 #[entrypoint]
 #[storage]
@@ -311,8 +312,9 @@ impl ConsensusVerifier {
         check_batch(items.len(), items.len())?;
         let t = self.open_terms(task)?;
         let mut ledger = Ledger::default();
+        let mut entropy = [0u8; 32];
         for item in items {
-            self.finalize_item(task, item, &t, &mut ledger)?;
+            self.finalize_item(task, item, &t, &mut ledger, &mut entropy)?;
         }
         self.settle(task, &t, ledger)
     }
@@ -477,6 +479,7 @@ impl ConsensusVerifier {
         item: u32,
         t: &TaskTerms,
         ledger: &mut Ledger,
+        entropy: &mut [u8; 32],
     ) -> Result<(), Error> {
         let now = clock::now(self.vm());
         let mut h = self.header(task, item);
@@ -503,7 +506,10 @@ impl ConsensusVerifier {
                 match tally::plurality(&revealed) {
                     Some((l, v, true)) if tally::meets(v, commits, t.threshold_bps) => {
                         let q = tally::consensus_quality(v, commits);
-                        if tally::audit_draw(h.seed, task, item) < t.audit_rate_bps {
+                        if t.audit_rate_bps > 0
+                            && tally::audit_draw(h.seed, task, item, self.entropy(entropy)?)
+                                < t.audit_rate_bps
+                        {
                             h.status = item_status::PENDING_AUDIT;
                             h.label = l;
                             h.quality = q;
@@ -676,6 +682,34 @@ impl ConsensusVerifier {
         h.status = item_status::VOID;
         it.header.set(h.pack());
         log(self.vm(), ItemVoided { task, item, reason });
+    }
+
+    /// The block hash the spot-check draw mixes with the salts ([`tally::audit_draw`]):
+    /// ArbSys's `arbBlockHash` of the previous block (on Arbitrum the current block has
+    /// none yet). Fetched at most once per transaction, and only when an accepted item of
+    /// a task with a non-zero audit rate needs a draw; `cached` is zero until then (a
+    /// block hash of zero would only be fetched again).
+    ///
+    /// Why it makes the draw unsteerable by labellers and the requester: the salts are
+    /// bound by commitments before the commit window closes, while a draw happens only at
+    /// finality (every commit revealed, or the reveal window over), so the block whose
+    /// hash it uses comes after the last commit. Whoever picks a salt cannot know that
+    /// hash, and no labeller or requester can set it.
+    ///
+    /// Residual, honestly: the finalizer chooses the block, and anyone may finalize. The
+    /// hash of block `n - 1` is public when a transaction for block `n` is sent, so a
+    /// finalizer can compute the draw beforehand and finalize only in a block that skips
+    /// the spot-check (by waiting, or through a contract that reverts otherwise). That
+    /// helps a ring only if it finalizes before anyone else: from the moment the item is
+    /// finalizable any honest party (requester, auditor, keeper) can finalize it and take
+    /// that choice away. Salts alone gave a ring a certain skip for free; this leaves it a
+    /// race against every other finalizer.
+    fn entropy(&self, cached: &mut [u8; 32]) -> Result<[u8; 32], Error> {
+        if *cached == [0; 32] {
+            // Every Arbitrum block after genesis has a predecessor; native tests run at 0.
+            *cached = wire::arb_block_hash(self.vm().block_number().saturating_sub(1))?;
+        }
+        Ok(*cached)
     }
 
     fn ballots(&self, task: u64, item: u32) -> Vec<Ballot> {

@@ -20,8 +20,12 @@ mod sig {
         function settle(uint64 task, uint256[] rows, uint256 refund, uint256 forfeit, uint16 burn_bps) external;
         function lock(address labeller, uint256 amount) external;
         function collectFee(uint64 task) external;
+        function arbBlockHash(uint256 blockNumber) external view returns (bytes32);
     }
 }
+
+/// Arbitrum's ArbSys precompile.
+pub const ARB_SYS: Address = alloy_primitives::address!("0000000000000000000000000000000000000064");
 
 /// A 256-bit value as one ABI word.
 fn word(v: U256) -> [u8; 32] {
@@ -83,19 +87,32 @@ fn word_at(data: &[u8], i: usize) -> Result<U256, Bubbled> {
         .ok_or_else(|| Bubbled(data.to_vec()))
 }
 
+/// A static call whose one argument is a number; its return data.
+fn view(to: Address, selector: [u8; 4], arg: u64) -> Result<Vec<u8>, Bubbled> {
+    let mut data = selector.to_vec();
+    data.extend_from_slice(&word(U256::from(arg)));
+    // SAFETY: a static call cannot change this contract's storage, and nothing borrowed
+    // from storage is held across it.
+    unsafe { RawCall::new_static().call(to, &data) }.map_err(Bubbled)
+}
+
 /// `ITaskRegistry.terms(task)`: six static words.
 pub fn terms(registry: Address, task: u64) -> Result<[U256; 6], Bubbled> {
-    let mut data = sig::termsCall::SELECTOR.to_vec();
-    data.extend_from_slice(&word(U256::from(task)));
-    let out = unsafe { RawCall::new_static().call(registry, &data) }.map_err(Bubbled)?;
-    Ok([
-        word_at(&out, 0)?,
-        word_at(&out, 1)?,
-        word_at(&out, 2)?,
-        word_at(&out, 3)?,
-        word_at(&out, 4)?,
-        word_at(&out, 5)?,
-    ])
+    let out = view(registry, sig::termsCall::SELECTOR, task)?;
+    // One length check for all six words (a short reply is re-raised as it came).
+    if out.len() < 6 * 32 {
+        return Err(Bubbled(out));
+    }
+    Ok(core::array::from_fn(|i| {
+        U256::from_be_slice(&out[32 * i..32 * i + 32])
+    }))
+}
+
+/// `ArbSys.arbBlockHash(number)`: the hash of L2 block `number`, which must be one of the
+/// 256 blocks before the current one (ArbSys reverts otherwise, and so does the caller).
+pub fn arb_block_hash(number: u64) -> Result<[u8; 32], Bubbled> {
+    let out = view(ARB_SYS, sig::arbBlockHashCall::SELECTOR, number)?;
+    Ok(word(word_at(&out, 0)?))
 }
 
 /// `IRewardToken.mintEmission(to, requests)`: one amount per request, a request being
@@ -184,6 +201,23 @@ mod tests {
             burn_bps: 2_500,
         }
         .abi_encode();
+        assert_eq!(ours, theirs);
+    }
+
+    #[test]
+    fn the_block_hash_comes_from_arb_sys_arb_block_hash() {
+        assert_eq!(
+            ARB_SYS,
+            address!("0000000000000000000000000000000000000064")
+        );
+        // ArbSys's published selector of `arbBlockHash(uint256)`.
+        assert_eq!(sig::arbBlockHashCall::SELECTOR, [0x2b, 0x40, 0x7a, 0x82]);
+        let theirs = sig::arbBlockHashCall {
+            blockNumber: U256::from(41u8),
+        }
+        .abi_encode();
+        let mut ours = sig::arbBlockHashCall::SELECTOR.to_vec();
+        ours.extend_from_slice(&word(U256::from(41u8)));
         assert_eq!(ours, theirs);
     }
 

@@ -3,10 +3,12 @@
 //! claim — and, after every scenario, [`World::assert_solvent`].
 //!
 //! The contracts call each other for real here (motsu routes calls between contract
-//! instances); only time is simulated, through the `test-clock` offset.
+//! instances); only time is simulated, through the `test-clock` offset, and ArbSys's
+//! block hashes, through [`MockArbSys`] at ArbSys's address.
 
 extern crate alloc;
 
+pub mod arb_sys;
 pub mod books;
 pub mod edge;
 pub mod stable;
@@ -21,6 +23,7 @@ use reward_token::RewardToken;
 use staking_escrow::StakingEscrow;
 use task_registry::TaskRegistry;
 
+pub use arb_sys::{mock_block_hash, MockArbSys};
 pub use books::Books;
 pub use stable::StableToken;
 
@@ -203,6 +206,8 @@ pub struct World {
     pub verifier: Contract<ConsensusVerifier>,
     pub datasets: Contract<DatasetRegistry>,
     pub stable: Contract<StableToken>,
+    /// ArbSys (0x64): the block hashes of the verifier's spot-check draw.
+    pub arb_sys: Contract<MockArbSys>,
     pub admin: Address,
     pub treasury: Address,
     pub auditor: Address,
@@ -226,6 +231,7 @@ impl World {
             verifier: Contract::new(),
             datasets: Contract::new(),
             stable: Contract::new(),
+            arb_sys: Contract::new_at(consensus_verifier::ARB_SYS),
             admin: Address::random(),
             treasury: Address::random(),
             auditor: Address::random(),

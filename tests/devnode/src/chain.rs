@@ -300,6 +300,7 @@ impl Chain {
             gas_used: 0,
             transactions: Vec::new(),
         };
+        db.cache.block_hashes.insert(U256::ZERO, genesis.hash);
         Self {
             config,
             db,
@@ -694,6 +695,8 @@ impl Chain {
             seed.extend_from_slice(t.as_slice());
         }
         let hash = keccak256(&seed);
+        // Where the EVM (`BLOCKHASH`) and ArbSys (`arbBlockHash`) look block hashes up.
+        self.db.cache.block_hashes.insert(U256::from(number), hash);
         self.blocks.push(Block {
             number,
             hash,

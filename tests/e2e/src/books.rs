@@ -81,7 +81,8 @@ impl Books {
     }
 
     /// A task `requester` paid `bounty + fee` for: refunds can return at most that to
-    /// the requester, and the fee is the most the treasury can get from it.
+    /// the requester, and the treasury can get at most the fee and the bounty of items
+    /// forfeited as unresolved escalations (DESIGN §4), so at most all of it.
     pub fn deposited(
         &mut self,
         task: u64,
@@ -93,7 +94,7 @@ impl Books {
     ) {
         self.task(task);
         self.may_earn(token, requester, bounty + fee);
-        self.may_earn(token, treasury, fee);
+        self.may_earn(token, treasury, bounty + fee);
     }
 
     pub fn earn_bound(&self, token: Address, who: Address) -> U256 {

@@ -23,8 +23,9 @@
 //!   reward (in the task's token) + min(1.5 × `emissionAt(n)`, the task's emission cap)
 //!   in LBL, `n` the verified count (items whose cap is zero are not counted)
 //!   before that item (the most an item can mint; the labeller's share is at most all);
-//! - the treasury: every task's fee + `stakePerLabel` of every accepted commit (the most
-//!   a slash can take from it);
+//! - the treasury: every task's bounty + fee (the fee, and the bounty of escalations no
+//!   auditor resolves, DESIGN §4) + `stakePerLabel` of every accepted commit (the most a
+//!   slash can take from it);
 //! - the auditor: for each item it audited that had an agreeing revealer, 1.5 ×
 //!   `emissionAt(n)` × `auditorShareBps` (its cut of that item's emission).
 //!

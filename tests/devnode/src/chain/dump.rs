@@ -121,6 +121,9 @@ impl Chain {
                 let _ = db.insert_account_storage(address, k, v);
             }
         }
+        for b in &dump.blocks {
+            db.cache.block_hashes.insert(U256::from(b.number), b.hash);
+        }
         let receipts: HashMap<_, _> = dump.receipts.into_iter().map(|r| (r.tx_hash, r)).collect();
         Ok(Chain {
             config,

@@ -17,8 +17,8 @@ target/debug/devnode --port "$PORT" > /tmp/cargo-stylus-devnode.log 2>&1 & NODE=
 trap 'kill $NODE 2>/dev/null || true' EXIT
 until $CAST chain-id --rpc-url "$URL" >/dev/null 2>&1; do sleep 0.1; done
 
-# The guarded test program: a small storage contract (tests/devnode/programs/guarded).
-cd tests/devnode/programs/guarded
+# The guarded test program: a small storage contract (devnode/test-programs/guarded).
+cd devnode/test-programs/guarded
 OUT=$(cargo stylus deploy --no-verify --endpoint "$URL" --private-key "$KEY" 2>&1 | tee /dev/stderr)
 cd - >/dev/null
 ADDR=$(echo "$OUT" | sed -n 's/.*deployed code at address:[^0-9a-fA-Fx]*\(0x[0-9a-fA-F]\{40\}\).*/\1/p' | tail -1)

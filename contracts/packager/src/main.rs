@@ -4,7 +4,7 @@
 //! `contracts/.cargo/config.toml`); see `contracts/PACKAGER.md`.
 //!
 //! `--workspace <dir>` points it at another workspace of Stylus programs (the devnode's
-//! test programs in `tests/devnode/programs`): same build pipeline and WASM checks, but
+//! test programs in `devnode/test-programs`): same build pipeline and WASM checks, but
 //! the programs are that workspace's `cdylib` members and the protocol's size budgets and
 //! ABI layout do not apply (see [`Scope`]).
 
@@ -983,10 +983,10 @@ mod tests {
     fn abi_goes_next_to_the_contracts_or_into_the_other_workspace() {
         let contracts = Path::new("/repo/contracts");
         assert_eq!(abi_dir(Scope::Contracts, contracts), Path::new("/repo/abi"));
-        let other = Path::new("/repo/tests/devnode/programs");
+        let other = Path::new("/repo/devnode/test-programs");
         assert_eq!(
             abi_dir(Scope::Other, other),
-            Path::new("/repo/tests/devnode/programs/abi")
+            Path::new("/repo/devnode/test-programs/abi")
         );
     }
 }

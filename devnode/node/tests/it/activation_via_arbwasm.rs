@@ -1,0 +1,167 @@
+//! Activation through ArbWasm (0x71) as a transaction: each rejection reverts with its
+//! reason and burns all the gas (nitro's takeAllGas), leaves the program unactivated, and
+//! the precompile's own errors (not wasm, up to date, insufficient value).
+
+use crate::common::*;
+use alloy_sol_types::{sol, SolCall, SolError};
+use devnode::{Chain, Receipt, Status, TxRequest, DEV_ACCOUNT};
+use revm::primitives::{Address, U256};
+
+sol! {
+    function programVersion(address program) external view returns (uint16 version);
+    error ProgramNotWasm();
+    error ProgramNotActivated();
+    error ProgramUpToDate();
+    error ProgramInsufficientValue(uint256 have, uint256 want);
+}
+
+const GAS: u64 = 10_000_000;
+
+/// A valid program with `extra` spliced into the module.
+fn valid(extra: &str) -> String {
+    format!(
+        r#"(module
+  {extra}
+  (memory (export "memory") 1 1)
+  (func (export "user_entrypoint") (param i32) (result i32) (i32.const 0)))"#
+    )
+}
+
+fn activate_with(chain: &mut Chain, program: Address, value: U256) -> Receipt {
+    let data = activateProgramCall { program }.abi_encode();
+    chain
+        .send(
+            TxRequest::call(DEV_ACCOUNT, ARB_WASM, data)
+                .value(value)
+                .gas(GAS),
+        )
+        .expect("valid")
+}
+
+fn program_version(chain: &mut Chain, program: Address) -> Receipt {
+    call(chain, ARB_WASM, programVersionCall { program }.abi_encode())
+}
+
+/// Deploys `wat`, tries to activate it, checks that it was refused with all gas burned and
+/// the program left unactivated; returns the reason.
+fn refused(wat: &str) -> String {
+    let mut chain = chain();
+    let wasm = ::wat::parse_str(wat).expect("test WAT parses");
+    let p = deploy_wasm(&mut chain, &wasm);
+    let r = activate_with(&mut chain, p, eth(1));
+    assert!(matches!(r.status, Status::Revert(_)), "{:?}", r.status);
+    assert_eq!(r.gas_used, GAS, "a failed activation burns all gas");
+    assert!(r.logs.is_empty());
+    let v = program_version(&mut chain, p);
+    assert_eq!(
+        v.status,
+        Status::Revert(ProgramNotActivated {}.abi_encode().into())
+    );
+    let c = call(&mut chain, p, vec![]);
+    assert!(matches!(c.status, Status::Halt(_)), "{:?}", c.status);
+    let why = revert_text(&r);
+    assert!(why.starts_with("activation failed"), "{why}");
+    why
+}
+
+#[test]
+fn floats_are_rejected() {
+    let why = refused(&valid(
+        "(func $f (result f32) (f32.add (f32.const 1) (f32.const 2)))",
+    ));
+    assert!(why.contains("floating point"), "{why}");
+}
+
+#[test]
+fn reference_types_are_rejected() {
+    let why = refused(&valid("(func $r (result funcref) (ref.null func))"));
+    assert!(
+        why.contains("feature") || why.contains("reference"),
+        "{why}"
+    );
+}
+
+#[test]
+fn an_unknown_import_is_rejected() {
+    let why = refused(&valid(r#"(import "vm_hooks" "no_such_hook" (func))"#));
+    assert!(
+        why.contains("no such import vm_hooks.no_such_hook"),
+        "{why}"
+    );
+}
+
+#[test]
+fn a_start_function_is_rejected() {
+    let why = refused(&valid("(func $s) (start $s)"));
+    assert!(why.contains("start function"), "{why}");
+}
+
+#[test]
+fn a_missing_user_entrypoint_is_rejected() {
+    let why = refused(
+        r#"(module
+  (memory (export "memory") 1 1)
+  (func (export "main") (param i32) (result i32) (i32.const 0)))"#,
+    );
+    assert!(why.contains("user_entrypoint"), "{why}");
+}
+
+#[test]
+fn a_program_over_128_kib_decompressed_is_rejected() {
+    // 140,000 bytes of data: over MaxWasmSize (128 KiB = 131,072 bytes) once
+    // decompressed, though brotli makes the deployed code tiny.
+    let data = "\\00".repeat(140_000);
+    let why = refused(&format!(
+        r#"(module
+  (memory (export "memory") 3 3)
+  (data (i32.const 0) "{data}")
+  (func (export "user_entrypoint") (param i32) (result i32) (i32.const 0)))"#
+    ));
+    assert!(why.contains("exceeds the maximum size"), "{why}");
+}
+
+#[test]
+fn evm_code_is_not_wasm() {
+    let mut chain = chain();
+    let evm = crate::wat::deploy_evm(&mut chain, &crate::wat::EVM_WHO_CALLED);
+    let r = activate_with(&mut chain, evm, eth(1));
+    assert_eq!(
+        r.status,
+        Status::Revert(ProgramNotWasm {}.abi_encode().into())
+    );
+}
+
+#[test]
+fn activating_twice_is_up_to_date() {
+    let mut chain = chain();
+    let wasm = ::wat::parse_str(valid("")).expect("wat");
+    let p = deploy_wasm(&mut chain, &wasm);
+    assert!(activate_with(&mut chain, p, eth(1)).success());
+    let r = activate_with(&mut chain, p, eth(1));
+    assert_eq!(
+        r.status,
+        Status::Revert(ProgramUpToDate {}.abi_encode().into())
+    );
+    let v = program_version(&mut chain, p);
+    assert!(v.success());
+    assert_eq!(U256::from_be_slice(&v.output), U256::from(2));
+}
+
+#[test]
+fn activation_without_the_data_fee_is_refused() {
+    let mut chain = chain();
+    let wasm = ::wat::parse_str(valid("")).expect("wat");
+    let p = deploy_wasm(&mut chain, &wasm);
+    let r = activate_with(&mut chain, p, U256::ZERO);
+    let Status::Revert(data) = &r.status else {
+        panic!("{:?}", r.status)
+    };
+    let err = ProgramInsufficientValue::abi_decode(data).expect("ProgramInsufficientValue");
+    assert_eq!(err.have, U256::ZERO);
+    assert!(err.want > U256::ZERO);
+    let v = program_version(&mut chain, p);
+    assert_eq!(
+        v.status,
+        Status::Revert(ProgramNotActivated {}.abi_encode().into())
+    );
+}

@@ -1,0 +1,24 @@
+//! The devnode's integration tests in one binary (as anvil's `tests/it`): the heavy
+//! crates are linked once, not once per file. Each module is one former test file.
+
+mod common;
+mod rpc_common;
+mod wat;
+
+mod activation;
+mod activation_via_arbwasm;
+mod arb_sys;
+mod hooks_calls;
+mod hooks_env;
+mod hooks_math;
+mod hooks_state;
+mod metering;
+mod outcomes;
+mod rpc_clients;
+mod rpc_errors;
+mod rpc_fuzz;
+mod rpc_methods;
+mod rpc_startup;
+mod rpc_state;
+mod rust_programs;
+mod smoke;

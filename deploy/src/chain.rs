@@ -243,13 +243,9 @@ impl Conn {
         if !receipt.status() {
             let block = receipt.block_number.unwrap_or_default();
             let before = alloy::eips::BlockId::number(block.saturating_sub(1));
-            let mut replay = self.provider.call(tx.clone()).block(before).await;
-            // A node without historical state (the devnode keeps only the latest)
-            // refuses the replay at N-1; the latest state is the next best way to
-            // recover the revert reason.
-            if matches!(&replay, Err(e) if e.to_string().contains("historical state")) {
-                replay = self.provider.call(tx).await;
-            }
+            // Replayed on the state before its block (the devnode keeps recent blocks'
+            // state, as anvil and geth do) to recover the revert reason.
+            let replay = self.provider.call(tx).block(before).await;
             return Err(match replay {
                 Err(e) => match self.err(what, &e) {
                     Error::Revert { what, revert } => Error::Revert { what, revert },

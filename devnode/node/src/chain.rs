@@ -12,8 +12,6 @@ use revm::primitives::{hardfork::SpecId, keccak256, Address, Bytes, Log, TxKind,
 use revm::state::{AccountInfo, Bytecode};
 use revm::{Context, DatabaseCommit, DatabaseRef};
 
-use overrides::ApplyOverrides;
-
 use crate::arbos::precompiles::ARBITRUM_PRECOMPILES;
 use crate::evm::{DevDb, DevError, DevEvm};
 use crate::genesis::{
@@ -22,10 +20,14 @@ use crate::genesis::{
 use crate::stylus::runtime::StylusRuntime;
 
 mod dump;
+mod history;
 mod overrides;
+mod view;
 
 pub use dump::{ChainDump, DumpError};
+pub use history::DEFAULT_HISTORY;
 pub use overrides::{AccountOverride, StateOverrides};
+pub use view::StateView;
 
 /// The coinbase of Arbitrum blocks: the sequencer's batch-poster alias.
 pub const SEQUENCER: Address =
@@ -51,6 +53,8 @@ pub struct ChainConfig {
     pub base_fee: u64,
     /// Timestamp of the genesis block (seconds).
     pub genesis_time: u64,
+    /// Blocks before the latest whose state is kept for reads at older tags.
+    pub history: usize,
 }
 
 impl Default for ChainConfig {
@@ -63,6 +67,7 @@ impl Default for ChainConfig {
                 .duration_since(std::time::UNIX_EPOCH)
                 .map(|d| d.as_secs())
                 .unwrap_or(1_700_000_000),
+            history: DEFAULT_HISTORY,
         }
     }
 }
@@ -250,6 +255,7 @@ type Executed = Result<(ExecutionResult, revm::state::EvmState), DevError>;
 #[derive(Clone)]
 struct Snapshot {
     db: DevDb,
+    history: history::History,
     blocks: Vec<Block>,
     receipts: HashMap<B256, Receipt>,
     next_timestamp: Option<u64>,
@@ -260,6 +266,7 @@ struct Snapshot {
 pub struct Chain {
     config: ChainConfig,
     db: DevDb,
+    history: history::History,
     runtime: Arc<StylusRuntime>,
     blocks: Vec<Block>,
     receipts: HashMap<B256, Receipt>,
@@ -301,9 +308,12 @@ impl Chain {
             transactions: Vec::new(),
         };
         db.cache.block_hashes.insert(U256::ZERO, genesis.hash);
+        let mut history = history::History::new(config.history);
+        history.record(0, &db);
         Self {
             config,
             db,
+            history,
             runtime: Arc::new(StylusRuntime::new()),
             blocks: vec![genesis],
             receipts: HashMap::new(),
@@ -344,39 +354,19 @@ impl Chain {
     }
 
     pub fn balance(&self, address: Address) -> U256 {
-        self.db
-            .basic_ref(address)
-            .ok()
-            .flatten()
-            .map(|a| a.balance)
-            .unwrap_or_default()
+        self.latest_state().balance(address)
     }
 
     pub fn nonce(&self, address: Address) -> u64 {
-        self.db
-            .basic_ref(address)
-            .ok()
-            .flatten()
-            .map(|a| a.nonce)
-            .unwrap_or_default()
+        self.latest_state().nonce(address)
     }
 
     pub fn code(&self, address: Address) -> Bytes {
-        let Some(info) = self.db.basic_ref(address).ok().flatten() else {
-            return Bytes::new();
-        };
-        match info.code {
-            Some(code) => code.original_bytes(),
-            None => self
-                .db
-                .code_by_hash_ref(info.code_hash)
-                .map(|c| c.original_bytes())
-                .unwrap_or_default(),
-        }
+        self.latest_state().code(address)
     }
 
     pub fn storage(&self, address: Address, slot: U256) -> U256 {
-        self.db.storage_ref(address, slot).unwrap_or_default()
+        self.latest_state().storage(address, slot)
     }
 
     // ---- writes outside transactions (anvil-style cheats) ----
@@ -411,6 +401,7 @@ impl Chain {
     pub fn snapshot(&mut self) -> u64 {
         self.snapshots.push(Snapshot {
             db: self.db.clone(),
+            history: self.history.clone(),
             blocks: self.blocks.clone(),
             receipts: self.receipts.clone(),
             next_timestamp: self.next_timestamp,
@@ -427,6 +418,7 @@ impl Chain {
         let snap = self.snapshots.swap_remove(id as usize);
         self.snapshots.truncate(id as usize);
         self.db = snap.db;
+        self.history = snap.history;
         self.blocks = snap.blocks;
         self.receipts = snap.receipts;
         self.next_timestamp = snap.next_timestamp;
@@ -462,8 +454,14 @@ impl Chain {
     }
 
     fn block_env(&self, timestamp: u64) -> BlockEnv {
+        self.block_env_at(self.block_number() + 1, timestamp)
+    }
+
+    /// The environment of block `number` (a call at an older tag runs as the block after
+    /// it, as a call at the latest tag runs as the next block).
+    fn block_env_at(&self, number: u64, timestamp: u64) -> BlockEnv {
         BlockEnv {
-            number: U256::from(self.block_number() + 1),
+            number: U256::from(number),
             beneficiary: SEQUENCER,
             timestamp: U256::from(timestamp),
             gas_limit: BLOCK_GAS_LIMIT,
@@ -624,16 +622,18 @@ impl Chain {
         tx: TxRequest,
         overrides: &StateOverrides,
     ) -> Result<CallResult, ChainError> {
-        let mut db = self.db.clone();
-        overrides.apply(&mut db);
-        self.call_on(db, tx)
+        self.latest_state().call_with(tx, overrides)
     }
 
-    fn call_on(&self, db: DevDb, tx: TxRequest) -> Result<CallResult, ChainError> {
+    fn call_on(
+        &self,
+        db: DevDb,
+        tx: TxRequest,
+        block_env: BlockEnv,
+    ) -> Result<CallResult, ChainError> {
         let mut env = self.tx_env(&tx);
         env.gas_price = 0;
         env.gas_limit = env.gas_limit.min(TX_GAS_LIMIT);
-        let block_env = self.block_env(self.peek_timestamp());
         let (_, result) = self.execute(db, env, block_env, true)?;
         let (result, _) = result?;
         let (status, output, _) = status_of(&result);
@@ -645,37 +645,13 @@ impl Chain {
         })
     }
 
-    /// The least gas limit with which `tx` succeeds: one run with the most gas allowed,
-    /// then the gas it used, then a binary search in between (Stylus and the 63/64 rule
-    /// make "gas used" too little for calls that forward gas).
+    /// The least gas limit with which `tx` succeeds on the latest state.
     pub fn estimate_gas(
         &self,
         tx: TxRequest,
         overrides: &StateOverrides,
     ) -> Result<Estimate, ChainError> {
-        let mut db = self.db.clone();
-        overrides.apply(&mut db);
-        let cap = tx.gas_limit.unwrap_or(TX_GAS_LIMIT).min(TX_GAS_LIMIT);
-        let run = |gas: u64| self.call_on(db.clone(), tx.clone().gas(gas));
-        let first = run(cap)?;
-        if first.status != Status::Success {
-            return Ok(Estimate::Failed(first));
-        }
-        let (mut lo, mut hi) = (first.gas_used.saturating_sub(1), cap);
-        if run(first.gas_used)?.status == Status::Success {
-            return Ok(Estimate::Gas(first.gas_used));
-        }
-        lo = lo.max(first.gas_used);
-        // geth stops when the interval is within 1.5 % of the answer.
-        while hi - lo > 1 && (hi - lo) * 1000 > hi * 15 {
-            let mid = lo + (hi - lo) / 2;
-            if run(mid)?.status == Status::Success {
-                hi = mid;
-            } else {
-                lo = mid;
-            }
-        }
-        Ok(Estimate::Gas(hi))
+        self.latest_state().estimate_gas(tx, overrides)
     }
 
     fn push_block(&mut self, timestamp: u64, gas_used: u64, transactions: Vec<B256>) -> B256 {
@@ -707,6 +683,7 @@ impl Chain {
             gas_used,
             transactions,
         });
+        self.history.record(number, &self.db);
         hash
     }
 }

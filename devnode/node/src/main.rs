@@ -35,6 +35,10 @@ struct Args {
     /// Mine a block every SECS seconds instead of one per transaction.
     #[arg(long, short, value_name = "SECS")]
     block_time: Option<f64>,
+    /// Blocks before the latest whose state stays readable (eth_call, eth_getBalance, …
+    /// at an older block tag).
+    #[arg(long, default_value_t = devnode::chain::DEFAULT_HISTORY, value_name = "BLOCKS")]
+    history: usize,
     /// Keep the chain in this file: loaded at start, saved after each block and on exit.
     #[arg(long, value_name = "FILE")]
     state: Option<PathBuf>,
@@ -72,6 +76,7 @@ fn main() -> anyhow::Result<()> {
             * revm::primitives::U256::from(10u64.pow(18)),
         block_time,
         state_file: args.state,
+        history: args.history,
         ..NodeConfig::default()
     };
     let node = Node::start(config).context("starting the node")?;

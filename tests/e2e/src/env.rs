@@ -150,16 +150,12 @@ impl Actor {
             });
         }
         let block = receipt.block_number.expect("a mined receipt");
-        let mut replay = self
+        // Replayed on the state before its block to recover the revert reason.
+        let replay = self
             .p()
-            .call(tx.clone())
+            .call(tx)
             .block(alloy::eips::BlockId::number(block - 1))
             .await;
-        // The devnode keeps only the latest state; a refused transaction changed nothing
-        // but the sender's nonce and balance, so the latest state replays it as well.
-        if matches!(&replay, Err(e) if e.to_string().contains("historical state")) {
-            replay = self.p().call(tx).await;
-        }
         match replay {
             Err(e) => Err(labelchain::chain::rpc_error(
                 &self.conn.endpoint.url,

@@ -102,6 +102,7 @@ impl Chain {
             accounts: Vec::new(),
             base_fee: dump.base_fee,
             genesis_time: dump.genesis_time,
+            history: super::DEFAULT_HISTORY,
         };
         let mut db = crate::evm::DevDb::default();
         for (address, a) in dump.accounts {
@@ -125,9 +126,12 @@ impl Chain {
             db.cache.block_hashes.insert(U256::from(b.number), b.hash);
         }
         let receipts: HashMap<_, _> = dump.receipts.into_iter().map(|r| (r.tx_hash, r)).collect();
+        let mut history = super::history::History::new(config.history);
+        history.record(dump.blocks.last().map_or(0, |b| b.number), &db);
         Ok(Chain {
             config,
             db,
+            history,
             runtime: Arc::new(StylusRuntime::new()),
             blocks: dump.blocks,
             receipts,

@@ -40,6 +40,8 @@ pub struct NodeConfig {
     pub state_file: Option<PathBuf>,
     /// Larger request bodies are refused (HTTP 413 with a JSON-RPC error).
     pub max_body_bytes: usize,
+    /// Blocks before the latest whose state is kept for reads at older tags.
+    pub history: usize,
 }
 
 impl Default for NodeConfig {
@@ -54,6 +56,7 @@ impl Default for NodeConfig {
             block_time: None,
             state_file: None,
             max_body_bytes: 16 * 1024 * 1024,
+            history: crate::chain::DEFAULT_HISTORY,
         }
     }
 }
@@ -181,6 +184,7 @@ impl Node {
                 let chain = Chain::new(ChainConfig {
                     chain_id: config.chain_id,
                     accounts: funded,
+                    history: config.history,
                     ..ChainConfig::default()
                 });
                 (chain, HashMap::new())

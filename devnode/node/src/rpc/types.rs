@@ -8,6 +8,7 @@ use revm::primitives::{Address, Bytes, Log, B256, U256};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
+use crate::chain::StateView;
 use crate::{Block, Chain, Receipt, Status, TxRequest};
 
 /// A JSON-RPC error object.
@@ -185,17 +186,20 @@ impl BlockId {
         }
     }
 
-    /// State reads: the devnode keeps the latest state only, so older blocks are refused
-    /// with a clear message rather than answered with today's values.
-    pub fn check_state(&self, chain: &Chain) -> Result<(), RpcError> {
-        let latest = chain.block_number();
-        match self.resolve(chain) {
-            Some(n) if n == latest => Ok(()),
-            Some(n) => Err(RpcError::server(format!(
-                "historical state is not available: the devnode keeps the latest state only (block {n} requested, latest is {latest})"
-            ))),
-            None => Err(RpcError::server("header not found")),
-        }
+    /// The state after the block it names: the latest, or an older one the chain still
+    /// keeps (`--history`, default 256 blocks); a block outside that window is refused
+    /// with the window, never answered with today's values.
+    pub fn state<'a>(&self, chain: &'a Chain) -> Result<StateView<'a>, RpcError> {
+        let n = self
+            .resolve(chain)
+            .ok_or_else(|| RpcError::server("header not found"))?;
+        chain.state_at(n).ok_or_else(|| {
+            RpcError::server(format!(
+                "the state of block {n} is no longer kept: the node keeps blocks {} to {} (start it with a larger --history)",
+                chain.oldest_state(),
+                chain.block_number()
+            ))
+        })
     }
 }
 

@@ -350,11 +350,57 @@ fn cheats_time_snapshots_and_balances() {
         rpc.ok("eth_getBalance", json!([x, "pending"])),
         json!("0x200")
     );
-    // historical state is refused clearly
+    // an older block's state is served as it was: x had nothing at genesis
+    assert_eq!(rpc.ok("eth_getBalance", json!([x, "0x0"])), json!("0x0"));
+    node.shutdown();
+}
+
+/// `PUSH20 x BALANCE PUSH1 0 MSTORE PUSH1 32 PUSH1 0 RETURN`: returns `x`'s balance.
+fn balance_reader(x: Address) -> String {
+    format!("0x73{}3160005260206000f3", alloy_primitives::hex::encode(x))
+}
+
+#[test]
+fn reads_calls_and_estimates_at_older_blocks_see_that_blocks_state_within_the_history() {
+    let node = start_with(devnode::rpc::NodeConfig {
+        history: 3,
+        ..Default::default()
+    });
+    let rpc = Rpc::new(&node);
+    let x = Address::repeat_byte(0x77);
+    let reader = Address::repeat_byte(0x42);
+    let mut blocks = Vec::new();
+    for balance in ["0x100", "0x200", "0x300"] {
+        rpc.ok("anvil_setBalance", json!([x, balance]));
+        rpc.ok("evm_mine", json!([]));
+        blocks.push(rpc.ok("eth_blockNumber", json!([])));
+    }
+    let overrides = json!({ reader.to_string(): { "code": balance_reader(x) } });
+    let call = json!({ "to": reader, "data": "0x" });
+    for (block, balance) in blocks.iter().zip([0x100u64, 0x200, 0x300]) {
+        assert_eq!(
+            rpc.ok("eth_getBalance", json!([x, block])),
+            json!(format!("{balance:#x}"))
+        );
+        let out = rpc.ok("eth_call", json!([call, block, overrides]));
+        assert_eq!(hex_u256(&out), U256::from(balance), "eth_call at {block}");
+        let gas = hex_u64(&rpc.ok("eth_estimateGas", json!([call, block, overrides])));
+        assert!(gas > 21_000, "estimate at {block}: {gas}");
+        assert_eq!(
+            rpc.ok("eth_getStorageAt", json!([x, "0x0", block])),
+            json!(format!("0x{}", "0".repeat(64)))
+        );
+    }
+    // Three blocks back are kept besides the latest: one more block and genesis leaves.
+    rpc.ok("evm_mine", json!([]));
     let e = rpc.err("eth_getBalance", json!([x, "0x0"]));
     assert!(
-        e["message"].as_str().unwrap().contains("historical state"),
+        e["message"].as_str().unwrap().contains("no longer kept"),
         "{e}"
+    );
+    assert_eq!(
+        rpc.err("eth_getBalance", json!([x, "0x99"]))["message"],
+        json!("header not found")
     );
     node.shutdown();
 }

@@ -113,23 +113,23 @@ pub fn block_tx_count(s: &Shared, p: &Params, by_hash: bool) -> Result<Value, Rp
 pub fn balance(s: &Shared, p: &Params) -> Result<Value, RpcError> {
     let address: Address = p.get(0, "address")?;
     let ledger = s.ledger();
-    BlockId::parse(p.0.get(1))?.check_state(&ledger.chain)?;
-    Ok(qty(ledger.chain.balance(address)))
+    let state = BlockId::parse(p.0.get(1))?.state(&ledger.chain)?;
+    Ok(qty(state.balance(address)))
 }
 
 pub fn code(s: &Shared, p: &Params) -> Result<Value, RpcError> {
     let address: Address = p.get(0, "address")?;
     let ledger = s.ledger();
-    BlockId::parse(p.0.get(1))?.check_state(&ledger.chain)?;
-    Ok(json!(ledger.chain.code(address)))
+    let state = BlockId::parse(p.0.get(1))?.state(&ledger.chain)?;
+    Ok(json!(state.code(address)))
 }
 
 pub fn storage(s: &Shared, p: &Params) -> Result<Value, RpcError> {
     let address: Address = p.get(0, "address")?;
     let slot: U256 = p.get(1, "storage slot")?;
     let ledger = s.ledger();
-    BlockId::parse(p.0.get(2))?.check_state(&ledger.chain)?;
-    Ok(json!(B256::from(ledger.chain.storage(address, slot))))
+    let state = BlockId::parse(p.0.get(2))?.state(&ledger.chain)?;
+    Ok(json!(B256::from(state.storage(address, slot))))
 }
 
 /// The next nonce counting transactions waiting in the pool.
@@ -144,8 +144,7 @@ pub fn transaction_count(s: &Shared, p: &Params) -> Result<Value, RpcError> {
     if id == BlockId::Pending {
         return Ok(qty(pending_nonce(&ledger, address)));
     }
-    id.check_state(&ledger.chain)?;
-    Ok(qty(ledger.chain.nonce(address)))
+    Ok(qty(id.state(&ledger.chain)?.nonce(address)))
 }
 
 pub fn gas_price(s: &Shared) -> Result<Value, RpcError> {
@@ -194,11 +193,8 @@ fn call_args(p: &Params) -> Result<(CallRequest, BlockId, StateOverrides), RpcEr
 pub fn call(s: &Shared, p: &Params) -> Result<Value, RpcError> {
     let (req, id, overrides) = call_args(p)?;
     let ledger = s.ledger();
-    if id != BlockId::Pending {
-        id.check_state(&ledger.chain)?;
-    }
-    let r = ledger
-        .chain
+    let r = id
+        .state(&ledger.chain)?
         .call_with(req.to_request()?, &overrides)
         .map_err(chain_error)?;
     match r.status {
@@ -210,13 +206,14 @@ pub fn call(s: &Shared, p: &Params) -> Result<Value, RpcError> {
 
 fn estimate(
     ledger: &Ledger,
+    at: BlockId,
     req: &CallRequest,
     overrides: &StateOverrides,
 ) -> Result<u64, RpcError> {
     let request = req.to_request()?;
     let cap = request.gas_limit.unwrap_or(TX_GAS_LIMIT).min(TX_GAS_LIMIT);
-    match ledger
-        .chain
+    match at
+        .state(&ledger.chain)?
         .estimate_gas(request, overrides)
         .map_err(chain_error)?
     {
@@ -232,10 +229,7 @@ fn estimate(
 pub fn estimate_gas(s: &Shared, p: &Params) -> Result<Value, RpcError> {
     let (req, id, overrides) = call_args(p)?;
     let ledger = s.ledger();
-    if id != BlockId::Pending {
-        id.check_state(&ledger.chain)?;
-    }
-    Ok(qty(estimate(&ledger, &req, &overrides)?))
+    Ok(qty(estimate(&ledger, id, &req, &overrides)?))
 }
 
 /// Accepts a decoded transaction: executed in a new block now (instant mining), or
@@ -320,7 +314,7 @@ pub fn send_transaction(s: &Shared, p: &Params) -> Result<Value, RpcError> {
         };
         let gas = match req.gas {
             Some(g) => g.to(),
-            None => estimate(&ledger, &req, &StateOverrides::default())?,
+            None => estimate(&ledger, BlockId::Latest, &req, &StateOverrides::default())?,
         };
         (nonce, gas, ledger.chain.config().base_fee as u128)
     };

@@ -18,6 +18,7 @@ mod rpc_clients;
 mod rpc_errors;
 mod rpc_fuzz;
 mod rpc_methods;
+mod rpc_sign;
 mod rpc_startup;
 mod rpc_state;
 mod rust_programs;

@@ -5,6 +5,7 @@
 mod dev;
 mod eth;
 mod filter;
+mod sign;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -131,6 +132,9 @@ fn dispatch(s: &Shared, method: &str, p: &Params) -> Result<Value, RpcError> {
         "eth_call" => eth::call(s, p),
         "eth_sendRawTransaction" => eth::send_raw(s, p),
         "eth_sendTransaction" => eth::send_transaction(s, p),
+        "eth_sign" => sign::eth_sign(s, p),
+        "personal_sign" => sign::personal_sign(s, p),
+        "eth_signTypedData_v4" => sign::sign_typed_data_v4(s, p),
         "eth_getTransactionByHash" => eth::transaction_by_hash(s, p),
         "eth_getTransactionReceipt" => eth::receipt(s, p),
         "eth_getBlockReceipts" => eth::block_receipts(s, p),

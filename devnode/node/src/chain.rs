@@ -20,6 +20,7 @@ use crate::genesis::{
 use crate::stylus::runtime::StylusRuntime;
 
 mod dump;
+mod executor;
 mod history;
 mod overrides;
 mod view;
@@ -40,9 +41,6 @@ pub const BASE_FEE: u64 = 100_000_000;
 pub const BLOCK_GAS_LIMIT: u64 = 1 << 50;
 /// The most gas one transaction may use (ArbOS 50's per-transaction limit).
 pub const TX_GAS_LIMIT: u64 = 32_000_000;
-/// Transactions run on a thread with this much stack: Stylus programs calling each other
-/// recurse natively, and nitro allows 1024 levels.
-const EXECUTION_STACK: usize = 512 * 1024 * 1024;
 
 /// How to build a chain.
 #[derive(Clone, Debug)]
@@ -268,6 +266,7 @@ pub struct Chain {
     db: DevDb,
     history: history::History,
     runtime: Arc<StylusRuntime>,
+    executor: Arc<executor::Executor>,
     blocks: Vec<Block>,
     receipts: HashMap<B256, Receipt>,
     /// Seconds added by `increase_time`.
@@ -315,6 +314,7 @@ impl Chain {
             db,
             history,
             runtime: Arc::new(StylusRuntime::new()),
+            executor: Arc::default(),
             blocks: vec![genesis],
             receipts: HashMap::new(),
             time_offset: 0,
@@ -500,7 +500,7 @@ impl Chain {
         cfg
     }
 
-    /// Runs `tx` against `db` on a thread with a deep stack.
+    /// Runs `tx` against `db` on the chain's execution thread (a deep stack).
     fn execute(
         &self,
         db: DevDb,
@@ -510,21 +510,13 @@ impl Chain {
     ) -> Result<(DevDb, Executed), ChainError> {
         let cfg = self.cfg(simulate);
         let runtime = self.runtime.clone();
-        std::thread::scope(|s| {
-            std::thread::Builder::new()
-                .name("devnode-exec".into())
-                .stack_size(EXECUTION_STACK)
-                .spawn_scoped(s, move || {
-                    let mut ctx: crate::evm::DevContext = Context::new(db, SpecId::PRAGUE);
-                    ctx.cfg = cfg;
-                    ctx.block = block;
-                    let mut evm = DevEvm::new(ctx, runtime);
-                    let result = evm.transact(tx);
-                    (evm.into_context().journaled_state.database, result)
-                })
-                .map_err(|e| ChainError::Thread(e.to_string()))?
-                .join()
-                .map_err(|_| ChainError::Thread("the execution thread panicked".into()))
+        self.executor.run(move || {
+            let mut ctx: crate::evm::DevContext = Context::new(db, SpecId::PRAGUE);
+            ctx.cfg = cfg;
+            ctx.block = block;
+            let mut evm = DevEvm::new(ctx, runtime);
+            let result = evm.transact(tx);
+            (evm.into_context().journaled_state.database, result)
         })
     }
 

@@ -133,6 +133,7 @@ impl Chain {
             db,
             history,
             runtime: Arc::new(StylusRuntime::new()),
+            executor: Arc::default(),
             blocks: dump.blocks,
             receipts,
             time_offset: dump.time_offset,

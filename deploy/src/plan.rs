@@ -6,7 +6,8 @@
 use alloy::primitives::{keccak256, Address, Bytes, B256, U256};
 use alloy::sol_types::SolValue;
 
-use crate::programs::{init_code, Program};
+use crate::error::{Error, Result};
+use crate::programs::{init_code, Program, ProgramId};
 use crate::state::Params;
 
 /// One LBL (18 decimals).
@@ -95,14 +96,21 @@ pub fn deployed_address(
 }
 
 impl Plan {
-    /// `programs` in [`crate::programs::PROGRAMS`] order.
-    pub fn new(params: Params, programs: Vec<Program>) -> Self {
+    /// `programs` in [`ProgramId::ALL`] order (as [`crate::programs::load`] returns
+    /// them); each constructor takes the addresses of the programs planned before it.
+    pub fn new(params: Params, programs: Vec<Program>) -> Result<Self> {
         let p = &params;
         let mut out: Vec<Target> = Vec::new();
+        if programs.iter().map(|g| g.id).ne(ProgramId::ALL) {
+            return Err(Error::Config(
+                "the five programs must be given in deployment order".into(),
+            ));
+        }
         for program in programs {
-            let at = |i: usize| out.get(i).map(|t: &Target| t.address).unwrap_or_default();
-            let args: Vec<u8> = match program.name {
-                "reward_token" => (
+            // Earlier targets, in `ProgramId::ALL` order: indices are those ids.
+            let at = |id: ProgramId| out[id as usize].address;
+            let args: Vec<u8> = match program.id {
+                ProgramId::RewardToken => (
                     p.admin,
                     p.treasury,
                     p.cap,
@@ -110,13 +118,31 @@ impl Plan {
                     p.halving_interval,
                 )
                     .abi_encode_params(),
-                "staking_escrow" => {
-                    (p.admin, at(0), p.treasury, p.unbonding_period).abi_encode_params()
-                }
-                "task_registry" => (p.admin, at(1), at(0)).abi_encode_params(),
-                "consensus_verifier" => (p.admin, at(2), at(1), at(0)).abi_encode_params(),
-                "dataset_registry" => (at(2), at(3)).abi_encode_params(),
-                other => unreachable!("unknown program {other}"),
+                ProgramId::StakingEscrow => (
+                    p.admin,
+                    at(ProgramId::RewardToken),
+                    p.treasury,
+                    p.unbonding_period,
+                )
+                    .abi_encode_params(),
+                ProgramId::TaskRegistry => (
+                    p.admin,
+                    at(ProgramId::StakingEscrow),
+                    at(ProgramId::RewardToken),
+                )
+                    .abi_encode_params(),
+                ProgramId::ConsensusVerifier => (
+                    p.admin,
+                    at(ProgramId::TaskRegistry),
+                    at(ProgramId::StakingEscrow),
+                    at(ProgramId::RewardToken),
+                )
+                    .abi_encode_params(),
+                ProgramId::DatasetRegistry => (
+                    at(ProgramId::TaskRegistry),
+                    at(ProgramId::ConsensusVerifier),
+                )
+                    .abi_encode_params(),
             };
             let mut init_data = constructor_selector().to_vec();
             init_data.extend(args);
@@ -134,28 +160,25 @@ impl Plan {
         let mut wiring = vec![Wire::Minter, Wire::Protocol, Wire::RegistryVerifier];
         wiring.extend(params.payment_tokens.iter().map(|t| Wire::PaymentToken(*t)));
         wiring.extend(params.auditors.iter().map(|a| Wire::Auditor(*a)));
-        Plan {
+        Ok(Plan {
             params,
             targets: out,
             wiring,
-        }
+        })
     }
 
-    pub fn address(&self, name: &str) -> Address {
-        self.targets
-            .iter()
-            .find(|t| t.program.name == name)
-            .map(|t| t.address)
-            .unwrap_or_default()
+    /// Where `id` lands (targets are in [`ProgramId::ALL`] order, checked by [`Plan::new`]).
+    pub fn address(&self, id: ProgramId) -> Address {
+        self.targets[id as usize].address
     }
 
     pub fn addresses(&self) -> crate::state::Addresses {
         crate::state::Addresses {
-            token: self.address("reward_token"),
-            escrow: self.address("staking_escrow"),
-            registry: self.address("task_registry"),
-            verifier: self.address("consensus_verifier"),
-            datasets: self.address("dataset_registry"),
+            token: self.address(ProgramId::RewardToken),
+            escrow: self.address(ProgramId::StakingEscrow),
+            registry: self.address(ProgramId::TaskRegistry),
+            verifier: self.address(ProgramId::ConsensusVerifier),
+            datasets: self.address(ProgramId::DatasetRegistry),
         }
     }
 }

@@ -8,18 +8,43 @@ use alloy::primitives::{keccak256, Bytes, B256};
 
 use crate::error::{Error, Result};
 
-/// The five programs in deployment order.
-pub const PROGRAMS: [&str; 5] = [
-    "reward_token",
-    "staking_escrow",
-    "task_registry",
-    "consensus_verifier",
-    "dataset_registry",
-];
+/// The five programs. [`ProgramId::ALL`] is the deployment order: each one's constructor
+/// takes the addresses of programs before it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ProgramId {
+    RewardToken,
+    StakingEscrow,
+    TaskRegistry,
+    ConsensusVerifier,
+    DatasetRegistry,
+}
+
+impl ProgramId {
+    pub const ALL: [ProgramId; 5] = [
+        ProgramId::RewardToken,
+        ProgramId::StakingEscrow,
+        ProgramId::TaskRegistry,
+        ProgramId::ConsensusVerifier,
+        ProgramId::DatasetRegistry,
+    ];
+
+    /// The packager's file stem (`<name>.deploy`) and the deployments file's key.
+    pub fn name(self) -> &'static str {
+        match self {
+            ProgramId::RewardToken => "reward_token",
+            ProgramId::StakingEscrow => "staking_escrow",
+            ProgramId::TaskRegistry => "task_registry",
+            ProgramId::ConsensusVerifier => "consensus_verifier",
+            ProgramId::DatasetRegistry => "dataset_registry",
+        }
+    }
+}
 
 /// One program's deployable code.
 #[derive(Clone, Debug)]
 pub struct Program {
+    pub id: ProgramId,
+    /// `id.name()`, kept for messages.
     pub name: &'static str,
     pub code: Bytes,
     /// keccak256 of the code: what ArbWasm keys activations by.
@@ -62,9 +87,9 @@ pub fn default_dir() -> PathBuf {
 }
 
 fn missing(dir: &Path) -> Vec<&'static str> {
-    PROGRAMS
+    ProgramId::ALL
         .iter()
-        .copied()
+        .map(|p| p.name())
         .filter(|p| !dir.join(format!("{p}.deploy")).is_file())
         .collect()
 }
@@ -118,9 +143,10 @@ pub fn load(dir: &Path, build_if_missing: bool, on_build: impl FnOnce()) -> Resu
             });
         }
     }
-    PROGRAMS
+    ProgramId::ALL
         .iter()
-        .map(|&name| {
+        .map(|&id| {
+            let name = id.name();
             let path = dir.join(format!("{name}.deploy"));
             let code = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
             if !code.starts_with(&[0xEF, 0xF0, 0x00]) {
@@ -130,6 +156,7 @@ pub fn load(dir: &Path, build_if_missing: bool, on_build: impl FnOnce()) -> Resu
                 )));
             }
             Ok(Program {
+                id,
                 name,
                 codehash: keccak256(&code),
                 code: code.into(),

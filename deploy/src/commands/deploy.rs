@@ -258,7 +258,7 @@ pub async fn run(
         progress.note("program files missing: running `cargo packager build` in contracts/")
     })?;
     let params = opts.params(from);
-    let plan = Plan::new(params.clone(), programs);
+    let plan = Plan::new(params.clone(), programs)?;
     let path = state::path_for(&opts.deployments_dir, conn.chain_id);
     let genesis = conn.genesis_hash().await?;
     let mut record = match state::load(&path)? {

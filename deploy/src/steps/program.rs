@@ -14,6 +14,7 @@ use crate::bindings::{
 use crate::chain::{contract_error, Conn, Sent};
 use crate::error::{Error, Result};
 use crate::plan::{Plan, Target};
+use crate::programs::ProgramId;
 
 /// What the chain holds at a target's address.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -195,8 +196,8 @@ pub async fn check(conn: &Conn, plan: &Plan, t: &Target) -> Result<u16> {
     let pr = conn.provider.clone();
     let err = |e| contract_error(conn, &step, e);
     let owner_note = "owner (if the admin was transferred since, use a deployments file per admin)";
-    match t.program.name {
-        "reward_token" => {
+    match t.program.id {
+        ProgramId::RewardToken => {
             let c = IRewardToken::new(t.address, pr);
             expect(
                 &step,
@@ -206,7 +207,7 @@ pub async fn check(conn: &Conn, plan: &Plan, t: &Target) -> Result<u16> {
             )?;
             expect(&step, "cap", c.cap().call().await.map_err(err)?, p.cap)?;
         }
-        "staking_escrow" => {
+        ProgramId::StakingEscrow => {
             let c = IStakingEscrow::new(t.address, pr);
             expect(
                 &step,
@@ -233,7 +234,7 @@ pub async fn check(conn: &Conn, plan: &Plan, t: &Target) -> Result<u16> {
                 p.unbonding_period,
             )?;
         }
-        "task_registry" => {
+        ProgramId::TaskRegistry => {
             let c = ITaskRegistry::new(t.address, pr);
             expect(
                 &step,
@@ -248,7 +249,7 @@ pub async fn check(conn: &Conn, plan: &Plan, t: &Target) -> Result<u16> {
                 a.escrow,
             )?;
         }
-        "consensus_verifier" => {
+        ProgramId::ConsensusVerifier => {
             let c = IConsensusVerifier::new(t.address, pr);
             expect(
                 &step,
@@ -264,7 +265,7 @@ pub async fn check(conn: &Conn, plan: &Plan, t: &Target) -> Result<u16> {
                 (a.registry, a.escrow, a.token),
             )?;
         }
-        "dataset_registry" => {
+        ProgramId::DatasetRegistry => {
             let c = IDatasetRegistry::new(t.address, pr);
             let w = c.wiring().call().await.map_err(err)?;
             expect(
@@ -274,7 +275,6 @@ pub async fn check(conn: &Conn, plan: &Plan, t: &Target) -> Result<u16> {
                 (a.registry, a.verifier),
             )?;
         }
-        _ => {}
     }
     Ok(version)
 }

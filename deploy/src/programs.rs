@@ -51,16 +51,11 @@ pub struct Program {
     pub codehash: B256,
 }
 
-/// The 12-byte EVM prelude that returns the rest of the init code as the contract's code
-/// (`PUSH2 len DUP1 PUSH1 12 PUSH1 0 CODECOPY PUSH1 0 RETURN`), byte for byte as
-/// cargo-stylus and `devnode::deployer::init_code` build it, so CREATE2 addresses agree.
+/// The 12-byte EVM prelude that returns the rest of the init code as the contract's code,
+/// byte for byte as cargo-stylus builds it: the devnode's definition, so CREATE2 addresses
+/// computed here and by the node's StylusDeployer agree by construction.
 pub fn init_code(code: &[u8]) -> Vec<u8> {
-    let [hi, lo] = u16::try_from(code.len()).unwrap_or(u16::MAX).to_be_bytes();
-    let mut out = vec![
-        0x61, hi, lo, 0x80, 0x60, 0x0c, 0x60, 0x00, 0x39, 0x60, 0x00, 0xf3,
-    ];
-    out.extend_from_slice(code);
-    out
+    devnode::deployer::init_code(code).to_vec()
 }
 
 /// The repository root: the nearest ancestor of the working directory holding
@@ -168,12 +163,6 @@ pub fn load(dir: &Path, build_if_missing: bool, on_build: impl FnOnce()) -> Resu
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn prelude_matches_the_devnode() {
-        let code = [0xEF, 0xF0, 0x00, 0x00, 1, 2, 3];
-        assert_eq!(init_code(&code), devnode::deployer::init_code(&code));
-    }
 
     #[test]
     fn missing_files_are_named() {

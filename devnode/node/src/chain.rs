@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use revm::context::result::{ExecutionResult, Output};
+pub use revm::context::result::{HaltReason, OutOfGasError};
 use revm::context::{BlockEnv, CfgEnv, TxEnv};
 use revm::database::{CacheDB, EmptyDB};
 use revm::primitives::{hardfork::SpecId, keccak256, Address, Bytes, Log, TxKind, B256, U256};
@@ -125,8 +126,9 @@ pub enum Status {
     Success,
     /// Reverted with this data (a custom error, `Error(string)`, or empty).
     Revert(Bytes),
-    /// Stopped by the machine: out of gas, invalid opcode, stack, …
-    Halt(String),
+    /// Stopped by the machine: out of gas, invalid opcode, stack, … (revm's reason, typed
+    /// end to end: the RPC layer and the tests match on it).
+    Halt(HaltReason),
 }
 
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
@@ -703,8 +705,6 @@ fn status_of(result: &ExecutionResult) -> (Status, Bytes, Option<Address>) {
         ExecutionResult::Revert { output, .. } => {
             (Status::Revert(output.clone()), Bytes::new(), None)
         }
-        ExecutionResult::Halt { reason, .. } => {
-            (Status::Halt(format!("{reason:?}")), Bytes::new(), None)
-        }
+        ExecutionResult::Halt { reason, .. } => (Status::Halt(reason.clone()), Bytes::new(), None),
     }
 }

@@ -22,8 +22,8 @@ pub use arbitrum_evm::{activation, arbos, deployer, evm, genesis, stylus};
 pub mod chain;
 
 pub use chain::{
-    Block, CallResult, Chain, ChainConfig, ChainError, Estimate, Receipt, StateOverrides, Status,
-    TxRequest,
+    Block, CallResult, Chain, ChainConfig, ChainError, Estimate, HaltReason, Receipt,
+    StateOverrides, Status, TxRequest,
 };
 pub use genesis::{CREATE2_FACTORY, DEV_ACCOUNT, DEV_KEY};
 pub mod rpc;

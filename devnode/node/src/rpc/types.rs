@@ -75,7 +75,7 @@ impl RpcError {
 pub fn describe_status(status: &Status) -> String {
     match status {
         Status::Success => "success".into(),
-        Status::Halt(why) => format!("halted: {why}"),
+        Status::Halt(why) => format!("halted: {why:?}"),
         Status::Revert(data) => match alloy_sol_types::decode_revert_reason(data) {
             Some(reason) => format!("reverted: {reason}"),
             None if data.len() >= 4 => {

@@ -9,6 +9,7 @@
 
 use crate::common::*;
 use crate::wat::*;
+use devnode::HaltReason;
 use devnode::{Chain, Receipt, Status, TxRequest, DEV_ACCOUNT};
 use revm::primitives::Address;
 
@@ -23,7 +24,7 @@ fn run(chain: &mut Chain, p: Address, data: Vec<u8>) -> Receipt {
 }
 
 fn is_out_of_gas(r: &Receipt) -> bool {
-    matches!(&r.status, Status::Halt(why) if why.contains("OutOfGas"))
+    matches!(&r.status, Status::Halt(HaltReason::OutOfGas(_)))
 }
 
 #[test]
@@ -181,7 +182,7 @@ fn the_stack_depth_limit_is_22000_words_of_frames() {
     assert!(r.success(), "{:?}", r.status);
     let r = call(&mut chain, p, 3_665u32.to_le_bytes().to_vec());
     assert!(
-        matches!(&r.status, Status::Halt(why) if why.contains("StackOverflow")),
+        matches!(&r.status, Status::Halt(HaltReason::StackOverflow)),
         "{:?}",
         r.status
     );

@@ -3,6 +3,7 @@
 
 use crate::common::*;
 use crate::wat::*;
+use devnode::HaltReason;
 use devnode::{Chain, Receipt, Status, TxRequest, DEV_ACCOUNT};
 use revm::primitives::Address;
 
@@ -65,7 +66,7 @@ fn spin_until_out_of_ink(gas: u64) {
         .send(TxRequest::call(DEV_ACCOUNT, p, vec![]).gas(gas))
         .expect("valid");
     assert!(
-        matches!(&r.status, Status::Halt(why) if why.contains("OutOfGas")),
+        matches!(&r.status, Status::Halt(HaltReason::OutOfGas(_))),
         "{:?}",
         r.status
     );
@@ -96,7 +97,7 @@ fn a_host_function_without_enough_ink_is_out_of_ink() {
                 (i32.const 0)";
     let r = deploy_and_send(body, vec![]);
     assert!(
-        matches!(&r.status, Status::Halt(why) if why.contains("OutOfGas")),
+        matches!(&r.status, Status::Halt(HaltReason::OutOfGas(_))),
         "{:?}",
         r.status
     );
@@ -115,7 +116,7 @@ fn unbounded_recursion_is_out_of_stack_and_consumes_all_gas() {
     let p = deploy_wat(&mut chain, &wat);
     let r = send(&mut chain, p, vec![]);
     assert!(
-        matches!(&r.status, Status::Halt(why) if why.contains("StackOverflow")),
+        matches!(&r.status, Status::Halt(HaltReason::StackOverflow)),
         "{:?}",
         r.status
     );

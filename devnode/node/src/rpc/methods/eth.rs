@@ -13,7 +13,7 @@ use crate::rpc::tx::{self, SignedTx};
 use crate::rpc::types::{
     block_json, qty, receipt_json, tx_json, BlockId, CallRequest, Inclusion, Params, RpcError,
 };
-use crate::{Block, ChainError, Estimate, StateOverrides, Status};
+use crate::{Block, ChainError, Estimate, HaltReason, StateOverrides, Status};
 
 fn chain_error(e: ChainError) -> RpcError {
     match e {
@@ -22,14 +22,14 @@ fn chain_error(e: ChainError) -> RpcError {
     }
 }
 
-fn halt_error(why: &str, gas: Option<u64>) -> RpcError {
-    if why.starts_with("OutOfGas") {
+fn halt_error(why: &HaltReason, gas: Option<u64>) -> RpcError {
+    if matches!(why, HaltReason::OutOfGas(_)) {
         match gas {
             Some(g) => RpcError::server(format!("gas required exceeds allowance ({g})")),
             None => RpcError::server("out of gas"),
         }
     } else {
-        RpcError::server(format!("execution halted: {why}"))
+        RpcError::server(format!("execution halted: {why:?}"))
     }
 }
 

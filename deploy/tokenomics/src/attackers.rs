@@ -152,7 +152,7 @@ pub(crate) fn take_slots(
     item: u32,
     truth: u8,
 ) -> Result<usize, SimError> {
-    let stake_amount = w.current_stake;
+    let stake_amount = w.p.spec(task).stake;
     for (a, b) in attacks.iter_mut().zip(books.iter_mut()) {
         let ring = a.is_ring();
         if a.left_today == 0 || !(ring || a.cfg.kind == AttackKind::SelfAuditor) {
@@ -219,16 +219,11 @@ pub(crate) fn audit_policy(
     w.honest_audit()
 }
 
-pub(crate) fn after_task(
-    _w: &mut World,
-    attacks: &mut [Attack],
-    _books: &mut [AttackerBook],
-    _task: TaskId,
-) -> Result<(), SimError> {
+/// After an honest task settled: its seats mean nothing for the next task.
+pub(crate) fn release_seats(attacks: &mut [Attack]) {
     for a in attacks.iter_mut() {
         a.held.clear();
     }
-    Ok(())
 }
 
 /// Start of a day: rings get their quota; farmers and escalation forcers run their tasks.
@@ -321,7 +316,6 @@ fn force_escalations(w: &mut World, a: &Attack, b: &mut AttackerBook) -> Result<
         Asset::Stable => b.value_usd_stable += tokens(total, 6),
     }
     let task = w.p.create_task(requester, spec)?;
-    w.current_stake = spec.stake;
     let mut list = Vec::new();
     for item in 0..spec.items {
         let truth = w.truth();

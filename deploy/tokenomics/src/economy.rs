@@ -64,8 +64,6 @@ pub(crate) struct World<'s> {
     requesters: Vec<Account>,
     next_account: Account,
     day_stats: DayStats,
-    /// Stake per label of the task being labelled.
-    pub current_stake: U256,
 }
 
 #[derive(Default)]
@@ -108,7 +106,6 @@ impl<'s> World<'s> {
             requesters: Vec::new(),
             next_account: 2,
             day_stats: DayStats::default(),
-            current_stake: U256::ZERO,
         };
         for _ in 0..s.auditors.count {
             let a = w.account();
@@ -213,7 +210,7 @@ impl<'s> World<'s> {
         self.rng.below(self.s.demand.classes as u64) as u8
     }
 
-    /// `k` honest labellers commit on `item`, skipping `taken` seats already filled.
+    /// `seats` random honest labellers commit on `item` (the task's other seats are taken).
     pub fn honest_votes(
         &mut self,
         task: TaskId,
@@ -221,7 +218,7 @@ impl<'s> World<'s> {
         truth: u8,
         seats: usize,
     ) -> Result<(), SimError> {
-        let stake = self.current_stake;
+        let stake = self.p.spec(task).stake;
         let mut picked = Vec::with_capacity(seats);
         self.rng.pick(self.labellers.len(), seats, &mut picked);
         for i in picked {
@@ -369,7 +366,6 @@ impl World<'_> {
             let requester = self.requesters[n % self.requesters.len()];
             n += 1;
             let spec = self.spec(asset, count)?;
-            self.current_stake = spec.stake;
             let task = self.post(requester, spec)?;
             let mut items = Vec::with_capacity(count as usize);
             for item in 0..count {
@@ -384,7 +380,7 @@ impl World<'_> {
                 crate::attackers::audit_policy(w, attacks, books, task, item)
             };
             self.settle(task, &items, &mut policy)?;
-            crate::attackers::after_task(self, attacks, books, task)?;
+            crate::attackers::release_seats(attacks);
             self.p.retire(task);
         }
         Ok(())

@@ -251,6 +251,11 @@ impl Protocol {
         self.tasks[task].items = Vec::new();
     }
 
+    /// What the task was created with.
+    pub fn spec(&self, task: TaskId) -> TaskSpec {
+        self.tasks[task].spec
+    }
+
     pub fn requester(&self, task: TaskId) -> Account {
         self.tasks[task].requester
     }

@@ -5,16 +5,19 @@
 //! every `eth_call` already pays for its scratch state.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 use crate::evm::DevDb;
 
 /// Blocks whose state is kept by default (anvil keeps a similar window in memory).
 pub const DEFAULT_HISTORY: usize = 256;
 
+/// Kept states are shared: an `evm_snapshot` copies the window by reference count, not
+/// 256 states.
 #[derive(Clone, Default)]
 pub(crate) struct History {
     keep: usize,
-    states: VecDeque<(u64, DevDb)>,
+    states: VecDeque<(u64, Arc<DevDb>)>,
 }
 
 impl History {
@@ -32,7 +35,7 @@ impl History {
         if self.keep == 0 {
             return;
         }
-        self.states.push_back((number, db.clone()));
+        self.states.push_back((number, Arc::new(db.clone())));
         while self.states.len() > self.keep + 1 {
             self.states.pop_front();
         }
@@ -44,7 +47,7 @@ impl History {
         self.states
             .get(i)
             .filter(|(n, _)| *n == number)
-            .map(|(_, db)| db)
+            .map(|(_, db)| &**db)
     }
 
     /// The oldest block whose state is still kept.

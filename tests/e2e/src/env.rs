@@ -688,6 +688,28 @@ impl Env {
             .await;
     }
 
+    /// One `commitBatch` of `(item, label)` votes by `who` (salts from [`Env::salt`]).
+    pub async fn commit_batch(&self, who: &Actor, task: u64, votes: &[(u32, u8)]) -> Sent {
+        let items = votes.iter().map(|v| v.0).collect();
+        let cs = votes
+            .iter()
+            .map(|&(i, l)| self.commitment(task, i, who.addr, l))
+            .collect();
+        who.must(who.verifier().commitBatch(task, items, cs)).await
+    }
+
+    /// One `revealBatch` of the votes [`Env::commit_batch`] committed.
+    pub async fn reveal_batch(&self, who: &Actor, task: u64, votes: &[(u32, u8)]) -> Sent {
+        let items = votes.iter().map(|v| v.0).collect();
+        let labels = votes.iter().map(|v| v.1).collect();
+        let salts = votes
+            .iter()
+            .map(|&(i, l)| Self::salt(task, i, who.addr, l))
+            .collect();
+        who.must(who.verifier().revealBatch(task, items, labels, salts))
+            .await
+    }
+
     /// Commits `labels[i]` for `ls[i]` on `item`.
     pub async fn commit_all(&self, ls: &[Actor], task: u64, item: u32, labels: &[u8]) {
         for (who, l) in ls.iter().zip(labels) {

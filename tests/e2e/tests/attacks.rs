@@ -31,34 +31,22 @@ fn events<E: SolEvent>(sent: &[Sent]) -> Vec<E> {
         .collect()
 }
 
+fn votes(items: &[u32], label: u8) -> Vec<(u32, u8)> {
+    items.iter().map(|&i| (i, label)).collect()
+}
+
 /// Commits `label` on every one of `items` for `who`, in batches.
 async fn commit_every(env: &Env, who: &Actor, task: u64, items: &[u32], label: u8) {
     for chunk in items.chunks(BATCH) {
-        let cs = chunk
-            .iter()
-            .map(|&i| env.commitment(task, i, who.addr, label))
-            .collect();
-        who.must(who.verifier().commitBatch(task, chunk.to_vec(), cs))
-            .await;
+        env.commit_batch(who, task, &votes(chunk, label)).await;
     }
 }
 
 /// Reveals `label` on every one of `items` for `who`, in batches.
-async fn reveal_every(who: &Actor, task: u64, items: &[u32], label: u8) -> Vec<Sent> {
+async fn reveal_every(env: &Env, who: &Actor, task: u64, items: &[u32], label: u8) -> Vec<Sent> {
     let mut sent = Vec::new();
     for chunk in items.chunks(BATCH) {
-        let salts = chunk
-            .iter()
-            .map(|&i| Env::salt(task, i, who.addr, label))
-            .collect();
-        let labels = vec![label; chunk.len()];
-        sent.push(
-            who.must(
-                who.verifier()
-                    .revealBatch(task, chunk.to_vec(), labels, salts),
-            )
-            .await,
-        );
+        sent.push(env.reveal_batch(who, task, &votes(chunk, label)).await);
     }
     sent
 }
@@ -180,10 +168,10 @@ async fn force_escalations(shill_plays: Shill, stable: bool) {
     env.end_commit(task).await;
     let mut reveals = Vec::new();
     for h in &honest {
-        reveals.extend(reveal_every(h, task, &items, TRUE_LABEL).await);
+        reveals.extend(reveal_every(&env, h, task, &items, TRUE_LABEL).await);
     }
     if shill_plays == Shill::Dissents {
-        reveal_every(&shill, task, &items, shill_label).await;
+        reveal_every(&env, &shill, task, &items, shill_label).await;
     }
     // What the requester was after: every honest label, public.
     let public: Vec<IConsensusVerifier::Revealed> = events(&reveals);
@@ -438,7 +426,7 @@ async fn fill_with_garbage(env: &Env, ring: &[Actor], spec: &Spec, task: u64, it
     }
     env.end_commit(task).await;
     for s in ring {
-        reveal_every(s, task, items, GARBAGE).await;
+        reveal_every(env, s, task, items, GARBAGE).await;
     }
     env.end_reveal(task).await;
 }

@@ -59,24 +59,12 @@ impl Replay<'_> {
                 self.tasks.push(id);
             }
             Action::Commit { task, who, votes } => {
-                let (t, a) = (self.tasks[*task], &self.actors[*who as usize]);
-                let items: Vec<u32> = votes.iter().map(|v| v.0).collect();
-                let cs = votes
-                    .iter()
-                    .map(|&(i, l)| env.commitment(t, i, a.addr, l))
-                    .collect();
-                a.must(a.verifier().commitBatch(t, items, cs)).await;
+                let a = &self.actors[*who as usize];
+                env.commit_batch(a, self.tasks[*task], votes).await;
             }
             Action::Reveal { task, who, votes } => {
-                let (t, a) = (self.tasks[*task], &self.actors[*who as usize]);
-                let items: Vec<u32> = votes.iter().map(|v| v.0).collect();
-                let labels: Vec<u8> = votes.iter().map(|v| v.1).collect();
-                let salts = votes
-                    .iter()
-                    .map(|&(i, l)| Env::salt(t, i, a.addr, l))
-                    .collect();
-                a.must(a.verifier().revealBatch(t, items, labels, salts))
-                    .await;
+                let a = &self.actors[*who as usize];
+                env.reveal_batch(a, self.tasks[*task], votes).await;
             }
             Action::CloseCommit { task } => env.end_commit(self.tasks[*task]).await,
             Action::CloseReveal { task } => env.end_reveal(self.tasks[*task]).await,

@@ -17,7 +17,7 @@ use crate::commands::ops::{self, TaskSpec};
 use crate::error::{Error, Result};
 use crate::plan::lbl;
 use crate::progress::{Outcome, Progress};
-use crate::state::{self, DemoRecord};
+use crate::state::{self, Addresses, DemoRecord};
 
 pub const LABELLERS: usize = 3;
 pub const ITEMS: u32 = 4;
@@ -115,12 +115,7 @@ pub async fn seed(
         path: path.clone(),
     })?;
     if let Some(demo) = &d.demo {
-        let count = ITaskRegistry::new(a.registry, admin.provider.clone())
-            .taskCount()
-            .call()
-            .await
-            .map_err(|e| contract_error(admin, "taskCount", e))?;
-        if demo.task <= count {
+        if seeded(admin, &a, demo).await? {
             progress.finish(
                 "demo",
                 Outcome::Skipped(format!("task {} already seeded", demo.task)),
@@ -130,62 +125,12 @@ pub async fn seed(
     }
     let requester = requester();
     let labellers = labellers();
-
-    progress.start("demo: funding a requester and three labellers");
-    for s in std::iter::once(&requester).chain(&labellers) {
-        fund_eth(admin, s.address()).await?;
-    }
-    fund_lbl(admin, a.token, requester.address(), lbl(1_000)).await?;
-    for l in &labellers {
-        fund_lbl(admin, a.token, l.address(), lbl(500)).await?;
-    }
-    progress.finish(
-        "demo: funding a requester and three labellers",
-        Outcome::Done("10 ETH each; 1000 LBL requester, 500 LBL per labeller".into()),
-    );
-
-    progress.start("demo: labellers stake 100 LBL each");
-    for l in &labellers {
-        let conn = admin.with_signer(l.clone())?;
-        let (free, ..) = {
-            let s = IStakingEscrow::new(a.escrow, conn.provider.clone())
-                .stakeOf(l.address())
-                .call()
-                .await
-                .map_err(|e| contract_error(&conn, "stakeOf", e))?;
-            (s._0, s._1)
-        };
-        if free < lbl(STAKE_LBL) {
-            ops::stake(&conn, &a, lbl(STAKE_LBL) - free).await?;
-        }
-    }
-    progress.finish(
-        "demo: labellers stake 100 LBL each",
-        Outcome::Done("staked".into()),
-    );
+    fund_accounts(admin, &a, &requester, &labellers, progress).await?;
+    stake_labellers(admin, &a, &labellers, progress).await?;
 
     progress.start("demo: the requester creates a task");
-    let rconn = admin.with_signer(requester.clone())?;
-    let created = ops::task_create(
-        &rconn,
-        &a,
-        &TaskSpec {
-            data_root: data_root(ITEMS),
-            items: ITEMS,
-            classes: 3,
-            k: 3,
-            threshold_bps: 6_000,
-            payment_token: None,
-            reward: lbl(2),
-            stake: lbl(10),
-            commit_secs: 3_600,
-            reveal_secs: 3_600,
-            audit_rate_bps: 0,
-            min_tier: 0,
-            metadata_uri: "ipfs://labelchain-demo/task.json".into(),
-        },
-    )
-    .await?;
+    let created =
+        ops::task_create(&admin.with_signer(requester.clone())?, &a, &demo_task()).await?;
     progress.finish(
         "demo: the requester creates a task",
         Outcome::Done(format!("task {} (tx {})", created.task, created.tx.tx_hash)),
@@ -199,6 +144,84 @@ pub async fn seed(
     d.demo = Some(demo.clone());
     state::save(&path, &d)?;
     Ok(demo)
+}
+
+/// Whether the recorded demo's task exists on this chain (a state file may be older).
+async fn seeded(admin: &Conn, a: &Addresses, demo: &DemoRecord) -> Result<bool> {
+    let count = ITaskRegistry::new(a.registry, admin.provider.clone())
+        .taskCount()
+        .call()
+        .await
+        .map_err(|e| contract_error(admin, "taskCount", e))?;
+    Ok(demo.task <= count)
+}
+
+async fn fund_accounts(
+    admin: &Conn,
+    a: &Addresses,
+    requester: &PrivateKeySigner,
+    labellers: &[PrivateKeySigner],
+    progress: &dyn Progress,
+) -> Result<()> {
+    progress.start("demo: funding a requester and three labellers");
+    for s in std::iter::once(requester).chain(labellers) {
+        fund_eth(admin, s.address()).await?;
+    }
+    fund_lbl(admin, a.token, requester.address(), lbl(1_000)).await?;
+    for l in labellers {
+        fund_lbl(admin, a.token, l.address(), lbl(500)).await?;
+    }
+    progress.finish(
+        "demo: funding a requester and three labellers",
+        Outcome::Done("10 ETH each; 1000 LBL requester, 500 LBL per labeller".into()),
+    );
+    Ok(())
+}
+
+/// Tops each labeller's free stake up to `STAKE_LBL`.
+async fn stake_labellers(
+    admin: &Conn,
+    a: &Addresses,
+    labellers: &[PrivateKeySigner],
+    progress: &dyn Progress,
+) -> Result<()> {
+    progress.start("demo: labellers stake 100 LBL each");
+    for l in labellers {
+        let conn = admin.with_signer(l.clone())?;
+        let free = IStakingEscrow::new(a.escrow, conn.provider.clone())
+            .stakeOf(l.address())
+            .call()
+            .await
+            .map_err(|e| contract_error(&conn, "stakeOf", e))?
+            ._0;
+        if free < lbl(STAKE_LBL) {
+            ops::stake(&conn, a, lbl(STAKE_LBL) - free).await?;
+        }
+    }
+    progress.finish(
+        "demo: labellers stake 100 LBL each",
+        Outcome::Done("staked".into()),
+    );
+    Ok(())
+}
+
+/// The demo task: `ITEMS` items, three classes, three labellers each, paid in LBL.
+fn demo_task() -> TaskSpec {
+    TaskSpec {
+        data_root: data_root(ITEMS),
+        items: ITEMS,
+        classes: 3,
+        k: 3,
+        threshold_bps: 6_000,
+        payment_token: None,
+        reward: lbl(2),
+        stake: lbl(10),
+        commit_secs: 3_600,
+        reveal_secs: 3_600,
+        audit_rate_bps: 0,
+        min_tier: 0,
+        metadata_uri: "ipfs://labelchain-demo/task.json".into(),
+    }
 }
 
 #[cfg(test)]

@@ -5,10 +5,12 @@ use std::process::ExitCode;
 
 use alloy::primitives::Address;
 use clap::{Args, Parser, Subcommand};
+use labelchain::chain::Conn;
 use labelchain::commands::deploy::{DeployOptions, DeployReport};
 use labelchain::commands::ops::{self, Status, TaskSpec, TaskView};
 use labelchain::commands::up::{UpOptions, UpSummary};
 use labelchain::config::{Endpoint, KeyArgs, Network};
+use labelchain::state::Addresses;
 use labelchain::units::{format_amount, format_eth, parse_amount};
 
 #[derive(Parser, Debug)]
@@ -78,6 +80,25 @@ enum Command {
     Deploy(DeployArgs),
     /// Start a local devnode, deploy, seed a demo task, and keep running until Ctrl-C.
     Up(UpArgs),
+    /// The protocol's own commands (need a deployment).
+    #[command(flatten)]
+    Protocol(ProtocolCmd),
+    /// Dev chains only: move time forward and mine a block.
+    Advance { seconds: u64 },
+    /// Simulate the token economy of a scenario file with the contracts' settlement
+    /// rules: days.csv, attackers.csv, summary.md and charts (SVG and PNG). Offline.
+    Tokenomics {
+        /// Scenario file (.toml or .json); shipped ones: deploy/tokenomics/scenarios/.
+        scenario: PathBuf,
+        /// Output directory [default: tokenomics/<scenario name>].
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+/// Commands that act on a deployment of the protocol, read from `--deployments`.
+#[derive(Subcommand, Debug)]
+enum ProtocolCmd {
     /// Create, show, cancel or reclaim a task.
     #[command(subcommand)]
     Task(TaskCmd),
@@ -136,8 +157,6 @@ enum Command {
         #[arg(long)]
         address: Option<Address>,
     },
-    /// Dev chains only: move time forward and mine a block.
-    Advance { seconds: u64 },
     /// Registry owner: set a payment token's emissionRate, as LBL minted at most per whole
     /// token of protocol fee (LBL itself: at most 1). With --scenario, warns when the rate
     /// lets farming stablecoin tasks pay at the scenario's LBL price.
@@ -150,15 +169,6 @@ enum Command {
         /// A tokenomics scenario whose market prices the check uses (the token taken as 1 USD).
         #[arg(long)]
         scenario: Option<PathBuf>,
-    },
-    /// Simulate the token economy of a scenario file with the contracts' settlement
-    /// rules: days.csv, attackers.csv, summary.md and charts (SVG and PNG). Offline.
-    Tokenomics {
-        /// Scenario file (.toml or .json); shipped ones: deploy/tokenomics/scenarios/.
-        scenario: PathBuf,
-        /// Output directory [default: tokenomics/<scenario name>].
-        #[arg(long)]
-        out: Option<PathBuf>,
     },
 }
 
@@ -553,141 +563,115 @@ fn tokenomics(
 async fn run(cli: Cli) -> anyhow::Result<()> {
     let g = &cli.global;
     let json = g.json;
-    let progress = labelchain::progress::for_output(json);
-    if let Command::Deploy(args) = &cli.command {
-        let opts = args.options(g)?;
-        let conn = g.connect().await?;
-        let report = labelchain::commands::deploy::run(&conn, &opts, progress.as_ref()).await?;
-        emit(json, &report, print_deploy);
-        return Ok(());
-    }
-    if let Command::Up(args) = &cli.command {
-        let opts = UpOptions {
-            port: args.port,
-            state: args.state.clone(),
-            rpc_url: g.rpc_url.clone(),
-            deploy: args.deploy.options(g)?,
-            demo: !args.no_demo,
-        };
-        // Registered before anything starts, so a Ctrl-C at any point stops cleanly: during
-        // the deploy it drops the node (which saves --state), afterwards it shuts it down.
-        use tokio::signal::unix::{signal, SignalKind};
-        let mut sigint = signal(SignalKind::interrupt())?;
-        let mut sigterm = signal(SignalKind::terminate())?;
-        let up = tokio::select! {
-            up = labelchain::commands::up::start(&opts, progress.as_ref()) => up?,
-            _ = sigint.recv() => return Err(labelchain::Error::Interrupted.into()),
-            _ = sigterm.recv() => return Err(labelchain::Error::Interrupted.into()),
-        };
-        emit(json, &up.summary(), print_up);
-        if !args.exit && up.node.is_some() {
-            use std::io::Write as _;
-            let _ = std::io::stdout().flush();
-            tokio::select! {
-                _ = sigint.recv() => {}
-                _ = sigterm.recv() => {}
-            }
-            eprintln!(
-                "stopping the node{}",
-                match &args.state {
-                    Some(p) => format!(" (state saved to {})", p.display()),
-                    None => String::new(),
-                }
-            );
-        }
-        if let Some(node) = up.node {
-            node.shutdown();
-        }
-        return Ok(());
-    }
-    if let Command::Tokenomics { scenario, out } = &cli.command {
-        return tokenomics(scenario, out.as_deref(), json);
-    }
-    let conn = g.connect().await?;
-    if let Command::Advance { seconds } = &cli.command {
-        let now = conn.advance(*seconds).await?;
-        emit(json, &serde_json::json!({ "timestamp": now }), |v| {
-            println!("chain time is now {}", v["timestamp"])
-        });
-        return Ok(());
-    }
-    let a = ops::addresses(&conn, &g.deployments)?;
     match &cli.command {
-        Command::Deploy(_)
-        | Command::Up(_)
-        | Command::Advance { .. }
-        | Command::Tokenomics { .. } => {
-            unreachable!()
+        Command::Deploy(args) => {
+            let progress = labelchain::progress::for_output(json);
+            let opts = args.options(g)?;
+            let conn = g.connect().await?;
+            let report = labelchain::commands::deploy::run(&conn, &opts, progress.as_ref()).await?;
+            emit(json, &report, print_deploy);
+            Ok(())
         }
-        Command::Task(TaskCmd::Create(c)) => {
-            let pay_decimals = match c.payment_token {
-                Some(t) => ops::decimals(&conn, t).await?,
-                None => 18,
-            };
-            let spec = TaskSpec {
-                data_root: c
-                    .data_root
-                    .unwrap_or_else(|| labelchain::demo::data_root(c.items.max(1))),
-                items: c.items,
-                classes: c.classes,
-                k: c.k,
-                threshold_bps: c.threshold_bps,
-                payment_token: c.payment_token,
-                reward: parse_amount(&c.reward, pay_decimals)?,
-                stake: parse_amount(&c.stake, 18)?,
-                commit_secs: c.commit_secs,
-                reveal_secs: c.reveal_secs,
-                audit_rate_bps: c.audit_rate_bps,
-                min_tier: c.min_tier,
-                metadata_uri: c.metadata_uri.clone(),
-            };
-            let created = ops::task_create(&conn, &a, &spec).await?;
-            emit(json, &created, |c| {
-                println!(
-                    "created task {} (bounty {}, fee {}): tx {}",
-                    c.task,
-                    format_amount(c.bounty, 18),
-                    format_amount(c.fee, 18),
-                    c.tx.tx_hash
-                )
+        Command::Up(args) => up(g, args).await,
+        Command::Tokenomics { scenario, out } => tokenomics(scenario, out.as_deref(), json),
+        Command::Advance { seconds } => {
+            let now = g.connect().await?.advance(*seconds).await?;
+            emit(json, &serde_json::json!({ "timestamp": now }), |v| {
+                println!("chain time is now {}", v["timestamp"])
             });
+            Ok(())
         }
-        Command::Task(TaskCmd::Show { task }) => {
-            emit(json, &ops::task_show(&conn, &a, *task).await?, print_task)
+        Command::Protocol(cmd) => {
+            let conn = g.connect().await?;
+            let a = ops::addresses(&conn, &g.deployments)?;
+            protocol(&conn, &a, cmd, json).await
         }
-        Command::Task(TaskCmd::Cancel { task }) => emit(
+    }
+}
+
+/// `labelchain up`: runs until Ctrl-C (or at once with `--exit`).
+async fn up(g: &Global, args: &UpArgs) -> anyhow::Result<()> {
+    let progress = labelchain::progress::for_output(g.json);
+    let opts = UpOptions {
+        port: args.port,
+        state: args.state.clone(),
+        rpc_url: g.rpc_url.clone(),
+        deploy: args.deploy.options(g)?,
+        demo: !args.no_demo,
+    };
+    // Registered before anything starts, so a Ctrl-C at any point stops cleanly: during
+    // the deploy it drops the node (which saves --state), afterwards it shuts it down.
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut sigint = signal(SignalKind::interrupt())?;
+    let mut sigterm = signal(SignalKind::terminate())?;
+    let up = tokio::select! {
+        up = labelchain::commands::up::start(&opts, progress.as_ref()) => up?,
+        _ = sigint.recv() => return Err(labelchain::Error::Interrupted.into()),
+        _ = sigterm.recv() => return Err(labelchain::Error::Interrupted.into()),
+    };
+    emit(g.json, &up.summary(), print_up);
+    if !args.exit && up.node.is_some() {
+        use std::io::Write as _;
+        let _ = std::io::stdout().flush();
+        tokio::select! {
+            _ = sigint.recv() => {}
+            _ = sigterm.recv() => {}
+        }
+        eprintln!(
+            "stopping the node{}",
+            match &args.state {
+                Some(p) => format!(" (state saved to {})", p.display()),
+                None => String::new(),
+            }
+        );
+    }
+    if let Some(node) = up.node {
+        node.shutdown();
+    }
+    Ok(())
+}
+
+/// One command against the deployment at `a`; each prints its result (or JSON). A flat
+/// dispatch, one arm per command, so it is long without branching logic of its own.
+async fn protocol(conn: &Conn, a: &Addresses, cmd: &ProtocolCmd, json: bool) -> anyhow::Result<()> {
+    match cmd {
+        ProtocolCmd::Task(TaskCmd::Create(c)) => task_create(conn, a, c, json).await?,
+        ProtocolCmd::Task(TaskCmd::Show { task }) => {
+            emit(json, &ops::task_show(conn, a, *task).await?, print_task)
+        }
+        ProtocolCmd::Task(TaskCmd::Cancel { task }) => emit(
             json,
-            &ops::task_cancel(&conn, &a, *task).await?,
+            &ops::task_cancel(conn, a, *task).await?,
             print_sent("cancelled"),
         ),
-        Command::Task(TaskCmd::Reclaim { task }) => emit(
+        ProtocolCmd::Task(TaskCmd::Reclaim { task }) => emit(
             json,
-            &ops::task_reclaim(&conn, &a, *task).await?,
+            &ops::task_reclaim(conn, a, *task).await?,
             print_sent("reclaimed"),
         ),
-        Command::Stake { amount } => emit(
+        ProtocolCmd::Stake { amount } => emit(
             json,
-            &ops::stake(&conn, &a, parse_amount(amount, 18)?).await?,
+            &ops::stake(conn, a, parse_amount(amount, 18)?).await?,
             print_sent("staked"),
         ),
-        Command::Unstake { amount } => emit(
+        ProtocolCmd::Unstake { amount } => emit(
             json,
-            &ops::unstake(&conn, &a, parse_amount(amount, 18)?).await?,
+            &ops::unstake(conn, a, parse_amount(amount, 18)?).await?,
             print_sent("unbonding"),
         ),
-        Command::Withdraw => emit(
+        ProtocolCmd::Withdraw => emit(
             json,
-            &ops::withdraw(&conn, &a).await?,
+            &ops::withdraw(conn, a).await?,
             print_sent("withdrawn"),
         ),
-        Command::Commit {
+        ProtocolCmd::Commit {
             task,
             item,
             label,
             resend,
             salts,
         } => {
-            let c = ops::commit(&conn, &a, &salts.dir, *task, *item, *label, *resend).await?;
+            let c = ops::commit(conn, a, &salts.dir, *task, *item, *label, *resend).await?;
             emit(json, &c, |c| {
                 println!(
                     "committed {} on task {task} item {item}: tx {}; salt kept in {} (needed to reveal)",
@@ -697,64 +681,114 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 )
             });
         }
-        Command::Reveal { task, item, salts } => emit(
+        ProtocolCmd::Reveal { task, item, salts } => emit(
             json,
-            &ops::reveal(&conn, &a, &salts.dir, *task, *item).await?,
+            &ops::reveal(conn, a, &salts.dir, *task, *item).await?,
             print_sent("revealed"),
         ),
-        Command::Finalize { task, item } => emit(
+        ProtocolCmd::Finalize { task, item } => emit(
             json,
-            &ops::finalize(&conn, &a, *task, *item).await?,
+            &ops::finalize(conn, a, *task, *item).await?,
             print_sent("finalized"),
         ),
-        Command::Audit { task, item, label } => emit(
+        ProtocolCmd::Audit { task, item, label } => emit(
             json,
-            &ops::audit(&conn, &a, *task, *item, *label).await?,
+            &ops::audit(conn, a, *task, *item, *label).await?,
             print_sent("audited"),
         ),
-        Command::EmissionRate {
+        ProtocolCmd::EmissionRate {
             token,
             lbl_per_token,
             scenario,
-        } => {
-            let decimals = ops::decimals(&conn, *token).await?;
-            let lbl_wei = labelchain::units::parse_amount(lbl_per_token, 18)?;
-            // WAD of LBL wei per smallest unit of the token.
-            let ten =
-                |n: u8| alloy::primitives::U256::from(10u64).pow(alloy::primitives::U256::from(n));
-            let rate = lbl_wei
-                .checked_mul(ten(18))
-                .map(|x| x / ten(decimals))
-                .ok_or_else(|| anyhow::anyhow!("--lbl-per-token {lbl_per_token} is beyond any emission rate the registry accepts"))?;
-            if let Some(path) = scenario {
-                let s = labelchain_tokenomics::scenario::Scenario::load(path)?;
-                let per_token: f64 = lbl_per_token.parse().unwrap_or(0.0);
-                let check = labelchain_tokenomics::report::FarmingCheck::for_rate(&s, per_token);
-                if *token != a.token {
-                    if let Some(w) = check.warning() {
-                        eprintln!("warning: {w}");
-                    }
-                }
-            }
-            emit(
-                json,
-                &ops::set_emission_rate(&conn, &a, *token, rate).await?,
-                print_sent("emission rate set"),
-            )
-        }
-        Command::Claim { token } => emit(
+        } => emission_rate(conn, a, *token, lbl_per_token, scenario.as_deref(), json).await?,
+        ProtocolCmd::Claim { token } => emit(
             json,
-            &ops::claim(&conn, &a, *token).await?,
+            &ops::claim(conn, a, *token).await?,
             print_sent("claimed"),
         ),
-        Command::Status { address } => {
+        ProtocolCmd::Status { address } => {
             let who = match address {
                 Some(x) => *x,
                 None => conn.from()?,
             };
-            emit(json, &ops::status(&conn, &a, who).await?, print_status)
+            emit(json, &ops::status(conn, a, who).await?, print_status)
         }
     }
+    Ok(())
+}
+
+async fn task_create(conn: &Conn, a: &Addresses, c: &CreateArgs, json: bool) -> anyhow::Result<()> {
+    let pay_decimals = match c.payment_token {
+        Some(t) => ops::decimals(conn, t).await?,
+        None => 18,
+    };
+    let spec = TaskSpec {
+        data_root: c
+            .data_root
+            .unwrap_or_else(|| labelchain::demo::data_root(c.items.max(1))),
+        items: c.items,
+        classes: c.classes,
+        k: c.k,
+        threshold_bps: c.threshold_bps,
+        payment_token: c.payment_token,
+        reward: parse_amount(&c.reward, pay_decimals)?,
+        stake: parse_amount(&c.stake, 18)?,
+        commit_secs: c.commit_secs,
+        reveal_secs: c.reveal_secs,
+        audit_rate_bps: c.audit_rate_bps,
+        min_tier: c.min_tier,
+        metadata_uri: c.metadata_uri.clone(),
+    };
+    let created = ops::task_create(conn, a, &spec).await?;
+    emit(json, &created, |c| {
+        println!(
+            "created task {} (bounty {}, fee {}): tx {}",
+            c.task,
+            format_amount(c.bounty, 18),
+            format_amount(c.fee, 18),
+            c.tx.tx_hash
+        )
+    });
+    Ok(())
+}
+
+/// `labelchain emission-rate`: the rate as WAD of LBL wei per smallest unit of the token,
+/// with the farming check of `--scenario` first.
+async fn emission_rate(
+    conn: &Conn,
+    a: &Addresses,
+    token: Address,
+    lbl_per_token: &str,
+    scenario: Option<&std::path::Path>,
+    json: bool,
+) -> anyhow::Result<()> {
+    let decimals = ops::decimals(conn, token).await?;
+    let lbl_wei = labelchain::units::parse_amount(lbl_per_token, 18)?;
+    // WAD of LBL wei per smallest unit of the token.
+    let ten = |n: u8| alloy::primitives::U256::from(10u64).pow(alloy::primitives::U256::from(n));
+    let rate = lbl_wei
+        .checked_mul(ten(18))
+        .map(|x| x / ten(decimals))
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "--lbl-per-token {lbl_per_token} is beyond any emission rate the registry accepts"
+            )
+        })?;
+    if let Some(path) = scenario {
+        let s = labelchain_tokenomics::scenario::Scenario::load(path)?;
+        let per_token: f64 = lbl_per_token.parse().unwrap_or(0.0);
+        let check = labelchain_tokenomics::report::FarmingCheck::for_rate(&s, per_token);
+        if token != a.token {
+            if let Some(w) = check.warning() {
+                eprintln!("warning: {w}");
+            }
+        }
+    }
+    emit(
+        json,
+        &ops::set_emission_rate(conn, a, token, rate).await?,
+        print_sent("emission rate set"),
+    );
     Ok(())
 }
 

@@ -5,7 +5,7 @@
 mod common;
 
 use alloy::primitives::U256;
-use labelchain::commands::deploy::run;
+use labelchain::commands::deploy::{run, StepStatus};
 use labelchain::config::{parse_key, Endpoint, Network};
 use labelchain::progress::Quiet;
 use labelchain::{state, Error};
@@ -29,7 +29,7 @@ async fn full_deploy_then_a_rerun_sends_nothing() {
     )
     .await
     .unwrap();
-    assert!(dry.steps.iter().all(|s| s.status == "planned"));
+    assert!(dry.steps.iter().all(|s| s.status == StepStatus::Planned));
     assert!(dry.estimated_cost_wei.unwrap() > U256::ZERO);
     assert!(files(dir.path()).is_empty(), "a dry run writes nothing");
 
@@ -58,7 +58,7 @@ async fn full_deploy_then_a_rerun_sends_nothing() {
 
     let second = run(&conn, &opts, &Quiet).await.unwrap();
     assert_eq!(second.sent, 0);
-    assert!(second.steps.iter().all(|s| s.status == "on-chain"));
+    assert!(second.steps.iter().all(|s| s.status == StepStatus::OnChain));
     assert_eq!(
         state::load(&path).unwrap().unwrap(),
         d,
@@ -104,7 +104,7 @@ async fn a_deploy_killed_half_way_is_finished_by_a_rerun() {
     let rest = run(&conn, &opts, &Quiet).await.unwrap();
     assert_eq!(rest.sent, 3 + 3 + 1, "{:#?}", rest.steps);
     let statuses: Vec<_> = rest.steps.iter().map(|s| s.status).collect();
-    assert_eq!(&statuses[..2], &["on-chain", "on-chain"]);
+    assert_eq!(&statuses[..2], &[StepStatus::OnChain, StepStatus::OnChain]);
     let d = state::load(&path).unwrap().unwrap();
     assert!(d.complete);
     assert_eq!(d.contracts.len(), 5);

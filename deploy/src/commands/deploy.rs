@@ -23,6 +23,8 @@ use crate::units::format_eth;
 /// Gas assumed for a wiring step when it cannot be estimated yet (its contracts are not
 /// deployed): the real ones use about 30–60 k.
 pub const WIRE_GAS_GUESS: u64 = 150_000;
+/// Gas assumed for activating a deployed but inactive program (nitro charges 2–3 M).
+const ACTIVATE_GAS_GUESS: u64 = 3_000_000;
 
 #[derive(Clone, Debug)]
 pub struct DeployOptions {
@@ -91,14 +93,35 @@ impl DeployOptions {
     }
 }
 
+/// Where a step stands after this run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StepStatus {
+    /// Sent in this run.
+    Sent,
+    /// Found done on chain; nothing sent.
+    OnChain,
+    /// Still to do (a dry run, or before it is sent).
+    Planned,
+}
+
+impl std::fmt::Display for StepStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(match self {
+            StepStatus::Sent => "sent",
+            StepStatus::OnChain => "on-chain",
+            StepStatus::Planned => "planned",
+        })
+    }
+}
+
 /// One step in the report.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StepReport {
     pub id: String,
     pub label: String,
-    /// `sent`, `on-chain` (found done, nothing sent) or `planned` (dry run).
-    pub status: &'static str,
+    pub status: StepStatus,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tx_hash: Option<B256>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -111,6 +134,21 @@ pub struct StepReport {
     pub data_fee: Option<U256>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<Address>,
+}
+
+impl StepReport {
+    fn new(id: String, label: String, status: StepStatus) -> Self {
+        StepReport {
+            id,
+            label,
+            status,
+            tx_hash: None,
+            gas_used: None,
+            gas_estimate: None,
+            data_fee: None,
+            address: None,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -244,31 +282,18 @@ fn diff(a: &Params, b: &Params) -> String {
         .join("; ")
 }
 
+/// Deploys what the chain lacks. The steps run in order — programs first, then wiring —
+/// and each is recorded in the deployments file as soon as it is checked on chain.
 pub async fn run(
     conn: &Conn,
     opts: &DeployOptions,
     progress: &dyn Progress,
 ) -> Result<DeployReport> {
     let from = conn.from()?;
-    if opts.force_build {
-        progress.note("building the programs: cd contracts && cargo packager build");
-        crate::programs::build(&crate::programs::repo_root())?;
-    }
-    let programs = crate::programs::load(&opts.programs_dir, opts.build_if_missing, || {
-        progress.note("program files missing: running `cargo packager build` in contracts/")
-    })?;
-    let params = opts.params(from);
-    let plan = Plan::new(params.clone(), programs)?;
+    let plan = load_plan(opts, from, progress)?;
     let path = state::path_for(&opts.deployments_dir, conn.chain_id);
     let genesis = conn.genesis_hash().await?;
-    let mut record = match state::load(&path)? {
-        Some(d) if opts.fresh && d.genesis_hash != genesis => None,
-        Some(d) => {
-            check_existing(&path, &d, &params, genesis)?;
-            Some(d)
-        }
-        None => None,
-    };
+    let record = load_record(&path, opts, &plan.params, genesis)?;
     if conn.code(opts.deployer).await?.is_empty() {
         return Err(Error::Config(format!(
             "no StylusDeployer at {} on chain {}: pass --deployer ADDRESS",
@@ -277,63 +302,17 @@ pub async fn run(
     }
     let survey = survey(conn, &plan).await?;
     let gas_price = conn.gas_price().await?;
-
-    // Estimate what is left to do.
-    let mut reports: Vec<StepReport> = Vec::new();
-    let mut est_gas = 0u64;
-    let mut est_fees = U256::ZERO;
-    for (t, found) in plan.targets.iter().zip(&survey.programs) {
-        let mut r = StepReport {
-            id: format!("deploy:{}", t.program.name),
-            label: format!("deploy + activate + construct {}", t.program.name),
-            status: "on-chain",
-            tx_hash: None,
-            gas_used: None,
-            gas_estimate: None,
-            data_fee: None,
-            address: Some(t.address),
-        };
-        if !found.code {
-            let fee = program::data_fee(conn, t, from).await?;
-            let gas = estimate_deploy(conn, &plan, t, from, fee, opts.fee_margin_bps).await?;
-            est_gas += gas;
-            est_fees += program::with_margin(fee, opts.fee_margin_bps);
-            r.status = "planned";
-            r.gas_estimate = Some(gas);
-            r.data_fee = Some(fee);
-        } else if found.activated.is_none() {
-            r.status = "planned";
-            r.label = format!("activate {}", t.program.name);
-            r.gas_estimate = Some(3_000_000);
-            est_gas += 3_000_000;
-        }
-        reports.push(r);
-    }
-    for (w, st) in plan.wiring.iter().zip(&survey.wiring) {
-        let done = *st == Some(wire::WireState::Done);
-        if !done {
-            est_gas += WIRE_GAS_GUESS;
-        }
-        reports.push(StepReport {
-            id: w.id(),
-            label: w.label(),
-            status: if done { "on-chain" } else { "planned" },
-            tx_hash: None,
-            gas_used: None,
-            gas_estimate: (!done).then_some(WIRE_GAS_GUESS),
-            data_fee: None,
-            address: None,
-        });
-    }
+    let estimate = estimate(conn, &plan, &survey, opts, from).await?;
     // Gas priced at twice the current price: what a fee filler may bid.
-    let estimated = U256::from(est_gas) * U256::from(gas_price) * U256::from(2u8) + est_fees;
+    let estimated =
+        U256::from(estimate.gas) * U256::from(gas_price) * U256::from(2u8) + estimate.fees;
     let mut report = DeployReport {
         chain_id: conn.chain_id,
         network: conn.endpoint.network.name().into(),
         deployments_file: path.clone(),
         dry_run: opts.dry_run,
         addresses: plan.addresses(),
-        steps: reports,
+        steps: estimate.steps,
         sent: 0,
         gas_used: 0,
         cost_wei: U256::ZERO,
@@ -343,15 +322,10 @@ pub async fn run(
     };
     if opts.dry_run {
         report.estimated_cost_wei = Some(estimated);
-        report.estimated_gas = Some(est_gas);
+        report.estimated_gas = Some(estimate.gas);
         return Ok(report);
     }
-    let pending = report
-        .steps
-        .iter()
-        .filter(|s| s.status == "planned")
-        .count();
-    if pending > 0 {
+    if report.steps.iter().any(|s| s.status == StepStatus::Planned) {
         let balance = conn.balance(from).await?;
         if balance < estimated {
             return Err(Error::Unfunded {
@@ -361,156 +335,275 @@ pub async fn run(
             });
         }
     }
-
-    let mut d = record.take().unwrap_or_else(|| Deployment {
+    let record = record.unwrap_or_else(|| Deployment {
         schema: SCHEMA,
         chain_id: conn.chain_id,
         network: conn.endpoint.network.name().into(),
         genesis_hash: genesis,
-        params: params.clone(),
+        params: plan.params.clone(),
         contracts: BTreeMap::new(),
         steps: BTreeMap::new(),
         demo: None,
         complete: false,
     });
-    let mut sent_count = 0usize;
-    let stop = |n: usize| opts.stop_after.is_some_and(|s| n >= s);
+    let mut run = Run {
+        conn,
+        opts,
+        plan: &plan,
+        progress,
+        path,
+        record,
+        report,
+        sent: 0,
+    };
+    for (i, found) in survey.programs.iter().enumerate() {
+        run.program(i, *found).await?;
+    }
+    for j in 0..plan.wiring.len() {
+        run.wiring(j).await?;
+    }
+    run.record.complete = true;
+    state::save(&run.path, &run.record)?;
+    run.report.sent = run.sent;
+    Ok(run.report)
+}
 
-    for (i, t) in plan.targets.iter().enumerate() {
-        let label = format!("{} ({})", t.program.name, t.address);
-        progress.start(&format!("deploy {label}"));
-        let found = survey.programs[i];
-        let mut rec = d.contracts.get(t.program.name).cloned();
-        let result: Result<Outcome> = async {
-            let mut outcome = Outcome::Skipped("on chain".into());
-            if !found.code {
-                let (sent, fee) = program::deploy(conn, &plan, t, opts.fee_margin_bps).await?;
-                report.gas_used += sent.gas_used;
-                report.cost_wei += sent.fee_wei + fee;
-                report.steps[i].status = "sent";
-                report.steps[i].tx_hash = Some(sent.tx_hash);
-                report.steps[i].gas_used = Some(sent.gas_used);
-                outcome = Outcome::Done(format!(
-                    "tx {} block {}, gas {}, data fee {} ETH",
-                    sent.tx_hash,
-                    sent.block,
-                    sent.gas_used,
-                    format_eth(fee)
-                ));
-                rec = Some(ContractRecord {
-                    address: t.address,
-                    tx_hash: Some(sent.tx_hash),
-                    block: Some(sent.block),
-                    gas_used: Some(sent.gas_used),
-                    data_fee: fee,
-                    codehash: t.program.codehash,
-                    code_size: t.program.code.len(),
-                    stylus_version: 0,
-                });
-                sent_count += 1;
-            } else if found.activated.is_none() {
-                let (sent, fee) = program::activate(conn, t, opts.fee_margin_bps).await?;
-                report.gas_used += sent.gas_used;
-                report.cost_wei += sent.fee_wei + fee;
-                report.steps[i].status = "sent";
-                report.steps[i].tx_hash = Some(sent.tx_hash);
-                outcome = Outcome::Done(format!("activated: tx {}", sent.tx_hash));
-                sent_count += 1;
+/// The programs to deploy (built first if asked or missing) and the plan for them.
+fn load_plan(opts: &DeployOptions, from: Address, progress: &dyn Progress) -> Result<Plan> {
+    if opts.force_build {
+        progress.note("building the programs: cd contracts && cargo packager build");
+        crate::programs::build(&crate::programs::repo_root())?;
+    }
+    let programs = crate::programs::load(&opts.programs_dir, opts.build_if_missing, || {
+        progress.note("program files missing: running `cargo packager build` in contracts/")
+    })?;
+    Plan::new(opts.params(from), programs)
+}
+
+/// The deployments file's record of this deployment, if it has one for this chain
+/// instance (with `--fresh`, a record of an earlier instance is dropped).
+fn load_record(
+    path: &std::path::Path,
+    opts: &DeployOptions,
+    params: &Params,
+    genesis: B256,
+) -> Result<Option<Deployment>> {
+    match state::load(path)? {
+        Some(d) if opts.fresh && d.genesis_hash != genesis => Ok(None),
+        Some(d) => {
+            check_existing(path, &d, params, genesis)?;
+            Ok(Some(d))
+        }
+        None => Ok(None),
+    }
+}
+
+/// What is left to do, step by step, with its gas and data fees.
+struct Estimate {
+    steps: Vec<StepReport>,
+    gas: u64,
+    fees: U256,
+}
+
+async fn estimate(
+    conn: &Conn,
+    plan: &Plan,
+    survey: &Survey,
+    opts: &DeployOptions,
+    from: Address,
+) -> Result<Estimate> {
+    let mut e = Estimate {
+        steps: Vec::new(),
+        gas: 0,
+        fees: U256::ZERO,
+    };
+    for (t, found) in plan.targets.iter().zip(&survey.programs) {
+        let mut r = StepReport::new(
+            format!("deploy:{}", t.program.name),
+            format!("deploy + activate + construct {}", t.program.name),
+            StepStatus::OnChain,
+        );
+        r.address = Some(t.address);
+        if !found.code {
+            let fee = program::data_fee(conn, t, from).await?;
+            let gas = estimate_deploy(conn, plan, t, from, fee, opts.fee_margin_bps).await?;
+            e.gas += gas;
+            e.fees += program::with_margin(fee, opts.fee_margin_bps);
+            r.status = StepStatus::Planned;
+            r.gas_estimate = Some(gas);
+            r.data_fee = Some(fee);
+        } else if found.activated.is_none() {
+            r.status = StepStatus::Planned;
+            r.label = format!("activate {}", t.program.name);
+            r.gas_estimate = Some(ACTIVATE_GAS_GUESS);
+            e.gas += ACTIVATE_GAS_GUESS;
+        }
+        e.steps.push(r);
+    }
+    for (w, st) in plan.wiring.iter().zip(&survey.wiring) {
+        let done = *st == Some(wire::WireState::Done);
+        let status = if done {
+            StepStatus::OnChain
+        } else {
+            e.gas += WIRE_GAS_GUESS;
+            StepStatus::Planned
+        };
+        let mut r = StepReport::new(w.id(), w.label(), status);
+        r.gas_estimate = (!done).then_some(WIRE_GAS_GUESS);
+        e.steps.push(r);
+    }
+    Ok(e)
+}
+
+/// A deployment in progress: the steps sent so far, in the report and in the record.
+struct Run<'a> {
+    conn: &'a Conn,
+    opts: &'a DeployOptions,
+    plan: &'a Plan,
+    progress: &'a dyn Progress,
+    path: PathBuf,
+    record: Deployment,
+    report: DeployReport,
+    sent: usize,
+}
+
+impl Run<'_> {
+    /// Deploys (or activates) target `i` if the survey found it missing, checks it on
+    /// chain and records it.
+    async fn program(&mut self, i: usize, found: program::Found) -> Result<()> {
+        let t = &self.plan.targets[i];
+        let label = format!("deploy {} ({})", t.program.name, t.address);
+        self.progress.start(&label);
+        let mut rec = self.record.contracts.get(t.program.name).cloned();
+        match self.send_program(i, found, &mut rec).await {
+            Ok(o) => self.progress.finish(&label, o),
+            Err(e) => {
+                self.progress.finish(&label, Outcome::Failed(e.to_string()));
+                return Err(e);
             }
-            let version = program::check(conn, &plan, t).await?;
-            let r = rec.get_or_insert_with(|| ContractRecord {
-                address: t.address,
+        }
+        if let Some(r) = rec {
+            if self.record.contracts.get(t.program.name) != Some(&r) {
+                self.record.contracts.insert(t.program.name.into(), r);
+                state::save(&self.path, &self.record)?;
+            }
+        }
+        self.interrupt_if_asked()
+    }
+
+    async fn send_program(
+        &mut self,
+        i: usize,
+        found: program::Found,
+        rec: &mut Option<ContractRecord>,
+    ) -> Result<Outcome> {
+        let (conn, plan, t) = (self.conn, self.plan, &self.plan.targets[i]);
+        let margin = self.opts.fee_margin_bps;
+        let mut outcome = Outcome::Skipped("on chain".into());
+        if !found.code {
+            let (sent, fee) = program::deploy(conn, plan, t, margin).await?;
+            self.count(i, &sent, fee);
+            outcome = Outcome::Done(format!(
+                "tx {} block {}, gas {}, data fee {} ETH",
+                sent.tx_hash,
+                sent.block,
+                sent.gas_used,
+                format_eth(fee)
+            ));
+            *rec = Some(ContractRecord {
+                tx_hash: Some(sent.tx_hash),
+                block: Some(sent.block),
+                gas_used: Some(sent.gas_used),
+                data_fee: fee,
+                ..contract_record(t)
+            });
+        } else if found.activated.is_none() {
+            let (sent, fee) = program::activate(conn, t, margin).await?;
+            self.count(i, &sent, fee);
+            outcome = Outcome::Done(format!("activated: tx {}", sent.tx_hash));
+        }
+        let version = program::check(conn, plan, t).await?;
+        rec.get_or_insert_with(|| contract_record(t)).stylus_version = version;
+        Ok(outcome)
+    }
+
+    /// Runs wiring step `j` unless the chain already has it, and records it.
+    async fn wiring(&mut self, j: usize) -> Result<()> {
+        let w = self.plan.wiring[j];
+        let label = w.label();
+        self.progress.start(&label);
+        match self.send_wiring(self.plan.targets.len() + j, w).await {
+            Ok(o) => {
+                self.progress.finish(&label, o);
+                state::save(&self.path, &self.record)?;
+            }
+            Err(e) => {
+                self.progress.finish(&label, Outcome::Failed(e.to_string()));
+                return Err(e);
+            }
+        }
+        self.interrupt_if_asked()
+    }
+
+    async fn send_wiring(&mut self, i: usize, w: Wire) -> Result<Outcome> {
+        let (conn, plan) = (self.conn, self.plan);
+        if wire::state(conn, plan, w).await? == wire::WireState::Done {
+            self.record.steps.entry(w.id()).or_insert(StepRecord {
                 tx_hash: None,
                 block: None,
                 gas_used: None,
-                data_fee: U256::ZERO,
-                codehash: t.program.codehash,
-                code_size: t.program.code.len(),
-                stylus_version: version,
             });
-            r.stylus_version = version;
-            Ok(outcome)
+            self.report.steps[i].status = StepStatus::OnChain;
+            return Ok(Outcome::Skipped("already set".into()));
         }
-        .await;
-        match result {
-            Ok(o) => {
-                progress.finish(&format!("deploy {label}"), o);
-                if let Some(r) = rec {
-                    if d.contracts.get(t.program.name) != Some(&r) {
-                        d.contracts.insert(t.program.name.into(), r);
-                        state::save(&path, &d)?;
-                    }
-                }
-            }
-            Err(e) => {
-                progress.finish(&format!("deploy {label}"), Outcome::Failed(e.to_string()));
-                return Err(e);
-            }
-        }
-        if stop(sent_count) {
-            return Err(Error::Interrupted);
-        }
+        let sent = conn.send(&w.label(), wire::tx(conn, plan, w)).await?;
+        wire::check(conn, plan, w).await?;
+        self.count(i, &sent, U256::ZERO);
+        self.record.steps.insert(
+            w.id(),
+            StepRecord {
+                tx_hash: Some(sent.tx_hash),
+                block: Some(sent.block),
+                gas_used: Some(sent.gas_used),
+            },
+        );
+        Ok(Outcome::Done(format!(
+            "tx {} block {}, gas {}",
+            sent.tx_hash, sent.block, sent.gas_used
+        )))
     }
 
-    for (j, w) in plan.wiring.iter().enumerate() {
-        let i = plan.targets.len() + j;
-        progress.start(&w.label());
-        let result: Result<Outcome> = async {
-            match wire::state(conn, &plan, *w).await? {
-                wire::WireState::Done => {
-                    d.steps.entry(w.id()).or_insert(StepRecord {
-                        tx_hash: None,
-                        block: None,
-                        gas_used: None,
-                    });
-                    report.steps[i].status = "on-chain";
-                    Ok(Outcome::Skipped("already set".into()))
-                }
-                wire::WireState::Pending => {
-                    let sent = conn.send(&w.label(), wire::tx(conn, &plan, *w)).await?;
-                    wire::check(conn, &plan, *w).await?;
-                    report.gas_used += sent.gas_used;
-                    report.cost_wei += sent.fee_wei;
-                    report.steps[i].status = "sent";
-                    report.steps[i].tx_hash = Some(sent.tx_hash);
-                    report.steps[i].gas_used = Some(sent.gas_used);
-                    d.steps.insert(
-                        w.id(),
-                        StepRecord {
-                            tx_hash: Some(sent.tx_hash),
-                            block: Some(sent.block),
-                            gas_used: Some(sent.gas_used),
-                        },
-                    );
-                    sent_count += 1;
-                    Ok(Outcome::Done(format!(
-                        "tx {} block {}, gas {}",
-                        sent.tx_hash, sent.block, sent.gas_used
-                    )))
-                }
-            }
-        }
-        .await;
-        match result {
-            Ok(o) => {
-                progress.finish(&w.label(), o);
-                state::save(&path, &d)?;
-            }
-            Err(e) => {
-                progress.finish(&w.label(), Outcome::Failed(e.to_string()));
-                return Err(e);
-            }
-        }
-        if stop(sent_count) {
-            return Err(Error::Interrupted);
+    /// Books a sent transaction on step `i` of the report.
+    fn count(&mut self, i: usize, sent: &crate::chain::Sent, data_fee: U256) {
+        self.report.gas_used += sent.gas_used;
+        self.report.cost_wei += sent.fee_wei + data_fee;
+        let step = &mut self.report.steps[i];
+        step.status = StepStatus::Sent;
+        step.tx_hash = Some(sent.tx_hash);
+        step.gas_used = Some(sent.gas_used);
+        self.sent += 1;
+    }
+
+    fn interrupt_if_asked(&self) -> Result<()> {
+        match self.opts.stop_after {
+            Some(n) if self.sent >= n => Err(Error::Interrupted),
+            _ => Ok(()),
         }
     }
-    if !d.complete {
-        d.complete = true;
+}
+
+/// A contract's record before its deploy transaction is known (found on chain).
+fn contract_record(t: &Target) -> ContractRecord {
+    ContractRecord {
+        address: t.address,
+        tx_hash: None,
+        block: None,
+        gas_used: None,
+        data_fee: U256::ZERO,
+        codehash: t.program.codehash,
+        code_size: t.program.code.len(),
+        stylus_version: 0,
     }
-    state::save(&path, &d)?;
-    report.sent = sent_count;
-    Ok(report)
 }
 
 /// Every wiring step of a plan (for callers that list them).

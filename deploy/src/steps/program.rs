@@ -191,90 +191,83 @@ pub async fn check(conn: &Conn, plan: &Plan, t: &Target) -> Result<u16> {
             ),
         });
     };
+    check_constructor(conn, plan, t, &step).await?;
+    Ok(version)
+}
+
+/// What `owner()` is checked against, in a mismatch's words.
+const OWNER_NOTE: &str =
+    "owner (if the admin was transferred since, use a deployments file per admin)";
+
+/// The values the program's constructor set: owner, cap, wiring, parameters.
+async fn check_constructor(conn: &Conn, plan: &Plan, t: &Target, step: &str) -> Result<()> {
     let p = &plan.params;
     let a = plan.addresses();
     let pr = conn.provider.clone();
-    let err = |e| contract_error(conn, &step, e);
-    let owner_note = "owner (if the admin was transferred since, use a deployments file per admin)";
+    let err = |e| contract_error(conn, step, e);
     match t.program.id {
         ProgramId::RewardToken => {
             let c = IRewardToken::new(t.address, pr);
             expect(
-                &step,
-                owner_note,
+                step,
+                OWNER_NOTE,
                 c.owner().call().await.map_err(err)?,
                 p.admin,
             )?;
-            expect(&step, "cap", c.cap().call().await.map_err(err)?, p.cap)?;
+            expect(step, "cap", c.cap().call().await.map_err(err)?, p.cap)
         }
         ProgramId::StakingEscrow => {
             let c = IStakingEscrow::new(t.address, pr);
             expect(
-                &step,
-                owner_note,
+                step,
+                OWNER_NOTE,
                 c.owner().call().await.map_err(err)?,
                 p.admin,
             )?;
-            expect(
-                &step,
-                "stakeToken",
-                c.stakeToken().call().await.map_err(err)?,
-                a.token,
-            )?;
-            expect(
-                &step,
-                "treasury",
-                c.treasury().call().await.map_err(err)?,
-                p.treasury,
-            )?;
-            expect(
-                &step,
-                "unbondingPeriod",
-                c.unbondingPeriod().call().await.map_err(err)?,
-                p.unbonding_period,
-            )?;
+            let token = c.stakeToken().call().await.map_err(err)?;
+            expect(step, "stakeToken", token, a.token)?;
+            let treasury = c.treasury().call().await.map_err(err)?;
+            expect(step, "treasury", treasury, p.treasury)?;
+            let period = c.unbondingPeriod().call().await.map_err(err)?;
+            expect(step, "unbondingPeriod", period, p.unbonding_period)
         }
         ProgramId::TaskRegistry => {
             let c = ITaskRegistry::new(t.address, pr);
             expect(
-                &step,
-                owner_note,
+                step,
+                OWNER_NOTE,
                 c.owner().call().await.map_err(err)?,
                 p.admin,
             )?;
             expect(
-                &step,
+                step,
                 "escrow",
                 c.escrow().call().await.map_err(err)?,
                 a.escrow,
-            )?;
+            )
         }
         ProgramId::ConsensusVerifier => {
             let c = IConsensusVerifier::new(t.address, pr);
             expect(
-                &step,
-                owner_note,
+                step,
+                OWNER_NOTE,
                 c.owner().call().await.map_err(err)?,
                 p.admin,
             )?;
             let w = c.wiring().call().await.map_err(err)?;
+            let want = (a.registry, a.escrow, a.token);
             expect(
-                &step,
+                step,
                 "wiring (registry, escrow, token)",
                 (w._0, w._1, w._2),
-                (a.registry, a.escrow, a.token),
-            )?;
+                want,
+            )
         }
         ProgramId::DatasetRegistry => {
             let c = IDatasetRegistry::new(t.address, pr);
             let w = c.wiring().call().await.map_err(err)?;
-            expect(
-                &step,
-                "wiring (registry, verifier)",
-                (w._0, w._1),
-                (a.registry, a.verifier),
-            )?;
+            let want = (a.registry, a.verifier);
+            expect(step, "wiring (registry, verifier)", (w._0, w._1), want)
         }
     }
-    Ok(version)
 }

@@ -62,132 +62,164 @@ pub fn render_all(run: &Run) -> Result<Vec<(String, Vec<u8>)>, SimError> {
 
 /// The five charts' data.
 pub fn charts(run: &Run) -> Vec<Chart> {
-    let s = &run.scenario;
-    let name = &s.name;
-    let days = &run.days;
-    let year = |d: u32| d as f64 / 365.0;
-    let m = |x: f64| x / 1e6;
     let mut v = vec![
-        Chart {
-            file: "supply",
-            title: format!("LBL supply against the cap ({name})"),
-            x_label: "years",
-            y_label: "million LBL",
-            y2_label: None,
-            x_log: false,
-            y_log: false,
-            series: vec![
-                series(
-                    "cap",
-                    days.iter()
-                        .map(|d| (year(d.day), m(s.params.cap_lbl as f64)))
-                        .collect(),
-                ),
-                series(
-                    "total supply",
-                    days.iter()
-                        .map(|d| (year(d.day), m(d.supply_lbl)))
-                        .collect(),
-                ),
-                series(
-                    "emitted (cumulative)",
-                    days.iter()
-                        .map(|d| (year(d.day), m(d.emitted_lbl)))
-                        .collect(),
-                ),
-                series(
-                    "burned (cumulative)",
-                    days.iter()
-                        .map(|d| (year(d.day), m(d.burned_lbl)))
-                        .collect(),
-                ),
-            ],
-        },
-        Chart {
-            file: "emission_per_item",
-            title: format!("Emission per item across halvings ({name})"),
-            x_label: "emission-earning items so far (millions)",
-            y_label: "LBL per item (log scale)",
-            y2_label: None,
-            x_log: false,
-            y_log: true,
-            series: vec![
-                series(
-                    "schedule e(n) at 1.0x (ceiling)",
-                    days.iter()
-                        .map(|d| (m(d.verified_items as f64), d.schedule_lbl))
-                        .collect(),
-                ),
-                series(
-                    "minted per item (fee-bounded, mean of the day)",
-                    days.iter()
-                        .filter(|d| d.emission_per_item_lbl > 0.0)
-                        .map(|d| (m(d.verified_items as f64), d.emission_per_item_lbl))
-                        .collect(),
-                ),
-            ],
-        },
-        Chart {
-            file: "burn_treasury",
-            title: format!("Burn and treasury ({name})"),
-            x_label: "years",
-            y_label: "million LBL",
-            y2_label: Some("thousand USD"),
-            x_log: false,
-            y_log: false,
-            series: vec![
-                series(
-                    "burned (cumulative)",
-                    days.iter()
-                        .map(|d| (year(d.day), m(d.burned_lbl)))
-                        .collect(),
-                ),
-                series(
-                    "treasury LBL",
-                    days.iter()
-                        .map(|d| (year(d.day), m(d.treasury_lbl)))
-                        .collect(),
-                ),
-                Series {
-                    name: "treasury stablecoin (right axis)".into(),
-                    points: days
-                        .iter()
-                        .map(|d| (year(d.day), d.treasury_usd / 1e3))
-                        .collect(),
-                    secondary: true,
-                },
-            ],
-        },
-        Chart {
-            file: "labeller_income",
-            title: format!("Honest labellers' income per day, all labellers ({name})"),
-            x_label: "years",
-            y_label: "USD per day",
-            y2_label: Some("LBL-equivalent per day"),
-            x_log: false,
-            y_log: false,
-            series: vec![
-                series(
-                    "income in USD",
-                    days.iter()
-                        .map(|d| (year(d.day), d.labeller_income_usd))
-                        .collect(),
-                ),
-                Series {
-                    name: "income in LBL at the day's price (right axis)".into(),
-                    points: days
-                        .iter()
-                        .map(|d| (year(d.day), d.labeller_income_lbl))
-                        .collect(),
-                    secondary: true,
-                },
-            ],
-        },
+        supply_chart(run),
+        emission_chart(run),
+        burn_treasury_chart(run),
+        income_chart(run),
     ];
     if !run.attackers.is_empty() {
         v.push(roi_chart(run));
     }
     v
+}
+
+fn years(day: u32) -> f64 {
+    day as f64 / 365.0
+}
+
+fn millions(x: f64) -> f64 {
+    x / 1e6
+}
+
+/// Supply, emission and burn against the cap.
+fn supply_chart(run: &Run) -> Chart {
+    let days = &run.days;
+    let name = &run.scenario.name;
+    let s = &run.scenario;
+    Chart {
+        file: "supply",
+        title: format!("LBL supply against the cap ({name})"),
+        x_label: "years",
+        y_label: "million LBL",
+        y2_label: None,
+        x_log: false,
+        y_log: false,
+        series: vec![
+            series(
+                "cap",
+                days.iter()
+                    .map(|d| (years(d.day), millions(s.params.cap_lbl as f64)))
+                    .collect(),
+            ),
+            series(
+                "total supply",
+                days.iter()
+                    .map(|d| (years(d.day), millions(d.supply_lbl)))
+                    .collect(),
+            ),
+            series(
+                "emitted (cumulative)",
+                days.iter()
+                    .map(|d| (years(d.day), millions(d.emitted_lbl)))
+                    .collect(),
+            ),
+            series(
+                "burned (cumulative)",
+                days.iter()
+                    .map(|d| (years(d.day), millions(d.burned_lbl)))
+                    .collect(),
+            ),
+        ],
+    }
+}
+
+/// What an item mints against the schedule's ceiling, as emission-earning items accrue.
+fn emission_chart(run: &Run) -> Chart {
+    let days = &run.days;
+    let name = &run.scenario.name;
+    Chart {
+        file: "emission_per_item",
+        title: format!("Emission per item across halvings ({name})"),
+        x_label: "emission-earning items so far (millions)",
+        y_label: "LBL per item (log scale)",
+        y2_label: None,
+        x_log: false,
+        y_log: true,
+        series: vec![
+            series(
+                "schedule e(n) at 1.0x (ceiling)",
+                days.iter()
+                    .map(|d| (millions(d.verified_items as f64), d.schedule_lbl))
+                    .collect(),
+            ),
+            series(
+                "minted per item (fee-bounded, mean of the day)",
+                days.iter()
+                    .filter(|d| d.emission_per_item_lbl > 0.0)
+                    .map(|d| (millions(d.verified_items as f64), d.emission_per_item_lbl))
+                    .collect(),
+            ),
+        ],
+    }
+}
+
+/// Cumulative burn and the treasury's holdings in both tokens.
+fn burn_treasury_chart(run: &Run) -> Chart {
+    let days = &run.days;
+    let name = &run.scenario.name;
+    Chart {
+        file: "burn_treasury",
+        title: format!("Burn and treasury ({name})"),
+        x_label: "years",
+        y_label: "million LBL",
+        y2_label: Some("thousand USD"),
+        x_log: false,
+        y_log: false,
+        series: vec![
+            series(
+                "burned (cumulative)",
+                days.iter()
+                    .map(|d| (years(d.day), millions(d.burned_lbl)))
+                    .collect(),
+            ),
+            series(
+                "treasury LBL",
+                days.iter()
+                    .map(|d| (years(d.day), millions(d.treasury_lbl)))
+                    .collect(),
+            ),
+            Series {
+                name: "treasury stablecoin (right axis)".into(),
+                points: days
+                    .iter()
+                    .map(|d| (years(d.day), d.treasury_usd / 1e3))
+                    .collect(),
+                secondary: true,
+            },
+        ],
+    }
+}
+
+/// What honest labellers earn per day, in USD and in LBL.
+fn income_chart(run: &Run) -> Chart {
+    let days = &run.days;
+    let name = &run.scenario.name;
+    Chart {
+        file: "labeller_income",
+        title: format!("Honest labellers' income per day, all labellers ({name})"),
+        x_label: "years",
+        y_label: "USD per day",
+        y2_label: Some("LBL-equivalent per day"),
+        x_log: false,
+        y_log: false,
+        series: vec![
+            series(
+                "income in USD",
+                days.iter()
+                    .map(|d| (years(d.day), d.labeller_income_usd))
+                    .collect(),
+            ),
+            Series {
+                name: "income in LBL at the day's price (right axis)".into(),
+                points: days
+                    .iter()
+                    .map(|d| (years(d.day), d.labeller_income_lbl))
+                    .collect(),
+                secondary: true,
+            },
+        ],
+    }
 }
 
 /// Each attacker's return on cost if all its LBL flows are valued at price `p`.

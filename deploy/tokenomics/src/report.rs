@@ -185,9 +185,9 @@ pub fn attackers_csv(run: &Run) -> String {
     out
 }
 
+/// The run's `summary.md`: the headline figures, the farming check and the attackers.
 pub fn summary(run: &Run) -> String {
     let s = &run.scenario;
-    let last = run.days.last().cloned().unwrap_or_default();
     let mut o = String::new();
     let _ = writeln!(o, "# Tokenomics: {}\n\n{}\n", s.name, s.description);
     let _ = writeln!(
@@ -195,6 +195,15 @@ pub fn summary(run: &Run) -> String {
         "{} days, {} agents, seed {}.\n",
         s.days, run.agents, s.seed
     );
+    figures(&mut o, run);
+    farming(&mut o, run);
+    attackers(&mut o, run);
+    o
+}
+
+fn figures(o: &mut String, run: &Run) {
+    let s = &run.scenario;
+    let last = run.days.last().cloned().unwrap_or_default();
     let items: u64 = run.days.iter().map(|d| d.items).sum();
     let fees: f64 = run.days.iter().map(|d| d.fees_usd).sum();
     let income_usd: f64 = run.days.iter().map(|d| d.labeller_income_usd).sum();
@@ -246,6 +255,10 @@ pub fn summary(run: &Run) -> String {
     for (k, v) in rows {
         let _ = writeln!(o, "| {k} | {v} |");
     }
+}
+
+fn farming(o: &mut String, run: &Run) {
+    let s = &run.scenario;
     let check = FarmingCheck::of(run);
     let _ = writeln!(o, "\n## Farming\n");
     let _ = writeln!(
@@ -272,27 +285,30 @@ pub fn summary(run: &Run) -> String {
     if let Some(w) = check.warning() {
         let _ = writeln!(o, "\n> **Warning:** {w}");
     }
-    if !run.attackers.is_empty() {
-        let p = mean_price(run);
+}
+
+fn attackers(o: &mut String, run: &Run) {
+    if run.attackers.is_empty() {
+        return;
+    }
+    let p = mean_price(run);
+    let _ = writeln!(
+        o,
+        "\n## Attackers (valued at the run's mean LBL price, {p:.4} USD)\n"
+    );
+    let _ = writeln!(o, "| attacker | items | spot-checked | cost (USD) | net (USD) | return on cost |\n|---|---:|---:|---:|---:|---:|");
+    for b in &run.attackers {
+        let g = gas_usd(run, b);
         let _ = writeln!(
             o,
-            "\n## Attackers (valued at the run's mean LBL price, {p:.4} USD)\n"
+            "| {} | {} | {} ({:.1} %) | {:.2} | {:.2} | {:.2} % |",
+            b.kind.map(|k| k.name()).unwrap_or("?"),
+            b.items,
+            b.spot_checked,
+            100.0 * b.spot_checked as f64 / b.items.max(1) as f64,
+            b.cost_usd(p, g),
+            b.net_usd(p, g),
+            100.0 * b.roi(p, g)
         );
-        let _ = writeln!(o, "| attacker | items | spot-checked | cost (USD) | net (USD) | return on cost |\n|---|---:|---:|---:|---:|---:|");
-        for b in &run.attackers {
-            let g = gas_usd(run, b);
-            let _ = writeln!(
-                o,
-                "| {} | {} | {} ({:.1} %) | {:.2} | {:.2} | {:.2} % |",
-                b.kind.map(|k| k.name()).unwrap_or("?"),
-                b.items,
-                b.spot_checked,
-                100.0 * b.spot_checked as f64 / b.items.max(1) as f64,
-                b.cost_usd(p, g),
-                b.net_usd(p, g),
-                100.0 * b.roi(p, g)
-            );
-        }
     }
-    o
 }

@@ -96,7 +96,8 @@ fn bad_range() -> ActivationError {
     ActivationError::Malformed("section offset out of range".into())
 }
 
-/// Parses an already validated module.
+/// Parses an already validated module. One arm per payload kind, in the binary's order,
+/// so the match is long but flat; each arm only records what it reads.
 pub(crate) fn parse(wasm: &[u8]) -> Result<ModuleInfo<'_>, ActivationError> {
     let mut info = ModuleInfo {
         wasm,
@@ -170,23 +171,8 @@ pub(crate) fn parse(wasm: &[u8]) -> Result<ModuleInfo<'_>, ActivationError> {
                 }
             }
             Payload::GlobalSection(reader) => {
-                let end = range(reader.range())?.end;
                 section(6, reader.range())?;
-                let mut starts = Vec::new();
-                for item in reader.into_iter_with_offsets() {
-                    let (offset, global) = item.map_err(malformed)?;
-                    let index = u32::try_from(starts.len()).map_err(|_| bad_range())?;
-                    if !is_constant(&global.init_expr) {
-                        return Err(ActivationError::NonConstantGlobal(index));
-                    }
-                    starts.push(usize::try_from(offset).map_err(|_| bad_range())?);
-                }
-                for (i, start) in starts.iter().enumerate() {
-                    let stop = starts.get(i + 1).copied().unwrap_or(end);
-                    info.globals.push(Global {
-                        entry: *start..stop,
-                    });
-                }
+                info.globals = globals(reader)?;
             }
             Payload::ExportSection(reader) => {
                 section(7, reader.range())?;
@@ -223,12 +209,8 @@ pub(crate) fn parse(wasm: &[u8]) -> Result<ModuleInfo<'_>, ActivationError> {
             } => section(10, unchecked_range)?,
             Payload::CodeSectionEntry(body) => info.codes.push(body),
             Payload::CustomSection(reader) => {
-                if let KnownCustom::Name(names) = reader.as_known() {
-                    for name in names {
-                        if let Name::Module { name, .. } = name.map_err(malformed)? {
-                            info.module_name_len = name.len();
-                        }
-                    }
+                if let Some(len) = module_name_len(&reader)? {
+                    info.module_name_len = len;
                 }
             }
             // nitro's parser refuses this section ("unsupported section type"); wasm-ld and
@@ -251,6 +233,44 @@ pub(crate) fn parse(wasm: &[u8]) -> Result<ModuleInfo<'_>, ActivationError> {
     }
     info.func_types.extend(local_funcs);
     Ok(info)
+}
+
+/// The global section's entries by byte range (instrumentation re-encodes them verbatim);
+/// nitro refuses any initializer that is not a single constant.
+fn globals(reader: wasmparser::GlobalSectionReader<'_>) -> Result<Vec<Global>, ActivationError> {
+    let end = range(reader.range())?.end;
+    let mut starts = Vec::new();
+    for item in reader.into_iter_with_offsets() {
+        let (offset, global) = item.map_err(malformed)?;
+        let index = u32::try_from(starts.len()).map_err(|_| bad_range())?;
+        if !is_constant(&global.init_expr) {
+            return Err(ActivationError::NonConstantGlobal(index));
+        }
+        starts.push(usize::try_from(offset).map_err(|_| bad_range())?);
+    }
+    Ok(starts
+        .iter()
+        .enumerate()
+        .map(|(i, start)| Global {
+            entry: *start..starts.get(i + 1).copied().unwrap_or(end),
+        })
+        .collect())
+}
+
+/// The module name's length from a `name` custom section (it counts toward the size
+/// nitro prices), or `None` for any other custom section.
+fn module_name_len(
+    reader: &wasmparser::CustomSectionReader<'_>,
+) -> Result<Option<usize>, ActivationError> {
+    let mut len = None;
+    if let KnownCustom::Name(names) = reader.as_known() {
+        for name in names {
+            if let Name::Module { name, .. } = name.map_err(malformed)? {
+                len = Some(name.len());
+            }
+        }
+    }
+    Ok(len)
 }
 
 /// nitro accepts only `<const> end` as a global initializer (`binary.rs`, "Non-constant

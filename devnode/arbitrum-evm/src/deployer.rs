@@ -98,6 +98,23 @@ fn call_input(
     })))
 }
 
+/// Why `deploy` stopped early: a revert with the contract's revert data, or a database
+/// failure of the node (which is not the caller's fault and aborts the transaction).
+enum Stop {
+    Revert(Vec<u8>),
+    Db(ContextDbError<DevContext>),
+}
+
+impl From<ContextDbError<DevContext>> for Stop {
+    fn from(e: ContextDbError<DevContext>) -> Self {
+        Stop::Db(e)
+    }
+}
+
+fn db<E: Into<ContextDbError<DevContext>>>(e: E) -> Stop {
+    Stop::Db(e.into())
+}
+
 fn call_child(
     evm: &mut DevEvm,
     budget: &mut Budget,
@@ -121,22 +138,73 @@ pub fn run(evm: &mut DevEvm) -> Result<InterpreterResult, ContextDbError<DevCont
         return Ok(done(0, 0, InstructionResult::Revert, Bytes::new()));
     };
     let limit = inputs.gas_limit;
-    let data = inputs.input.bytes(evm.ctx_ref());
-    let sender = inputs.caller;
-    let msg_value = inputs.value.get();
     let mut budget = Budget {
         limit,
         used: OVERHEAD_GAS.min(limit),
     };
-    let revert =
-        |b: &Budget, e: Vec<u8>| Ok(done(limit, b.used, InstructionResult::Revert, e.into()));
-
-    let Ok(call) = deployCall::abi_decode(&data) else {
-        return revert(&budget, Vec::new());
+    let caller = Caller {
+        sender: inputs.caller,
+        value: inputs.value.get(),
     };
-    if call.bytecode.is_empty() {
-        return revert(&budget, EmptyBytecode {}.abi_encode());
+    let data = inputs.input.bytes(evm.ctx_ref());
+    match deploy(evm, &mut budget, caller, &data) {
+        Ok(new) => Ok(done(
+            limit,
+            budget.used,
+            InstructionResult::Return,
+            new.abi_encode().into(),
+        )),
+        Err(Stop::Revert(e)) => Ok(done(
+            limit,
+            budget.used,
+            InstructionResult::Revert,
+            e.into(),
+        )),
+        Err(Stop::Db(e)) => Err(e),
     }
+}
+
+/// Who called `deploy` and with how much value.
+#[derive(Clone, Copy)]
+struct Caller {
+    sender: Address,
+    value: U256,
+}
+
+/// The contract's steps in its order: create, activate if the codehash is not active,
+/// initialise, refund what is left, emit `ContractDeployed`.
+fn deploy(
+    evm: &mut DevEvm,
+    budget: &mut Budget,
+    caller: Caller,
+    data: &[u8],
+) -> Result<Address, Stop> {
+    let call = deployCall::abi_decode(data).map_err(|_| Stop::Revert(Vec::new()))?;
+    if call.bytecode.is_empty() {
+        return Err(Stop::Revert(EmptyBytecode {}.abi_encode()));
+    }
+    let new = create(evm, budget, &call)?;
+    let activate = needs_activation(evm, budget, new)?;
+    if activate {
+        activate_program(evm, budget, new, caller.value, call.initValue)?;
+    }
+    initialise(evm, budget, new, &call)?;
+    if activate || caller.value != call.initValue {
+        refund(evm, budget, caller.sender)?;
+    }
+    let event = ContractDeployed {
+        deployedContract: new,
+    };
+    evm.ctx_mut().journal_mut().log(Log {
+        address: ADDRESS,
+        data: event.encode_log_data(),
+    });
+    Ok(new)
+}
+
+/// The deployer's own CREATE (CREATE2 salted with the init data when a salt is given):
+/// 32000 (+ hashing) and 63/64 of the rest.
+fn create(evm: &mut DevEvm, budget: &mut Budget, call: &deployCall) -> Result<Address, Stop> {
     let scheme = if call.salt == B256::ZERO {
         CreateScheme::Create
     } else {
@@ -145,7 +213,6 @@ pub fn run(evm: &mut DevEvm) -> Result<InterpreterResult, ContextDbError<DevCont
             salt: U256::from_be_bytes(keccak256(packed).0),
         }
     };
-    // The deployer's own CREATE: 32000 (+ hashing for CREATE2) and 63/64 of the rest.
     let create_base = 32_000 + 6 * (call.bytecode.len() as u64).div_ceil(32);
     budget.used = budget.used.saturating_add(create_base);
     let gas = budget.child();
@@ -154,28 +221,30 @@ pub fn run(evm: &mut DevEvm) -> Result<InterpreterResult, ContextDbError<DevCont
         unreachable!("a create frame returns a create outcome")
     };
     budget.spend(gas, created.result.gas.remaining());
-    let new = match created.address {
-        Some(a) if created.result.result.is_ok() => a,
+    match created.address {
+        Some(a) if created.result.result.is_ok() => Ok(a),
         _ => {
             let out = created.result.output;
             if !out.is_empty() && created.result.result == InstructionResult::Revert {
-                return revert(&budget, out.to_vec());
+                return Err(Stop::Revert(out.to_vec()));
             }
-            return revert(
-                &budget,
+            Err(Stop::Revert(
                 ContractDeploymentError {
-                    bytecode: call.bytecode,
+                    bytecode: call.bytecode.clone(),
                 }
                 .abi_encode(),
-            );
+            ))
         }
-    };
+    }
+}
 
-    // requiresActivation: the version the codehash is active at, or 0 if none.
-    let codehash = evm.ctx_mut().journal_mut().code_hash(new)?.data;
+/// `requiresActivation`: true unless ArbWasm reports the codehash active at the current
+/// Stylus version.
+fn needs_activation(evm: &mut DevEvm, budget: &mut Budget, new: Address) -> Result<bool, Stop> {
+    let codehash = evm.ctx_mut().journal_mut().code_hash(new).map_err(db)?.data;
     let probe = call_child(
         evm,
-        &mut budget,
+        budget,
         ARB_WASM,
         codehashVersionCall { codehash }.abi_encode().into(),
         U256::ZERO,
@@ -186,78 +255,89 @@ pub fn run(evm: &mut DevEvm) -> Result<InterpreterResult, ContextDbError<DevCont
     } else {
         0
     };
-    let activate = version != STYLUS_VERSION;
-    if activate {
-        let Some(fee_value) = msg_value.checked_sub(call.initValue) else {
-            // Solidity's checked subtraction: Panic(0x11).
-            let mut panic = vec![0x4e, 0x48, 0x7b, 0x71];
-            panic.extend_from_slice(&U256::from(0x11).to_be_bytes::<32>());
-            return revert(&budget, panic);
-        };
-        let r = call_child(
-            evm,
-            &mut budget,
-            ARB_WASM,
-            activateProgramCall { program: new }.abi_encode().into(),
-            fee_value,
-            false,
-        )?;
-        if !r.result.is_ok() {
-            return revert(&budget, r.output.to_vec());
-        }
-    }
-    if !call.initData.is_empty() {
-        let r = call_child(
-            evm,
-            &mut budget,
-            new,
-            call.initData.clone(),
-            call.initValue,
-            false,
-        )?;
-        if !r.result.is_ok() {
-            return revert(
-                &budget,
-                ContractInitializationError { newContract: new }.abi_encode(),
-            );
-        }
-    } else if !call.initValue.is_zero() {
-        return revert(&budget, InitValueButNotInitData {}.abi_encode());
-    }
-    if activate || msg_value != call.initValue {
-        let balance = evm
-            .ctx_mut()
-            .journal_mut()
-            .load_account(ADDRESS)?
-            .data
-            .info
-            .balance;
-        if !balance.is_zero() {
-            let r = call_child(evm, &mut budget, sender, Bytes::new(), balance, false)?;
-            if !r.result.is_ok() {
-                return revert(
-                    &budget,
-                    RefundExcessValueError {
-                        excessValue: balance,
-                    }
-                    .abi_encode(),
-                );
-            }
-        }
-    }
-    let event = ContractDeployed {
-        deployedContract: new,
+    Ok(version != STYLUS_VERSION)
+}
+
+/// Activates `new`, paying ArbWasm with the value sent beyond `initValue`.
+fn activate_program(
+    evm: &mut DevEvm,
+    budget: &mut Budget,
+    new: Address,
+    msg_value: U256,
+    init_value: U256,
+) -> Result<(), Stop> {
+    let Some(fee_value) = msg_value.checked_sub(init_value) else {
+        // Solidity's checked subtraction: Panic(0x11).
+        let mut panic = vec![0x4e, 0x48, 0x7b, 0x71];
+        panic.extend_from_slice(&U256::from(0x11).to_be_bytes::<32>());
+        return Err(Stop::Revert(panic));
     };
-    evm.ctx_mut().journal_mut().log(Log {
-        address: ADDRESS,
-        data: event.encode_log_data(),
-    });
-    Ok(done(
-        limit,
-        budget.used,
-        InstructionResult::Return,
-        new.abi_encode().into(),
-    ))
+    let r = call_child(
+        evm,
+        budget,
+        ARB_WASM,
+        activateProgramCall { program: new }.abi_encode().into(),
+        fee_value,
+        false,
+    )?;
+    if !r.result.is_ok() {
+        return Err(Stop::Revert(r.output.to_vec()));
+    }
+    Ok(())
+}
+
+/// Calls `new` with the init data and value; value without init data is refused.
+fn initialise(
+    evm: &mut DevEvm,
+    budget: &mut Budget,
+    new: Address,
+    call: &deployCall,
+) -> Result<(), Stop> {
+    if call.initData.is_empty() {
+        if !call.initValue.is_zero() {
+            return Err(Stop::Revert(InitValueButNotInitData {}.abi_encode()));
+        }
+        return Ok(());
+    }
+    let r = call_child(
+        evm,
+        budget,
+        new,
+        call.initData.clone(),
+        call.initValue,
+        false,
+    )?;
+    if !r.result.is_ok() {
+        return Err(Stop::Revert(
+            ContractInitializationError { newContract: new }.abi_encode(),
+        ));
+    }
+    Ok(())
+}
+
+/// Sends the deployer's whole balance back to the sender (the activation fee's excess).
+fn refund(evm: &mut DevEvm, budget: &mut Budget, sender: Address) -> Result<(), Stop> {
+    let balance = evm
+        .ctx_mut()
+        .journal_mut()
+        .load_account(ADDRESS)
+        .map_err(db)?
+        .data
+        .info
+        .balance;
+    if balance.is_zero() {
+        return Ok(());
+    }
+    let r = call_child(evm, budget, sender, Bytes::new(), balance, false)?;
+    if !r.result.is_ok() {
+        return Err(Stop::Revert(
+            RefundExcessValueError {
+                excessValue: balance,
+            }
+            .abi_encode(),
+        ));
+    }
+    Ok(())
 }
 
 /// EVM init code that deploys `code` verbatim (the "deploy prelude" cargo-stylus puts

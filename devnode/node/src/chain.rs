@@ -26,7 +26,7 @@ mod history;
 mod overrides;
 mod view;
 
-pub use dump::{ChainDump, DumpError};
+pub use dump::{ChainDump, DumpError, VERSION as STATE_VERSION};
 pub use history::DEFAULT_HISTORY;
 pub use overrides::{AccountOverride, StateOverrides};
 pub use view::StateView;

@@ -55,27 +55,9 @@ pub fn run_program(
         return Ok(halt(gas_limit, InstructionResult::OpcodeNotFound));
     }
     let runtime = Arc::clone(&evm.runtime);
-    let module = match runtime.cached(&codehash) {
-        Some(m) => m,
-        None => {
-            // Activated in state but not compiled in this process (e.g. loaded state).
-            let code = inputs.known_bytecode.1.original_bytes();
-            let built = activation::decompress(&code, MAX_WASM_SIZE)
-                .and_then(|wasm| activation::activate(&wasm, PAGE_LIMIT))
-                .map_err(|e| e.to_string())
-                .and_then(|a| {
-                    runtime
-                        .compile(codehash, &a.module)
-                        .map_err(|e| e.to_string())
-                });
-            match built {
-                Ok(m) => m,
-                Err(e) => {
-                    tracing::warn!(%codehash, "cannot rebuild an activated program: {e}");
-                    return Ok(halt(gas_limit, InstructionResult::FatalExternalError));
-                }
-            }
-        }
+    let code = inputs.known_bytecode.1.original_bytes();
+    let Some(module) = module(&runtime, codehash, &code) else {
+        return Ok(halt(gas_limit, InstructionResult::FatalExternalError));
     };
 
     let entry_gas = evm
@@ -113,34 +95,74 @@ pub fn run_program(
     let env = store.into_data();
     evm.scope.pages.open = open_before;
 
+    tracing::trace!(%codehash, ?outcome, ink_left, "stylus call");
+    if let Outcome::Failure(why) = &outcome {
+        tracing::debug!(%codehash, "stylus program failed: {why}");
+    }
+    Ok(frame_result(
+        gas_limit, outcome, ink_left, env.outs, env.refund,
+    ))
+}
+
+/// The compiled module of an activated program: from this process's cache, or rebuilt
+/// from its code (activated in state but not compiled here, e.g. a loaded state file).
+fn module(
+    runtime: &super::runtime::StylusRuntime,
+    codehash: B256,
+    code: &[u8],
+) -> Option<wasmi::Module> {
+    if let Some(m) = runtime.cached(&codehash) {
+        return Some(m);
+    }
+    let built = activation::decompress(code, MAX_WASM_SIZE)
+        .and_then(|wasm| activation::activate(&wasm, PAGE_LIMIT))
+        .map_err(|e| e.to_string())
+        .and_then(|a| {
+            runtime
+                .compile(codehash, &a.module)
+                .map_err(|e| e.to_string())
+        });
+    match built {
+        Ok(m) => Some(m),
+        Err(e) => {
+            tracing::warn!(%codehash, "cannot rebuild an activated program: {e}");
+            None
+        }
+    }
+}
+
+/// The call frame's result from the program's outcome: a failure reverts with no data and
+/// keeps the unspent gas; running out of ink or stack takes all of it.
+fn frame_result(
+    gas_limit: u64,
+    outcome: Outcome,
+    ink_left: u64,
+    outs: Vec<u8>,
+    refund: i64,
+) -> InterpreterResult {
     let mut gas_left = ink_to_gas(ink_left);
-    let outs = env.outs;
-    tracing::trace!(%codehash, ?outcome, gas_left, "stylus call");
     let (result, output) = match outcome {
         Outcome::Success => (InstructionResult::Return, outs),
         Outcome::Revert => (InstructionResult::Revert, outs),
-        Outcome::Failure(why) => {
-            tracing::debug!(%codehash, "stylus program failed: {why}");
-            (InstructionResult::Revert, Vec::new())
-        }
-        Outcome::OutOfInk => return Ok(halt(gas_limit, InstructionResult::OutOfGas)),
-        Outcome::OutOfStack => return Ok(halt(gas_limit, InstructionResult::StackOverflow)),
+        Outcome::Failure(_) => (InstructionResult::Revert, Vec::new()),
+        Outcome::OutOfInk => return halt(gas_limit, InstructionResult::OutOfGas),
+        Outcome::OutOfStack => return halt(gas_limit, InstructionResult::StackOverflow),
     };
     // ArbOS ≥ 31: returning data costs at least what EVM memory for it would.
     if !output.is_empty() {
         let words = (output.len() as u64).div_ceil(32);
         let evm_cost = 3 * words + words * words / 512;
         if gas_limit < evm_cost {
-            return Ok(halt(gas_limit, InstructionResult::OutOfGas));
+            return halt(gas_limit, InstructionResult::OutOfGas);
         }
         gas_left = gas_left.min(gas_limit - evm_cost);
     }
     let mut gas = Gas::new(gas_limit);
     let _ = gas.record_regular_cost(gas_limit - gas_left);
     if result == InstructionResult::Return {
-        gas.record_refund(env.refund);
+        gas.record_refund(refund);
     }
-    Ok(InterpreterResult::new(result, output.into(), gas))
+    InterpreterResult::new(result, output.into(), gas)
 }
 
 /// Instantiates and runs the module; returns the outcome and the ink left.

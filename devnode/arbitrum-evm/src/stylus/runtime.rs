@@ -45,7 +45,7 @@ impl StylusRuntime {
             .consume_fuel(false);
         let engine = Engine::new(&config);
         let mut linker = Linker::new(&engine);
-        host::link(&mut linker);
+        host::link(&mut linker).expect("the host functions have unique names");
         Self {
             engine,
             linker,

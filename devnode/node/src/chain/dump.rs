@@ -12,8 +12,9 @@ use revm::state::{AccountInfo, Bytecode};
 use super::{Block, Chain, ChainConfig, Receipt};
 use crate::stylus::runtime::StylusRuntime;
 
-/// Bumped when the layout changes incompatibly.
-const VERSION: u32 = 1;
+/// Bumped when the layout changes incompatibly. 2: a halted receipt's status is revm's
+/// typed `HaltReason` (version 1 wrote it as text).
+pub const VERSION: u32 = 2;
 
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ChainDump {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use revm::primitives::{Bytes, B256};
 
-use crate::chain::{ChainDump, DumpError};
+use crate::chain::{ChainDump, DumpError, STATE_VERSION};
 use crate::Chain;
 
 #[derive(Debug, thiserror::Error)]
@@ -28,6 +28,17 @@ struct StateFile {
     transactions: BTreeMap<B256, Bytes>,
 }
 
+/// Just enough of a state file to read its layout version.
+#[derive(serde::Deserialize)]
+struct Header {
+    chain: VersionOnly,
+}
+
+#[derive(serde::Deserialize)]
+struct VersionOnly {
+    version: u32,
+}
+
 /// Signed transaction bytes by hash.
 pub type RawTxs = HashMap<B256, Bytes>;
 
@@ -38,8 +49,17 @@ pub fn load(path: &Path) -> Result<Option<(Chain, RawTxs)>, StateFileError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(StateFileError::Read(path.into(), e)),
     };
-    let file: StateFile =
-        serde_json::from_slice(&text).map_err(|e| StateFileError::Format(path.into(), e))?;
+    let format = |e| StateFileError::Format(path.into(), e);
+    // The version first, so a file of another layout is named as such rather than
+    // reported as whichever field no longer parses.
+    let header: Header = serde_json::from_slice(&text).map_err(format)?;
+    if header.chain.version != STATE_VERSION {
+        return Err(StateFileError::Dump(
+            path.into(),
+            DumpError::Version(header.chain.version),
+        ));
+    }
+    let file: StateFile = serde_json::from_slice(&text).map_err(format)?;
     let chain = Chain::from_dump(file.chain).map_err(|e| StateFileError::Dump(path.into(), e))?;
     Ok(Some((chain, file.transactions.into_iter().collect())))
 }

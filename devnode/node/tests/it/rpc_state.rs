@@ -2,7 +2,8 @@
 //! receipts, transactions), and a corrupt file is reported rather than overwritten.
 
 use crate::rpc_common::*;
-use devnode::rpc::{Node, NodeConfig};
+use devnode::chain::DumpError;
+use devnode::rpc::{Node, NodeConfig, NodeError, StateFileError};
 use revm::primitives::{Address, U256};
 use serde_json::json;
 
@@ -78,5 +79,32 @@ fn state_survives_a_restart() {
     .err()
     .expect("corrupt file refused");
     assert!(err.to_string().contains("not a devnode state"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_state_file_of_an_older_layout_is_refused_by_its_version_and_left_untouched() {
+    let dir = std::env::temp_dir().join(format!("devnode-state-v1-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("state.json");
+    // Version 1 wrote a halted receipt's status as text, which no longer parses.
+    let old = br#"{"chain":{"version":1,"receipts":[{"status":{"Halt":"OutOfGas(Basic)"}}]},"transactions":{}}"#;
+    std::fs::write(&path, old).unwrap();
+    let err = Node::start(NodeConfig {
+        port: 0,
+        state_file: Some(path.clone()),
+        ..Default::default()
+    })
+    .err()
+    .expect("an old layout is refused");
+    assert!(
+        matches!(
+            err,
+            NodeError::State(StateFileError::Dump(_, DumpError::Version(1)))
+        ),
+        "{err}"
+    );
+    assert!(err.to_string().contains("version 1 is not supported"), "{err}");
+    assert_eq!(std::fs::read(&path).unwrap(), old, "the file is kept as it was");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -170,97 +170,80 @@ fn create(c: &mut Cx, code: Bytes, endowment: U256, salt: Option<U256>) -> Hr<(A
     Ok((address, cost))
 }
 
-pub(super) fn link(l: &mut Linker<HostEnv>) {
+pub(super) fn link(l: &mut Linker<HostEnv>) -> Result<(), LinkerError> {
     const M: &str = "vm_hooks";
-    let ok = "host function names are unique";
+    l.func_wrap(M, "call_contract", call_contract)?;
+    l.func_wrap(M, "delegate_call_contract", delegate_call_contract)?;
+    l.func_wrap(M, "static_call_contract", static_call_contract)?;
+    l.func_wrap(M, "create1", create1)?;
+    l.func_wrap(M, "create2", create2)?;
+    l.func_wrap(M, "return_data_size", return_data_size)?;
+    l.func_wrap(M, "read_return_data", read_return_data)?;
+    Ok(())
+}
 
-    l.func_wrap(
-        M,
-        "call_contract",
-        |c: Cx, to: i32, data: i32, len: i32, value: i32, gas: i64, ret: i32| -> Hr<i32> {
-            call_hook(c, CallScheme::Call, (to, data, len, Some(value), gas, ret))
-        },
-    )
-    .expect(ok);
-    l.func_wrap(
-        M,
-        "delegate_call_contract",
-        |c: Cx, to: i32, data: i32, len: i32, gas: i64, ret: i32| -> Hr<i32> {
-            call_hook(c, CallScheme::DelegateCall, (to, data, len, None, gas, ret))
-        },
-    )
-    .expect(ok);
-    l.func_wrap(
-        M,
-        "static_call_contract",
-        |c: Cx, to: i32, data: i32, len: i32, gas: i64, ret: i32| -> Hr<i32> {
-            call_hook(c, CallScheme::StaticCall, (to, data, len, None, gas, ret))
-        },
-    )
-    .expect(ok);
-    l.func_wrap(
-        M,
-        "create1",
-        |mut c: Cx, code: i32, len: i32, endowment: i32, out: i32, rlen: i32| -> Hr<()> {
-            buy_ink(&mut c, HOSTIO_INK + 3 * PTR_INK + EVM_API_INK)?;
-            pay_for_read(&mut c, len as u32)?;
-            pay_for_read(&mut c, len as u32)?;
-            let code = Bytes::from(read(&c, code, len as u32)?);
-            let endowment = read_u256(&c, endowment)?;
-            let (address, cost) = create(&mut c, code, endowment, None)?;
-            buy_gas(&mut c, cost)?;
-            let n = c.data().return_data.len() as u32;
-            write_u32(&mut c, rlen, n)?;
-            write(&mut c, out, address.as_slice())
-        },
-    )
-    .expect(ok);
-    l.func_wrap(
-        M,
-        "create2",
-        |mut c: Cx,
-         code: i32,
-         len: i32,
-         endowment: i32,
-         salt: i32,
-         out: i32,
-         rlen: i32|
-         -> Hr<()> {
-            buy_ink(&mut c, HOSTIO_INK + 4 * PTR_INK + EVM_API_INK)?;
-            pay_for_read(&mut c, len as u32)?;
-            pay_for_read(&mut c, len as u32)?;
-            let code = Bytes::from(read(&c, code, len as u32)?);
-            let endowment = read_u256(&c, endowment)?;
-            let salt = read_u256(&c, salt)?;
-            let (address, cost) = create(&mut c, code, endowment, Some(salt))?;
-            buy_gas(&mut c, cost)?;
-            let n = c.data().return_data.len() as u32;
-            write_u32(&mut c, rlen, n)?;
-            write(&mut c, out, address.as_slice())
-        },
-    )
-    .expect(ok);
-    l.func_wrap(M, "return_data_size", |mut c: Cx| -> Hr<i32> {
-        buy_ink(&mut c, HOSTIO_INK)?;
-        Ok(c.data().return_data.len() as i32)
-    })
-    .expect(ok);
-    l.func_wrap(
-        M,
-        "read_return_data",
-        |mut c: Cx, dest: i32, offset: i32, size: i32| -> Hr<i32> {
-            buy_ink(&mut c, HOSTIO_INK + EVM_API_INK)?;
-            let data = c.data().return_data.clone();
-            let offset = offset as u32 as usize;
-            let available = data.len().saturating_sub(offset);
-            let n = (size as u32 as usize).min(available);
-            pay_for_write(&mut c, n as u32)?;
-            if available == 0 {
-                return Ok(0);
-            }
-            write(&mut c, dest, &data[offset..offset + n])?;
-            Ok(n as i32)
-        },
-    )
-    .expect(ok);
+fn call_contract(c: Cx, to: i32, data: i32, len: i32, value: i32, gas: i64, ret: i32) -> Hr<i32> {
+    call_hook(c, CallScheme::Call, (to, data, len, Some(value), gas, ret))
+}
+
+fn delegate_call_contract(c: Cx, to: i32, data: i32, len: i32, gas: i64, ret: i32) -> Hr<i32> {
+    call_hook(c, CallScheme::DelegateCall, (to, data, len, None, gas, ret))
+}
+
+fn static_call_contract(c: Cx, to: i32, data: i32, len: i32, gas: i64, ret: i32) -> Hr<i32> {
+    call_hook(c, CallScheme::StaticCall, (to, data, len, None, gas, ret))
+}
+
+fn create1(mut c: Cx, code: i32, len: i32, endowment: i32, out: i32, rlen: i32) -> Hr<()> {
+    buy_ink(&mut c, HOSTIO_INK + 3 * PTR_INK + EVM_API_INK)?;
+    pay_for_read(&mut c, len as u32)?;
+    pay_for_read(&mut c, len as u32)?;
+    let code = Bytes::from(read(&c, code, len as u32)?);
+    let endowment = read_u256(&c, endowment)?;
+    let (address, cost) = create(&mut c, code, endowment, None)?;
+    buy_gas(&mut c, cost)?;
+    let n = c.data().return_data.len() as u32;
+    write_u32(&mut c, rlen, n)?;
+    write(&mut c, out, address.as_slice())
+}
+
+fn create2(
+    mut c: Cx,
+    code: i32,
+    len: i32,
+    endowment: i32,
+    salt: i32,
+    out: i32,
+    rlen: i32,
+) -> Hr<()> {
+    buy_ink(&mut c, HOSTIO_INK + 4 * PTR_INK + EVM_API_INK)?;
+    pay_for_read(&mut c, len as u32)?;
+    pay_for_read(&mut c, len as u32)?;
+    let code = Bytes::from(read(&c, code, len as u32)?);
+    let endowment = read_u256(&c, endowment)?;
+    let salt = read_u256(&c, salt)?;
+    let (address, cost) = create(&mut c, code, endowment, Some(salt))?;
+    buy_gas(&mut c, cost)?;
+    let n = c.data().return_data.len() as u32;
+    write_u32(&mut c, rlen, n)?;
+    write(&mut c, out, address.as_slice())
+}
+
+fn return_data_size(mut c: Cx) -> Hr<i32> {
+    buy_ink(&mut c, HOSTIO_INK)?;
+    Ok(c.data().return_data.len() as i32)
+}
+
+fn read_return_data(mut c: Cx, dest: i32, offset: i32, size: i32) -> Hr<i32> {
+    buy_ink(&mut c, HOSTIO_INK + EVM_API_INK)?;
+    let data = c.data().return_data.clone();
+    let offset = offset as u32 as usize;
+    let available = data.len().saturating_sub(offset);
+    let n = (size as u32 as usize).min(available);
+    pay_for_write(&mut c, n as u32)?;
+    if available == 0 {
+        return Ok(0);
+    }
+    write(&mut c, dest, &data[offset..offset + n])?;
+    Ok(n as i32)
 }

@@ -14,6 +14,7 @@ mod state;
 use std::fmt;
 
 use revm::primitives::{Address, Bytes, U256};
+use wasmi::errors::LinkerError;
 use wasmi::{Caller, Global, Linker, Memory, Val};
 
 use super::storage_cache::StorageCache;
@@ -209,12 +210,13 @@ pub(crate) fn evm<'a>(c: &Cx<'a>) -> &'a mut DevEvm {
     unsafe { &mut *c.data().evm.0 }
 }
 
-/// Registers all 42 `vm_hooks` and the debug `console` functions.
-pub fn link(linker: &mut Linker<HostEnv>) {
-    env::link(linker);
-    state::link(linker);
-    calls::link(linker);
-    math::link(linker);
+/// Registers all 42 `vm_hooks` and the debug `console` functions. Fails only if two
+/// share a name, which the tests would show at once.
+pub fn link(linker: &mut Linker<HostEnv>) -> Result<(), LinkerError> {
+    env::link(linker)?;
+    state::link(linker)?;
+    calls::link(linker)?;
+    math::link(linker)
 }
 
 /// The names of the host functions this node provides (for activation and tests).

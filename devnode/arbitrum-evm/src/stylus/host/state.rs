@@ -98,196 +98,167 @@ fn flush(c: &mut Cx, clear: bool) -> Hr<()> {
     buy_gas(c, spent)
 }
 
-pub(super) fn link(l: &mut Linker<HostEnv>) {
+pub(super) fn link(l: &mut Linker<HostEnv>) -> Result<(), LinkerError> {
     const M: &str = "vm_hooks";
-    let ok = "host function names are unique";
+    l.func_wrap(M, "storage_load_bytes32", storage_load_bytes32)?;
+    l.func_wrap(M, "storage_cache_bytes32", storage_cache_bytes32)?;
+    l.func_wrap(M, "storage_flush_cache", storage_flush_cache)?;
+    l.func_wrap(M, "transient_load_bytes32", transient_load_bytes32)?;
+    l.func_wrap(M, "transient_store_bytes32", transient_store_bytes32)?;
+    l.func_wrap(M, "emit_log", emit_log)?;
+    l.func_wrap(M, "account_balance", account_balance)?;
+    l.func_wrap(M, "account_codehash", account_codehash)?;
+    l.func_wrap(M, "account_code_size", account_code_size)?;
+    l.func_wrap(M, "account_code", account_code)?;
+    Ok(())
+}
 
-    l.func_wrap(
-        M,
-        "storage_load_bytes32",
-        |mut c: Cx, key: i32, dest: i32| -> Hr<()> {
-            buy_ink(&mut c, HOSTIO_INK + 2 * PTR_INK)?;
-            require_gas(&mut c, COLD_SLOAD_GAS + REQUIRED_ACCESS_GAS + evm_api_gas())?;
-            let key = B256::from(read32(&c, key)?);
-            let read_gas = c.data_mut().cache.read_gas();
-            let (value, gas) = match c.data().cache.get(&key) {
-                Some(v) => (v, read_gas),
-                None => {
-                    let address = c.data().frame.address;
-                    let load = evm(&c)
-                        .ctx_mut()
-                        .journal_mut()
-                        .sload(address, U256::from_be_bytes(key.0))
-                        .map_err(|e| {
-                            wasmi::Error::host(Escape::Failure(format!("state: {e:?}")))
-                        })?;
-                    let v = B256::from(load.data.to_be_bytes::<32>());
-                    c.data_mut().cache.insert_clean(key, v);
-                    let access = if load.is_cold {
-                        COLD_SLOAD_GAS
-                    } else {
-                        WARM_ACCESS_GAS
-                    };
-                    (v, read_gas + access + evm_api_gas())
-                }
-            };
-            buy_gas(&mut c, gas)?;
-            write(&mut c, dest, value.as_slice())
-        },
-    )
-    .expect(ok);
-    l.func_wrap(
-        M,
-        "storage_cache_bytes32",
-        |mut c: Cx, key: i32, value: i32| -> Hr<()> {
-            buy_ink(&mut c, HOSTIO_INK + 2 * PTR_INK)?;
-            require_gas(&mut c, SSTORE_SENTRY_GAS + REQUIRED_ACCESS_GAS)?;
-            let key = B256::from(read32(&c, key)?);
-            let value = B256::from(read32(&c, value)?);
-            let gas = c.data_mut().cache.write_gas();
-            c.data_mut().cache.write(key, value);
-            buy_gas(&mut c, gas)
-        },
-    )
-    .expect(ok);
-    l.func_wrap(
-        M,
-        "storage_flush_cache",
-        |mut c: Cx, clear: i32| -> Hr<()> {
-            buy_ink(&mut c, HOSTIO_INK + EVM_API_INK)?;
-            require_gas(&mut c, SSTORE_SENTRY_GAS)?;
-            flush(&mut c, clear != 0)
-        },
-    )
-    .expect(ok);
-    l.func_wrap(
-        M,
-        "transient_load_bytes32",
-        |mut c: Cx, key: i32, dest: i32| -> Hr<()> {
-            buy_ink(&mut c, HOSTIO_INK + 2 * PTR_INK + EVM_API_INK)?;
-            buy_gas(&mut c, TRANSIENT_GAS)?;
-            let key = read_u256(&c, key)?;
+fn storage_load_bytes32(mut c: Cx, key: i32, dest: i32) -> Hr<()> {
+    buy_ink(&mut c, HOSTIO_INK + 2 * PTR_INK)?;
+    require_gas(&mut c, COLD_SLOAD_GAS + REQUIRED_ACCESS_GAS + evm_api_gas())?;
+    let key = B256::from(read32(&c, key)?);
+    let read_gas = c.data_mut().cache.read_gas();
+    let (value, gas) = match c.data().cache.get(&key) {
+        Some(v) => (v, read_gas),
+        None => {
             let address = c.data().frame.address;
-            let v = evm(&c).ctx_mut().journal_mut().tload(address, key);
-            write(&mut c, dest, &v.to_be_bytes::<32>())
-        },
-    )
-    .expect(ok);
-    l.func_wrap(
-        M,
-        "transient_store_bytes32",
-        |mut c: Cx, key: i32, value: i32| -> Hr<()> {
-            buy_ink(&mut c, HOSTIO_INK + 2 * PTR_INK + EVM_API_INK)?;
-            buy_gas(&mut c, TRANSIENT_GAS)?;
-            let key = read_u256(&c, key)?;
-            let value = read_u256(&c, value)?;
-            if c.data().frame.is_static {
-                return fail("write protection: transient store in a static call");
-            }
-            let address = c.data().frame.address;
-            evm(&c).ctx_mut().journal_mut().tstore(address, key, value);
-            Ok(())
-        },
-    )
-    .expect(ok);
-    l.func_wrap(
-        M,
-        "emit_log",
-        |mut c: Cx, ptr: i32, len: i32, topics: i32| -> Hr<()> {
-            buy_ink(&mut c, HOSTIO_INK + EVM_API_INK)?;
-            let (len, topics) = (len as u32, topics as u32);
-            if topics > 4 || len < topics * 32 {
-                return fail(format!("bad log: {topics} topics in {len} bytes"));
-            }
-            pay_for_read(&mut c, len)?;
-            let data_len = (len - topics * 32) as u64;
-            buy_gas(
-                &mut c,
-                LOG_TOPIC_GAS * (1 + topics as u64) + LOG_DATA_GAS * data_len,
-            )?;
-            if c.data().frame.is_static {
-                return fail("write protection: log in a static call");
-            }
-            let bytes = read(&c, ptr, len)?;
-            let (t, d) = bytes.split_at(topics as usize * 32);
-            let topics = t.chunks(32).map(B256::from_slice).collect();
-            let log = Log {
-                address: c.data().frame.address,
-                data: LogData::new_unchecked(topics, d.to_vec().into()),
-            };
-            evm(&c).ctx_mut().journal_mut().log(log);
-            Ok(())
-        },
-    )
-    .expect(ok);
-    l.func_wrap(
-        M,
-        "account_balance",
-        |mut c: Cx, addr: i32, dest: i32| -> Hr<()> {
-            buy_ink(&mut c, HOSTIO_INK + 2 * PTR_INK + EVM_API_INK)?;
-            require_gas(&mut c, COLD_ACCOUNT_GAS)?;
-            let a = read_address(&c, addr)?;
-            let (balance, cold) = {
-                let acc = evm(&c)
-                    .ctx_mut()
-                    .journal_mut()
-                    .load_account(a)
-                    .map_err(state_err)?;
-                (acc.data.info.balance, acc.is_cold)
-            };
-            buy_gas(
-                &mut c,
-                if cold {
-                    COLD_ACCOUNT_GAS
-                } else {
-                    WARM_ACCESS_GAS
-                },
-            )?;
-            write(&mut c, dest, &balance.to_be_bytes::<32>())
-        },
-    )
-    .expect(ok);
-    l.func_wrap(
-        M,
-        "account_codehash",
-        |mut c: Cx, addr: i32, dest: i32| -> Hr<()> {
-            buy_ink(&mut c, HOSTIO_INK + 2 * PTR_INK + EVM_API_INK)?;
-            require_gas(&mut c, COLD_ACCOUNT_GAS)?;
-            let a = read_address(&c, addr)?;
-            let hash = evm(&c)
+            let load = evm(&c)
                 .ctx_mut()
                 .journal_mut()
-                .code_hash(a)
-                .map_err(state_err)?;
-            buy_gas(
-                &mut c,
-                if hash.is_cold {
-                    COLD_ACCOUNT_GAS
-                } else {
-                    WARM_ACCESS_GAS
-                },
-            )?;
-            write(&mut c, dest, hash.data.as_slice())
+                .sload(address, U256::from_be_bytes(key.0))
+                .map_err(|e| wasmi::Error::host(Escape::Failure(format!("state: {e:?}"))))?;
+            let v = B256::from(load.data.to_be_bytes::<32>());
+            c.data_mut().cache.insert_clean(key, v);
+            let access = if load.is_cold {
+                COLD_SLOAD_GAS
+            } else {
+                WARM_ACCESS_GAS
+            };
+            (v, read_gas + access + evm_api_gas())
+        }
+    };
+    buy_gas(&mut c, gas)?;
+    write(&mut c, dest, value.as_slice())
+}
+
+fn storage_cache_bytes32(mut c: Cx, key: i32, value: i32) -> Hr<()> {
+    buy_ink(&mut c, HOSTIO_INK + 2 * PTR_INK)?;
+    require_gas(&mut c, SSTORE_SENTRY_GAS + REQUIRED_ACCESS_GAS)?;
+    let key = B256::from(read32(&c, key)?);
+    let value = B256::from(read32(&c, value)?);
+    let gas = c.data_mut().cache.write_gas();
+    c.data_mut().cache.write(key, value);
+    buy_gas(&mut c, gas)
+}
+
+fn storage_flush_cache(mut c: Cx, clear: i32) -> Hr<()> {
+    buy_ink(&mut c, HOSTIO_INK + EVM_API_INK)?;
+    require_gas(&mut c, SSTORE_SENTRY_GAS)?;
+    flush(&mut c, clear != 0)
+}
+
+fn transient_load_bytes32(mut c: Cx, key: i32, dest: i32) -> Hr<()> {
+    buy_ink(&mut c, HOSTIO_INK + 2 * PTR_INK + EVM_API_INK)?;
+    buy_gas(&mut c, TRANSIENT_GAS)?;
+    let key = read_u256(&c, key)?;
+    let address = c.data().frame.address;
+    let v = evm(&c).ctx_mut().journal_mut().tload(address, key);
+    write(&mut c, dest, &v.to_be_bytes::<32>())
+}
+
+fn transient_store_bytes32(mut c: Cx, key: i32, value: i32) -> Hr<()> {
+    buy_ink(&mut c, HOSTIO_INK + 2 * PTR_INK + EVM_API_INK)?;
+    buy_gas(&mut c, TRANSIENT_GAS)?;
+    let key = read_u256(&c, key)?;
+    let value = read_u256(&c, value)?;
+    if c.data().frame.is_static {
+        return fail("write protection: transient store in a static call");
+    }
+    let address = c.data().frame.address;
+    evm(&c).ctx_mut().journal_mut().tstore(address, key, value);
+    Ok(())
+}
+
+fn emit_log(mut c: Cx, ptr: i32, len: i32, topics: i32) -> Hr<()> {
+    buy_ink(&mut c, HOSTIO_INK + EVM_API_INK)?;
+    let (len, topics) = (len as u32, topics as u32);
+    if topics > 4 || len < topics * 32 {
+        return fail(format!("bad log: {topics} topics in {len} bytes"));
+    }
+    pay_for_read(&mut c, len)?;
+    let data_len = (len - topics * 32) as u64;
+    buy_gas(
+        &mut c,
+        LOG_TOPIC_GAS * (1 + topics as u64) + LOG_DATA_GAS * data_len,
+    )?;
+    if c.data().frame.is_static {
+        return fail("write protection: log in a static call");
+    }
+    let bytes = read(&c, ptr, len)?;
+    let (t, d) = bytes.split_at(topics as usize * 32);
+    let topics = t.chunks(32).map(B256::from_slice).collect();
+    let log = Log {
+        address: c.data().frame.address,
+        data: LogData::new_unchecked(topics, d.to_vec().into()),
+    };
+    evm(&c).ctx_mut().journal_mut().log(log);
+    Ok(())
+}
+
+fn account_balance(mut c: Cx, addr: i32, dest: i32) -> Hr<()> {
+    buy_ink(&mut c, HOSTIO_INK + 2 * PTR_INK + EVM_API_INK)?;
+    require_gas(&mut c, COLD_ACCOUNT_GAS)?;
+    let a = read_address(&c, addr)?;
+    let (balance, cold) = {
+        let acc = evm(&c)
+            .ctx_mut()
+            .journal_mut()
+            .load_account(a)
+            .map_err(state_err)?;
+        (acc.data.info.balance, acc.is_cold)
+    };
+    buy_gas(
+        &mut c,
+        if cold {
+            COLD_ACCOUNT_GAS
+        } else {
+            WARM_ACCESS_GAS
         },
-    )
-    .expect(ok);
-    l.func_wrap(M, "account_code_size", |mut c: Cx, addr: i32| -> Hr<i32> {
-        Ok(code_access(&mut c, addr)?.len() as i32)
-    })
-    .expect(ok);
-    l.func_wrap(
-        M,
-        "account_code",
-        |mut c: Cx, addr: i32, offset: i32, size: i32, dest: i32| -> Hr<i32> {
-            let code = code_access(&mut c, addr)?;
-            pay_for_write(&mut c, code.len() as u32)?;
-            let start = (offset as u32 as usize).min(code.len());
-            let end = start.saturating_add(size as u32 as usize).min(code.len());
-            write(&mut c, dest, &code[start..end])?;
-            Ok((end - start) as i32)
+    )?;
+    write(&mut c, dest, &balance.to_be_bytes::<32>())
+}
+
+fn account_codehash(mut c: Cx, addr: i32, dest: i32) -> Hr<()> {
+    buy_ink(&mut c, HOSTIO_INK + 2 * PTR_INK + EVM_API_INK)?;
+    require_gas(&mut c, COLD_ACCOUNT_GAS)?;
+    let a = read_address(&c, addr)?;
+    let hash = evm(&c)
+        .ctx_mut()
+        .journal_mut()
+        .code_hash(a)
+        .map_err(state_err)?;
+    buy_gas(
+        &mut c,
+        if hash.is_cold {
+            COLD_ACCOUNT_GAS
+        } else {
+            WARM_ACCESS_GAS
         },
-    )
-    .expect(ok);
+    )?;
+    write(&mut c, dest, hash.data.as_slice())
+}
+
+fn account_code_size(mut c: Cx, addr: i32) -> Hr<i32> {
+    Ok(code_access(&mut c, addr)?.len() as i32)
+}
+
+fn account_code(mut c: Cx, addr: i32, offset: i32, size: i32, dest: i32) -> Hr<i32> {
+    let code = code_access(&mut c, addr)?;
+    pay_for_write(&mut c, code.len() as u32)?;
+    let start = (offset as u32 as usize).min(code.len());
+    let end = start.saturating_add(size as u32 as usize).min(code.len());
+    write(&mut c, dest, &code[start..end])?;
+    Ok((end - start) as i32)
 }
 
 /// The shared part of `account_code` and `account_code_size`: nitro requires the worst

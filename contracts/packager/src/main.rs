@@ -433,14 +433,34 @@ struct Sizes {
     budget: Option<usize>,
 }
 
+/// Where a program's compressed size stands: over [`LIMIT`] fails the build, over its
+/// budget only warns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Status {
+    Ok,
+    OverBudget,
+    OverLimit,
+}
+
+impl Status {
+    /// As the size tables and `sizes.json` spell it.
+    fn label(self) -> &'static str {
+        match self {
+            Self::Ok => "ok",
+            Self::OverBudget => "over budget",
+            Self::OverLimit => "OVER LIMIT",
+        }
+    }
+}
+
 impl Sizes {
-    fn status(&self) -> &'static str {
+    fn status(&self) -> Status {
         if self.compressed > LIMIT {
-            "OVER LIMIT"
+            Status::OverLimit
         } else if self.budget.is_some_and(|budget| self.compressed > budget) {
-            "over budget"
+            Status::OverBudget
         } else {
-            "ok"
+            Status::Ok
         }
     }
 }
@@ -498,7 +518,7 @@ fn build(workspace: &Path, programs: &[Program], compile: bool) -> Result<bool> 
     let mut ok = true;
     for s in &sizes {
         match s.status() {
-            "OVER LIMIT" => {
+            Status::OverLimit => {
                 eprintln!(
                     "error: {} is {} bytes compressed, over the {} byte limit",
                     s.program,
@@ -507,13 +527,13 @@ fn build(workspace: &Path, programs: &[Program], compile: bool) -> Result<bool> 
                 );
                 ok = false;
             }
-            "over budget" => eprintln!(
+            Status::OverBudget => eprintln!(
                 "warning: {} is {} bytes compressed, over its {} byte budget",
                 s.program,
                 group(s.compressed),
                 s.budget.map_or_else(String::new, group)
             ),
-            _ => {}
+            Status::Ok => {}
         }
     }
     Ok(check_files(&stripped_files)? && ok)
@@ -585,7 +605,7 @@ fn rows(sizes: &[Sizes]) -> Vec<[String; 7]> {
                 group(s.compressed),
                 group(LIMIT),
                 s.budget.map_or_else(|| "-".to_string(), group),
-                s.status().to_string(),
+                s.status().label().to_string(),
             ]
         })
         .collect()
@@ -648,7 +668,7 @@ fn sizes_json(sizes: &[Sizes]) -> serde_json::Value {
             "stripped_bytes": s.stripped,
             "compressed_bytes": s.compressed,
             "budget": s.budget,
-            "status": s.status(),
+            "status": s.status().label(),
         })).collect::<Vec<_>>(),
     })
 }
@@ -928,7 +948,7 @@ mod tests {
             },
         ];
         assert_eq!(
-            sizes.each_ref().map(Sizes::status),
+            sizes.each_ref().map(|s| s.status().label()),
             ["ok", "over budget", "OVER LIMIT"]
         );
         let md = markdown_table(&sizes);
@@ -963,7 +983,10 @@ mod tests {
                 budget: None,
             },
         ];
-        assert_eq!(sizes.each_ref().map(Sizes::status), ["ok", "OVER LIMIT"]);
+        assert_eq!(
+            sizes.each_ref().map(|s| s.status().label()),
+            ["ok", "OVER LIMIT"]
+        );
         let md = markdown_table(&sizes);
         assert!(
             md.contains("| probe | 40,000 | 30,000 | 24,576 | 24,576 | - | ok |"),

@@ -1,6 +1,6 @@
 //! `packager`: builds the LabelChain Stylus programs into their deployable
-//! form, checks them against what Stylus activation accepts, and exports their
-//! ABIs. Run it from `contracts/` as `cargo packager <command>` (an alias in
+//! form, checks them with the devnode's Stylus activation (nitro's rules), and exports
+//! their ABIs. Run it from `contracts/` as `cargo packager <command>` (an alias in
 //! `contracts/.cargo/config.toml`); see `contracts/PACKAGER.md`.
 //!
 //! `--workspace <dir>` points it at another workspace of Stylus programs (the devnode's
@@ -9,6 +9,7 @@
 //! ABI layout do not apply (see [`Scope`]).
 
 mod abi;
+mod check;
 mod wasm;
 
 use std::collections::BTreeMap;
@@ -154,16 +155,17 @@ enum Cmd {
         #[arg(short, long = "package", value_name = "CRATE")]
         packages: Vec<String>,
     },
-    /// Check wasm programs for what Stylus rejects (floats, reference types,
-    /// multi-value, SIMD, threads, non-`vm_hooks` imports, a start function,
-    /// missing `user_entrypoint`/`memory` exports).
+    /// Check wasm programs with the devnode's Stylus activation (nitro's rules: features,
+    /// imports, exports, limits, instrumentation; floats refused), and that they import
+    /// from `vm_hooks` only.
     Check {
         #[arg(required = true, value_name = "FILE.wasm")]
         files: Vec<PathBuf>,
     },
     /// Everything CI checks, in order: formatting, clippy (warnings are errors), every
-    /// native test, the deployable build with its size gate and WASM checks, and that
-    /// abi/ is up to date. This is the README's test command.
+    /// native test (for the contracts, then the same three for the packager itself), the
+    /// deployable build with its size gate and activation checks, and that abi/ is up to
+    /// date. This is the README's test command.
     Verify,
     /// Export each contract's Solidity interface and JSON ABI to abi/
     /// (abi/I<Contract>.sol and abi/I<Contract>.json); for another workspace, to
@@ -250,6 +252,34 @@ fn cargo_step(workspace: &Path, args: &[&str]) -> Result<bool> {
     Ok(status.success())
 }
 
+/// The packager's own manifest. It is a workspace of its own (see its `Cargo.toml`), so the
+/// contracts' `--workspace` steps do not reach it and `verify` checks it separately.
+const OWN_MANIFEST: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml");
+
+/// `verify`'s checks of the packager itself, run in the contracts workspace: its target
+/// directory is the one the `cargo packager` alias uses.
+const OWN_STEPS: [&[&str]; 3] = [
+    &["fmt", "--manifest-path", OWN_MANIFEST, "--all", "--check"],
+    &[
+        "clippy",
+        "--manifest-path",
+        OWN_MANIFEST,
+        "--target-dir",
+        "target/packager",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ],
+    &[
+        "test",
+        "--manifest-path",
+        OWN_MANIFEST,
+        "--target-dir",
+        "target/packager",
+    ],
+];
+
 fn verify(scope: Scope, workspace: &Path) -> Result<bool> {
     let steps: [&[&str]; 3] = [
         &["fmt", "--all", "--check"],
@@ -266,14 +296,18 @@ fn verify(scope: Scope, workspace: &Path) -> Result<bool> {
         // ~10 ms, which a loaded CI machine can cause. Sequential, the suite takes seconds.
         &["test", "--workspace", "--", "--test-threads=1"],
     ];
-    for step in steps {
+    let own: &[&[&str]] = match scope {
+        Scope::Contracts => &OWN_STEPS,
+        Scope::Other => &[],
+    };
+    for &step in steps.iter().chain(own) {
         if !cargo_step(workspace, step)? {
             eprintln!("verify: `cargo {}` failed", step.join(" "));
             return Ok(false);
         }
     }
     let programs = select(scope, workspace, &[])?;
-    eprintln!("==> packager build (size gate and WASM checks)");
+    eprintln!("==> packager build (size gate and activation checks)");
     if !build(workspace, &programs, true)? {
         return Ok(false);
     }
@@ -399,14 +433,34 @@ struct Sizes {
     budget: Option<usize>,
 }
 
+/// Where a program's compressed size stands: over [`LIMIT`] fails the build, over its
+/// budget only warns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Status {
+    Ok,
+    OverBudget,
+    OverLimit,
+}
+
+impl Status {
+    /// As the size tables and `sizes.json` spell it.
+    fn label(self) -> &'static str {
+        match self {
+            Self::Ok => "ok",
+            Self::OverBudget => "over budget",
+            Self::OverLimit => "OVER LIMIT",
+        }
+    }
+}
+
 impl Sizes {
-    fn status(&self) -> &'static str {
+    fn status(&self) -> Status {
         if self.compressed > LIMIT {
-            "OVER LIMIT"
+            Status::OverLimit
         } else if self.budget.is_some_and(|budget| self.compressed > budget) {
-            "over budget"
+            Status::OverBudget
         } else {
-            "ok"
+            Status::Ok
         }
     }
 }
@@ -464,7 +518,7 @@ fn build(workspace: &Path, programs: &[Program], compile: bool) -> Result<bool> 
     let mut ok = true;
     for s in &sizes {
         match s.status() {
-            "OVER LIMIT" => {
+            Status::OverLimit => {
                 eprintln!(
                     "error: {} is {} bytes compressed, over the {} byte limit",
                     s.program,
@@ -473,13 +527,13 @@ fn build(workspace: &Path, programs: &[Program], compile: bool) -> Result<bool> 
                 );
                 ok = false;
             }
-            "over budget" => eprintln!(
+            Status::OverBudget => eprintln!(
                 "warning: {} is {} bytes compressed, over its {} byte budget",
                 s.program,
                 group(s.compressed),
                 s.budget.map_or_else(String::new, group)
             ),
-            _ => {}
+            Status::Ok => {}
         }
     }
     Ok(check_files(&stripped_files)? && ok)
@@ -551,7 +605,7 @@ fn rows(sizes: &[Sizes]) -> Vec<[String; 7]> {
                 group(s.compressed),
                 group(LIMIT),
                 s.budget.map_or_else(|| "-".to_string(), group),
-                s.status().to_string(),
+                s.status().label().to_string(),
             ]
         })
         .collect()
@@ -614,7 +668,7 @@ fn sizes_json(sizes: &[Sizes]) -> serde_json::Value {
             "stripped_bytes": s.stripped,
             "compressed_bytes": s.compressed,
             "budget": s.budget,
-            "status": s.status(),
+            "status": s.status().label(),
         })).collect::<Vec<_>>(),
     })
 }
@@ -623,10 +677,7 @@ fn check_files(files: &[PathBuf]) -> Result<bool> {
     let mut ok = true;
     for file in files {
         let bytes = fs::read(file).with_context(|| format!("reading {}", file.display()))?;
-        let problems = match wasm::check_program(&bytes) {
-            Ok(problems) => problems,
-            Err(err) => vec![format!("cannot parse: {err:#}")],
-        };
+        let problems = check::check_program(&bytes);
         if problems.is_empty() {
             println!("check ok: {}", file.display());
         } else {
@@ -897,7 +948,7 @@ mod tests {
             },
         ];
         assert_eq!(
-            sizes.each_ref().map(Sizes::status),
+            sizes.each_ref().map(|s| s.status().label()),
             ["ok", "over budget", "OVER LIMIT"]
         );
         let md = markdown_table(&sizes);
@@ -932,7 +983,10 @@ mod tests {
                 budget: None,
             },
         ];
-        assert_eq!(sizes.each_ref().map(Sizes::status), ["ok", "OVER LIMIT"]);
+        assert_eq!(
+            sizes.each_ref().map(|s| s.status().label()),
+            ["ok", "OVER LIMIT"]
+        );
         let md = markdown_table(&sizes);
         assert!(
             md.contains("| probe | 40,000 | 30,000 | 24,576 | 24,576 | - | ok |"),

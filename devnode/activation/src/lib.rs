@@ -18,9 +18,10 @@
 //! - [`Activated::module_hash`] is keccak256 of the instrumented module, not nitro's hash of
 //!   its prover module (which nothing in the devnode can reproduce);
 //! - only classic `EF F0 00` programs with dictionary 0 are decompressed (no fragments, no
-//!   `StylusProgramDictionary`);
-//! - a data count section is accepted, where nitro's parser refuses the module (see
-//!   `module.rs`).
+//!   `StylusProgramDictionary`).
+//!
+//! The contracts' packager checks every program it builds with [`activate`], so the
+//! programs deployed and the devnode agree on what activation accepts.
 
 mod codec;
 mod costs;

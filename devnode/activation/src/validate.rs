@@ -64,10 +64,11 @@ pub(crate) fn check_features(wasm: &[u8]) -> Result<(), ActivationError> {
 /// Rejects float types and instructions anywhere in the module.
 ///
 /// nitro validates floats (`FLOATS` on) but prices every float operator at `u64::MAX` ink
-/// (`programs/meter.rs`, `pricing_v1`), so a float op can never run. The devnode, like our
-/// contracts packager, rejects floats at activation instead, so a program that would only
-/// fail when it reaches a float path fails loudly at deployment. Validating again with
-/// `FLOATS` off catches every float type (signatures, locals, globals) and opcode.
+/// (`programs/meter.rs`, `pricing_v1`), so a float op can never run. The devnode (and so the
+/// contracts packager, which checks programs with this crate) rejects floats at activation
+/// instead, so a program that would only fail when it reaches a float path fails loudly at
+/// deployment. Validating again with `FLOATS` off catches every float type (signatures,
+/// locals, globals) and opcode.
 pub(crate) fn check_floats(wasm: &[u8]) -> Result<(), ActivationError> {
     Validator::new_with_features(stylus_features() & !WasmFeatures::FLOATS)
         .validate_all(wasm)

@@ -38,41 +38,20 @@ sol!(
     "../abi/IDatasetRegistry.json"
 );
 
-sol! {
-    /// ArbOS's Stylus precompile (0x71), the methods the deploy uses and its errors.
-    #[sol(rpc)]
-    #[derive(Debug)]
-    interface ArbWasm {
-        function activateProgram(address program) external payable returns (uint16 version, uint256 dataFee);
-        function stylusVersion() external view returns (uint16 version);
-        function codehashVersion(bytes32 codehash) external view returns (uint16 version);
-        function programVersion(address program) external view returns (uint16 version);
-        error ProgramNotWasm();
-        error ProgramNotActivated();
-        error ProgramNeedsUpgrade(uint16 version, uint16 stylusVersion);
-        error ProgramExpired(uint64 ageInSeconds);
-        error ProgramUpToDate();
-        error ProgramKeepaliveTooSoon(uint64 ageInSeconds);
-        error ProgramInsufficientValue(uint256 have, uint256 want);
-    }
+// The Arbitrum system contracts, from the hand-written interfaces in `abi/arbitrum/`
+// (shared with the devnode, which serves them). A Solidity file takes only `#[sol]`
+// attributes at its top: `extra_derives` stands for the `#[derive]` above.
+sol!(
+    #[sol(rpc, extra_derives(Debug))]
+    "../abi/arbitrum/ArbWasm.sol"
+);
+sol!(
+    #[sol(rpc, extra_derives(Debug))]
+    "../abi/arbitrum/StylusDeployer.sol"
+);
 
-    /// nitro-contracts' StylusDeployer: deploy, activate and initialise in one transaction.
-    #[sol(rpc)]
-    #[derive(Debug)]
-    interface StylusDeployer {
-        function deploy(bytes bytecode, bytes initData, uint256 initValue, bytes32 salt) external payable returns (address);
-        event ContractDeployed(address deployedContract);
-        error EmptyBytecode();
-        error ContractDeploymentError(bytes bytecode);
-        error ContractInitializationError(address newContract);
-        error RefundExcessValueError(uint256 excessValue);
-        error InitValueButNotInitData();
-    }
-}
-
-/// ArbWasm's address.
-pub const ARB_WASM: alloy::primitives::Address =
-    alloy::primitives::address!("0000000000000000000000000000000000000071");
-/// The StylusDeployer's address on nitro-devnode, Arbitrum Sepolia and Arbitrum One.
-pub const STYLUS_DEPLOYER: alloy::primitives::Address =
-    alloy::primitives::address!("cEcba2F1DC234f70Dd89F2041029807F8D03A990");
+/// ArbWasm's address (on every Arbitrum chain; the devnode serves it there too).
+pub const ARB_WASM: alloy::primitives::Address = devnode::arbos::precompiles::ARB_WASM;
+/// The StylusDeployer's address on nitro-devnode, Arbitrum Sepolia and Arbitrum One, where
+/// the devnode puts its native one.
+pub const STYLUS_DEPLOYER: alloy::primitives::Address = devnode::deployer::ADDRESS;

@@ -57,6 +57,11 @@ pub enum Error {
     },
     #[error("unknown task {task}: the registry has {count} task(s), ids 1..={count}")]
     UnknownTask { task: u64, count: u64 },
+    #[error("{what}: the program answered {source}; is the address a Labelchain program of this version?")]
+    UnknownCode {
+        what: String,
+        source: crate::protocol::UnknownCode,
+    },
     #[error("a commit for task {task} item {item} by {labeller} is already recorded in {path} (label {label}); reveal it with `labelchain reveal --task {task} --item {item}`, or send that same commitment again with --resend")]
     CommitExists {
         task: u64,
@@ -93,6 +98,14 @@ impl Error {
         }
     }
 
+    /// A code read from `what` that the programs do not use.
+    pub fn unknown_code(
+        what: impl Into<String>,
+    ) -> impl FnOnce(crate::protocol::UnknownCode) -> Self {
+        let what = what.into();
+        move |source| Error::UnknownCode { what, source }
+    }
+
     /// A short machine-readable kind for `--json` output.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -112,6 +125,7 @@ impl Error {
             Error::NoDeployment { .. } => "no_deployment",
             Error::Io { .. } => "io",
             Error::UnknownTask { .. } => "unknown_task",
+            Error::UnknownCode { .. } => "unknown_code",
             Error::CommitExists { .. } => "commit_exists",
             Error::NoSalt { .. } => "no_salt",
             Error::Node(_) => "node",

@@ -13,6 +13,7 @@ pub mod errors;
 pub mod plan;
 pub mod programs;
 pub mod progress;
+pub mod protocol;
 pub mod salts;
 pub mod state;
 pub mod steps;

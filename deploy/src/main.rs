@@ -10,6 +10,7 @@ use labelchain::commands::deploy::{DeployOptions, DeployReport};
 use labelchain::commands::ops::{self, Status, TaskSpec, TaskView};
 use labelchain::commands::up::{UpOptions, UpSummary};
 use labelchain::config::{Endpoint, KeyArgs, Network};
+use labelchain::protocol::TaskStatus;
 use labelchain::state::Addresses;
 use labelchain::units::{format_amount, format_eth, parse_amount};
 
@@ -453,9 +454,9 @@ fn print_sent(what: &str) -> impl FnOnce(&labelchain::chain::Sent) + '_ {
 
 fn print_task(t: &TaskView) {
     let status = match t.status {
-        1 => "open",
-        2 => "cancelled",
-        _ => "none",
+        TaskStatus::Open => "open",
+        TaskStatus::Cancelled => "cancelled",
+        TaskStatus::None => "none",
     };
     println!(
         "Task {} ({status}{})",
@@ -489,10 +490,6 @@ fn print_task(t: &TaskView) {
 }
 
 fn print_status(s: &Status) {
-    let tier = ["Bronze", "Silver", "Gold"]
-        .get(s.tier as usize)
-        .copied()
-        .unwrap_or("?");
     println!(
         "Account {}{}",
         s.account,
@@ -512,8 +509,8 @@ fn print_status(s: &Status) {
         }
     );
     println!(
-        "  reputation       {}/{} agreed, tier {tier}",
-        s.agreed, s.total
+        "  reputation       {}/{} agreed, tier {}",
+        s.agreed, s.total, s.tier
     );
     println!("  claimable LBL    {}", format_amount(s.claimable_lbl, 18));
     println!("  tasks on chain   {}", s.tasks);

@@ -9,6 +9,7 @@ use labelchain::commands::deploy::DeployOptions;
 use labelchain::commands::ops;
 use labelchain::commands::up::{start, UpOptions};
 use labelchain::progress::Quiet;
+use labelchain::protocol::{ItemStatus, TaskStatus};
 use labelchain::{demo, Error};
 
 #[tokio::test]
@@ -37,7 +38,7 @@ async fn up_seeds_a_demo_that_labels_end_to_end() {
     let t = ops::task_show(&admin, &a, d.task).await.unwrap();
     assert_eq!(
         (t.status, t.item_count, t.num_classes, t.labellers_per_item),
-        (1, 4, 3, 3)
+        (TaskStatus::Open, 4, 3, 3)
     );
     assert_eq!(t.requester, d.requester);
     assert_eq!(t.bounty_remaining, labelchain::plan::lbl(24));
@@ -72,9 +73,11 @@ async fn up_seeds_a_demo_that_labels_end_to_end() {
         ops::reveal(c, &a, &salts, d.task, 0).await.unwrap();
     }
     ops::finalize(&admin, &a, d.task, 0).await.unwrap();
-    let (status, commits, reveals, label, _tier, votes, _) =
-        ops::item(&admin, &a, d.task, 0).await.unwrap();
-    assert_eq!((status, commits, reveals, label, votes), (4, 3, 3, 1, 2));
+    let it = ops::item(&admin, &a, d.task, 0).await.unwrap();
+    assert_eq!(
+        (it.status, it.commits, it.reveals, it.label, it.votes),
+        (ItemStatus::Final, 3, 3, 1, 2)
+    );
 
     let winner = &labellers[0];
     let s = ops::status(winner, &a, winner.signer.unwrap())

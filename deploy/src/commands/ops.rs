@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::bindings::{IConsensusVerifier, IRewardToken, IStakingEscrow, ITaskRegistry};
 use crate::chain::{contract_error, Conn, Sent};
 use crate::error::{Error, Result};
+use crate::protocol::{Item, TaskStatus, TaskTerms, Tier};
 use crate::salts;
 use crate::state::{self, Addresses};
 
@@ -33,9 +34,8 @@ pub fn addresses(conn: &Conn, deployments_dir: &Path) -> Result<Addresses> {
     })
 }
 
-/// A task's terms, decoded from the registry's packed words
-/// (`labelchain_protocol::TaskTerms` layout, big-endian, fields in declaration order).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+/// A task's terms ([`TaskTerms`]) and progress, as `task show` prints them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TaskView {
     pub id: u64,
@@ -43,9 +43,8 @@ pub struct TaskView {
     pub item_count: u32,
     pub num_classes: u16,
     pub labellers_per_item: u8,
-    pub min_tier: u8,
-    /// 0 none, 1 open, 2 cancelled.
-    pub status: u8,
+    pub min_tier: Tier,
+    pub status: TaskStatus,
     pub threshold_bps: u16,
     pub payment_token: Address,
     pub audit_rate_bps: u16,
@@ -73,67 +72,51 @@ pub struct TaskView {
     pub emission_cap: U256,
 }
 
-struct Take([u8; 32], usize);
-
-impl Take {
-    fn bytes<const N: usize>(&mut self) -> [u8; N] {
-        let mut out = [0u8; N];
-        out.copy_from_slice(&self.0[self.1..self.1 + N]);
-        self.1 += N;
-        out
-    }
-    fn address(&mut self) -> Address {
-        Address::from(self.bytes::<20>())
-    }
-    fn u8(&mut self) -> u8 {
-        self.bytes::<1>()[0]
-    }
-    fn u16(&mut self) -> u16 {
-        u16::from_be_bytes(self.bytes())
-    }
-    fn u32(&mut self) -> u32 {
-        u32::from_be_bytes(self.bytes())
-    }
-    fn u64(&mut self) -> u64 {
-        u64::from_be_bytes(self.bytes())
+impl TaskView {
+    /// The terms' fields; the verifier's and the escrow's are left at zero.
+    fn from_terms(id: u64, t: TaskTerms) -> Self {
+        TaskView {
+            id,
+            requester: t.requester,
+            item_count: t.item_count,
+            num_classes: t.num_classes,
+            labellers_per_item: t.labellers_per_item,
+            min_tier: t.min_tier,
+            status: t.status,
+            threshold_bps: t.threshold_bps,
+            payment_token: t.payment_token,
+            audit_rate_bps: t.audit_rate_bps,
+            fee_bps: t.fee_bps,
+            slash_bps: t.slash_bps,
+            no_reveal_slash_bps: t.no_reveal_slash_bps,
+            slash_burn_bps: t.slash_burn_bps,
+            auditor_share_bps: t.auditor_share_bps,
+            commit_end: t.commit_end,
+            reveal_end: t.reveal_end,
+            audit_window: t.audit_window,
+            paused: t.paused,
+            reward_per_label: t.reward_per_label,
+            stake_per_label: t.stake_per_label,
+            data_root: B256::ZERO,
+            commits: 0,
+            open_items: 0,
+            final_items: 0,
+            labels_digest: B256::ZERO,
+            bounty_remaining: U256::ZERO,
+            emission_cap: t.emission_cap,
+        }
     }
 }
 
-/// Unpacks `terms(task)`'s three words into a [`TaskView`] (the verifier-side fields
-/// are left at zero).
-pub fn unpack(id: u64, w: [U256; 3], reward: U256, stake: U256) -> TaskView {
-    let mut a = Take(w[0].to_be_bytes(), 0);
-    let mut b = Take(w[1].to_be_bytes(), 0);
-    let mut c = Take(w[2].to_be_bytes(), 0);
-    TaskView {
-        id,
-        requester: a.address(),
-        item_count: a.u32(),
-        num_classes: a.u16(),
-        labellers_per_item: a.u8(),
-        min_tier: a.u8(),
-        status: a.u8(),
-        threshold_bps: a.u16(),
-        payment_token: b.address(),
-        audit_rate_bps: b.u16(),
-        fee_bps: b.u16(),
-        slash_bps: b.u16(),
-        no_reveal_slash_bps: b.u16(),
-        slash_burn_bps: b.u16(),
-        auditor_share_bps: b.u16(),
-        commit_end: c.u64(),
-        reveal_end: c.u64(),
-        audit_window: c.u64(),
-        paused: {
-            let _standard = c.u16();
-            let _strong = c.u16();
-            let _audited = c.u16();
-            c.u8() != 0
-        },
-        reward_per_label: reward,
-        stake_per_label: stake,
-        ..TaskView::default()
-    }
+/// The registry's `terms(task)`, decoded (one call; no check that the task exists).
+pub async fn terms(conn: &Conn, a: &Addresses, task: u64) -> Result<TaskTerms> {
+    let what = "reading the task";
+    let t = ITaskRegistry::new(a.registry, conn.provider.clone())
+        .terms(task)
+        .call()
+        .await
+        .map_err(|e| contract_error(conn, what, e))?;
+    TaskTerms::decode([t._0, t._1, t._2, t._3, t._4, t._5]).map_err(Error::unknown_code(what))
 }
 
 /// Fails with [`Error::UnknownTask`] unless `task` is a created task id.
@@ -152,15 +135,8 @@ pub async fn ensure_task(conn: &Conn, a: &Addresses, task: u64) -> Result<()> {
 pub async fn task_show(conn: &Conn, a: &Addresses, task: u64) -> Result<TaskView> {
     ensure_task(conn, a, task).await?;
     let what = "reading the task";
-    let reg = ITaskRegistry::new(a.registry, conn.provider.clone());
-    let t = reg
-        .terms(task)
-        .call()
-        .await
-        .map_err(|e| contract_error(conn, what, e))?;
-    let mut v = unpack(task, [t._0, t._1, t._2], t._3, t._4);
-    v.emission_cap = t._5;
-    v.data_root = reg
+    let mut v = TaskView::from_terms(task, terms(conn, a, task).await?);
+    v.data_root = ITaskRegistry::new(a.registry, conn.provider.clone())
         .dataRoot(task)
         .call()
         .await
@@ -442,8 +418,7 @@ pub struct Status {
     pub unbonding_ends: u64,
     pub agreed: u64,
     pub total: u64,
-    /// 0 Bronze, 1 Silver, 2 Gold.
-    pub tier: u8,
+    pub tier: Tier,
     pub claimable_lbl: U256,
     pub tasks: u64,
     pub is_auditor: bool,
@@ -477,7 +452,7 @@ pub async fn status(conn: &Conn, a: &Addresses, who: Address) -> Result<Status> 
         unbonding_ends: stake._3,
         agreed: rep._0,
         total: rep._1,
-        tier: rep._2,
+        tier: Tier::try_from(rep._2).map_err(Error::unknown_code(what))?,
         claimable_lbl: IStakingEscrow::new(a.escrow, p.clone())
             .claimable(a.token, who)
             .call()
@@ -496,58 +471,13 @@ pub async fn status(conn: &Conn, a: &Addresses, who: Address) -> Result<Status> 
     })
 }
 
-/// `getItem(task, item)`: `(status, commits, reveals, label, tier, votes, auditDeadline)`.
-pub async fn item(
-    conn: &Conn,
-    a: &Addresses,
-    task: u64,
-    item: u32,
-) -> Result<(u8, u8, u8, u8, u8, u8, u64)> {
+/// `getItem(task, item)`, decoded.
+pub async fn item(conn: &Conn, a: &Addresses, task: u64, item: u32) -> Result<Item> {
+    let what = "getItem";
     let r = IConsensusVerifier::new(a.verifier, conn.provider.clone())
         .getItem(task, item)
         .call()
         .await
-        .map_err(|e| contract_error(conn, "getItem", e))?;
-    Ok((r._0, r._1, r._2, r._3, r._4, r._5, r._6))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn unpacks_the_protocol_layout() {
-        // word0: requester(20) itemCount(4) numClasses(2) k(1) minTier(1) status(1) threshold(2)
-        let mut w0 = [0u8; 32];
-        w0[..20].copy_from_slice(&[0x11; 20]);
-        w0[20..24].copy_from_slice(&4u32.to_be_bytes());
-        w0[24..26].copy_from_slice(&3u16.to_be_bytes());
-        w0[26] = 3;
-        w0[27] = 1;
-        w0[28] = 1;
-        w0[29..31].copy_from_slice(&6000u16.to_be_bytes());
-        let mut w2 = [0u8; 32];
-        w2[..8].copy_from_slice(&100u64.to_be_bytes());
-        w2[8..16].copy_from_slice(&200u64.to_be_bytes());
-        w2[30] = 1;
-        let v = unpack(
-            7,
-            [U256::from_be_bytes(w0), U256::ZERO, U256::from_be_bytes(w2)],
-            U256::from(2),
-            U256::from(10),
-        );
-        assert_eq!(v.requester, Address::repeat_byte(0x11));
-        assert_eq!(
-            (
-                v.item_count,
-                v.num_classes,
-                v.labellers_per_item,
-                v.min_tier,
-                v.status,
-                v.threshold_bps
-            ),
-            (4, 3, 3, 1, 1, 6000)
-        );
-        assert_eq!((v.commit_end, v.reveal_end, v.paused), (100, 200, true));
-    }
+        .map_err(|e| contract_error(conn, what, e))?;
+    Item::decode((r._0, r._1, r._2, r._3, r._4, r._5, r._6)).map_err(Error::unknown_code(what))
 }

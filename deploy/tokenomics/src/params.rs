@@ -51,12 +51,42 @@ impl Default for Params {
     }
 }
 
-/// Quality tier of a final item, as the verifier numbers them.
+/// Quality tier of a final item, as the verifier numbers them (`getItem`'s and
+/// `ItemFinalized`'s `tier`; 0 there means "none yet"). Declared here because the
+/// simulator settles by it; `labelchain::protocol` re-exports it beside the host's other
+/// protocol codes, and a test there checks the numbers against the contracts'.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub enum Quality {
     Standard = 1,
     Strong = 2,
     Audited = 3,
+}
+
+impl Quality {
+    pub const ALL: [Quality; 3] = [Quality::Standard, Quality::Strong, Quality::Audited];
+}
+
+impl TryFrom<u8> for Quality {
+    type Error = UnknownCode;
+
+    fn try_from(code: u8) -> Result<Self, UnknownCode> {
+        Quality::ALL
+            .into_iter()
+            .find(|q| *q as u8 == code)
+            .ok_or(UnknownCode {
+                what: "quality tier",
+                code,
+            })
+    }
+}
+
+/// A number the programs do not use for that kind of code: read from a program of
+/// another version, or from something that is not a Labelchain program.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{code} is not a {what} of the Labelchain programs")]
+pub struct UnknownCode {
+    pub what: &'static str,
+    pub code: u8,
 }
 
 /// Strong agreement: 90 %, or unanimity, with at least this many agreeing labellers.
@@ -177,5 +207,21 @@ mod tests {
         };
         let e = p.validate().unwrap_err();
         assert_eq!(e.field(), Some("params.strong_bps"));
+    }
+
+    #[test]
+    fn a_quality_code_reads_back_as_its_tier_and_no_other_code_does() {
+        for q in Quality::ALL {
+            assert_eq!(Quality::try_from(q as u8), Ok(q));
+        }
+        for code in [0, 4, u8::MAX] {
+            assert_eq!(
+                Quality::try_from(code),
+                Err(UnknownCode {
+                    what: "quality tier",
+                    code
+                })
+            );
+        }
     }
 }

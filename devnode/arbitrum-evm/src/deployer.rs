@@ -6,7 +6,7 @@
 //! errors and event); it runs in Rust rather than as EVM bytecode, so its own overhead is
 //! a fixed estimate (`OVERHEAD_GAS`) while every child frame is charged exactly.
 
-use alloy_sol_types::{sol, SolCall, SolError, SolEvent, SolValue};
+use alloy_sol_types::{SolCall, SolError, SolEvent, SolValue};
 use revm::context::{ContextTr, JournalTr};
 use revm::context_interface::CreateScheme;
 use revm::handler::evm::ContextDbError;
@@ -17,8 +17,12 @@ use revm::interpreter::{
 };
 use revm::primitives::{address, keccak256, Address, Bytes, Log, B256, U256};
 
+use crate::abi::ArbWasm::{activateProgramCall, codehashVersionCall};
+use crate::abi::StylusDeployer::{
+    deployCall, ContractDeployed, ContractDeploymentError, ContractInitializationError,
+    EmptyBytecode, InitValueButNotInitData, RefundExcessValueError,
+};
 use crate::arbos::params::STYLUS_VERSION;
-use crate::arbos::precompiles::arb_wasm::{activateProgramCall, codehashVersionCall};
 use crate::arbos::precompiles::ARB_WASM;
 use crate::evm::{DevContext, DevEvm};
 
@@ -27,16 +31,6 @@ pub const ADDRESS: Address = address!("cEcba2F1DC234f70Dd89F2041029807F8D03A990"
 /// What the Solidity contract would spend on its own bookkeeping (calldata decoding,
 /// memory, the event), charged on top of the children.
 pub const OVERHEAD_GAS: u64 = 12_000;
-
-sol! {
-    function deploy(bytes bytecode, bytes initData, uint256 initValue, bytes32 salt) external payable returns (address);
-    event ContractDeployed(address deployedContract);
-    error EmptyBytecode();
-    error ContractDeploymentError(bytes bytecode);
-    error ContractInitializationError(address newContract);
-    error RefundExcessValueError(uint256 excessValue);
-    error InitValueButNotInitData();
-}
 
 struct Budget {
     limit: u64,

@@ -6,6 +6,7 @@
 
 pub use stylus_activation as activation;
 
+pub mod abi;
 pub mod arbos;
 pub mod deployer;
 pub mod evm;

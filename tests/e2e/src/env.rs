@@ -24,22 +24,10 @@ use labelchain::progress::Quiet;
 use labelchain::state::Addresses;
 
 pub use labelchain::plan::lbl;
-
-/// Item status codes of `getItem`.
-pub mod status {
-    pub const OPEN: u8 = 1;
-    pub const PENDING_AUDIT: u8 = 2;
-    pub const ESCALATED: u8 = 3;
-    pub const FINAL: u8 = 4;
-    pub const VOID: u8 = 5;
-}
-
-/// Quality tiers of a final item.
-pub mod tier {
-    pub const STANDARD: u8 = 1;
-    pub const STRONG: u8 = 2;
-    pub const AUDITED: u8 = 3;
-}
+/// The protocol's codes and the decoded `getItem` / `terms`, as the CLI reads them.
+pub use labelchain::protocol::{
+    Item, ItemStatus, Quality, TaskStatus, TaskTerms, Tier, VoidReason,
+};
 
 /// DESIGN.md defaults the deploy uses.
 pub const AUDIT_WINDOW: u64 = 3 * 86_400;
@@ -282,18 +270,6 @@ impl Spec {
         )
         .into_transaction_request()
     }
-}
-
-/// `getItem`, named.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Item {
-    pub status: u8,
-    pub commits: u8,
-    pub reveals: u8,
-    pub label: u8,
-    pub tier: u8,
-    pub votes: u8,
-    pub deadline: u64,
 }
 
 /// The protocol deployed once into a template chain, copied into every test's node.
@@ -625,6 +601,13 @@ impl Env {
             .expect("task_show")
     }
 
+    /// A task's terms alone (one call).
+    pub async fn terms(&self, task: u64) -> TaskTerms {
+        ops::terms(&self.admin.conn, &self.a, task)
+            .await
+            .expect("terms")
+    }
+
     /// Closes the commit window of `task` (the reveal window opens).
     pub async fn end_commit(&self, task: u64) {
         let t = self.task(task).await;
@@ -748,19 +731,9 @@ impl Env {
     }
 
     pub async fn item(&self, task: u64, item: u32) -> Item {
-        let (status, commits, reveals, label, tier, votes, deadline) =
-            ops::item(&self.admin.conn, &self.a, task, item)
-                .await
-                .expect("getItem");
-        Item {
-            status,
-            commits,
-            reveals,
-            label,
-            tier,
-            votes,
-            deadline,
-        }
+        ops::item(&self.admin.conn, &self.a, task, item)
+            .await
+            .expect("getItem")
     }
 
     pub async fn balance(&self, token: Address, who: Address) -> U256 {
@@ -796,7 +769,7 @@ impl Env {
     }
 
     /// `(agreed, total, tier)`.
-    pub async fn reputation(&self, who: Address) -> (u64, u64, u8) {
+    pub async fn reputation(&self, who: Address) -> (u64, u64, Tier) {
         let r = self
             .admin
             .verifier()
@@ -804,7 +777,7 @@ impl Env {
             .call()
             .await
             .expect("reputation");
-        (r._0, r._1, r._2)
+        (r._0, r._1, Tier::try_from(r._2).expect("a reputation tier"))
     }
 
     pub async fn supply(&self) -> U256 {

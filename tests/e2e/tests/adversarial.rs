@@ -173,7 +173,7 @@ async fn only_auditors_audit_only_the_verifier_mints_and_slashes_only_owners_set
     env.vote(&ls, task, 0, &[0, 1, 2], &[true, true, true])
         .await;
     env.finalize(task, 0).await;
-    assert_eq!(env.item(task, 0).await.status, status::ESCALATED);
+    assert_eq!(env.item(task, 0).await.status, ItemStatus::Escalated);
     let mallory = env.funded(lbl(10)).await;
     let who = addrs(&[&mallory, &requester, &ls[0], &ls[1], &ls[2], &env.admin]);
     let before = env.books(&[env.lbl()], &who).await;

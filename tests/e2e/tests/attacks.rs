@@ -64,7 +64,7 @@ async fn finalize_every(env: &Env, task: u64, items: &[u32]) -> Vec<Sent> {
     sent
 }
 
-async fn statuses(env: &Env, task: u64, items: &[u32]) -> Vec<u8> {
+async fn statuses(env: &Env, task: u64, items: &[u32]) -> Vec<ItemStatus> {
     let mut v = Vec::new();
     for &i in items {
         v.push(env.item(task, i).await.status);
@@ -80,7 +80,7 @@ async fn bounty_and_fee(env: &Env, task: u64) -> (U256, U256) {
 
 /// The per-item emission cap the registry snapshotted for `task`.
 async fn emission_cap(env: &Env, task: u64) -> U256 {
-    env.admin.registry().terms(task).call().await.unwrap()._5
+    env.terms(task).await.emission_cap
 }
 
 /// LBL emitted so far (all tasks).
@@ -182,7 +182,7 @@ async fn force_escalations(shill_plays: Shill, stable: bool) {
         statuses(&env, task, &items)
             .await
             .iter()
-            .all(|s| *s == status::ESCALATED),
+            .all(|s| *s == ItemStatus::Escalated),
         "two of three is not unanimity: every item escalates"
     );
 
@@ -191,7 +191,12 @@ async fn force_escalations(shill_plays: Shill, stable: bool) {
     let voids = finalize_every(&env, task, &items).await;
     let voided: Vec<IConsensusVerifier::ItemVoided> = events(&voids);
     assert_eq!(voided.len(), items.len());
-    assert!(voided.iter().all(|v| v.reason == 2), "unresolved");
+    assert!(
+        voided
+            .iter()
+            .all(|v| VoidReason::try_from(v.reason) == Ok(VoidReason::Unresolved)),
+        "unresolved"
+    );
     let forfeited: U256 = events::<IStakingEscrow::BountyForfeited>(&voids)
         .iter()
         .map(|f| f.amount)
@@ -353,9 +358,12 @@ async fn an_auditor_cannot_audit_an_item_they_labelled_or_a_task_they_requested_
     finalize_every(&env, requested, &[0]).await;
     assert_eq!(
         statuses(&env, labelled, &[0, 1]).await,
-        vec![status::PENDING_AUDIT, status::ESCALATED]
+        vec![ItemStatus::PendingAudit, ItemStatus::Escalated]
     );
-    assert_eq!(env.item(requested, 0).await.status, status::PENDING_AUDIT);
+    assert_eq!(
+        env.item(requested, 0).await.status,
+        ItemStatus::PendingAudit
+    );
 
     // What each audit would win: item 0 overridden to the auditor's label pays the
     // auditor reward + emission and slashes both honest labellers; item 1 resolved for
@@ -392,7 +400,7 @@ async fn an_auditor_cannot_audit_an_item_they_labelled_or_a_task_they_requested_
     }
     assert_eq!(env.books(&[env.lbl()], &who).await, before, "nothing moved");
     for (task, item, ..) in attempts {
-        assert_ne!(env.item(task, item).await.status, status::FINAL);
+        assert_ne!(env.item(task, item).await.status, ItemStatus::Final);
     }
     let pos = ring.position(&env).await;
     eprintln!(
@@ -482,7 +490,7 @@ async fn a_rubber_stamping_auditor_and_a_garbage_ring_take_only_the_requesters_b
     assert!(statuses(&env, task, &items)
         .await
         .iter()
-        .all(|s| *s == status::PENDING_AUDIT));
+        .all(|s| *s == ItemStatus::PendingAudit));
     let mut audits = Vec::new();
     for &i in &items {
         audits.push(
@@ -495,7 +503,10 @@ async fn a_rubber_stamping_auditor_and_a_garbage_ring_take_only_the_requesters_b
     assert!(stamped.iter().all(|a| a.confirmed && a.label == GARBAGE));
     for &i in &items {
         let it = env.item(task, i).await;
-        assert_eq!((it.status, it.tier), (status::FINAL, tier::AUDITED));
+        assert_eq!(
+            (it.status, it.quality),
+            (ItemStatus::Final, Some(Quality::Audited))
+        );
     }
     members.push(auditor);
     claim_all(&env, &members).await;
@@ -598,7 +609,7 @@ async fn a_sybil_ring_filling_every_slot_with_garbage_loses_money_to_spot_checks
     let sampled: Vec<u32> = items
         .iter()
         .zip(statuses(&env, task, &items).await)
-        .filter(|(_, s)| *s == status::PENDING_AUDIT)
+        .filter(|(_, s)| *s == ItemStatus::PendingAudit)
         .map(|(i, _)| *i)
         .collect();
     // The honest auditor overrides every sampled item with the true label.
@@ -609,7 +620,7 @@ async fn a_sybil_ring_filling_every_slot_with_garbage_loses_money_to_spot_checks
     }
     for &i in &items {
         let it = env.item(task, i).await;
-        assert_eq!(it.status, status::FINAL);
+        assert_eq!(it.status, ItemStatus::Final);
         let caught = sampled.contains(&i);
         assert_eq!(it.label, if caught { TRUE_LABEL } else { GARBAGE });
     }
@@ -710,7 +721,7 @@ async fn a_sybil_ring_filling_every_slot_without_spot_checks_is_paid_by_the_requ
     finalize_every(&env, task, &items).await;
     for &i in &items {
         let it = env.item(task, i).await;
-        assert_eq!((it.status, it.label), (status::FINAL, GARBAGE));
+        assert_eq!((it.status, it.label), (ItemStatus::Final, GARBAGE));
     }
     claim_all(&env, &members).await;
 

@@ -16,7 +16,7 @@ async fn an_item_mints_exactly_its_fee_share_when_that_is_below_the_schedule() {
     require_time_travel!(env);
     let spec = Spec::default(); // 3 labels x 2 LBL, 2.5 % fee: 0.15 LBL per item
     let (_, task) = env.lbl_task(&spec).await;
-    let cap = env.admin.registry().terms(task).call().await.unwrap()._5;
+    let cap = env.terms(task).await.emission_cap;
     assert_eq!(cap, lbl(15) / U256::from(100u8));
     let ls = vec![
         env.labeller(lbl(10)).await,

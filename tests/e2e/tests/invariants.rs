@@ -150,7 +150,7 @@ impl Run<'_> {
     /// before this item.
     async fn settled(&mut self, task: u64, item: u32, auditor: Option<Address>) {
         let it = self.env.item(task, item).await;
-        if it.status != status::FINAL || !self.finals.insert((task, item)) {
+        if it.status != ItemStatus::Final || !self.finals.insert((task, item)) {
             return;
         }
         let winners: Vec<Address> = self
@@ -165,8 +165,7 @@ impl Run<'_> {
         let lbl = self.env.lbl();
         // Emission is bounded by the item's fee share times its token's rate (the cap the
         // task snapshotted); a zero cap (a token without a rate) neither mints nor counts.
-        let terms = self.env.admin.registry().terms(task).call().await.unwrap();
-        let cap = terms._5;
+        let cap = self.env.terms(task).await.emission_cap;
         let most = if cap.is_zero() {
             U256::ZERO
         } else {
@@ -388,7 +387,7 @@ async fn round(r: &mut Run<'_>, tape: &mut Tape) {
         }
         r.step(&res, Some(2)).await;
         let st = env.item(task, item).await.status;
-        if (st == status::PENDING_AUDIT || st == status::ESCALATED) && tape.below(2) == 0 {
+        if (st == ItemStatus::PendingAudit || st == ItemStatus::Escalated) && tape.below(2) == 0 {
             let label = tape.below(3) as u8;
             let a = env.auditor.clone();
             let res = a.send(a.verifier().audit(task, item, label)).await;

@@ -98,8 +98,8 @@ async fn two_of_three_agreeing_is_a_standard_label_and_the_dissenter_is_slashed(
     env.finalize(s.task, 0).await;
     let it = s.item(0).await;
     assert_eq!(
-        (it.status, it.commits, it.reveals, it.label, it.tier, it.votes),
-        (status::FINAL, 3, 3, 1, tier::STANDARD, 2)
+        (it.status, it.commits, it.reveals, it.label, it.quality, it.votes),
+        (ItemStatus::Final, 3, 3, 1, Some(Quality::Standard), 2)
     );
     // Winners: reward 2 LBL + half of e(0) each; stake back in full.
     for who in &s.ls[..2] {
@@ -122,8 +122,8 @@ async fn two_of_three_agreeing_is_a_standard_label_and_the_dissenter_is_slashed(
         supply0 + s.e0 - lbl(1),
         "emission - burn"
     );
-    assert_eq!(env.reputation(s.ls[0].addr).await, (1, 1, 0));
-    assert_eq!(env.reputation(s.ls[2].addr).await, (0, 1, 0));
+    assert_eq!(env.reputation(s.ls[0].addr).await, (1, 1, Tier::Bronze));
+    assert_eq!(env.reputation(s.ls[2].addr).await, (0, 1, Tier::Bronze));
     s.solvent().await;
 
     for who in &s.ls[..2] {
@@ -142,8 +142,8 @@ async fn unanimity_is_strong_and_earns_the_strong_multiplier() {
     s.env.finalize(s.task, 0).await;
     let it = s.item(0).await;
     assert_eq!(
-        (it.status, it.label, it.tier, it.votes),
-        (status::FINAL, 2, tier::STRONG, 3)
+        (it.status, it.label, it.quality, it.votes),
+        (ItemStatus::Final, 2, Some(Quality::Strong), 3)
     );
     // 1.25 x 300 = 375 LBL over three labellers: 125 each.
     for who in &s.ls {
@@ -166,8 +166,8 @@ async fn unanimity_of_two_is_only_standard_strong_needs_three_agreeing_labellers
     s.env.finalize(s.task, 0).await;
     let it = s.item(0).await;
     assert_eq!(
-        (it.status, it.label, it.tier, it.votes),
-        (status::FINAL, 1, tier::STANDARD, 2)
+        (it.status, it.label, it.quality, it.votes),
+        (ItemStatus::Final, 1, Some(Quality::Standard), 2)
     );
     // 1.0 x 300 LBL over two labellers: 150 each, not the 1.25x premium.
     for who in &s.ls {
@@ -256,12 +256,12 @@ async fn a_labeller_who_never_reveals_loses_the_whole_stake() {
     let it = s.item(0).await;
     // 2 of 3 commits agree (the silent one counts against): standard, not strong.
     assert_eq!(
-        (it.status, it.reveals, it.tier, it.votes),
-        (status::FINAL, 2, tier::STANDARD, 2)
+        (it.status, it.reveals, it.quality, it.votes),
+        (ItemStatus::Final, 2, Some(Quality::Standard), 2)
     );
     assert_eq!(env.free_stake(s.ls[2].addr).await, lbl(90));
-    assert_eq!(env.reputation(s.ls[2].addr).await, (0, 1, 0));
-    assert_eq!(env.reputation(s.ls[0].addr).await, (1, 1, 0));
+    assert_eq!(env.reputation(s.ls[2].addr).await, (0, 1, Tier::Bronze));
+    assert_eq!(env.reputation(s.ls[0].addr).await, (1, 1, Tier::Bronze));
     assert_eq!(s.treasury_lbl().await, s.spec.fee() + lbl(5));
     s.solvent().await;
 }
@@ -282,10 +282,10 @@ async fn a_sampled_item_confirmed_by_an_auditor_is_audited_tier_and_pays_the_aud
     let fin = env.finalize(s.task, 0).await;
     let it = s.item(0).await;
     assert_eq!(
-        (it.status, it.label, it.tier),
-        (status::PENDING_AUDIT, 1, tier::STANDARD)
+        (it.status, it.label, it.quality),
+        (ItemStatus::PendingAudit, 1, Some(Quality::Standard))
     );
-    assert_eq!(it.deadline, env.block_time(&fin).await + AUDIT_WINDOW);
+    assert_eq!(it.audit_deadline, env.block_time(&fin).await + AUDIT_WINDOW);
     // Nothing is settled while the audit is pending.
     assert_eq!(env.stake_of(s.ls[0].addr).await.1, lbl(10));
 
@@ -310,8 +310,8 @@ async fn a_sampled_item_confirmed_by_an_auditor_is_audited_tier_and_pays_the_aud
     );
     let it = s.item(0).await;
     assert_eq!(
-        (it.status, it.label, it.tier, it.votes),
-        (status::FINAL, 1, tier::AUDITED, 2)
+        (it.status, it.label, it.quality, it.votes),
+        (ItemStatus::Final, 1, Some(Quality::Audited), 2)
     );
     // 1.5 x 300 = 450: 45 to the auditor, 202.5 to each agreeing labeller.
     assert_eq!(s.lbl_claimable(env.auditor.addr).await, lbl(45));
@@ -336,8 +336,8 @@ async fn an_auditor_overriding_a_sampled_consensus_pays_the_minority_and_slashes
         .await;
     let it = s.item(0).await;
     assert_eq!(
-        (it.status, it.label, it.tier, it.votes),
-        (status::FINAL, 2, tier::AUDITED, 1)
+        (it.status, it.label, it.quality, it.votes),
+        (ItemStatus::Final, 2, Some(Quality::Audited), 1)
     );
     assert_eq!(s.lbl_claimable(s.ls[2].addr).await, reward() + lbl(405));
     assert_eq!(s.lbl_claimable(env.auditor.addr).await, lbl(45));
@@ -368,8 +368,8 @@ async fn a_sampled_item_no_auditor_looks_at_becomes_final_as_accepted() {
     env.finalize(s.task, 0).await;
     let it = s.item(0).await;
     assert_eq!(
-        (it.status, it.label, it.tier, it.votes),
-        (status::FINAL, 0, tier::STRONG, 3)
+        (it.status, it.label, it.quality, it.votes),
+        (ItemStatus::Final, 0, Some(Quality::Strong), 3)
     );
     assert_eq!(s.lbl_claimable(env.auditor.addr).await, U256::ZERO);
     for who in &s.ls {
@@ -385,7 +385,7 @@ async fn a_three_way_split_escalates_and_an_auditor_resolves_it() {
     require_time_travel!(env);
     s.vote(0, &[0, 1, 2], &ALL).await;
     env.finalize(s.task, 0).await;
-    assert_eq!(s.item(0).await.status, status::ESCALATED);
+    assert_eq!(s.item(0).await.status, ItemStatus::Escalated);
     let sent = env
         .auditor
         .must(env.auditor.verifier().audit(s.task, 0, 1))
@@ -398,8 +398,8 @@ async fn a_three_way_split_escalates_and_an_auditor_resolves_it() {
     assert!(!audited.confirmed);
     let it = s.item(0).await;
     assert_eq!(
-        (it.status, it.label, it.tier, it.votes),
-        (status::FINAL, 1, tier::AUDITED, 1)
+        (it.status, it.label, it.quality, it.votes),
+        (ItemStatus::Final, 1, Some(Quality::Audited), 1)
     );
     assert_eq!(s.lbl_claimable(s.ls[1].addr).await, reward() + lbl(405));
     assert_eq!(env.free_stake(s.ls[0].addr).await, lbl(98));
@@ -426,11 +426,14 @@ async fn an_escalation_nobody_resolves_is_void_and_its_bounty_goes_to_the_treasu
         .iter()
         .find_map(|l| IConsensusVerifier::ItemVoided::decode_log(&l.inner).ok())
         .expect("an ItemVoided event");
-    assert_eq!(voided.reason, 2);
-    assert_eq!(s.item(0).await.status, status::VOID);
+    assert_eq!(
+        VoidReason::try_from(voided.reason),
+        Ok(VoidReason::Unresolved)
+    );
+    assert_eq!(s.item(0).await.status, ItemStatus::Void);
     for who in &s.ls {
         assert_eq!(env.free_stake(who.addr).await, lbl(100));
-        assert_eq!(env.reputation(who.addr).await, (0, 0, 0));
+        assert_eq!(env.reputation(who.addr).await, (0, 0, Tier::Bronze));
     }
     // DESIGN §4: the item's bounty (3 x 2 LBL) goes to the treasury, not back to the
     // requester, who could otherwise force escalations with one withheld reveal and get
@@ -478,8 +481,11 @@ async fn too_few_commits_to_reach_the_threshold_voids_the_item() {
         .iter()
         .find_map(|l| IConsensusVerifier::ItemVoided::decode_log(&l.inner).ok())
         .expect("an ItemVoided event");
-    assert_eq!(voided.reason, 1);
-    assert_eq!(s.item(0).await.status, status::VOID);
+    assert_eq!(
+        VoidReason::try_from(voided.reason),
+        Ok(VoidReason::TooFewCommits)
+    );
+    assert_eq!(s.item(0).await.status, ItemStatus::Void);
     assert_eq!(env.free_stake(s.ls[0].addr).await, lbl(100));
     assert_eq!(
         s.lbl_claimable(s.requester.addr).await,
@@ -531,7 +537,7 @@ async fn batches_commit_reveal_and_finalize_many_items_in_one_call_each() {
         .must(env.admin.verifier().finalizeBatch(s.task, items.clone()))
         .await;
     for i in &items {
-        assert_eq!(s.item(*i).await.status, status::FINAL);
+        assert_eq!(s.item(*i).await.status, ItemStatus::Final);
     }
     // Eight strong items at 375 LBL each, split three ways, plus 8 rewards of 2 LBL.
     let each = U256::from(8) * (reward() + lbl(125));
@@ -617,7 +623,7 @@ async fn cancelling_before_the_first_commit_refunds_bounty_and_fee() {
     let (requester, task) = env.lbl_task(&spec).await;
     assert_eq!(env.balance(env.lbl(), requester.addr).await, U256::ZERO);
     requester.must(requester.registry().cancelTask(task)).await;
-    assert_eq!(env.task(task).await.status, 2, "cancelled");
+    assert_eq!(env.task(task).await.status, TaskStatus::Cancelled);
     assert_eq!(env.claimable(env.lbl(), requester.addr).await, spec.cost());
     env.assert_solvent(&[]).await;
     assert_eq!(requester.claim(env.lbl()).await, spec.cost());
@@ -678,7 +684,7 @@ async fn reclaim_refunds_items_never_committed_and_open_items_refund_themselves(
     // The open item ends void (one commit of the two needed) and refunds its own bounty.
     env.end_reveal(task).await;
     env.finalize(task, 0).await;
-    assert_eq!(env.item(task, 0).await.status, status::VOID);
+    assert_eq!(env.item(task, 0).await.status, ItemStatus::Void);
     assert_eq!(
         env.admin.escrow().bountyOf(task).call().await.unwrap()._2,
         U256::ZERO

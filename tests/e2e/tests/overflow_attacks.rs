@@ -211,9 +211,9 @@ async fn per_label_amounts_are_accepted_up_to_2_pow_96_minus_1_and_a_lock_never_
     }
     let sent = requester.must(spec.create_call(&requester)).await;
     let task = task_created(&sent);
-    let terms = env.admin.registry().terms(task).call().await.unwrap();
+    let terms = env.terms(task).await;
     assert_eq!(
-        (terms._3, terms._4),
+        (terms.reward_per_label, terms.stake_per_label),
         (wei(1), max),
         "reward and stake as created"
     );
@@ -283,7 +283,7 @@ async fn per_label_amounts_are_accepted_up_to_2_pow_96_minus_1_and_a_lock_never_
     env.vote(std::slice::from_ref(&l), task, 0, &[1], &[true])
         .await;
     env.finalize(task, 0).await;
-    assert_eq!(env.item(task, 0).await.status, status::FINAL);
+    assert_eq!(env.item(task, 0).await.status, ItemStatus::Final);
     assert_eq!(env.claimable(usd_token, l.addr).await, max);
     assert_eq!(
         env.claimable(usd_token, env.admin.addr).await - treasury_before,
@@ -393,8 +393,8 @@ async fn an_auditor_may_not_judge_a_task_it_requested_or_an_item_it_labelled() {
     env.reveal_all(&ls, own, 1, &[1, 1, 1], &[true; 3]).await;
     env.finalize(own, 0).await;
     env.finalize(own, 1).await;
-    assert_eq!(env.item(own, 0).await.status, status::ESCALATED);
-    assert_eq!(env.item(own, 1).await.status, status::PENDING_AUDIT);
+    assert_eq!(env.item(own, 0).await.status, ItemStatus::Escalated);
+    assert_eq!(env.item(own, 1).await.status, ItemStatus::PendingAudit);
 
     // A task someone else requested, where the auditor labelled item 0.
     let (_, theirs) = env.lbl_task(&Spec::default()).await;
@@ -408,7 +408,7 @@ async fn an_auditor_may_not_judge_a_task_it_requested_or_an_item_it_labelled() {
     env.reveal_all(&ls, theirs, 1, &[0, 1, 2], &[true; 3]).await;
     env.finalize(theirs, 0).await;
     env.finalize(theirs, 1).await;
-    assert_eq!(env.item(theirs, 0).await.status, status::ESCALATED);
+    assert_eq!(env.item(theirs, 0).await.status, ItemStatus::Escalated);
 
     let who: Vec<Address> = [&auditor, &other, &ls[0], &ls[1], &ls[2], admin]
         .iter()
@@ -439,12 +439,15 @@ async fn an_auditor_may_not_judge_a_task_it_requested_or_an_item_it_labelled() {
     for (task, item) in [(own, 0), (own, 1), (theirs, 0)] {
         other.must(other.verifier().audit(task, item, 1)).await;
         let it = env.item(task, item).await;
-        assert_eq!((it.status, it.tier), (status::FINAL, tier::AUDITED));
+        assert_eq!(
+            (it.status, it.quality),
+            (ItemStatus::Final, Some(Quality::Audited))
+        );
     }
     // Auditors' cuts (10 % of each audited item's emission, which the fee bound caps at
     // the item's fee share): three items for the other auditor; one for the conflicted
     // auditor, whose claimable also holds its own rewards as a labeller.
-    let cap = env.admin.registry().terms(own).call().await.unwrap()._5;
+    let cap = env.terms(own).await.emission_cap;
     let cut = cap / U256::from(10u8);
     assert!(!cut.is_zero());
     let cut_a = env.claimable(env.lbl(), a.addr).await;

@@ -112,7 +112,7 @@ async fn a_ring_grinding_its_salts_against_the_spot_check_is_still_spot_checked_
     let n = U256::from(spec.items);
     let (_, task) = env.lbl_task(&spec).await;
     let t = env.task(task).await;
-    let cap = env.admin.registry().terms(task).call().await.unwrap()._5;
+    let cap = env.terms(task).await.emission_cap;
 
     let mut ring = Vec::new();
     for _ in 0..spec.k {
@@ -192,9 +192,9 @@ async fn a_ring_grinding_its_salts_against_the_spot_check_is_still_spot_checked_
         let drawn = draw(seed, task, i, Some(previous)) < RATE_BPS;
         let it = env.item(task, i).await;
         let expected = if drawn {
-            status::PENDING_AUDIT
+            ItemStatus::PendingAudit
         } else {
-            status::FINAL
+            ItemStatus::Final
         };
         assert_eq!(
             it.status, expected,
@@ -212,7 +212,7 @@ async fn a_ring_grinding_its_salts_against_the_spot_check_is_still_spot_checked_
             .must(env.auditor.verifier().audit(task, i, TRUTH))
             .await;
         let it = env.item(task, i).await;
-        assert_eq!((it.status, it.label), (status::FINAL, TRUTH));
+        assert_eq!((it.status, it.label), (ItemStatus::Final, TRUTH));
     }
     for m in &ring {
         gas += m.must(m.escrow().claim(env.lbl())).await.gas_used;

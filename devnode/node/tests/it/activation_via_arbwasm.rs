@@ -3,17 +3,13 @@
 //! the precompile's own errors (not wasm, up to date, insufficient value).
 
 use crate::common::*;
-use alloy_sol_types::{sol, SolCall, SolError};
+use alloy_sol_types::{SolCall, SolError};
+use devnode::abi::ArbWasm::{
+    activateProgramCall, programVersionCall, ProgramInsufficientValue, ProgramNotActivated,
+    ProgramNotWasm, ProgramUpToDate,
+};
 use devnode::{Chain, Receipt, Status, TxRequest, DEV_ACCOUNT};
 use revm::primitives::{Address, U256};
-
-sol! {
-    function programVersion(address program) external view returns (uint16 version);
-    error ProgramNotWasm();
-    error ProgramNotActivated();
-    error ProgramUpToDate();
-    error ProgramInsufficientValue(uint256 have, uint256 want);
-}
 
 const GAS: u64 = 10_000_000;
 

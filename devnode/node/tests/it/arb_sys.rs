@@ -4,16 +4,11 @@
 //! reads the same hashes.
 
 use crate::common::*;
-use alloy_sol_types::{sol, SolCall, SolError};
+use alloy_sol_types::{SolCall, SolError};
+use devnode::abi::ArbSys::{arbBlockHashCall, InvalidBlockNumber};
+use devnode::arbos::precompiles::ARB_SYS;
 use devnode::{Chain, Status, TxRequest, DEV_ACCOUNT};
-use revm::primitives::{address, Address, Bytes, B256, U256};
-
-const ARB_SYS: Address = address!("0000000000000000000000000000000000000064");
-
-sol! {
-    function arbBlockHash(uint256 arbBlockNum) external view returns (bytes32);
-    error InvalidBlockNumber(uint256 requested, uint256 current);
-}
+use revm::primitives::{Bytes, B256, U256};
 
 fn mine(chain: &mut Chain, blocks: u64) {
     for _ in 0..blocks {

@@ -4,14 +4,12 @@
 use crate::rpc_common::*;
 use alloy_consensus::{SignableTransaction, TxEip1559};
 use alloy_primitives::Signature;
-use alloy_sol_types::{sol, SolCall};
+use alloy_sol_types::SolCall;
+use devnode::abi::ArbWasm::activateProgramCall;
+use devnode::arbos::precompiles::ARB_WASM;
 use devnode::rpc::{tx, Account, NodeConfig};
-use revm::primitives::{address, Address, Bytes, U256};
+use revm::primitives::{Address, Bytes, U256};
 use serde_json::{json, Value};
-
-sol! {
-    function activateProgram(address program) external payable returns (uint16 version, uint256 dataFee);
-}
 
 fn still_serving(rpc: &Rpc) {
     assert_eq!(rpc.ok("eth_chainId", json!([])), json!("0x64aba"));
@@ -207,15 +205,14 @@ fn mined_failures() {
     ));
     assert_eq!(r["status"], json!("0x1"));
     let program: Address = serde_json::from_value(r["contractAddress"].clone()).unwrap();
-    let arb_wasm = address!("0000000000000000000000000000000000000071");
     let data = Bytes::from(activateProgramCall { program }.abi_encode());
     let e = rpc.err(
         "eth_estimateGas",
-        json!([{"from": a.address, "to": arb_wasm, "data": data, "value": "0xde0b6b3a7640000"}]),
+        json!([{"from": a.address, "to": ARB_WASM, "data": data, "value": "0xde0b6b3a7640000"}]),
     );
     assert_eq!(e["code"], json!(3), "{e}");
     let value = U256::from(10u64.pow(18));
-    let r = rpc.send_raw(&eip1559(&a, 2, Some(arb_wasm), value, data, 10_000_000));
+    let r = rpc.send_raw(&eip1559(&a, 2, Some(ARB_WASM), value, data, 10_000_000));
     assert_eq!(r["status"], json!("0x0"));
     still_serving(&rpc);
     assert_eq!(rpc.nonce(a.address), 3);

@@ -9,34 +9,15 @@
 
 use crate::common::*;
 use alloy_sol_types::{sol, SolCall, SolEvent, SolValue};
+use devnode::abi::ArbWasm::programInitGasCall;
+use devnode::abi::StylusDeployer::{deployCall, ContractDeployed};
 use devnode::deployer::{init_code, ADDRESS as DEPLOYER};
 use devnode::{Chain, Status, TxRequest, DEV_ACCOUNT};
 use revm::primitives::{address, hex, keccak256, Address, Bytes, B256, U256};
 
-sol! {
-    interface IProbe {
-        function set(uint256 key, uint256 value) external;
-        function get(uint256 key) external view returns (uint256);
-        function setThenCall(uint256 key, uint256 value, address target, bytes data) external returns (bytes);
-        function forward(address target, bytes data) external payable returns (bytes);
-        function forwardStatic(address target, bytes data) external view returns (bytes);
-        function isReentrant() external view returns (bool);
-        function emitLogs(bytes32 topic1, bytes data) external;
-        function ping(uint256 value) external;
-        function deploy1(bytes initcode) external payable returns (address);
-        function deploy2(bytes initcode, bytes32 salt) external payable returns (address);
-        function pay(address to, uint256 amount) external;
-        function deposit() external payable;
-        event Ping(address indexed from, uint256 value);
-    }
-    interface IGuarded {
-        function get(uint256 key) external view returns (uint256);
-        function set(uint256 key, uint256 value) external;
-        function callBack(address target, bytes data) external returns (bytes);
-    }
-    function deploy(bytes bytecode, bytes initData, uint256 initValue, bytes32 salt) external payable returns (address);
-    event ContractDeployed(address deployedContract);
-}
+// The test programs' interfaces as their packager exported them.
+sol!("../test-programs/abi/probe.sol");
+sol!("../test-programs/abi/guarded.sol");
 
 /// EVM forwarder, assembled by hand: calldata is `target(20) ‖ payload`; it CALLs target
 /// with the payload, all gas and its own call value, and returns or reverts with the
@@ -414,7 +395,6 @@ fn intrinsic_gas(data: &[u8]) -> u64 {
 
 /// The program-entry gas ArbWasm reports for `program` (init + cached gas, as charged).
 fn entry_gas(chain: &Chain, program: Address) -> u64 {
-    sol! { function programInitGas(address program) external view returns (uint64 gas, uint64 gasWhenCached); }
     let r = chain
         .call(TxRequest::call(
             DEV_ACCOUNT,

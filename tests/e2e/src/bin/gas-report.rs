@@ -15,17 +15,13 @@ use alloy::primitives::{keccak256, Address, B256, U256};
 use alloy::rpc::types::TransactionRequest;
 use alloy::signers::local::PrivateKeySigner;
 use alloy::signers::SignerSync;
-use alloy::sol;
 use alloy::sol_types::{eip712_domain, SolEvent, SolStruct, SolValue};
+use e2e::Permit;
 use labelchain::bindings::{
     IConsensusVerifier, IDatasetRegistry, IRewardToken, IStakingEscrow, ITaskRegistry,
 };
 use labelchain::chain::{Conn, Sent};
 use support::{deploy_evm, key, lbl, node_script, Env};
-
-sol! {
-    struct Permit { address owner; address spender; uint256 value; uint256 nonce; uint256 deadline; }
-}
 
 const KS: [u8; 3] = [3, 5, 7];
 /// Items 0..SINGLE are labelled with single calls (the last of them escalated, the rest

@@ -1,22 +1,13 @@
 //! ArbGasInfo (0x6c): prices. The devnode has no L1 fees (nitro-devnode sets the L1
 //! price per unit to zero), so every L1 component is zero and L2 gas costs the base fee.
 
-use alloy_sol_types::{sol, SolCall};
+use alloy_sol_types::SolCall;
 use revm::context::{Block, ContextTr};
 use revm::primitives::U256;
 
 use super::Reply;
+use crate::abi::ArbGasInfo::*;
 use crate::evm::DevContext;
-
-sol! {
-    function getPricesInWei() external view returns (uint256, uint256, uint256, uint256, uint256, uint256);
-    function getPricesInArbGas() external view returns (uint256, uint256, uint256);
-    function getMinimumGasPrice() external view returns (uint256);
-    function getL1BaseFeeEstimate() external view returns (uint256);
-    function getL1GasPriceEstimate() external view returns (uint256);
-    function getCurrentTxL1GasFees() external view returns (uint256);
-    function getGasAccountingParams() external view returns (uint256, uint256, uint256);
-}
 
 pub fn call(ctx: &mut DevContext, input: &[u8]) -> Reply {
     let Some(selector) = input.get(..4) else {

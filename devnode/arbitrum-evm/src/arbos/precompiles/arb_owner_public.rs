@@ -1,17 +1,10 @@
 //! ArbOwnerPublic (0x6b): read-only chain configuration that tools query.
 
-use alloy_sol_types::{sol, SolCall};
+use alloy_sol_types::SolCall;
 use revm::primitives::Address;
 
 use super::{Reply, NETWORK_FEE_ACCOUNT};
-
-sol! {
-    function getMaxStylusContractFragments() external view returns (uint8);
-    function getNetworkFeeAccount() external view returns (address);
-    function getInfraFeeAccount() external view returns (address);
-    function getAllChainOwners() external view returns (address[]);
-    function isChainOwner(address) external view returns (bool);
-}
+use crate::abi::ArbOwnerPublic::*;
 
 pub fn call(input: &[u8]) -> Reply {
     let Some(selector) = input.get(..4) else {

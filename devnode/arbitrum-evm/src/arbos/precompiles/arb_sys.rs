@@ -1,27 +1,14 @@
 //! ArbSys (0x64): the chain's identity, the L2 block number and recent block hashes.
 
-use alloy_sol_types::{sol, SolCall};
+use alloy_sol_types::SolCall;
 use revm::context::{Block, ContextTr};
 use revm::context_interface::Host;
 use revm::primitives::{B256, U256};
 
 use super::{decode, Reply, STORAGE_READ_GAS};
+use crate::abi::ArbSys::*;
 use crate::arbos::params::ARBOS_VERSION;
 use crate::evm::DevContext;
-
-sol! {
-    function arbBlockNumber() external view returns (uint256);
-    function arbBlockHash(uint256 arbBlockNum) external view returns (bytes32);
-    function arbChainID() external view returns (uint256);
-    function arbOSVersion() external view returns (uint256);
-    function getStorageGasAvailable() external view returns (uint256);
-    function isTopLevelCall() external view returns (bool);
-    function wasMyCallersAddressAliased() external view returns (bool);
-
-    /// ArbSys's revert for a block without a hash to give (nitro's `InvalidBlockNumber`,
-    /// the Solidity error since ArbOS 11; a plain error string before).
-    error InvalidBlockNumber(uint256 requested, uint256 current);
-}
 
 /// How many blocks before the current one have a hash (as EVM `BLOCKHASH`).
 pub const BLOCK_HASH_WINDOW: u64 = 256;

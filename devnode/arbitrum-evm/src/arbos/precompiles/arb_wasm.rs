@@ -1,51 +1,18 @@
 //! ArbWasm (0x71): activation and the program queries (nitro `precompiles/ArbWasm.go`,
 //! `arbos/programs/programs.go`).
 
-use alloy_sol_types::{sol, SolCall, SolEvent};
+use alloy_sol_types::{SolCall, SolEvent};
 use revm::context::{Block, ContextTr, JournalTr};
 use revm::interpreter::CallInputs;
 use revm::primitives::{Address, Log, B256, U256};
 
 use super::{decode, Reply, ARB_WASM, NETWORK_FEE_ACCOUNT, STORAGE_READ_GAS, STORAGE_WRITE_GAS};
+use crate::abi::ArbWasm::*;
 use crate::activation;
 use crate::arbos::params::*;
 use crate::arbos::programs::{self, hours_since_origin, Program};
 use crate::evm::DevContext;
 use crate::stylus::runtime::StylusRuntime;
-
-sol! {
-    function activateProgram(address program) external payable returns (uint16 version, uint256 dataFee);
-    function stylusVersion() external view returns (uint16);
-    function codehashVersion(bytes32 codehash) external view returns (uint16 version);
-    function codehashKeepalive(bytes32 codehash) external payable;
-    function codehashAsmSize(bytes32 codehash) external view returns (uint32 size);
-    function programVersion(address program) external view returns (uint16 version);
-    function programInitGas(address program) external view returns (uint64 gas, uint64 gasWhenCached);
-    function programMemoryFootprint(address program) external view returns (uint16 footprint);
-    function programTimeLeft(address program) external view returns (uint64 secs);
-    function inkPrice() external view returns (uint32 price);
-    function maxStackDepth() external view returns (uint32 depth);
-    function freePages() external view returns (uint16 pages);
-    function pageGas() external view returns (uint16 gas);
-    function pageRamp() external view returns (uint64 ramp);
-    function pageLimit() external view returns (uint16 limit);
-    function minInitGas() external view returns (uint64 gas, uint64 cached);
-    function initCostScalar() external view returns (uint64 percent);
-    function expiryDays() external view returns (uint16 _days);
-    function keepaliveDays() external view returns (uint16 _days);
-    function blockCacheSize() external view returns (uint16 count);
-
-    event ProgramActivated(bytes32 indexed codehash, bytes32 moduleHash, address program, uint256 dataFee, uint16 version);
-    event ProgramLifetimeExtended(bytes32 indexed codehash, uint256 dataFee);
-
-    error ProgramNotWasm();
-    error ProgramNotActivated();
-    error ProgramNeedsUpgrade(uint16 version, uint16 stylusVersion);
-    error ProgramExpired(uint64 ageInSeconds);
-    error ProgramUpToDate();
-    error ProgramKeepaliveTooSoon(uint64 ageInSeconds);
-    error ProgramInsufficientValue(uint256 have, uint256 want);
-}
 
 fn now(ctx: &DevContext) -> u64 {
     ctx.block().timestamp().saturating_to::<u64>()

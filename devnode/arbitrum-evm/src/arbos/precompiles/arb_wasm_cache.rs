@@ -1,18 +1,13 @@
 //! ArbWasmCache (0x72): the read side. The devnode has no cache managers, so no program
 //! is ever cached and every call pays the non-cached init gas, as on a fresh chain.
 
-use alloy_sol_types::{sol, SolCall};
+use alloy_sol_types::SolCall;
 use revm::primitives::Address;
 
 use super::{decode, Reply, STORAGE_READ_GAS};
+use crate::abi::ArbWasmCache::*;
 use crate::arbos::programs;
 use crate::evm::DevContext;
-
-sol! {
-    function isCacheManager(address manager) external view returns (bool);
-    function allCacheManagers() external view returns (address[]);
-    function codehashIsCached(bytes32 codehash) external view returns (bool);
-}
 
 pub fn call(ctx: &mut DevContext, input: &[u8]) -> Reply {
     let Some(selector) = input.get(..4) else {

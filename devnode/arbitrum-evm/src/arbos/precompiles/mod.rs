@@ -6,7 +6,7 @@
 mod arb_gas_info;
 mod arb_owner_public;
 mod arb_sys;
-pub mod arb_wasm;
+mod arb_wasm;
 mod arb_wasm_cache;
 
 use std::sync::Arc;

@@ -2,16 +2,13 @@
 //! activating them through ArbWasm, and calling.
 #![allow(dead_code)]
 
-use alloy_sol_types::{sol, SolCall};
+use alloy_sol_types::SolCall;
+use devnode::abi::ArbWasm::activateProgramCall;
 use devnode::deployer::{init_code, program_code};
 use devnode::{Chain, ChainConfig, Receipt, TxRequest, DEV_ACCOUNT};
-use revm::primitives::{address, Address, Bytes, U256};
+use revm::primitives::{Address, Bytes, U256};
 
-pub const ARB_WASM: Address = address!("0000000000000000000000000000000000000071");
-
-sol! {
-    function activateProgram(address program) external payable returns (uint16 version, uint256 dataFee);
-}
+pub use devnode::arbos::precompiles::ARB_WASM;
 
 pub fn chain() -> Chain {
     Chain::new(ChainConfig::default())

@@ -1,32 +1,24 @@
 //! The ConsensusVerifier's errors.
 
 use super::{shared, Sentences};
+use crate::protocol::{ItemStatus, Tier};
 use crate::bindings::IConsensusVerifier::IConsensusVerifierErrors as E;
 
-/// An item's status, by the verifier's `ItemStatus` discriminant.
-const ITEM_STATUS: [&str; 6] = [
-    "has no commits",
-    "is open",
-    "is pending audit",
-    "is escalated",
-    "is final",
-    "is void",
-];
-
+/// An item's status, as the rest of "item N …".
 fn item_status(status: u8) -> &'static str {
-    ITEM_STATUS
-        .get(usize::from(status))
-        .copied()
-        .unwrap_or("is in an unknown state")
+    match ItemStatus::try_from(status) {
+        Ok(ItemStatus::None) => "has no commits",
+        Ok(ItemStatus::Open) => "is open",
+        Ok(ItemStatus::PendingAudit) => "is pending audit",
+        Ok(ItemStatus::Escalated) => "is escalated",
+        Ok(ItemStatus::Final) => "is final",
+        Ok(ItemStatus::Void) => "is void",
+        Err(_) => "is in an unknown state",
+    }
 }
 
-fn tier(tier: u8) -> &'static str {
-    match tier {
-        0 => "Bronze",
-        1 => "Silver",
-        2 => "Gold",
-        _ => "unknown",
-    }
+fn tier(tier: u8) -> String {
+    Tier::try_from(tier).map_or_else(|_| "unknown".into(), |t| t.to_string())
 }
 
 impl Sentences for E {

@@ -9,7 +9,7 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use crate::rpc_common::*;
-use devnode::rpc::{Node, NodeConfig, NodeError};
+use devnode::rpc::{derive_accounts, AccountError, Node, NodeConfig, NodeError, DEFAULT_MNEMONIC};
 use serde_json::{json, Value};
 
 const CHAIN_ID_CALL: &str = r#"{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}"#;
@@ -309,5 +309,30 @@ fn the_default_mnemonic_derives_anvils_accounts() {
         node.accounts()[2].key_hex(),
         "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"
     );
+    // words may be separated by any whitespace
+    let spaced = DEFAULT_MNEMONIC.replace(' ', " \t ");
+    let first = derive_accounts(&format!("  {spaced}\n"), 1).expect("a valid mnemonic");
+    assert_eq!(first[0].address.to_string(), anvil[0]);
     node.shutdown();
+}
+
+#[test]
+fn an_invalid_mnemonic_is_refused_at_start() {
+    for mnemonic in [
+        // not English BIP-39 words
+        "these words are not on the list at all",
+        // every word on the list, but the checksum does not match
+        "test test test test test test test test test test test test",
+    ] {
+        let started = Node::start(NodeConfig {
+            port: 0,
+            mnemonic: mnemonic.into(),
+            ..Default::default()
+        });
+        assert!(
+            matches!(started, Err(NodeError::Account(AccountError::Mnemonic(_)))),
+            "{mnemonic}: {:?}",
+            started.err()
+        );
+    }
 }

@@ -50,28 +50,34 @@ pub(crate) struct Server {
 }
 
 impl Server {
-    /// Serves `listener` until [`Server::stop`]. It comes bound and non-blocking, so
-    /// that bind errors reach the caller of `Node::start` as [`NodeError::Bind`].
+    /// Serves `listener` until [`Server::stop`]; returns once it is being served. The
+    /// listener comes bound and non-blocking, so that bind errors reach the caller of
+    /// `Node::start` as [`NodeError::Bind`]. The runtime is built on the server's thread
+    /// and never leaves it: a caller inside a tokio runtime of its own must not drop one.
     pub fn start(listener: StdListener, shared: Arc<Shared>) -> Result<Self, NodeError> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_io()
-            .enable_time()
-            .thread_name("devnode-rpc")
-            .build()
-            .map_err(NodeError::Runtime)?;
-        let listener = {
-            let _in_runtime = runtime.enter();
-            TcpListener::from_std(listener).map_err(NodeError::Runtime)?
-        };
         let (stop, stopped) = oneshot::channel();
+        let (ready, started) = std::sync::mpsc::sync_channel(1);
         let thread = std::thread::Builder::new()
             .name("devnode-http".into())
-            .spawn(move || run(runtime, listener, shared, stopped))
+            .spawn(move || match runtime_for(listener) {
+                Ok((runtime, listener)) => {
+                    let _ = ready.send(Ok(()));
+                    run(runtime, listener, shared, stopped);
+                }
+                Err(e) => {
+                    let _ = ready.send(Err(e));
+                }
+            })
             .map_err(NodeError::Thread)?;
-        Ok(Self {
+        let server = Self {
             stop: Some(stop),
             thread: Some(thread),
-        })
+        };
+        let outcome = started
+            .recv()
+            .unwrap_or_else(|_| Err(std::io::Error::other("the server thread ended at start")));
+        // On an error `server` is dropped, which joins the thread.
+        outcome.map(|()| server).map_err(NodeError::Runtime)
     }
 
     /// Stops accepting, closes idle connections, gives requests in flight [`GRACE`] to
@@ -84,6 +90,21 @@ impl Server {
             let _ = thread.join();
         }
     }
+}
+
+/// The server's single-threaded runtime (its blocking pool answers the requests), and the
+/// listener registered with it.
+fn runtime_for(listener: StdListener) -> std::io::Result<(Runtime, TcpListener)> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .enable_time()
+        .thread_name("devnode-rpc")
+        .build()?;
+    let listener = {
+        let _in_runtime = runtime.enter();
+        TcpListener::from_std(listener)?
+    };
+    Ok((runtime, listener))
 }
 
 /// An early return from `Node::start` (the miner's thread failing) stops the server too.

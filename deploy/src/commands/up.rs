@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use devnode::rpc::{Node, NodeConfig, NodeHandle};
+use devnode::rpc::{Node, NodeConfig, NodeError, NodeHandle};
 use serde::Serialize;
 
 use crate::chain::{connect, Conn};
@@ -75,7 +75,7 @@ pub async fn start(opts: &UpOptions, progress: &dyn Progress) -> Result<Up> {
             .map_err(|e| {
                 Error::Node(format!(
                     "{e}{}",
-                    if e.to_string().contains("listen") {
+                    if matches!(e, NodeError::Bind(..)) {
                         " (is a node already running? use --port, or --rpc-url to use it)"
                     } else {
                         ""

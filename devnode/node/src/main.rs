@@ -26,7 +26,9 @@ struct Args {
     /// How many accounts to derive from the mnemonic, fund and unlock.
     #[arg(long, short, default_value_t = 10)]
     accounts: usize,
-    /// The BIP-39 mnemonic the test accounts come from (m/44'/60'/0'/0/i).
+    /// The BIP-39 mnemonic the test accounts come from (m/44'/60'/0'/0/i): 12 to 24
+    /// words from the English BIP-39 list with a valid checksum, or the node refuses to
+    /// start.
     #[arg(long, short, default_value = DEFAULT_MNEMONIC)]
     mnemonic: String,
     /// Each test account's balance in ETH.

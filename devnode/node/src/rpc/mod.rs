@@ -1,5 +1,6 @@
-//! The devnode as a JSON-RPC node: an HTTP/1.1 server (a thread per connection) over one
-//! `Mutex<Chain>`, so transactions execute one after another as a sequencer runs them.
+//! The devnode as a JSON-RPC node: hyper's HTTP/1.1 server (on a tokio runtime of its own
+//! thread; requests are answered on its blocking pool) over one `Mutex<Chain>`, so
+//! transactions execute one after another as a sequencer runs them.
 //! The `devnode` binary and the `labelchain` CLI start it with [`Node::start`]; tests start
 //! it on an ephemeral port.
 //!

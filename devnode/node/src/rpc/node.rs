@@ -1,8 +1,8 @@
 //! The node: configuration, start-up (accounts, state file, listener, interval miner),
-//! the shared state every request thread works on, and shutdown.
+//! the shared state every request works on, and shutdown.
 
 use std::collections::HashMap;
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -13,6 +13,7 @@ use revm::primitives::{Bytes, B256, U256};
 
 use super::accounts::{derive_accounts, Account, AccountError, DEFAULT_MNEMONIC};
 use super::filters::Filters;
+use super::server::Server;
 use super::state_file::{self, StateFileError};
 use super::tx::SignedTx;
 use super::types::describe_status;
@@ -73,6 +74,8 @@ pub enum NodeError {
     Bind(String, std::io::Error),
     #[error("cannot start a thread: {0}")]
     Thread(std::io::Error),
+    #[error("cannot start the HTTP server's runtime: {0}")]
+    Runtime(std::io::Error),
 }
 
 /// What the lock protects: the chain and what the RPC layer keeps beside it.
@@ -84,7 +87,7 @@ pub(crate) struct Ledger {
     pub pool: Vec<SignedTx>,
 }
 
-/// State shared by the request threads, the miner and the handle.
+/// State shared by the request handlers, the miner and the handle.
 pub(crate) struct Shared {
     pub ledger: Mutex<Ledger>,
     pub filters: Mutex<Filters>,
@@ -93,7 +96,7 @@ pub(crate) struct Shared {
     pub stopping: AtomicBool,
 }
 
-/// Locks, ignoring poisoning: a request thread that panicked has been answered with an
+/// Locks, ignoring poisoning: a request handler that panicked has been answered with an
 /// internal error, and the chain is only changed by whole transactions.
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
@@ -194,6 +197,7 @@ impl Node {
         let listener = TcpListener::bind(&bind).map_err(|e| NodeError::Bind(bind.clone(), e))?;
         let addr = listener
             .local_addr()
+            .and_then(|addr| listener.set_nonblocking(true).map(|()| addr))
             .map_err(|e| NodeError::Bind(bind, e))?;
         let shared = Arc::new(Shared {
             ledger: Mutex::new(Ledger {
@@ -206,28 +210,24 @@ impl Node {
             config,
             stopping: AtomicBool::new(false),
         });
-        let mut threads = Vec::new();
-        let s = shared.clone();
-        threads.push(
-            std::thread::Builder::new()
-                .name("devnode-accept".into())
-                .spawn(move || super::server::serve(listener, s))
-                .map_err(NodeError::Thread)?,
-        );
-        if let Some(period) = shared.config.block_time {
-            let s = shared.clone();
-            threads.push(
-                std::thread::Builder::new()
+        let server = Server::start(listener, shared.clone())?;
+        let miner = match shared.config.block_time {
+            Some(period) => {
+                let s = shared.clone();
+                let miner = std::thread::Builder::new()
                     .name("devnode-miner".into())
                     .spawn(move || mine_every(period, &s))
-                    .map_err(NodeError::Thread)?,
-            );
-        }
+                    .map_err(NodeError::Thread)?;
+                Some(miner)
+            }
+            None => None,
+        };
         Ok(NodeHandle {
             url: format!("http://{addr}"),
             addr,
             shared,
-            threads,
+            server,
+            miner,
         })
     }
 }
@@ -270,7 +270,8 @@ pub struct NodeHandle {
     url: String,
     addr: SocketAddr,
     shared: Arc<Shared>,
-    threads: Vec<JoinHandle<()>>,
+    server: Server,
+    miner: Option<JoinHandle<()>>,
 }
 
 impl NodeHandle {
@@ -293,7 +294,7 @@ impl NodeHandle {
         f(&mut self.shared.ledger().chain)
     }
 
-    /// Stops serving, waits for the listener and the miner, and saves the state file.
+    /// Stops serving, waits for the server and the miner, and saves the state file.
     pub fn shutdown(mut self) {
         self.stop();
     }
@@ -302,10 +303,9 @@ impl NodeHandle {
         if self.shared.stopping.swap(true, Ordering::SeqCst) {
             return;
         }
-        // Wake the accept loop; it sees the flag and returns.
-        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
-        for t in self.threads.drain(..) {
-            let _ = t.join();
+        self.server.stop();
+        if let Some(miner) = self.miner.take() {
+            let _ = miner.join();
         }
         let ledger = self.shared.ledger();
         self.shared.persist(&ledger);

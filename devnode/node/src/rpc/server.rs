@@ -1,186 +1,271 @@
-//! A small HTTP/1.1 server on std's `TcpListener`: a thread per connection, keep-alive,
-//! `Content-Length` and chunked bodies, `Expect: 100-continue`, CORS for browser wallets,
-//! and a body-size limit. Every request body goes to `methods::handle`; nothing a client
-//! sends can take the node down (a panicking request is answered with an internal error).
+//! The HTTP side of the node: hyper's HTTP/1.1 server (keep-alive, pipelining,
+//! `Content-Length` and chunked bodies, `Expect: 100-continue`) on a single-threaded tokio
+//! runtime that runs on a thread of its own, so the node starts and stops the same way
+//! whether or not its caller is itself inside a tokio runtime. What hyper leaves to us:
+//! CORS for browser wallets, the body-size limit, answering other methods with a
+//! JSON-RPC error, and running the synchronous `methods::handle` on the runtime's
+//! blocking pool so one slow transaction never holds up the other connections.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::sync::atomic::Ordering;
+use std::future::{poll_fn, Future};
+use std::net::TcpListener as StdListener;
+use std::pin::Pin;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::task::Poll;
+use std::thread::JoinHandle;
+use std::time::Duration;
 
+use http_body_util::{BodyExt, Full};
+use hyper::body::{Body as _, Bytes, Incoming};
+use hyper::header::{self, HeaderValue};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
 use serde_json::json;
+use tokio::net::TcpListener;
+use tokio::runtime::Runtime;
+use tokio::sync::oneshot;
 
-use super::node::Shared;
+use super::node::{NodeError, Shared};
 use super::types::RpcError;
 
+/// The most a request head (request line and headers) may take.
 const MAX_HEAD: usize = 64 * 1024;
-/// A keep-alive connection idle this long is closed.
+/// A keep-alive connection idle this long is closed; so is one that takes longer than
+/// this to send a request head, or a body.
 const IDLE: Duration = Duration::from_secs(120);
 /// Bodies over the limit are read and thrown away up to this size, so the client sees the
 /// error reply rather than a reset connection.
 const MAX_DISCARD: usize = 256 * 1024 * 1024;
+/// At shutdown, how long requests already being answered get to finish.
+const GRACE: Duration = Duration::from_secs(2);
 
-pub(crate) fn serve(listener: TcpListener, shared: Arc<Shared>) {
-    for stream in listener.incoming() {
-        if shared.stopping.load(Ordering::SeqCst) {
-            return;
-        }
-        let Ok(stream) = stream else { continue };
-        let s = shared.clone();
-        let spawned = std::thread::Builder::new()
+type Reply = Response<Full<Bytes>>;
+
+/// The running server: its thread and the signal that stops it.
+pub(crate) struct Server {
+    stop: Option<oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Server {
+    /// Serves `listener` until [`Server::stop`]; returns once it is being served. The
+    /// listener comes bound and non-blocking, so that bind errors reach the caller of
+    /// `Node::start` as [`NodeError::Bind`]. The runtime is built on the server's thread
+    /// and never leaves it: a caller inside a tokio runtime of its own must not drop one.
+    pub fn start(listener: StdListener, shared: Arc<Shared>) -> Result<Self, NodeError> {
+        let (stop, stopped) = oneshot::channel();
+        let (ready, started) = std::sync::mpsc::sync_channel(1);
+        let thread = std::thread::Builder::new()
             .name("devnode-http".into())
-            .spawn(move || connection(stream, &s));
-        if let Err(e) = spawned {
-            tracing::error!("cannot start a connection thread: {e}");
+            .spawn(move || match runtime_for(listener) {
+                Ok((runtime, listener)) => {
+                    let _ = ready.send(Ok(()));
+                    run(runtime, listener, shared, stopped);
+                }
+                Err(e) => {
+                    let _ = ready.send(Err(e));
+                }
+            })
+            .map_err(NodeError::Thread)?;
+        let server = Self {
+            stop: Some(stop),
+            thread: Some(thread),
+        };
+        let outcome = started
+            .recv()
+            .unwrap_or_else(|_| Err(std::io::Error::other("the server thread ended at start")));
+        // On an error `server` is dropped, which joins the thread.
+        outcome.map(|()| server).map_err(NodeError::Runtime)
+    }
+
+    /// Stops accepting, closes idle connections, gives requests in flight [`GRACE`] to
+    /// finish, and returns once the server's thread has ended.
+    pub fn stop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
         }
     }
 }
 
-struct Request {
-    method: String,
-    body: Result<Vec<u8>, RpcError>,
-    keep_alive: bool,
+/// The server's single-threaded runtime (its blocking pool answers the requests), and the
+/// listener registered with it.
+fn runtime_for(listener: StdListener) -> std::io::Result<(Runtime, TcpListener)> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .enable_time()
+        .thread_name("devnode-rpc")
+        .build()?;
+    let listener = {
+        let _in_runtime = runtime.enter();
+        TcpListener::from_std(listener)?
+    };
+    Ok((runtime, listener))
 }
 
-enum ReadError {
-    /// The client closed the connection, went idle or the node is stopping.
-    Closed,
-    /// Malformed HTTP: answer 400 and close.
+/// An early return from `Node::start` (the miner's thread failing) stops the server too.
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// The server thread: the accept loop, then the graceful close. A handler still running
+/// after the grace period finishes on its own thread; its reply is dropped.
+fn run(runtime: Runtime, listener: TcpListener, shared: Arc<Shared>, stop: oneshot::Receiver<()>) {
+    runtime.block_on(async {
+        let connections = GracefulShutdown::new();
+        accept(&listener, &shared, &connections, stop).await;
+        drop(listener);
+        if tokio::time::timeout(GRACE, connections.shutdown())
+            .await
+            .is_err()
+        {
+            tracing::debug!("requests still in flight at shutdown are dropped");
+        }
+    });
+    runtime.shutdown_background();
+}
+
+/// Accepts connections until `stop` fires (or its sender is dropped).
+async fn accept(
+    listener: &TcpListener,
+    shared: &Arc<Shared>,
+    connections: &GracefulShutdown,
+    mut stop: oneshot::Receiver<()>,
+) {
+    let mut http = http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(IDLE)
+        .max_header_size(MAX_HEAD);
+    loop {
+        let accepted = poll_fn(|cx| match Pin::new(&mut stop).poll(cx) {
+            Poll::Ready(_) => Poll::Ready(None),
+            Poll::Pending => listener.poll_accept(cx).map(Some),
+        })
+        .await;
+        let stream = match accepted {
+            None => return,
+            Some(Ok((stream, _))) => stream,
+            Some(Err(e)) => {
+                // Out of file descriptors, say: wait a little rather than spin.
+                tracing::warn!("cannot accept a connection: {e}");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let shared = shared.clone();
+        let service = service_fn(move |request| answer(shared.clone(), request));
+        let connection = connections.watch(http.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!("connection closed: {e}");
+            }
+        });
+    }
+}
+
+/// The client stopped sending mid-body for [`IDLE`]: the connection is closed unanswered.
+#[derive(Debug, thiserror::Error)]
+#[error("the client sent no more of its request body for {IDLE:?}")]
+struct BodyTimedOut;
+
+async fn answer(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Reply, BodyTimedOut> {
+    match *request.method() {
+        Method::OPTIONS => Ok(reply(StatusCode::NO_CONTENT, Vec::new())),
+        Method::POST => post(shared, request).await,
+        _ => Ok(reply(
+            StatusCode::METHOD_NOT_ALLOWED,
+            error_body(&RpcError::new(
+                RpcError::INVALID_REQUEST,
+                "JSON-RPC requests are POSTed as JSON",
+            )),
+        )),
+    }
+}
+
+/// Reads the body within the limit and answers it on the blocking pool.
+async fn post(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Reply, BodyTimedOut> {
+    let limit = shared.config.max_body_bytes;
+    let body = match tokio::time::timeout(IDLE, read_body(request, limit)).await {
+        Err(_) => return Err(BodyTimedOut),
+        Ok(Ok(body)) => body,
+        Ok(Err(Refused::TooLarge)) => {
+            return Ok(closing(reply(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                error_body(&too_large(limit)),
+            )))
+        }
+        Ok(Err(Refused::Bad(why))) => {
+            return Ok(closing(reply(
+                StatusCode::BAD_REQUEST,
+                error_body(&RpcError::new(RpcError::INVALID_REQUEST, why)),
+            )))
+        }
+    };
+    let handled = tokio::task::spawn_blocking(move || super::methods::handle(&shared, &body)).await;
+    Ok(match handled {
+        Ok(body) => reply(StatusCode::OK, body),
+        // `handle` answers a panicking method itself; this is a panic outside any method.
+        Err(e) => {
+            tracing::error!("a request panicked: {e}");
+            reply(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                error_body(&RpcError::new(RpcError::INTERNAL, "internal error")),
+            )
+        }
+    })
+}
+
+/// Why a request body was not taken.
+enum Refused {
+    /// Over `max_body_bytes`: answered 413, connection closed.
+    TooLarge,
+    /// Malformed, or too large even to read and throw away: answered 400, closed.
     Bad(String),
 }
 
-fn connection(stream: TcpStream, shared: &Shared) {
-    let _ = stream.set_nodelay(true);
-    // Short timeouts so an idle connection notices shutdown.
-    let _ = stream.set_read_timeout(Some(Duration::from_millis(250)));
-    let Ok(write_half) = stream.try_clone() else {
-        return;
-    };
-    let mut writer = write_half;
-    let mut reader = BufReader::new(stream);
-    loop {
-        let request = match read_request(&mut reader, &mut writer, shared) {
-            Ok(r) => r,
-            Err(ReadError::Closed) => return,
-            Err(ReadError::Bad(why)) => {
-                let body = error_body(&RpcError::new(RpcError::INVALID_REQUEST, why));
-                let _ = respond(&mut writer, "400 Bad Request", &body, false);
-                return;
-            }
+/// The whole body if within `limit`. A larger one is read and dropped up to
+/// [`MAX_DISCARD`], except when its declared length says it is too large and the client
+/// waits for `100 Continue` (never sent then) or it is over `MAX_DISCARD` anyway.
+async fn read_body(request: Request<Incoming>, limit: usize) -> Result<Vec<u8>, Refused> {
+    let waits_for_continue = request
+        .headers()
+        .get(header::EXPECT)
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
+    let mut body = request.into_body();
+    let declared = body.size_hint().exact();
+    if let Some(n) = declared.map(|n| usize::try_from(n).unwrap_or(usize::MAX)) {
+        if n > limit && (n > MAX_DISCARD || waits_for_continue) {
+            return Err(Refused::TooLarge);
+        }
+    }
+    let mut kept = Vec::with_capacity(declared.map_or(0, |n| n.min(limit as u64) as usize));
+    let mut seen = 0usize;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| Refused::Bad(format!("malformed request body: {e}")))?;
+        // Trailers carry nothing for us.
+        let Ok(data) = frame.into_data() else {
+            continue;
         };
-        let (status, body) = match (request.method.as_str(), request.body) {
-            ("OPTIONS", _) => ("204 No Content", Vec::new()),
-            ("POST", Ok(body)) => ("200 OK", super::methods::handle(shared, &body)),
-            ("POST", Err(e)) => ("413 Payload Too Large", error_body(&e)),
-            _ => (
-                "405 Method Not Allowed",
-                error_body(&RpcError::new(
-                    RpcError::INVALID_REQUEST,
-                    "JSON-RPC requests are POSTed as JSON",
-                )),
-            ),
-        };
-        let keep = request.keep_alive && !status.starts_with("413");
-        if respond(&mut writer, status, &body, keep).is_err() || !keep {
-            return;
+        seen = seen.saturating_add(data.len());
+        if seen > MAX_DISCARD {
+            return Err(Refused::Bad("request body too large".into()));
+        }
+        if seen <= limit {
+            kept.extend_from_slice(&data);
         }
     }
-}
-
-fn error_body(e: &RpcError) -> Vec<u8> {
-    serde_json::to_vec(&json!({"jsonrpc": "2.0", "id": null, "error": e.to_json()}))
-        .unwrap_or_default()
-}
-
-fn respond(w: &mut TcpStream, status: &str, body: &[u8], keep_alive: bool) -> std::io::Result<()> {
-    let head = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
-         Access-Control-Allow-Origin: *\r\nAccess-Control-Allow-Methods: POST, GET, OPTIONS\r\n\
-         Access-Control-Allow-Headers: *\r\nConnection: {}\r\n\r\n",
-        body.len(),
-        if keep_alive { "keep-alive" } else { "close" }
-    );
-    let mut out = head.into_bytes();
-    out.extend_from_slice(body);
-    w.write_all(&out)?;
-    w.flush()
-}
-
-/// One line of the head, waiting out read timeouts until the idle limit or shutdown.
-fn read_line(
-    r: &mut BufReader<TcpStream>,
-    shared: &Shared,
-    started: Instant,
-    budget: &mut usize,
-) -> Result<String, ReadError> {
-    let mut line = Vec::new();
-    loop {
-        match r.read_until(b'\n', &mut line) {
-            Ok(0) => return Err(ReadError::Closed),
-            Ok(_) if line.ends_with(b"\n") => break,
-            Ok(_) => {}
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                ) =>
-            {
-                if shared.stopping.load(Ordering::SeqCst) || started.elapsed() > IDLE {
-                    return Err(ReadError::Closed);
-                }
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(_) => return Err(ReadError::Closed),
-        }
-        if line.len() > *budget {
-            return Err(ReadError::Bad("request head too large".into()));
-        }
+    if seen > limit {
+        Err(Refused::TooLarge)
+    } else {
+        Ok(kept)
     }
-    *budget = budget.saturating_sub(line.len());
-    String::from_utf8(line)
-        .map(|l| l.trim_end_matches(['\r', '\n']).to_string())
-        .map_err(|_| ReadError::Bad("request head is not UTF-8".into()))
-}
-
-/// Reads exactly `n` bytes (retrying timeouts within the idle limit).
-fn read_exact(
-    r: &mut BufReader<TcpStream>,
-    n: usize,
-    shared: &Shared,
-    keep: bool,
-) -> Result<Vec<u8>, ReadError> {
-    let mut buf = vec![0u8; if keep { n } else { n.min(64 * 1024) }];
-    let mut filled = 0;
-    let mut total = 0;
-    let started = Instant::now();
-    while total < n {
-        let want = (n - total).min(buf.len() - filled);
-        match r.read(&mut buf[filled..filled + want]) {
-            Ok(0) => return Err(ReadError::Closed),
-            Ok(k) => {
-                total += k;
-                filled = if keep { filled + k } else { 0 };
-            }
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    std::io::ErrorKind::WouldBlock
-                        | std::io::ErrorKind::TimedOut
-                        | std::io::ErrorKind::Interrupted
-                ) =>
-            {
-                if shared.stopping.load(Ordering::SeqCst) || started.elapsed() > IDLE {
-                    return Err(ReadError::Closed);
-                }
-            }
-            Err(_) => return Err(ReadError::Closed),
-        }
-    }
-    if !keep {
-        buf.clear();
-    }
-    Ok(buf)
 }
 
 fn too_large(limit: usize) -> RpcError {
@@ -190,127 +275,31 @@ fn too_large(limit: usize) -> RpcError {
     )
 }
 
-fn read_request(
-    r: &mut BufReader<TcpStream>,
-    w: &mut TcpStream,
-    shared: &Shared,
-) -> Result<Request, ReadError> {
-    let started = Instant::now();
-    let mut budget = MAX_HEAD;
-    let mut first = read_line(r, shared, started, &mut budget)?;
-    // Tolerate blank lines between requests (RFC 9112 §2.2).
-    while first.is_empty() {
-        first = read_line(r, shared, started, &mut budget)?;
-    }
-    let mut parts = first.split_whitespace();
-    let method = parts.next().unwrap_or_default().to_string();
-    let _path = parts
-        .next()
-        .ok_or_else(|| ReadError::Bad("malformed request line".into()))?;
-    let version = parts.next().unwrap_or("HTTP/1.0");
-    let mut keep_alive = version == "HTTP/1.1";
-    let mut length: Option<usize> = None;
-    let mut chunked = false;
-    let mut expect_continue = false;
-    loop {
-        let line = read_line(r, shared, started, &mut budget)?;
-        if line.is_empty() {
-            break;
-        }
-        let Some((name, value)) = line.split_once(':') else {
-            return Err(ReadError::Bad(format!("malformed header line: {line:?}")));
-        };
-        let value = value.trim();
-        match name.trim().to_ascii_lowercase().as_str() {
-            "content-length" => {
-                length = Some(
-                    value
-                        .parse()
-                        .map_err(|_| ReadError::Bad("invalid Content-Length".into()))?,
-                )
-            }
-            "transfer-encoding" => chunked = value.to_ascii_lowercase().contains("chunked"),
-            "connection" => {
-                let v = value.to_ascii_lowercase();
-                if v.contains("close") {
-                    keep_alive = false;
-                } else if v.contains("keep-alive") {
-                    keep_alive = true;
-                }
-            }
-            "expect" => expect_continue = value.eq_ignore_ascii_case("100-continue"),
-            _ => {}
-        }
-    }
-    let limit = shared.config.max_body_bytes;
-    let body = if chunked {
-        if expect_continue {
-            let _ = w.write_all(b"HTTP/1.1 100 Continue\r\n\r\n");
-        }
-        read_chunked(r, shared, started, limit)?
-    } else {
-        let n = length.unwrap_or(0);
-        if n > limit {
-            if n > MAX_DISCARD || expect_continue {
-                // Not worth reading: answer and close.
-                return Ok(Request {
-                    method,
-                    body: Err(too_large(limit)),
-                    keep_alive: false,
-                });
-            }
-            read_exact(r, n, shared, false)?;
-            Err(too_large(limit))
-        } else {
-            if expect_continue && n > 0 {
-                let _ = w.write_all(b"HTTP/1.1 100 Continue\r\n\r\n");
-            }
-            Ok(read_exact(r, n, shared, true)?)
-        }
-    };
-    Ok(Request {
-        method,
-        body,
-        keep_alive,
-    })
+fn error_body(e: &RpcError) -> Vec<u8> {
+    serde_json::to_vec(&json!({"jsonrpc": "2.0", "id": null, "error": e.to_json()}))
+        .unwrap_or_default()
 }
 
-fn read_chunked(
-    r: &mut BufReader<TcpStream>,
-    shared: &Shared,
-    started: Instant,
-    limit: usize,
-) -> Result<Result<Vec<u8>, RpcError>, ReadError> {
-    let mut body = Vec::new();
-    let mut seen = 0usize;
-    let mut over = false;
-    loop {
-        let mut budget = MAX_HEAD;
-        let line = read_line(r, shared, started, &mut budget)?;
-        let size = usize::from_str_radix(line.split(';').next().unwrap_or("").trim(), 16)
-            .map_err(|_| ReadError::Bad("invalid chunk size".into()))?;
-        if size == 0 {
-            // Trailers, then the blank line.
-            while !read_line(r, shared, started, &mut budget)?.is_empty() {}
-            break;
-        }
-        seen = seen.saturating_add(size);
-        if seen > MAX_DISCARD {
-            return Err(ReadError::Bad("request body too large".into()));
-        }
-        let over_now = over || seen > limit;
-        let chunk = read_exact(r, size, shared, !over_now)?;
-        if over_now {
-            over = true;
-            body.clear();
-        } else {
-            body.extend_from_slice(&chunk);
-        }
-        read_line(r, shared, started, &mut budget)?;
+/// A JSON reply with the CORS headers browser wallets need on every response.
+fn reply(status: StatusCode, body: Vec<u8>) -> Reply {
+    let mut reply = Response::new(Full::new(Bytes::from(body)));
+    *reply.status_mut() = status;
+    let headers = reply.headers_mut();
+    for (name, value) in [
+        (header::CONTENT_TYPE, "application/json"),
+        (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+        (header::ACCESS_CONTROL_ALLOW_METHODS, "POST, GET, OPTIONS"),
+        (header::ACCESS_CONTROL_ALLOW_HEADERS, "*"),
+    ] {
+        headers.insert(name, HeaderValue::from_static(value));
     }
-    Ok(if over {
-        Err(too_large(limit))
-    } else {
-        Ok(body)
-    })
+    reply
+}
+
+/// The connection closes after this reply (hyper honours `Connection: close`).
+fn closing(mut reply: Reply) -> Reply {
+    reply
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    reply
 }

@@ -17,6 +17,7 @@ mod outcomes;
 mod rpc_clients;
 mod rpc_errors;
 mod rpc_fuzz;
+mod rpc_http;
 mod rpc_methods;
 mod rpc_sign;
 mod rpc_startup;

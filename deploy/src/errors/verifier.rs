@@ -1,8 +1,8 @@
 //! The ConsensusVerifier's errors.
 
 use super::{shared, Sentences};
-use crate::protocol::{ItemStatus, Tier};
 use crate::bindings::IConsensusVerifier::IConsensusVerifierErrors as E;
+use crate::protocol::{ItemStatus, Tier};
 
 /// An item's status, as the rest of "item N …".
 fn item_status(status: u8) -> &'static str {

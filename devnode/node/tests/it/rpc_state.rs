@@ -104,7 +104,14 @@ fn a_state_file_of_an_older_layout_is_refused_by_its_version_and_left_untouched(
         ),
         "{err}"
     );
-    assert!(err.to_string().contains("version 1 is not supported"), "{err}");
-    assert_eq!(std::fs::read(&path).unwrap(), old, "the file is kept as it was");
+    assert!(
+        err.to_string().contains("version 1 is not supported"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        old,
+        "the file is kept as it was"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

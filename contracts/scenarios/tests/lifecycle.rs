@@ -85,6 +85,13 @@ impl Scene {
         }
     }
 
+    /// Every labeller commits and reveals its one of `labels` on `item`; then `item` is
+    /// finalized.
+    fn vote_all_and_finalize(&self, item: u32, labels: &[u8]) {
+        self.vote(item, labels, &ALL);
+        self.w.finalize(self.task, item);
+    }
+
     fn item(&self, item: u32) -> (u8, u8, u8, u8, u8, u8, u64) {
         self.w
             .verifier
@@ -125,8 +132,7 @@ const ALL: [bool; 3] = [true, true, true];
 #[motsu::test]
 fn two_of_three_agreeing_is_a_standard_label_and_the_dissenter_is_slashed() {
     let s = scene(well_paid(), 3);
-    s.vote(0, &[1, 1, 2], &ALL);
-    s.w.finalize(s.task, 0);
+    s.vote_all_and_finalize(0, &[1, 1, 2]);
     let (status, commits, reveals, label, tier, votes, _) = s.item(0);
     assert_eq!(
         (status, commits, reveals, label, tier, votes),
@@ -164,8 +170,7 @@ fn two_of_three_agreeing_is_a_standard_label_and_the_dissenter_is_slashed() {
 #[motsu::test]
 fn unanimity_is_strong_and_earns_the_strong_multiplier() {
     let s = scene(well_paid(), 3);
-    s.vote(0, &[2, 2, 2], &ALL);
-    s.w.finalize(s.task, 0);
+    s.vote_all_and_finalize(0, &[2, 2, 2]);
     let (status, _, _, label, tier, votes, _) = s.item(0);
     assert_eq!((status, label, tier, votes), (FINAL, 2, quality::STRONG, 3));
     // 1.25 x 300 = 375 LBL over three labellers: 125 each.
@@ -213,8 +218,7 @@ fn a_stablecoin_task_pays_base_in_the_stablecoin_and_emits_no_lbl_until_a_rate_i
         ..well_paid()
     };
     let s = scene(spec, 3);
-    s.vote(0, &[0, 0, 1], &ALL);
-    s.w.finalize(s.task, 0);
+    s.vote_all_and_finalize(0, &[0, 0, 1]);
     let stable = s.pay();
     assert_eq!(stable, s.w.stable.address());
     for who in &s.ls[..2] {
@@ -279,8 +283,7 @@ fn a_labeller_who_never_reveals_loses_the_whole_stake() {
 #[motsu::test]
 fn a_sampled_item_confirmed_by_an_auditor_is_audited_tier_and_pays_the_auditor() {
     let s = scene(sampled(), 3);
-    s.vote(0, &[1, 1, 2], &ALL);
-    s.w.finalize(s.task, 0);
+    s.vote_all_and_finalize(0, &[1, 1, 2]);
     let (status, _, _, label, tier, _, deadline) = s.item(0);
     assert_eq!((status, label, tier), (PENDING_AUDIT, 1, quality::STANDARD));
     assert_eq!(deadline, s.w.now() + AUDIT_WINDOW);
@@ -313,8 +316,7 @@ fn a_sampled_item_confirmed_by_an_auditor_is_audited_tier_and_pays_the_auditor()
 #[motsu::test]
 fn an_auditor_overriding_a_sampled_consensus_pays_the_minority_and_slashes_the_majority() {
     let s = scene(sampled(), 3);
-    s.vote(0, &[1, 1, 2], &ALL);
-    s.w.finalize(s.task, 0);
+    s.vote_all_and_finalize(0, &[1, 1, 2]);
     s.audit(0, 2);
     let (status, _, _, label, tier, votes, _) = s.item(0);
     assert_eq!(
@@ -334,8 +336,7 @@ fn an_auditor_overriding_a_sampled_consensus_pays_the_minority_and_slashes_the_m
 #[motsu::test]
 fn a_sampled_item_no_auditor_looks_at_becomes_final_as_accepted() {
     let s = scene(sampled(), 3);
-    s.vote(0, &[0, 0, 0], &ALL);
-    s.w.finalize(s.task, 0);
+    s.vote_all_and_finalize(0, &[0, 0, 0]);
     let err =
         s.w.verifier
             .sender(s.requester)
@@ -356,8 +357,7 @@ fn a_sampled_item_no_auditor_looks_at_becomes_final_as_accepted() {
 #[motsu::test]
 fn a_three_way_split_escalates_and_an_auditor_resolves_it() {
     let s = scene(well_paid(), 3);
-    s.vote(0, &[0, 1, 2], &ALL);
-    s.w.finalize(s.task, 0);
+    s.vote_all_and_finalize(0, &[0, 1, 2]);
     assert_eq!(s.item(0).0, ESCALATED);
     s.audit(0, 1);
     let (status, _, _, label, tier, votes, _) = s.item(0);
@@ -381,8 +381,7 @@ fn a_three_way_split_escalates_and_an_auditor_resolves_it() {
 #[motsu::test]
 fn an_escalation_nobody_resolves_is_void_and_its_bounty_goes_to_the_treasury() {
     let s = scene(well_paid(), 3);
-    s.vote(0, &[0, 1, 2], &ALL);
-    s.w.finalize(s.task, 0);
+    s.vote_all_and_finalize(0, &[0, 1, 2]);
     advance(AUDIT_WINDOW + 1);
     let err =
         s.w.verifier
@@ -518,8 +517,7 @@ fn batches_commit_reveal_and_finalize_many_items_in_one_call_each() {
 #[motsu::test]
 fn stake_unbonds_for_the_unbonding_period_before_it_can_be_withdrawn() {
     let s = scene(well_paid(), 3);
-    s.vote(0, &[1, 1, 1], &ALL);
-    s.w.finalize(s.task, 0);
+    s.vote_all_and_finalize(0, &[1, 1, 1]);
     let who = s.ls[0];
     s.w.escrow.sender(who).unstake(lbl(100)).motsu_unwrap();
     let (free, _, unbonding, ends) = s.w.stake_of(who);

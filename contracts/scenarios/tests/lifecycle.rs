@@ -99,6 +99,12 @@ impl Scene {
             .get_item(self.task, item)
     }
 
+    /// `(status, label, tier, votes)` of `item`: what a settled item came to.
+    fn outcome(&self, item: u32) -> (u8, u8, u8, u8) {
+        let (status, _, _, label, tier, votes, _) = self.item(item);
+        (status, label, tier, votes)
+    }
+
     fn pay(&self) -> Address {
         self.w.pay_token(&self.spec)
     }
@@ -171,8 +177,7 @@ fn two_of_three_agreeing_is_a_standard_label_and_the_dissenter_is_slashed() {
 fn unanimity_is_strong_and_earns_the_strong_multiplier() {
     let s = scene(well_paid(), 3);
     s.vote_all_and_finalize(0, &[2, 2, 2]);
-    let (status, _, _, label, tier, votes, _) = s.item(0);
-    assert_eq!((status, label, tier, votes), (FINAL, 2, quality::STRONG, 3));
+    assert_eq!(s.outcome(0), (FINAL, 2, quality::STRONG, 3));
     // 1.25 x 300 = 375 LBL over three labellers: 125 each.
     for who in &s.ls {
         assert_eq!(s.lbl_claimable(*who), r() + lbl(125));
@@ -196,11 +201,7 @@ fn unanimity_of_fewer_than_three_labellers_is_only_standard() {
         let s = scene(spec, k as usize);
         s.vote(0, &vec![1; k as usize], &vec![true; k as usize]);
         s.w.finalize(s.task, 0);
-        let (status, _, _, label, tier, votes, _) = s.item(0);
-        assert_eq!(
-            (status, label, tier, votes),
-            (FINAL, 1, quality::STANDARD, k)
-        );
+        assert_eq!(s.outcome(0), (FINAL, 1, quality::STANDARD, k));
         // 1.0 x 300 LBL split over the k agreeing labellers.
         let each = e0() / U256::from(k);
         for who in &s.ls {
@@ -298,11 +299,7 @@ fn a_sampled_item_confirmed_by_an_auditor_is_audited_tier_and_pays_the_auditor()
         label: 1,
         confirmed: true,
     });
-    let (status, _, _, label, tier, votes, _) = s.item(0);
-    assert_eq!(
-        (status, label, tier, votes),
-        (FINAL, 1, quality::AUDITED, 2)
-    );
+    assert_eq!(s.outcome(0), (FINAL, 1, quality::AUDITED, 2));
     // 1.5 x 300 = 450: 45 to the auditor, 202.5 to each agreeing labeller.
     assert_eq!(s.lbl_claimable(s.w.auditor), lbl(45));
     let half = lbl(405) / U256::from(2);
@@ -318,11 +315,7 @@ fn an_auditor_overriding_a_sampled_consensus_pays_the_minority_and_slashes_the_m
     let s = scene(sampled(), 3);
     s.vote_all_and_finalize(0, &[1, 1, 2]);
     s.audit(0, 2);
-    let (status, _, _, label, tier, votes, _) = s.item(0);
-    assert_eq!(
-        (status, label, tier, votes),
-        (FINAL, 2, quality::AUDITED, 1)
-    );
+    assert_eq!(s.outcome(0), (FINAL, 2, quality::AUDITED, 1));
     assert_eq!(s.lbl_claimable(s.ls[2]), r() + lbl(405));
     assert_eq!(s.lbl_claimable(s.w.auditor), lbl(45));
     for who in &s.ls[..2] {
@@ -348,8 +341,7 @@ fn a_sampled_item_no_auditor_looks_at_becomes_final_as_accepted() {
     ));
     advance(AUDIT_WINDOW + 1);
     s.w.finalize(s.task, 0);
-    let (status, _, _, label, tier, votes, _) = s.item(0);
-    assert_eq!((status, label, tier, votes), (FINAL, 0, quality::STRONG, 3));
+    assert_eq!(s.outcome(0), (FINAL, 0, quality::STRONG, 3));
     assert_eq!(s.lbl_claimable(s.w.auditor), U256::ZERO);
     s.w.assert_solvent();
 }
@@ -360,11 +352,7 @@ fn a_three_way_split_escalates_and_an_auditor_resolves_it() {
     s.vote_all_and_finalize(0, &[0, 1, 2]);
     assert_eq!(s.item(0).0, ESCALATED);
     s.audit(0, 1);
-    let (status, _, _, label, tier, votes, _) = s.item(0);
-    assert_eq!(
-        (status, label, tier, votes),
-        (FINAL, 1, quality::AUDITED, 1)
-    );
+    assert_eq!(s.outcome(0), (FINAL, 1, quality::AUDITED, 1));
     s.w.verifier.assert_emitted(&consensus_verifier::Audited {
         task: s.task,
         item: 0,

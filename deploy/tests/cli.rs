@@ -156,6 +156,22 @@ fn deploy_json_rerun_and_errors() {
     );
 }
 
+/// `labelchain deploy --dry-run` on a custom network at `url` with an unfunded key,
+/// plus `extra` flags.
+fn custom_dry_run(dir: &Path, url: &str, extra: &[&str]) -> (bool, String, String) {
+    let base = [
+        "deploy",
+        "--network",
+        "custom",
+        "--rpc-url",
+        url,
+        "--private-key",
+        UNFUNDED,
+        "--dry-run",
+    ];
+    run(labelchain(dir).args(base).args(extra))
+}
+
 #[test]
 fn mainnet_chain_ids_need_allow_mainnet() {
     let node = Node::start(NodeConfig {
@@ -166,29 +182,10 @@ fn mainnet_chain_ids_need_allow_mainnet() {
     })
     .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let (ok, _, err) = run(labelchain(dir.path()).args([
-        "deploy",
-        "--network",
-        "custom",
-        "--rpc-url",
-        node.url(),
-        "--private-key",
-        UNFUNDED,
-        "--dry-run",
-    ]));
+    let (ok, _, err) = custom_dry_run(dir.path(), node.url(), &[]);
     assert!(!ok);
     assert!(err.contains("--allow-mainnet"), "{err}");
-    let (ok, out, err) = run(labelchain(dir.path()).args([
-        "deploy",
-        "--network",
-        "custom",
-        "--rpc-url",
-        node.url(),
-        "--private-key",
-        UNFUNDED,
-        "--dry-run",
-        "--allow-mainnet",
-    ]));
+    let (ok, out, err) = custom_dry_run(dir.path(), node.url(), &["--allow-mainnet"]);
     assert!(ok, "{err}");
     assert!(out.contains("Plan on chain 42161"), "{out}");
     assert!(files(dir.path()).is_empty());

@@ -10,6 +10,7 @@ extern crate alloc;
 
 pub mod arb_sys;
 pub mod books;
+pub mod checks;
 pub mod edge;
 pub mod stable;
 
@@ -285,6 +286,15 @@ impl World {
         w
     }
 
+    /// The set-up most rule tests start from: a default world with one default task,
+    /// funded by a fresh requester; `(world, requester, task)`.
+    pub fn with_default_task() -> (Self, Address, u64) {
+        let w = Self::default();
+        let requester = Address::random();
+        let task = w.create_task(requester, TaskSpec::default());
+        (w, requester, task)
+    }
+
     pub fn lbl(&self) -> Address {
         self.token.address()
     }
@@ -460,6 +470,22 @@ impl World {
             .sender(who)
             .commit(task, item, c)
             .motsu_unwrap();
+    }
+
+    /// The verifier's refusal of `who`'s commit of `label` on `(task, item)`; a panic if
+    /// it was accepted.
+    pub fn commit_refused(
+        &self,
+        task: u64,
+        item: u32,
+        who: Address,
+        label: u8,
+    ) -> consensus_verifier::Error {
+        let c = self.commitment(task, item, who, label);
+        self.verifier
+            .sender(who)
+            .commit(task, item, c)
+            .motsu_unwrap_err()
     }
 
     pub fn reveal(&self, task: u64, item: u32, who: Address, label: u8) {

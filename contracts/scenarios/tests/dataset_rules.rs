@@ -54,9 +54,7 @@ fn nothing_is_published_for_an_unknown_or_cancelled_task() {
 
 #[motsu::test]
 fn publish_dataset_needs_the_requester_and_the_current_digest() {
-    let w = World::default();
-    let requester = Address::random();
-    let task = w.create_task(requester, TaskSpec::default());
+    let (w, requester, task) = World::with_default_task();
     let file = B256::repeat_byte(0xf1);
     // No final item yet: the on-chain digest is zero, and zero is not a digest.
     let err = w
@@ -64,9 +62,7 @@ fn publish_dataset_needs_the_requester_and_the_current_digest() {
         .sender(requester)
         .publish_dataset(task, B256::ZERO, file, "s3://d".into())
         .motsu_unwrap_err();
-    let Error::DigestMismatch(e) = err else {
-        panic!("{err:?}")
-    };
+    let e = variant!(err, Error::DigestMismatch);
     assert_eq!((e.onchain, e.given), (B256::ZERO, B256::ZERO));
 
     finalize_one(&w, task, 0);
@@ -79,9 +75,7 @@ fn publish_dataset_needs_the_requester_and_the_current_digest() {
         .sender(stranger)
         .publish_dataset(task, digest, file, "s3://d".into())
         .motsu_unwrap_err();
-    let Error::NotRequester(e) = err else {
-        panic!("{err:?}")
-    };
+    let e = variant!(err, Error::NotRequester);
     assert_eq!((e.task, e.requester), (task, requester));
     for wrong in [B256::ZERO, B256::repeat_byte(7)] {
         let err = w
@@ -89,9 +83,7 @@ fn publish_dataset_needs_the_requester_and_the_current_digest() {
             .sender(requester)
             .publish_dataset(task, wrong, file, "s3://d".into())
             .motsu_unwrap_err();
-        let Error::DigestMismatch(e) = err else {
-            panic!("{err:?}")
-        };
+        let e = variant!(err, Error::DigestMismatch);
         assert_eq!((e.onchain, e.given), (digest, wrong));
     }
     assert_eq!(w.datasets.sender(requester).dataset_count(task), 0);
@@ -100,9 +92,7 @@ fn publish_dataset_needs_the_requester_and_the_current_digest() {
 
 #[motsu::test]
 fn published_datasets_are_numbered_from_zero_and_readable() {
-    let w = World::default();
-    let requester = Address::random();
-    let task = w.create_task(requester, TaskSpec::default());
+    let (w, requester, task) = World::with_default_task();
     let votes: Vec<(Address, u8)> = (0..3).map(|_| (w.labeller(lbl(100)), 1u8)).collect();
     w.commit_all(task, 0, &votes);
     w.commit_all(task, 1, &votes);
@@ -170,9 +160,7 @@ fn published_datasets_are_numbered_from_zero_and_readable() {
         .sender(requester)
         .get_dataset(task, 2)
         .motsu_unwrap_err();
-    let Error::UnknownDataset(e) = err else {
-        panic!("{err:?}")
-    };
+    let e = variant!(err, Error::UnknownDataset);
     assert_eq!((e.task, e.version), (task, 2));
     w.assert_solvent();
 }
@@ -181,9 +169,7 @@ fn published_datasets_are_numbered_from_zero_and_readable() {
 
 #[motsu::test]
 fn access_keys_round_trip_per_pipeline() {
-    let w = World::default();
-    let requester = Address::random();
-    let task = w.create_task(requester, TaskSpec::default());
+    let (w, requester, task) = World::with_default_task();
     let (p1, p2) = (Address::random(), Address::random());
     let k1: Vec<u8> = (0u8..80).collect();
     let k2 = vec![0xab; 48];
@@ -226,9 +212,7 @@ fn access_keys_round_trip_per_pipeline() {
 
 #[motsu::test]
 fn access_is_granted_only_by_the_requester_and_never_to_zero() {
-    let w = World::default();
-    let requester = Address::random();
-    let task = w.create_task(requester, TaskSpec::default());
+    let (w, requester, task) = World::with_default_task();
     let err = w
         .datasets
         .sender(requester)

@@ -139,9 +139,7 @@ fn the_token_never_mints_past_its_pool_whatever_the_minter_asks() {
 
 #[motsu::test]
 fn slashing_burns_supply_and_emission_replaces_none_of_it() {
-    let w = World::default();
-    let requester = Address::random();
-    let task = w.create_task(requester, TaskSpec::default());
+    let (w, _, task) = World::with_default_task();
     let ls: Vec<Address> = (0..3).map(|_| w.labeller(lbl(100))).collect();
     for (who, label) in ls.iter().zip([1u8, 1, 0]) {
         w.commit(task, 0, *who, label);

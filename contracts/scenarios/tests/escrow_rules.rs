@@ -6,9 +6,6 @@
 use alloy_primitives::{Address, U256};
 use labelchain_scenarios::*;
 use motsu::prelude::*;
-use openzeppelin_stylus::access::{
-    ownable::OwnershipTransferred, ownable_two_step::OwnershipTransferStarted,
-};
 use staking_escrow::{
     BountyDeposited, BountyRefunded, Claimed, Error, FeeCollected, ProtocolSet, Settled,
     StakeLocked, StakeSlashed, Staked, StakingEscrow, TreasurySet, UnbondingPeriodSet,
@@ -145,9 +142,7 @@ fn stake_without_approval_is_refused_and_leaves_no_trace() {
     let who = Address::random();
     w.give_lbl(who, lbl(10));
     let err = w.escrow.sender(who).stake(lbl(10)).motsu_unwrap_err();
-    let Error::SafeErc20FailedOperation(e) = err else {
-        panic!("{err:?}")
-    };
+    let e = variant!(err, Error::SafeErc20FailedOperation);
     assert_eq!(e.token, w.lbl());
     // Approved too little: same.
     w.token
@@ -175,9 +170,7 @@ fn unstake_of_more_than_free_stake_is_refused() {
     let w = World::default();
     let who = w.labeller(lbl(10));
     let err = w.escrow.sender(who).unstake(lbl(11)).motsu_unwrap_err();
-    let Error::InsufficientFreeStake(e) = err else {
-        panic!("{err:?}")
-    };
+    let e = variant!(err, Error::InsufficientFreeStake);
     assert_eq!((e.available, e.requested), (lbl(10), lbl(11)));
     assert_eq!(w.stake_of(who), (lbl(10), U256::ZERO, U256::ZERO, 0));
     w.assert_solvent();
@@ -185,16 +178,12 @@ fn unstake_of_more_than_free_stake_is_refused() {
 
 #[motsu::test]
 fn stake_locked_by_a_commit_cannot_be_unstaked() {
-    let w = World::default();
-    let requester = Address::random();
-    let task = w.create_task(requester, TaskSpec::default());
+    let (w, _, task) = World::with_default_task();
     let who = w.labeller(lbl(15));
     w.commit(task, 0, who, 1);
     assert_eq!(w.stake_of(who), (lbl(5), lbl(10), U256::ZERO, 0));
     let err = w.escrow.sender(who).unstake(lbl(6)).motsu_unwrap_err();
-    let Error::InsufficientFreeStake(e) = err else {
-        panic!("{err:?}")
-    };
+    let e = variant!(err, Error::InsufficientFreeStake);
     assert_eq!((e.available, e.requested), (lbl(5), lbl(6)));
     w.escrow.sender(who).unstake(lbl(5)).motsu_unwrap();
     w.assert_solvent();
@@ -217,9 +206,7 @@ fn unstaked_stake_is_withdrawable_exactly_after_the_unbonding_period() {
     });
 
     let err = w.escrow.sender(who).withdraw().motsu_unwrap_err();
-    let Error::StillUnbonding(e) = err else {
-        panic!("{err:?}")
-    };
+    let e = variant!(err, Error::StillUnbonding);
     assert_eq!(e.availableAt, available_at);
     advance(UNBONDING - 1);
     let err = w.escrow.sender(who).withdraw().motsu_unwrap_err();
@@ -251,9 +238,7 @@ fn a_second_unstake_restarts_the_clock_for_everything_unbonding() {
     advance(10);
     // The first unstake's period is over, but the whole amount now waits for the second.
     let err = w.escrow.sender(who).withdraw().motsu_unwrap_err();
-    let Error::StillUnbonding(e) = err else {
-        panic!("{err:?}")
-    };
+    let e = variant!(err, Error::StillUnbonding);
     assert_eq!(e.availableAt, restarted);
     advance(restarted - w.now());
     assert_eq!(w.escrow.sender(who).withdraw().motsu_unwrap(), lbl(15));
@@ -283,9 +268,7 @@ fn claim_with_nothing_credited_is_refused() {
     let who = w.labeller(lbl(10));
     for token in [w.lbl(), w.stable.address()] {
         let err = w.escrow.sender(who).claim(token).motsu_unwrap_err();
-        let Error::NothingToClaim(e) = err else {
-            panic!("{err:?}")
-        };
+        let e = variant!(err, Error::NothingToClaim);
         assert_eq!(e.token, token);
     }
     w.assert_solvent();
@@ -303,9 +286,7 @@ fn a_shorter_unbonding_period_does_not_shorten_a_pending_unstake() {
         .motsu_unwrap();
     advance(MIN_UNBONDING);
     let err = w.escrow.sender(who).withdraw().motsu_unwrap_err();
-    let Error::StillUnbonding(e) = err else {
-        panic!("{err:?}")
-    };
+    let e = variant!(err, Error::StillUnbonding);
     assert_eq!(e.availableAt, ends);
     w.assert_solvent();
 }
@@ -314,9 +295,7 @@ fn a_shorter_unbonding_period_does_not_shorten_a_pending_unstake() {
 
 #[motsu::test]
 fn only_the_registry_may_deposit_cancel_or_refund_bounties() {
-    let w = World::default();
-    let requester = Address::random();
-    let task = w.create_task(requester, TaskSpec::default());
+    let (w, requester, task) = World::with_default_task();
     let before = w.escrow.sender(requester).bounty_of(task);
     for caller in [w.admin, w.verifier.address(), requester, Address::random()] {
         let errs = [
@@ -334,9 +313,7 @@ fn only_the_registry_may_deposit_cancel_or_refund_bounties() {
                 .motsu_unwrap_err(),
         ];
         for err in errs {
-            let Error::NotRegistry(e) = err else {
-                panic!("{err:?}")
-            };
+            let e = variant!(err, Error::NotRegistry);
             assert_eq!(e.caller, caller);
         }
     }
@@ -347,9 +324,7 @@ fn only_the_registry_may_deposit_cancel_or_refund_bounties() {
 
 #[motsu::test]
 fn only_the_verifier_may_lock_collect_fees_or_settle() {
-    let w = World::default();
-    let requester = Address::random();
-    let task = w.create_task(requester, TaskSpec::default());
+    let (w, _, task) = World::with_default_task();
     let labeller = w.labeller(lbl(10));
     for caller in [w.admin, w.registry.address(), labeller, Address::random()] {
         let errs = [
@@ -370,9 +345,7 @@ fn only_the_verifier_may_lock_collect_fees_or_settle() {
                 .motsu_unwrap_err(),
         ];
         for err in errs {
-            let Error::NotVerifier(e) = err else {
-                panic!("{err:?}")
-            };
+            let e = variant!(err, Error::NotVerifier);
             assert_eq!(e.caller, caller);
         }
     }
@@ -406,9 +379,7 @@ fn a_bounty_can_be_deposited_only_once_per_task() {
         .sender(r.registry)
         .deposit_bounty(7, requester, w.lbl(), lbl(5), U256::ZERO)
         .motsu_unwrap_err();
-    let Error::BountyExists(e) = err else {
-        panic!("{err:?}")
-    };
+    let e = variant!(err, Error::BountyExists);
     assert_eq!(e.task, 7);
     assert_eq!(
         w.escrow.sender(r.registry).bounty_of(7),
@@ -433,9 +404,7 @@ fn the_registry_re_raises_bounty_exists_when_its_task_id_is_taken() {
         .approve(w.escrow.address(), bounty + fee)
         .motsu_unwrap();
     let err = w.create_task_unfunded(requester, spec).motsu_unwrap_err();
-    let task_registry::Error::Bubbled(b) = err else {
-        panic!("{err:?}")
-    };
+    let b = variant!(err, task_registry::Error::Bubbled);
     assert_eq!(bubbled::<staking_escrow::BountyExists>(&b).task, 1);
     assert_eq!(w.registry.sender(requester).task_count(), 0);
     assert_eq!(w.balance(w.lbl(), requester), bounty + fee);
@@ -452,9 +421,7 @@ fn lock_of_more_than_free_stake_is_refused() {
         .sender(r.verifier)
         .lock(labeller, lbl(11))
         .motsu_unwrap_err();
-    let Error::InsufficientFreeStake(e) = err else {
-        panic!("{err:?}")
-    };
+    let e = variant!(err, Error::InsufficientFreeStake);
     assert_eq!((e.available, e.requested), (lbl(10), lbl(11)));
     w.escrow
         .sender(r.verifier)
@@ -514,9 +481,7 @@ fn settle_releasing_more_than_is_locked_is_refused() {
             5_000,
         )
         .motsu_unwrap_err();
-    let Error::InsufficientLockedStake(e) = err else {
-        panic!("{err:?}")
-    };
+    let e = variant!(err, Error::InsufficientLockedStake);
     assert_eq!((e.labeller, e.locked, e.needed), (labeller, lbl(5), lbl(6)));
     assert_eq!(w.stake_of(labeller), (lbl(5), lbl(5), U256::ZERO, 0));
     w.assert_solvent();
@@ -546,9 +511,7 @@ fn settle_paying_more_than_the_bounty_is_refused() {
                 0,
             )
             .motsu_unwrap_err();
-        let Error::BountyExceeded(e) = err else {
-            panic!("{err:?}")
-        };
+        let e = variant!(err, Error::BountyExceeded);
         assert_eq!((e.task, e.remaining, e.requested), (1, lbl(10), requested));
     }
     assert_eq!(w.claimable(w.lbl(), a), U256::ZERO);
@@ -577,9 +540,7 @@ fn refund_beyond_the_remaining_bounty_is_refused() {
         .sender(r.registry)
         .refund_bounty(1, lbl(7))
         .motsu_unwrap_err();
-    let Error::BountyExceeded(e) = err else {
-        panic!("{err:?}")
-    };
+    let e = variant!(err, Error::BountyExceeded);
     assert_eq!((e.task, e.remaining, e.requested), (1, lbl(6), lbl(7)));
     assert_eq!(w.claimable(w.lbl(), requester), lbl(4));
     assert_eq!(w.claim(w.lbl(), requester), lbl(4));
@@ -706,9 +667,7 @@ fn unbonding_period_is_bounded_and_owner_only() {
         .sender(stranger)
         .set_unbonding_period(MIN_UNBONDING)
         .motsu_unwrap_err();
-    let Error::OwnableUnauthorizedAccount(e) = err else {
-        panic!("{err:?}")
-    };
+    let e = variant!(err, Error::OwnableUnauthorizedAccount);
     assert_eq!(e.account, stranger);
     assert_eq!(w.escrow.sender(w.admin).unbonding_period(), UNBONDING);
     for ok in [MIN_UNBONDING, MAX_UNBONDING] {
@@ -801,9 +760,7 @@ fn only_the_owner_wires_the_escrow_and_never_to_zero() {
         .sender(stranger)
         .set_protocol(stranger, stranger)
         .motsu_unwrap_err();
-    let Error::OwnableUnauthorizedAccount(e) = err else {
-        panic!("{err:?}")
-    };
+    let e = variant!(err, Error::OwnableUnauthorizedAccount);
     assert_eq!(e.account, stranger);
     for (r, v) in [
         (Address::ZERO, verifier),
@@ -838,14 +795,10 @@ fn an_unwired_escrow_takes_no_hook_calls() {
     let escrow = unwired_escrow(owner);
     for caller in [owner, Address::random()] {
         let err = escrow.sender(caller).cancel_bounty(1).motsu_unwrap_err();
-        let Error::NotRegistry(e) = err else {
-            panic!("{err:?}")
-        };
+        let e = variant!(err, Error::NotRegistry);
         assert_eq!(e.caller, caller);
         let err = escrow.sender(caller).collect_fee(1).motsu_unwrap_err();
-        let Error::NotVerifier(e) = err else {
-            panic!("{err:?}")
-        };
+        let e = variant!(err, Error::NotVerifier);
         assert_eq!(e.caller, caller);
     }
 }
@@ -879,44 +832,7 @@ fn a_two_step_ownership_transfer_moves_the_owner() {
     let w = World::default();
     let successor = Address::random();
     let stranger = Address::random();
-    let err = w
-        .escrow
-        .sender(stranger)
-        .transfer_ownership(stranger)
-        .motsu_unwrap_err();
-    let Error::OwnableUnauthorizedAccount(e) = err else {
-        panic!("{err:?}")
-    };
-    assert_eq!(e.account, stranger);
-    w.escrow
-        .sender(w.admin)
-        .transfer_ownership(successor)
-        .motsu_unwrap();
-    assert!(w.escrow.emitted(&OwnershipTransferStarted {
-        previous_owner: w.admin,
-        new_owner: successor,
-    }));
-    // Offering is not handing over: only the pending owner can accept.
-    assert_eq!(w.escrow.sender(w.admin).owner(), w.admin);
-    assert_eq!(w.escrow.sender(w.admin).pending_owner(), successor);
-    for caller in [stranger, w.admin] {
-        let err = w
-            .escrow
-            .sender(caller)
-            .accept_ownership()
-            .motsu_unwrap_err();
-        assert!(
-            matches!(err, Error::OwnableUnauthorizedAccount(_)),
-            "{err:?}"
-        );
-    }
-    w.escrow.sender(successor).accept_ownership().motsu_unwrap();
-    w.escrow.assert_emitted(&OwnershipTransferred {
-        previous_owner: w.admin,
-        new_owner: successor,
-    });
-    assert_eq!(w.escrow.sender(w.admin).owner(), successor);
-    assert_eq!(w.escrow.sender(w.admin).pending_owner(), Address::ZERO);
+    assert_two_step_handover!(w.escrow, Error, w.admin, stranger, successor);
     let err = w
         .escrow
         .sender(w.admin)

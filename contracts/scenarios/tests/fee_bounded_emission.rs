@@ -177,9 +177,7 @@ fn emission_rates_are_bounded_owner_only_and_for_allowed_tokens_only() {
     let err = r(w.admin)
         .set_emission_rate(w.lbl(), over)
         .motsu_unwrap_err();
-    let Error::EmissionRateOutOfRange(e) = err else {
-        panic!("{err:?}")
-    };
+    let e = variant!(err, Error::EmissionRateOutOfRange);
     assert_eq!((e.token, e.rate, e.max), (w.lbl(), over, U256::from(WAD)));
     let max = U256::from(u128::MAX);
     let stable = w.stable.address();

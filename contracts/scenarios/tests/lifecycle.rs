@@ -32,6 +32,14 @@ fn well_paid() -> TaskSpec {
     }
 }
 
+/// A well-paid task whose every item is sampled for audit.
+fn sampled() -> TaskSpec {
+    TaskSpec {
+        audit_rate_bps: 10_000,
+        ..well_paid()
+    }
+}
+
 struct Scene {
     w: World,
     requester: Address,
@@ -77,11 +85,24 @@ impl Scene {
         }
     }
 
+    /// Every labeller commits and reveals its one of `labels` on `item`; then `item` is
+    /// finalized.
+    fn vote_all_and_finalize(&self, item: u32, labels: &[u8]) {
+        self.vote(item, labels, &ALL);
+        self.w.finalize(self.task, item);
+    }
+
     fn item(&self, item: u32) -> (u8, u8, u8, u8, u8, u8, u64) {
         self.w
             .verifier
             .sender(self.requester)
             .get_item(self.task, item)
+    }
+
+    /// `(status, label, tier, votes)` of `item`: what a settled item came to.
+    fn outcome(&self, item: u32) -> (u8, u8, u8, u8) {
+        let (status, _, _, label, tier, votes, _) = self.item(item);
+        (status, label, tier, votes)
     }
 
     fn pay(&self) -> Address {
@@ -94,8 +115,21 @@ impl Scene {
         free
     }
 
+    fn lbl_claimable(&self, who: Address) -> U256 {
+        self.w.claimable(self.w.lbl(), who)
+    }
+
     fn treasury_lbl(&self) -> U256 {
-        self.w.claimable(self.w.lbl(), self.w.treasury)
+        self.lbl_claimable(self.w.treasury)
+    }
+
+    /// The auditor's verdict `label` on `item`.
+    fn audit(&self, item: u32, label: u8) {
+        self.w
+            .verifier
+            .sender(self.w.auditor)
+            .audit(self.task, item, label)
+            .motsu_unwrap();
     }
 }
 
@@ -104,8 +138,7 @@ const ALL: [bool; 3] = [true, true, true];
 #[motsu::test]
 fn two_of_three_agreeing_is_a_standard_label_and_the_dissenter_is_slashed() {
     let s = scene(well_paid(), 3);
-    s.vote(0, &[1, 1, 2], &ALL);
-    s.w.finalize(s.task, 0);
+    s.vote_all_and_finalize(0, &[1, 1, 2]);
     let (status, commits, reveals, label, tier, votes, _) = s.item(0);
     assert_eq!(
         (status, commits, reveals, label, tier, votes),
@@ -114,16 +147,16 @@ fn two_of_three_agreeing_is_a_standard_label_and_the_dissenter_is_slashed() {
 
     // Winners: reward 2 LBL + half of e(0) each; stake back in full.
     for who in &s.ls[..2] {
-        assert_eq!(s.w.claimable(s.w.lbl(), *who), r() + e0() / U256::from(2));
+        assert_eq!(s.lbl_claimable(*who), r() + e0() / U256::from(2));
         assert_eq!(s.free_stake(*who), lbl(100));
     }
     // Dissenter: 20 % of the 10 LBL stake slashed, half burned, half to the treasury.
-    assert_eq!(s.w.claimable(s.w.lbl(), s.ls[2]), U256::ZERO);
+    assert_eq!(s.lbl_claimable(s.ls[2]), U256::ZERO);
     assert_eq!(s.free_stake(s.ls[2]), lbl(98));
     let (bounty, fee) = s.w.cost(&s.spec);
     assert_eq!(s.treasury_lbl(), fee + lbl(1));
     // The dissenter's unearned reward goes back to the requester.
-    assert_eq!(s.w.claimable(s.w.lbl(), s.requester), r());
+    assert_eq!(s.lbl_claimable(s.requester), r());
     let (_, _, remaining, _) = s.w.escrow.sender(s.requester).bounty_of(s.task);
     assert_eq!(remaining, bounty - r() * U256::from(3));
     let supply = s.w.token.sender(s.requester).total_supply();
@@ -143,15 +176,13 @@ fn two_of_three_agreeing_is_a_standard_label_and_the_dissenter_is_slashed() {
 #[motsu::test]
 fn unanimity_is_strong_and_earns_the_strong_multiplier() {
     let s = scene(well_paid(), 3);
-    s.vote(0, &[2, 2, 2], &ALL);
-    s.w.finalize(s.task, 0);
-    let (status, _, _, label, tier, votes, _) = s.item(0);
-    assert_eq!((status, label, tier, votes), (FINAL, 2, quality::STRONG, 3));
+    s.vote_all_and_finalize(0, &[2, 2, 2]);
+    assert_eq!(s.outcome(0), (FINAL, 2, quality::STRONG, 3));
     // 1.25 x 300 = 375 LBL over three labellers: 125 each.
     for who in &s.ls {
-        assert_eq!(s.w.claimable(s.w.lbl(), *who), r() + lbl(125));
+        assert_eq!(s.lbl_claimable(*who), r() + lbl(125));
     }
-    assert_eq!(s.w.claimable(s.w.lbl(), s.requester), U256::ZERO);
+    assert_eq!(s.lbl_claimable(s.requester), U256::ZERO);
     s.w.assert_solvent();
 }
 
@@ -170,15 +201,11 @@ fn unanimity_of_fewer_than_three_labellers_is_only_standard() {
         let s = scene(spec, k as usize);
         s.vote(0, &vec![1; k as usize], &vec![true; k as usize]);
         s.w.finalize(s.task, 0);
-        let (status, _, _, label, tier, votes, _) = s.item(0);
-        assert_eq!(
-            (status, label, tier, votes),
-            (FINAL, 1, quality::STANDARD, k)
-        );
+        assert_eq!(s.outcome(0), (FINAL, 1, quality::STANDARD, k));
         // 1.0 x 300 LBL split over the k agreeing labellers.
         let each = e0() / U256::from(k);
         for who in &s.ls {
-            assert_eq!(s.w.claimable(s.w.lbl(), *who), lbl(40_000) + each);
+            assert_eq!(s.lbl_claimable(*who), lbl(40_000) + each);
         }
         s.w.assert_solvent();
     }
@@ -192,14 +219,13 @@ fn a_stablecoin_task_pays_base_in_the_stablecoin_and_emits_no_lbl_until_a_rate_i
         ..well_paid()
     };
     let s = scene(spec, 3);
-    s.vote(0, &[0, 0, 1], &ALL);
-    s.w.finalize(s.task, 0);
+    s.vote_all_and_finalize(0, &[0, 0, 1]);
     let stable = s.pay();
     assert_eq!(stable, s.w.stable.address());
     for who in &s.ls[..2] {
         assert_eq!(s.w.claimable(stable, *who), usd(3));
         // A newly allow-listed token has emission rate 0 (DESIGN §3): no LBL.
-        assert_eq!(s.w.claimable(s.w.lbl(), *who), U256::ZERO);
+        assert_eq!(s.lbl_claimable(*who), U256::ZERO);
     }
     assert_eq!(
         s.w.token.sender(s.w.admin).emission_state().4,
@@ -257,23 +283,15 @@ fn a_labeller_who_never_reveals_loses_the_whole_stake() {
 
 #[motsu::test]
 fn a_sampled_item_confirmed_by_an_auditor_is_audited_tier_and_pays_the_auditor() {
-    let spec = TaskSpec {
-        audit_rate_bps: 10_000,
-        ..well_paid()
-    };
-    let s = scene(spec, 3);
-    s.vote(0, &[1, 1, 2], &ALL);
-    s.w.finalize(s.task, 0);
+    let s = scene(sampled(), 3);
+    s.vote_all_and_finalize(0, &[1, 1, 2]);
     let (status, _, _, label, tier, _, deadline) = s.item(0);
     assert_eq!((status, label, tier), (PENDING_AUDIT, 1, quality::STANDARD));
     assert_eq!(deadline, s.w.now() + AUDIT_WINDOW);
     // Nothing is settled while the audit is pending.
     assert_eq!(s.w.stake_of(s.ls[0]).1, lbl(10));
 
-    s.w.verifier
-        .sender(s.w.auditor)
-        .audit(s.task, 0, 1)
-        .motsu_unwrap();
+    s.audit(0, 1);
     s.w.verifier.assert_emitted(&consensus_verifier::Audited {
         task: s.task,
         item: 0,
@@ -281,16 +299,12 @@ fn a_sampled_item_confirmed_by_an_auditor_is_audited_tier_and_pays_the_auditor()
         label: 1,
         confirmed: true,
     });
-    let (status, _, _, label, tier, votes, _) = s.item(0);
-    assert_eq!(
-        (status, label, tier, votes),
-        (FINAL, 1, quality::AUDITED, 2)
-    );
+    assert_eq!(s.outcome(0), (FINAL, 1, quality::AUDITED, 2));
     // 1.5 x 300 = 450: 45 to the auditor, 202.5 to each agreeing labeller.
-    assert_eq!(s.w.claimable(s.w.lbl(), s.w.auditor), lbl(45));
+    assert_eq!(s.lbl_claimable(s.w.auditor), lbl(45));
     let half = lbl(405) / U256::from(2);
     for who in &s.ls[..2] {
-        assert_eq!(s.w.claimable(s.w.lbl(), *who), r() + half);
+        assert_eq!(s.lbl_claimable(*who), r() + half);
     }
     assert_eq!(s.free_stake(s.ls[2]), lbl(98));
     s.w.assert_solvent();
@@ -298,41 +312,24 @@ fn a_sampled_item_confirmed_by_an_auditor_is_audited_tier_and_pays_the_auditor()
 
 #[motsu::test]
 fn an_auditor_overriding_a_sampled_consensus_pays_the_minority_and_slashes_the_majority() {
-    let spec = TaskSpec {
-        audit_rate_bps: 10_000,
-        ..well_paid()
-    };
-    let s = scene(spec, 3);
-    s.vote(0, &[1, 1, 2], &ALL);
-    s.w.finalize(s.task, 0);
-    s.w.verifier
-        .sender(s.w.auditor)
-        .audit(s.task, 0, 2)
-        .motsu_unwrap();
-    let (status, _, _, label, tier, votes, _) = s.item(0);
-    assert_eq!(
-        (status, label, tier, votes),
-        (FINAL, 2, quality::AUDITED, 1)
-    );
-    assert_eq!(s.w.claimable(s.w.lbl(), s.ls[2]), r() + lbl(405));
-    assert_eq!(s.w.claimable(s.w.lbl(), s.w.auditor), lbl(45));
+    let s = scene(sampled(), 3);
+    s.vote_all_and_finalize(0, &[1, 1, 2]);
+    s.audit(0, 2);
+    assert_eq!(s.outcome(0), (FINAL, 2, quality::AUDITED, 1));
+    assert_eq!(s.lbl_claimable(s.ls[2]), r() + lbl(405));
+    assert_eq!(s.lbl_claimable(s.w.auditor), lbl(45));
     for who in &s.ls[..2] {
         assert_eq!(s.free_stake(*who), lbl(98));
-        assert_eq!(s.w.claimable(s.w.lbl(), *who), U256::ZERO);
+        assert_eq!(s.lbl_claimable(*who), U256::ZERO);
     }
-    assert_eq!(s.w.claimable(s.w.lbl(), s.requester), r() * U256::from(2));
+    assert_eq!(s.lbl_claimable(s.requester), r() * U256::from(2));
     s.w.assert_solvent();
 }
 
 #[motsu::test]
 fn a_sampled_item_no_auditor_looks_at_becomes_final_as_accepted() {
-    let spec = TaskSpec {
-        audit_rate_bps: 10_000,
-        ..well_paid()
-    };
-    let s = scene(spec, 3);
-    s.vote(0, &[0, 0, 0], &ALL);
-    s.w.finalize(s.task, 0);
+    let s = scene(sampled(), 3);
+    s.vote_all_and_finalize(0, &[0, 0, 0]);
     let err =
         s.w.verifier
             .sender(s.requester)
@@ -344,27 +341,18 @@ fn a_sampled_item_no_auditor_looks_at_becomes_final_as_accepted() {
     ));
     advance(AUDIT_WINDOW + 1);
     s.w.finalize(s.task, 0);
-    let (status, _, _, label, tier, votes, _) = s.item(0);
-    assert_eq!((status, label, tier, votes), (FINAL, 0, quality::STRONG, 3));
-    assert_eq!(s.w.claimable(s.w.lbl(), s.w.auditor), U256::ZERO);
+    assert_eq!(s.outcome(0), (FINAL, 0, quality::STRONG, 3));
+    assert_eq!(s.lbl_claimable(s.w.auditor), U256::ZERO);
     s.w.assert_solvent();
 }
 
 #[motsu::test]
 fn a_three_way_split_escalates_and_an_auditor_resolves_it() {
     let s = scene(well_paid(), 3);
-    s.vote(0, &[0, 1, 2], &ALL);
-    s.w.finalize(s.task, 0);
+    s.vote_all_and_finalize(0, &[0, 1, 2]);
     assert_eq!(s.item(0).0, ESCALATED);
-    s.w.verifier
-        .sender(s.w.auditor)
-        .audit(s.task, 0, 1)
-        .motsu_unwrap();
-    let (status, _, _, label, tier, votes, _) = s.item(0);
-    assert_eq!(
-        (status, label, tier, votes),
-        (FINAL, 1, quality::AUDITED, 1)
-    );
+    s.audit(0, 1);
+    assert_eq!(s.outcome(0), (FINAL, 1, quality::AUDITED, 1));
     s.w.verifier.assert_emitted(&consensus_verifier::Audited {
         task: s.task,
         item: 0,
@@ -372,7 +360,7 @@ fn a_three_way_split_escalates_and_an_auditor_resolves_it() {
         label: 1,
         confirmed: false,
     });
-    assert_eq!(s.w.claimable(s.w.lbl(), s.ls[1]), r() + lbl(405));
+    assert_eq!(s.lbl_claimable(s.ls[1]), r() + lbl(405));
     assert_eq!(s.free_stake(s.ls[0]), lbl(98));
     assert_eq!(s.free_stake(s.ls[2]), lbl(98));
     s.w.assert_solvent();
@@ -381,8 +369,7 @@ fn a_three_way_split_escalates_and_an_auditor_resolves_it() {
 #[motsu::test]
 fn an_escalation_nobody_resolves_is_void_and_its_bounty_goes_to_the_treasury() {
     let s = scene(well_paid(), 3);
-    s.vote(0, &[0, 1, 2], &ALL);
-    s.w.finalize(s.task, 0);
+    s.vote_all_and_finalize(0, &[0, 1, 2]);
     advance(AUDIT_WINDOW + 1);
     let err =
         s.w.verifier
@@ -407,12 +394,9 @@ fn an_escalation_nobody_resolves_is_void_and_its_bounty_goes_to_the_treasury() {
     }
     // DESIGN §4: not back to the requester, who could otherwise force escalations with
     // one withheld reveal and get the honest labels (public in `Revealed`) for free.
-    assert_eq!(s.w.claimable(s.w.lbl(), s.requester), U256::ZERO);
+    assert_eq!(s.lbl_claimable(s.requester), U256::ZERO);
     let (_, fee) = s.w.cost(&s.spec);
-    assert_eq!(
-        s.w.claimable(s.w.lbl(), s.w.treasury),
-        fee + r() * U256::from(3)
-    );
+    assert_eq!(s.lbl_claimable(s.w.treasury), fee + r() * U256::from(3));
     s.w.escrow.assert_emitted(&staking_escrow::BountyForfeited {
         task: s.task,
         amount: r() * U256::from(3),
@@ -437,7 +421,7 @@ fn too_few_commits_to_reach_the_threshold_voids_the_item() {
             reason: 1,
         });
     assert_eq!(s.free_stake(s.ls[0]), lbl(100));
-    assert_eq!(s.w.claimable(s.w.lbl(), s.requester), r() * U256::from(3));
+    assert_eq!(s.lbl_claimable(s.requester), r() * U256::from(3));
     s.w.assert_solvent();
 }
 
@@ -510,7 +494,7 @@ fn batches_commit_reveal_and_finalize_many_items_in_one_call_each() {
     // Eight strong items at 375 LBL each, split three ways, plus 8 rewards of 2 LBL.
     let each = U256::from(8) * (r() + lbl(125));
     for who in &s.ls {
-        assert_eq!(s.w.claimable(s.w.lbl(), *who), each);
+        assert_eq!(s.lbl_claimable(*who), each);
         assert_eq!(s.free_stake(*who), lbl(100));
     }
     let (.., verified) = s.w.token.sender(s.requester).emission_state();
@@ -521,8 +505,7 @@ fn batches_commit_reveal_and_finalize_many_items_in_one_call_each() {
 #[motsu::test]
 fn stake_unbonds_for_the_unbonding_period_before_it_can_be_withdrawn() {
     let s = scene(well_paid(), 3);
-    s.vote(0, &[1, 1, 1], &ALL);
-    s.w.finalize(s.task, 0);
+    s.vote_all_and_finalize(0, &[1, 1, 1]);
     let who = s.ls[0];
     s.w.escrow.sender(who).unstake(lbl(100)).motsu_unwrap();
     let (free, _, unbonding, ends) = s.w.stake_of(who);
@@ -546,9 +529,7 @@ fn locked_stake_cannot_be_unstaked_so_a_pending_slash_cannot_be_escaped() {
     let who = s.ls[0];
     s.w.commit(s.task, 0, who, 1);
     let err = s.w.escrow.sender(who).unstake(lbl(100)).motsu_unwrap_err();
-    let staking_escrow::Error::InsufficientFreeStake(e) = err else {
-        panic!("{err:?}")
-    };
+    let e = variant!(err, staking_escrow::Error::InsufficientFreeStake);
     assert_eq!((e.available, e.requested), (lbl(90), lbl(100)));
     s.w.assert_solvent();
 }
@@ -626,15 +607,8 @@ fn reputation_grows_with_agreement_and_gates_tasks_by_tier() {
     );
     w.commit(silver_only, 0, ls[0], 1);
     let newcomer = w.labeller(lbl(100));
-    let c = w.commitment(silver_only, 0, newcomer, 1);
-    let err = w
-        .verifier
-        .sender(newcomer)
-        .commit(silver_only, 0, c)
-        .motsu_unwrap_err();
-    let consensus_verifier::Error::TierTooLow(e) = err else {
-        panic!("{err:?}")
-    };
+    let err = w.commit_refused(silver_only, 0, newcomer, 1);
+    let e = variant!(err, consensus_verifier::Error::TierTooLow);
     assert_eq!((e.tier, e.required), (0, 1));
     w.assert_solvent();
 }

@@ -401,9 +401,7 @@ fn an_auditor_may_not_audit_a_task_they_requested() {
         .sender(w.auditor)
         .audit(task, 0, 1)
         .motsu_unwrap_err();
-    let consensus_verifier::Error::AuditorIsRequester(e) = err else {
-        panic!("{err:?}")
-    };
+    let e = variant!(err, consensus_verifier::Error::AuditorIsRequester);
     assert_eq!(e.task, task);
     assert_eq!(w.verifier.sender(w.admin).get_item(task, 0).0, 3);
     w.assert_solvent();
@@ -433,9 +431,7 @@ fn an_auditor_may_not_audit_an_item_they_committed_on() {
         .sender(w.auditor)
         .audit(task, 0, 0)
         .motsu_unwrap_err();
-    let consensus_verifier::Error::AuditorIsLabeller(e) = err else {
-        panic!("{err:?}")
-    };
+    let e = variant!(err, consensus_verifier::Error::AuditorIsLabeller);
     assert_eq!(e.item, 0);
     // Another auditor, with no stake in the item, may.
     let other = Address::random();
@@ -486,9 +482,7 @@ fn verify_item_refuses_an_index_at_or_above_the_item_count() {
             .sender(requester)
             .verify_item(task, item, content, vec![])
             .motsu_unwrap_err();
-        let dataset_registry::Error::ItemOutOfRange(e) = err else {
-            panic!("{err:?}")
-        };
+        let e = variant!(err, dataset_registry::Error::ItemOutOfRange);
         assert_eq!((e.item, e.itemCount), (item, 1));
     }
     // A task that does not exist has no items.

@@ -272,9 +272,7 @@ fn each_invalid_task_parameter_is_reported_by_its_field_index() {
     }
     // Field 0: the data root.
     let err = create_task_on(&w.registry, requester, B256::ZERO, w.lbl(), &d).motsu_unwrap_err();
-    let Error::InvalidTaskParameter(e) = err else {
-        panic!("{err:?}")
-    };
+    let e = variant!(err, Error::InvalidTaskParameter);
     assert_eq!(e.field, 0);
     // When several are wrong, the first is reported.
     let err = w
@@ -359,9 +357,7 @@ fn a_payment_token_off_the_allow_list_is_refused() {
         &TaskSpec::default(),
     )
     .motsu_unwrap_err();
-    let Error::PaymentTokenNotAllowed(e) = err else {
-        panic!("{err:?}")
-    };
+    let e = variant!(err, Error::PaymentTokenNotAllowed);
     assert_eq!(e.token, stranger_token);
 
     // Delisting the stablecoin stops new tasks in it.
@@ -378,9 +374,7 @@ fn a_payment_token_off_the_allow_list_is_refused() {
         ..TaskSpec::default()
     };
     let err = w.create_task_unfunded(requester, spec).motsu_unwrap_err();
-    let Error::PaymentTokenNotAllowed(e) = err else {
-        panic!("{err:?}")
-    };
+    let e = variant!(err, Error::PaymentTokenNotAllowed);
     assert_eq!(e.token, w.stable.address());
     w.assert_solvent();
 }
@@ -394,9 +388,7 @@ fn the_allow_list_is_admin_only_and_never_holds_the_zero_address() {
         .sender(stranger)
         .set_payment_token(stranger, true)
         .motsu_unwrap_err();
-    let Error::OwnableUnauthorizedAccount(e) = err else {
-        panic!("{err:?}")
-    };
+    let e = variant!(err, Error::OwnableUnauthorizedAccount);
     assert_eq!(e.account, stranger);
     let err = w
         .registry
@@ -536,9 +528,7 @@ fn only_the_admin_may_set_parameters() {
     let w = World::default();
     let stranger = Address::random();
     let err = set_params(&w, stranger, ProtocolParams::DEFAULT).motsu_unwrap_err();
-    let Error::OwnableUnauthorizedAccount(e) = err else {
-        panic!("{err:?}")
-    };
+    let e = variant!(err, Error::OwnableUnauthorizedAccount);
     assert_eq!(e.account, stranger);
 }
 
@@ -662,9 +652,7 @@ fn pause_and_unpause_are_admin_only_and_stop_task_creation() {
 
 #[motsu::test]
 fn a_pause_stops_commits_on_existing_tasks_and_the_flag_reaches_the_verifier() {
-    let w = World::default();
-    let requester = Address::random();
-    let task = w.create_task(requester, TaskSpec::default());
+    let (w, _, task) = World::with_default_task();
     let who = w.labeller(lbl(100));
     w.registry.sender(w.admin).set_paused(true).motsu_unwrap();
     // The pause flag travels inside the packed terms the verifier reads.
@@ -674,8 +662,7 @@ fn a_pause_stops_commits_on_existing_tasks_and_the_flag_reaches_the_verifier() {
         terms.paused,
         "terms() of a paused registry decode as not paused"
     );
-    let c = w.commitment(task, 0, who, 1);
-    let err = w.verifier.sender(who).commit(task, 0, c).motsu_unwrap_err();
+    let err = w.commit_refused(task, 0, who, 1);
     assert!(
         matches!(err, consensus_verifier::Error::EnforcedPause(_)),
         "{err:?}"
@@ -693,9 +680,7 @@ fn the_verifier_is_wired_once_by_the_admin_and_never_to_zero() {
         .sender(w.admin)
         .set_verifier(Address::random())
         .motsu_unwrap_err();
-    let Error::VerifierAlreadySet(e) = err else {
-        panic!("{err:?}")
-    };
+    let e = variant!(err, Error::VerifierAlreadySet);
     assert_eq!(e.verifier, w.verifier.address());
 
     let fresh = Contract::<TaskRegistry>::new();
@@ -770,36 +755,28 @@ fn a_registry_without_a_verifier_cannot_cancel_or_reclaim() {
 
 #[motsu::test]
 fn only_the_requester_may_cancel_and_only_an_open_task() {
-    let w = World::default();
-    let requester = Address::random();
-    let task = w.create_task(requester, TaskSpec::default());
+    let (w, requester, task) = World::with_default_task();
     let stranger = Address::random();
     let err = w
         .registry
         .sender(stranger)
         .cancel_task(task)
         .motsu_unwrap_err();
-    let Error::NotRequester(e) = err else {
-        panic!("{err:?}")
-    };
+    let e = variant!(err, Error::NotRequester);
     assert_eq!((e.task, e.requester), (task, requester));
     let err = w
         .registry
         .sender(requester)
         .cancel_task(42)
         .motsu_unwrap_err();
-    let Error::TaskNotOpen(e) = err else {
-        panic!("{err:?}")
-    };
+    let e = variant!(err, Error::TaskNotOpen);
     assert_eq!(e.task, 42);
     w.assert_solvent();
 }
 
 #[motsu::test]
 fn a_task_with_a_commit_cannot_be_cancelled() {
-    let w = World::default();
-    let requester = Address::random();
-    let task = w.create_task(requester, TaskSpec::default());
+    let (w, requester, task) = World::with_default_task();
     let who = w.labeller(lbl(100));
     w.commit(task, 2, who, 0);
     let err = w
@@ -807,9 +784,7 @@ fn a_task_with_a_commit_cannot_be_cancelled() {
         .sender(requester)
         .cancel_task(task)
         .motsu_unwrap_err();
-    let Error::TaskAlreadyStarted(e) = err else {
-        panic!("{err:?}")
-    };
+    let e = variant!(err, Error::TaskAlreadyStarted);
     assert_eq!(e.task, task);
     // The fee went to the treasury with the first commit.
     assert_eq!(w.escrow.sender(requester).bounty_of(task).3, U256::ZERO);
@@ -858,8 +833,7 @@ fn cancelling_refunds_the_whole_bounty_and_the_fee_and_closes_the_task() {
         assert!(matches!(err, Error::TaskNotOpen(_)), "{err:?}");
         // Nor can anyone commit to it any more.
         let who = w.labeller(lbl(100));
-        let c = w.commitment(task, 0, who, 0);
-        let err = w.verifier.sender(who).commit(task, 0, c).motsu_unwrap_err();
+        let err = w.commit_refused(task, 0, who, 0);
         assert!(
             matches!(err, consensus_verifier::Error::TaskNotOpen(_)),
             "{err:?}"
@@ -872,9 +846,7 @@ fn cancelling_refunds_the_whole_bounty_and_the_fee_and_closes_the_task() {
 
 #[motsu::test]
 fn reclaim_waits_for_the_commit_window_to_close() {
-    let w = World::default();
-    let requester = Address::random();
-    let task = w.create_task(requester, TaskSpec::default());
+    let (w, requester, task) = World::with_default_task();
     let commit_end = w.get_task(task).9;
     for _ in 0..2 {
         let err = w
@@ -882,9 +854,7 @@ fn reclaim_waits_for_the_commit_window_to_close() {
             .sender(requester)
             .reclaim(task)
             .motsu_unwrap_err();
-        let Error::CommitWindowOpen(e) = err else {
-            panic!("{err:?}")
-        };
+        let e = variant!(err, Error::CommitWindowOpen);
         assert_eq!(e.commitEnd, commit_end);
         // The last second of the window is still inside it.
         advance(commit_end - w.now());
@@ -925,9 +895,7 @@ fn reclaim_refunds_items_never_committed_and_keeps_open_items_reserved() {
         .sender(requester)
         .reclaim(task)
         .motsu_unwrap_err();
-    let Error::NothingToReclaim(e) = err else {
-        panic!("{err:?}")
-    };
+    let e = variant!(err, Error::NothingToReclaim);
     assert_eq!(e.task, task);
 
     // The open item ends void (one commit of the two needed) and refunds its own bounty.
@@ -946,6 +914,20 @@ fn reclaim_refunds_items_never_committed_and_keeps_open_items_reserved() {
 }
 
 // ---- createTaskWithPermit ----
+
+/// A permit over `owner`'s LBL, signed by `signer`, letting the escrow pull `value`
+/// (the owner's first nonce, no deadline).
+fn escrow_permit(w: &World, signer: Account, owner: Address, value: U256) -> (u8, B256, B256) {
+    sign_permit(
+        w,
+        signer,
+        owner,
+        w.escrow.address(),
+        value,
+        U256::ZERO,
+        U256::MAX,
+    )
+}
 
 fn create_with_permit(
     w: &World,
@@ -982,15 +964,7 @@ fn create_task_with_permit_needs_no_approve() {
     let spec = TaskSpec::default();
     let (bounty, fee) = w.cost(&spec);
     w.give_lbl(requester.address(), bounty + fee);
-    let sig = sign_permit(
-        &w,
-        requester,
-        requester.address(),
-        w.escrow.address(),
-        bounty + fee,
-        U256::ZERO,
-        U256::MAX,
-    );
+    let sig = escrow_permit(&w, requester, requester.address(), bounty + fee);
     let task = create_with_permit(&w, requester, &spec, w.lbl(), sig).motsu_unwrap();
     assert_eq!(task, 1);
     assert_eq!(
@@ -1015,20 +989,10 @@ fn a_failed_permit_falls_back_to_an_existing_allowance() {
     let spec = TaskSpec::default();
     let (bounty, fee) = w.cost(&spec);
     w.give_lbl(requester.address(), bounty + fee);
-    let bad = sign_permit(
-        &w,
-        mallory,
-        requester.address(),
-        w.escrow.address(),
-        bounty + fee,
-        U256::ZERO,
-        U256::MAX,
-    );
+    let bad = escrow_permit(&w, mallory, requester.address(), bounty + fee);
     // Without an allowance the deposit fails, and the escrow's revert comes through.
     let err = create_with_permit(&w, requester, &spec, w.lbl(), bad).motsu_unwrap_err();
-    let Error::Bubbled(b) = err else {
-        panic!("{err:?}")
-    };
+    let b = variant!(err, Error::Bubbled);
     assert_eq!(bubbled::<SafeErc20FailedOperation>(&b).token, w.lbl());
     assert_eq!(w.registry.sender(requester).task_count(), 0);
 
@@ -1073,15 +1037,7 @@ fn create_task_with_permit_validates_before_using_the_permit() {
         k: 0,
         ..TaskSpec::default()
     };
-    let sig = sign_permit(
-        &w,
-        requester,
-        requester.address(),
-        w.escrow.address(),
-        U256::ZERO,
-        U256::ZERO,
-        U256::MAX,
-    );
+    let sig = escrow_permit(&w, requester, requester.address(), U256::ZERO);
     let err = create_with_permit(&w, requester, &spec, w.lbl(), sig).motsu_unwrap_err();
     assert!(
         matches!(err, Error::InvalidTaskParameter(ref e) if e.field == 3),

@@ -171,9 +171,7 @@ fn transfer_of_more_than_the_balance_is_refused() {
         .sender(alice)
         .transfer(Address::random(), lbl(1) + U256::from(1u64))
         .motsu_unwrap_err();
-    let Error::InsufficientBalance(e) = err else {
-        panic!("{err:?}")
-    };
+    let e = variant!(err, Error::InsufficientBalance);
     assert_eq!(
         (e.sender, e.balance, e.needed),
         (alice, lbl(1), lbl(1) + U256::from(1u64))
@@ -190,9 +188,7 @@ fn transfer_to_the_zero_address_is_refused() {
         .sender(w.treasury)
         .transfer(Address::ZERO, lbl(1))
         .motsu_unwrap_err();
-    let Error::InvalidReceiver(e) = err else {
-        panic!("{err:?}")
-    };
+    let e = variant!(err, Error::InvalidReceiver);
     assert_eq!(e.receiver, Address::ZERO);
     assert_eq!(w.balance(w.lbl(), w.treasury), lbl(100_000_000));
     w.assert_solvent();
@@ -256,9 +252,7 @@ fn transfer_from_beyond_the_allowance_is_refused() {
         .sender(spender)
         .transfer_from(owner, spender, lbl(3))
         .motsu_unwrap_err();
-    let Error::InsufficientAllowance(e) = err else {
-        panic!("{err:?}")
-    };
+    let e = variant!(err, Error::InsufficientAllowance);
     assert_eq!(
         (e.spender, e.allowance, e.needed),
         (spender, lbl(2), lbl(3))
@@ -276,9 +270,7 @@ fn approving_the_zero_address_is_refused() {
         .sender(w.treasury)
         .approve(Address::ZERO, lbl(1))
         .motsu_unwrap_err();
-    let Error::InvalidSpender(e) = err else {
-        panic!("{err:?}")
-    };
+    let e = variant!(err, Error::InvalidSpender);
     assert_eq!(e.spender, Address::ZERO);
 }
 
@@ -298,9 +290,7 @@ fn burn_destroys_the_callers_tokens_and_lowers_supply() {
         value: lbl(4),
     });
     let err = w.token.sender(alice).burn(lbl(7)).motsu_unwrap_err();
-    let Error::InsufficientBalance(e) = err else {
-        panic!("{err:?}")
-    };
+    let e = variant!(err, Error::InsufficientBalance);
     assert_eq!((e.sender, e.balance, e.needed), (alice, lbl(6), lbl(7)));
     w.assert_solvent();
 }
@@ -315,9 +305,7 @@ fn burn_from_needs_and_spends_an_allowance() {
         .sender(burner)
         .burn_from(owner, lbl(1))
         .motsu_unwrap_err();
-    let Error::InsufficientAllowance(e) = err else {
-        panic!("{err:?}")
-    };
+    let e = variant!(err, Error::InsufficientAllowance);
     assert_eq!(
         (e.spender, e.allowance, e.needed),
         (burner, U256::ZERO, lbl(1))
@@ -416,9 +404,7 @@ fn permit_past_its_deadline_is_refused() {
         .sender(owner)
         .permit(owner.address(), spender, lbl(1), deadline, v, r, s)
         .motsu_unwrap_err();
-    let Error::ExpiredSignature(e) = err else {
-        panic!("{err:?}")
-    };
+    let e = variant!(err, Error::ExpiredSignature);
     assert_eq!(e.deadline, deadline);
     assert_eq!(w.token.sender(owner).nonces(owner.address()), U256::ZERO);
 
@@ -451,9 +437,7 @@ fn permit_signed_by_someone_else_is_refused() {
         .sender(mallory)
         .permit(owner.address(), spender, lbl(1), U256::MAX, v, r, s)
         .motsu_unwrap_err();
-    let Error::InvalidSigner(e) = err else {
-        panic!("{err:?}")
-    };
+    let e = variant!(err, Error::InvalidSigner);
     assert_eq!((e.signer, e.owner), (mallory.address(), owner.address()));
     assert_eq!(
         w.token.sender(owner).allowance(owner.address(), spender),
@@ -486,9 +470,7 @@ fn a_replayed_permit_is_refused() {
         .sender(spender)
         .permit(owner.address(), spender, lbl(1), U256::MAX, v, r, s)
         .motsu_unwrap_err();
-    let Error::InvalidSigner(e) = err else {
-        panic!("{err:?}")
-    };
+    let e = variant!(err, Error::InvalidSigner);
     assert_eq!(e.owner, owner.address());
     assert_ne!(e.signer, owner.address());
     assert_eq!(
@@ -517,9 +499,7 @@ fn permit_with_a_malleable_high_s_is_refused() {
         .sender(owner)
         .permit(owner.address(), spender, lbl(1), U256::MAX, v, r, high_s)
         .motsu_unwrap_err();
-    let Error::InvalidSignatureS(e) = err else {
-        panic!("{err:?}")
-    };
+    let e = variant!(err, Error::InvalidSignatureS);
     assert_eq!(e.s, high_s);
 }
 
@@ -556,9 +536,7 @@ fn only_the_minter_may_mint_emission() {
             .sender(caller)
             .mint_emission(caller, uncapped(&[10_000]))
             .motsu_unwrap_err();
-        let Error::NotMinter(e) = err else {
-            panic!("{err:?}")
-        };
+        let e = variant!(err, Error::NotMinter);
         assert_eq!(e.caller, caller);
     }
     assert_eq!(w.token.sender(w.admin).total_supply(), lbl(100_000_000));
@@ -575,9 +553,7 @@ fn before_set_minter_nobody_may_mint_emission() {
             .sender(caller)
             .mint_emission(caller, uncapped(&[10_000]))
             .motsu_unwrap_err();
-        let Error::NotMinter(e) = err else {
-            panic!("{err:?}")
-        };
+        let e = variant!(err, Error::NotMinter);
         assert_eq!(e.caller, caller);
     }
     assert_eq!(
@@ -653,9 +629,7 @@ fn the_owner_sets_the_minter_once_and_for_good() {
     // Neither another account nor the same one again.
     for other in [Address::random(), minter, Address::ZERO] {
         let err = token.sender(owner).set_minter(other).motsu_unwrap_err();
-        let Error::MinterAlreadySet(e) = err else {
-            panic!("{err:?}")
-        };
+        let e = variant!(err, Error::MinterAlreadySet);
         assert_eq!(e.minter, minter);
     }
     assert_eq!(token.sender(owner).minter(), minter);
@@ -674,9 +648,7 @@ fn the_deployed_token_cannot_get_a_second_minter() {
         .sender(w.admin)
         .set_minter(Address::random())
         .motsu_unwrap_err();
-    let Error::MinterAlreadySet(e) = err else {
-        panic!("{err:?}")
-    };
+    let e = variant!(err, Error::MinterAlreadySet);
     assert_eq!(e.minter, w.verifier.address());
     assert_eq!(w.token.sender(w.admin).minter(), w.verifier.address());
 }
@@ -690,9 +662,7 @@ fn only_the_owner_may_set_the_minter() {
         .sender(stranger)
         .set_minter(stranger)
         .motsu_unwrap_err();
-    let Error::OwnableUnauthorizedAccount(e) = err else {
-        panic!("{err:?}")
-    };
+    let e = variant!(err, Error::OwnableUnauthorizedAccount);
     assert_eq!(e.account, stranger);
     assert_eq!(token.sender(owner).minter(), Address::ZERO);
 }
@@ -708,9 +678,7 @@ fn only_the_owner_may_start_a_transfer_or_renounce() {
         .sender(stranger)
         .transfer_ownership(stranger)
         .motsu_unwrap_err();
-    let Error::OwnableUnauthorizedAccount(e) = err else {
-        panic!("{err:?}")
-    };
+    let e = variant!(err, Error::OwnableUnauthorizedAccount);
     assert_eq!(e.account, stranger);
     let err = w
         .token
@@ -735,9 +703,7 @@ fn accepting_ownership_needs_to_be_the_pending_owner() {
         .sender(stranger)
         .accept_ownership()
         .motsu_unwrap_err();
-    let Error::OwnableUnauthorizedAccount(e) = err else {
-        panic!("{err:?}")
-    };
+    let e = variant!(err, Error::OwnableUnauthorizedAccount);
     assert_eq!(e.account, stranger);
     // A transfer pending to someone else.
     let successor = Address::random();

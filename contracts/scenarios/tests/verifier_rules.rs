@@ -6,16 +6,35 @@ use alloy_primitives::{Address, B256, U256};
 use consensus_verifier::{AuditorSet, ConsensusVerifier, Error};
 use labelchain_scenarios::*;
 use motsu::prelude::*;
-use openzeppelin_stylus::access::{
-    ownable::OwnershipTransferred, ownable_two_step::OwnershipTransferStarted,
-};
 
 fn setup() -> (World, Address, u64, Vec<Address>) {
-    let w = World::default();
-    let requester = Address::random();
-    let task = w.create_task(requester, TaskSpec::default());
+    let (w, requester, task) = World::with_default_task();
     let ls = (0..4).map(|_| w.labeller(lbl(100))).collect();
     (w, requester, task, ls)
+}
+
+/// Every one of `ls` commits and reveals `label` on item 0 of `task`.
+fn reveal_agreeing(w: &World, task: u64, ls: &[Address], label: u8) {
+    let votes: Vec<(Address, u8)> = ls.iter().map(|who| (*who, label)).collect();
+    w.commit_all(task, 0, &votes);
+    w.end_commit(task);
+    w.reveal_all(task, 0, &votes);
+}
+
+/// The error `who` gets auditing `(task, item)` as `label`.
+fn audit_refused(w: &World, who: Address, task: u64, item: u32, label: u8) -> Error {
+    w.verifier
+        .sender(who)
+        .audit(task, item, label)
+        .motsu_unwrap_err()
+}
+
+/// The error `who` gets revealing `label` with `salt` for `(task, item)`.
+fn reveal_refused(w: &World, who: Address, task: u64, item: u32, label: u8, salt: B256) -> Error {
+    w.verifier
+        .sender(who)
+        .reveal(task, item, label, salt)
+        .motsu_unwrap_err()
 }
 
 #[motsu::test]
@@ -84,21 +103,11 @@ fn commits_need_an_open_task_inside_its_window_and_range() {
 fn an_item_takes_k_commits_one_per_labeller() {
     let (w, _, task, ls) = setup();
     w.commit(task, 0, ls[0], 1);
-    let c = w.commitment(task, 0, ls[0], 2);
-    let err = w
-        .verifier
-        .sender(ls[0])
-        .commit(task, 0, c)
-        .motsu_unwrap_err();
+    let err = w.commit_refused(task, 0, ls[0], 2);
     assert!(matches!(err, Error::AlreadyCommitted(e) if e.item == 0));
     w.commit(task, 0, ls[1], 1);
     w.commit(task, 0, ls[2], 1);
-    let c = w.commitment(task, 0, ls[3], 1);
-    let err = w
-        .verifier
-        .sender(ls[3])
-        .commit(task, 0, c)
-        .motsu_unwrap_err();
+    let err = w.commit_refused(task, 0, ls[3], 1);
     assert!(matches!(err, Error::ItemFull(e) if e.item == 0));
     w.assert_solvent();
 }
@@ -107,15 +116,8 @@ fn an_item_takes_k_commits_one_per_labeller() {
 fn a_commit_without_enough_free_stake_is_refused_by_the_escrow() {
     let (w, _, task, _) = setup();
     let poor = w.labeller(lbl(5));
-    let c = w.commitment(task, 0, poor, 1);
-    let err = w
-        .verifier
-        .sender(poor)
-        .commit(task, 0, c)
-        .motsu_unwrap_err();
-    let Error::Bubbled(b) = err else {
-        panic!("{err:?}")
-    };
+    let err = w.commit_refused(task, 0, poor, 1);
+    let b = variant!(err, Error::Bubbled);
     let e: staking_escrow::InsufficientFreeStake = bubbled(&b);
     assert_eq!((e.available, e.requested), (lbl(5), lbl(10)));
     let (_, _, commits, ..) = w.verifier.sender(poor).get_item(task, 0);
@@ -127,18 +129,10 @@ fn reveals_open_after_the_commit_window_and_close_with_the_reveal_window() {
     let (w, _, task, ls) = setup();
     w.commit(task, 0, ls[0], 1);
     let salt = World::salt(task, 0, ls[0], 1);
-    let err = w
-        .verifier
-        .sender(ls[0])
-        .reveal(task, 0, 1, salt)
-        .motsu_unwrap_err();
+    let err = reveal_refused(&w, ls[0], task, 0, 1, salt);
     assert!(matches!(err, Error::OutsideRevealWindow(_)));
     w.end_reveal(task);
-    let err = w
-        .verifier
-        .sender(ls[0])
-        .reveal(task, 0, 1, salt)
-        .motsu_unwrap_err();
+    let err = reveal_refused(&w, ls[0], task, 0, 1, salt);
     assert!(matches!(err, Error::OutsideRevealWindow(_)));
 }
 
@@ -155,43 +149,19 @@ fn a_reveal_must_match_the_callers_own_commitment() {
         .motsu_unwrap();
     w.end_commit(task);
     let salt = World::salt(task, 0, ls[0], 1);
-    let err = w
-        .verifier
-        .sender(ls[1])
-        .reveal(task, 0, 1, salt)
-        .motsu_unwrap_err();
+    let err = reveal_refused(&w, ls[1], task, 0, 1, salt);
     assert!(matches!(err, Error::CommitmentMismatch(e) if e.item == 0));
     // Wrong salt, wrong label, label out of range, no commit, twice.
-    let err = w
-        .verifier
-        .sender(ls[0])
-        .reveal(task, 0, 1, B256::repeat_byte(7))
-        .motsu_unwrap_err();
+    let err = reveal_refused(&w, ls[0], task, 0, 1, B256::repeat_byte(7));
     assert!(matches!(err, Error::CommitmentMismatch(_)));
-    let err = w
-        .verifier
-        .sender(ls[0])
-        .reveal(task, 0, 2, salt)
-        .motsu_unwrap_err();
+    let err = reveal_refused(&w, ls[0], task, 0, 2, salt);
     assert!(matches!(err, Error::CommitmentMismatch(_)));
-    let err = w
-        .verifier
-        .sender(ls[0])
-        .reveal(task, 0, 3, salt)
-        .motsu_unwrap_err();
+    let err = reveal_refused(&w, ls[0], task, 0, 3, salt);
     assert!(matches!(err, Error::InvalidLabel(e) if e.label == 3 && e.numClasses == 3));
-    let err = w
-        .verifier
-        .sender(ls[2])
-        .reveal(task, 0, 1, salt)
-        .motsu_unwrap_err();
+    let err = reveal_refused(&w, ls[2], task, 0, 1, salt);
     assert!(matches!(err, Error::NotCommitted(_)));
     w.reveal(task, 0, ls[0], 1);
-    let err = w
-        .verifier
-        .sender(ls[0])
-        .reveal(task, 0, 1, salt)
-        .motsu_unwrap_err();
+    let err = reveal_refused(&w, ls[0], task, 0, 1, salt);
     assert!(matches!(err, Error::AlreadyRevealed(_)));
 }
 
@@ -205,11 +175,7 @@ fn a_commitment_cannot_be_replayed_on_another_item_or_task() {
     w.end_commit(task);
     let salt = World::salt(task, 0, ls[0], 1);
     for (t, i) in [(task, 1u32), (other, 0)] {
-        let err = w
-            .verifier
-            .sender(ls[0])
-            .reveal(t, i, 1, salt)
-            .motsu_unwrap_err();
+        let err = reveal_refused(&w, ls[0], t, i, 1, salt);
         assert!(matches!(err, Error::CommitmentMismatch(_)));
     }
 }
@@ -223,13 +189,7 @@ fn only_open_items_can_be_finalized() {
         .finalize(task, 1)
         .motsu_unwrap_err();
     assert!(matches!(err, Error::NotFinalizable(e) if e.status == 0));
-    for who in &ls[..3] {
-        w.commit(task, 0, *who, 1);
-    }
-    w.end_commit(task);
-    for who in &ls[..3] {
-        w.reveal(task, 0, *who, 1);
-    }
+    reveal_agreeing(&w, task, &ls[..3], 1);
     w.finalize(task, 0);
     let err = w
         .verifier
@@ -243,47 +203,19 @@ fn only_open_items_can_be_finalized() {
 #[motsu::test]
 fn audits_are_for_auditors_on_items_waiting_for_one() {
     let (w, requester, task, ls) = setup();
-    for who in &ls[..3] {
-        w.commit(task, 0, *who, 1);
-    }
-    w.end_commit(task);
-    for who in &ls[..3] {
-        w.reveal(task, 0, *who, 1);
-    }
-    let err = w
-        .verifier
-        .sender(ls[0])
-        .audit(task, 0, 1)
-        .motsu_unwrap_err();
-    let Error::NotAuditor(e) = err else {
-        panic!("{err:?}")
-    };
+    reveal_agreeing(&w, task, &ls[..3], 1);
+    let err = audit_refused(&w, ls[0], task, 0, 1);
+    let e = variant!(err, Error::NotAuditor);
     assert_eq!(e.caller, ls[0]);
     // Owning the verifier does not make one an auditor.
-    let err = w
-        .verifier
-        .sender(w.admin)
-        .audit(task, 0, 1)
-        .motsu_unwrap_err();
+    let err = audit_refused(&w, w.admin, task, 0, 1);
     assert!(matches!(err, Error::NotAuditor(_)), "{err:?}");
-    let err = w
-        .verifier
-        .sender(w.auditor)
-        .audit(task, 0, 1)
-        .motsu_unwrap_err();
+    let err = audit_refused(&w, w.auditor, task, 0, 1);
     assert!(matches!(err, Error::NotAuditable(e) if e.status == 1));
-    let err = w
-        .verifier
-        .sender(w.auditor)
-        .audit(task, 0, 9)
-        .motsu_unwrap_err();
+    let err = audit_refused(&w, w.auditor, task, 0, 9);
     assert!(matches!(err, Error::InvalidLabel(_)));
     w.finalize(task, 0);
-    let err = w
-        .verifier
-        .sender(w.auditor)
-        .audit(task, 0, 1)
-        .motsu_unwrap_err();
+    let err = audit_refused(&w, w.auditor, task, 0, 1);
     assert!(matches!(err, Error::NotAuditable(e) if e.status == 4));
     let _ = requester;
 }
@@ -322,13 +254,7 @@ fn batches_are_bounded_non_empty_and_aligned() {
 #[motsu::test]
 fn no_claim_pays_twice() {
     let (w, _, task, ls) = setup();
-    for who in &ls[..3] {
-        w.commit(task, 0, *who, 1);
-    }
-    w.end_commit(task);
-    for who in &ls[..3] {
-        w.reveal(task, 0, *who, 1);
-    }
+    reveal_agreeing(&w, task, &ls[..3], 1);
     w.finalize(task, 0);
     // Reward 2 LBL + a third of the item's emission, bounded by its fee share (3 x 2 LBL
     // x 2.5 % = 0.15 LBL, Strong or not): 0.05 LBL.
@@ -380,9 +306,7 @@ fn only_the_owner_adds_or_removes_auditors() {
         .sender(stranger)
         .set_auditor(stranger, true)
         .motsu_unwrap_err();
-    let Error::OwnableUnauthorizedAccount(e) = err else {
-        panic!("{err:?}")
-    };
+    let e = variant!(err, Error::OwnableUnauthorizedAccount);
     assert_eq!(e.account, stranger);
     let err = w
         .verifier
@@ -426,14 +350,8 @@ fn a_removed_auditor_can_no_longer_audit_and_a_new_one_can() {
     });
     assert!(!w.verifier.sender(w.admin).is_auditor(w.auditor));
     assert!(w.verifier.sender(w.admin).is_auditor(expert));
-    let err = w
-        .verifier
-        .sender(w.auditor)
-        .audit(task, 0, 1)
-        .motsu_unwrap_err();
-    let Error::NotAuditor(e) = err else {
-        panic!("{err:?}")
-    };
+    let err = audit_refused(&w, w.auditor, task, 0, 1);
+    let e = variant!(err, Error::NotAuditor);
     assert_eq!(e.caller, w.auditor);
     assert_eq!(w.verifier.sender(w.admin).get_item(task, 0).0, 3);
     w.verifier.sender(expert).audit(task, 0, 1).motsu_unwrap();
@@ -445,46 +363,7 @@ fn a_removed_auditor_can_no_longer_audit_and_a_new_one_can() {
 fn a_two_step_ownership_transfer_moves_the_owner() {
     let w = World::default();
     let (successor, stranger) = (Address::random(), Address::random());
-    let err = w
-        .verifier
-        .sender(stranger)
-        .transfer_ownership(stranger)
-        .motsu_unwrap_err();
-    let Error::OwnableUnauthorizedAccount(e) = err else {
-        panic!("{err:?}")
-    };
-    assert_eq!(e.account, stranger);
-    w.verifier
-        .sender(w.admin)
-        .transfer_ownership(successor)
-        .motsu_unwrap();
-    assert!(w.verifier.emitted(&OwnershipTransferStarted {
-        previous_owner: w.admin,
-        new_owner: successor,
-    }));
-    assert_eq!(w.verifier.sender(w.admin).owner(), w.admin);
-    assert_eq!(w.verifier.sender(w.admin).pending_owner(), successor);
-    for caller in [stranger, w.admin] {
-        let err = w
-            .verifier
-            .sender(caller)
-            .accept_ownership()
-            .motsu_unwrap_err();
-        assert!(
-            matches!(err, Error::OwnableUnauthorizedAccount(_)),
-            "{err:?}"
-        );
-    }
-    w.verifier
-        .sender(successor)
-        .accept_ownership()
-        .motsu_unwrap();
-    w.verifier.assert_emitted(&OwnershipTransferred {
-        previous_owner: w.admin,
-        new_owner: successor,
-    });
-    assert_eq!(w.verifier.sender(w.admin).owner(), successor);
-    assert_eq!(w.verifier.sender(w.admin).pending_owner(), Address::ZERO);
+    assert_two_step_handover!(w.verifier, Error, w.admin, stranger, successor);
     let expert = Address::random();
     let err = w
         .verifier

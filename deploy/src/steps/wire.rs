@@ -17,6 +17,18 @@ pub enum WireState {
     Pending,
 }
 
+impl WireState {
+    /// The state of a step whose setter is a flag (a payment token, an auditor): set
+    /// means done, there being nothing it could be set to instead.
+    fn done_if(set: bool) -> Self {
+        if set {
+            Self::Done
+        } else {
+            Self::Pending
+        }
+    }
+}
+
 pub async fn state(conn: &Conn, plan: &Plan, w: Wire) -> Result<WireState> {
     let a = plan.addresses();
     let pr = conn.provider.clone();
@@ -70,11 +82,7 @@ pub async fn state(conn: &Conn, plan: &Plan, w: Wire) -> Result<WireState> {
                 .call()
                 .await
                 .map_err(err)?;
-            Ok(if ok {
-                WireState::Done
-            } else {
-                WireState::Pending
-            })
+            Ok(WireState::done_if(ok))
         }
         Wire::Auditor(x) => {
             let ok = IConsensusVerifier::new(a.verifier, pr)
@@ -82,11 +90,7 @@ pub async fn state(conn: &Conn, plan: &Plan, w: Wire) -> Result<WireState> {
                 .call()
                 .await
                 .map_err(err)?;
-            Ok(if ok {
-                WireState::Done
-            } else {
-                WireState::Pending
-            })
+            Ok(WireState::done_if(ok))
         }
     }
 }

@@ -116,23 +116,15 @@ pub(crate) fn meter<'a>(
         if end {
             // nitro encodes the cost as an i64 immediate; u64::MAX becomes -1.
             let total = cost.saturating_add(INK_HEADER_COST) as i64;
-            out.extend(
-                [
-                    Ins::GlobalGet(ink),
-                    Ins::I64Const(total),
-                    Ins::I64LtU,
-                    Ins::If,
-                    Ins::I32Const(1),
-                    Ins::GlobalSet(status),
-                    Ins::Unreachable,
-                    Ins::End,
-                    Ins::GlobalGet(ink),
-                    Ins::I64Const(total),
-                    Ins::I64Sub,
-                    Ins::GlobalSet(ink),
-                ]
-                .map(Item::Ins),
-            );
+            let check = [Ins::GlobalGet(ink), Ins::I64Const(total)];
+            let charge = [
+                Ins::GlobalGet(ink),
+                Ins::I64Const(total),
+                Ins::I64Sub,
+                Ins::GlobalSet(ink),
+            ];
+            let header = check.into_iter().chain(trap_if_below(status)).chain(charge);
+            out.extend(header.map(Item::Ins));
             out.append(&mut block);
             cost = 0;
         }
@@ -140,6 +132,19 @@ pub(crate) fn meter<'a>(
     // A validated body ends with `end`, which closes the last block.
     out.append(&mut block);
     Ok(out)
+}
+
+/// How both meters run out of ink: `if (a < b) { ink_status = 1; unreachable }` on the two
+/// i64 operands on the stack, so the host reads one status whichever meter tripped.
+fn trap_if_below(status: u32) -> [Ins; 6] {
+    [
+        Ins::I64LtU,
+        Ins::If,
+        Ins::I32Const(1),
+        Ins::GlobalSet(status),
+        Ins::Unreachable,
+        Ins::End,
+    ]
 }
 
 /// Before `memory.fill`/`memory.copy`, burns `size × 100` ink, `size` being the operand on
@@ -160,28 +165,22 @@ pub(crate) fn dynamic<'a>(
         if let Item::Op(op, _) = &item {
             match op {
                 Operator::MemoryFill { .. } | Operator::MemoryCopy { .. } => {
-                    out.extend(
-                        [
-                            Ins::GlobalSet(scratch),
-                            Ins::GlobalGet(ink),
-                            Ins::GlobalGet(ink),
-                            Ins::GlobalGet(scratch),
-                            Ins::I64ExtendI32U,
-                            Ins::I64Const(MEMORY_BYTE_INK as i64),
-                            Ins::I64Mul,
-                            Ins::I64Sub,
-                            Ins::GlobalSet(ink),
-                            Ins::GlobalGet(ink),
-                            Ins::I64LtU,
-                            Ins::If,
-                            Ins::I32Const(1),
-                            Ins::GlobalSet(status),
-                            Ins::Unreachable,
-                            Ins::End,
-                            Ins::GlobalGet(scratch),
-                        ]
-                        .map(Item::Ins),
-                    );
+                    // ink_before < ink_after only when the subtraction wrapped.
+                    let charge = [
+                        Ins::GlobalSet(scratch),
+                        Ins::GlobalGet(ink),
+                        Ins::GlobalGet(ink),
+                        Ins::GlobalGet(scratch),
+                        Ins::I64ExtendI32U,
+                        Ins::I64Const(MEMORY_BYTE_INK as i64),
+                        Ins::I64Mul,
+                        Ins::I64Sub,
+                        Ins::GlobalSet(ink),
+                        Ins::GlobalGet(ink),
+                    ];
+                    let size_back = Ins::GlobalGet(scratch);
+                    let ins = charge.into_iter().chain(trap_if_below(status));
+                    out.extend(ins.chain([size_back]).map(Item::Ins));
                 }
                 Operator::MemoryInit { .. }
                 | Operator::DataDrop { .. }

@@ -203,6 +203,15 @@ pub struct Ring {
     stable0: U256,
 }
 
+/// The number of the chain's latest block.
+async fn latest_block(env: &Env) -> u64 {
+    env.admin
+        .p()
+        .get_block_number()
+        .await
+        .expect("block number")
+}
+
 impl Ring {
     /// Starts watching `accounts` (LBL only).
     pub async fn start(env: &Env, accounts: &[Address]) -> Ring {
@@ -225,12 +234,7 @@ impl Ring {
             Some(t) => holdings(env, accounts, t).await,
             None => U256::ZERO,
         };
-        let last = env
-            .admin
-            .p()
-            .get_block_number()
-            .await
-            .expect("block number");
+        let last = latest_block(env).await;
         Ring {
             accounts: accounts.to_vec(),
             stable,
@@ -243,12 +247,7 @@ impl Ring {
 
     /// What the accounts gained or lost since [`Ring::start`], and the gas they used.
     pub async fn position(&self, env: &Env) -> Position {
-        let last = env
-            .admin
-            .p()
-            .get_block_number()
-            .await
-            .expect("block number");
+        let last = latest_block(env).await;
         let lbl = holdings(env, &self.accounts, env.lbl()).await;
         let stable = match self.stable {
             Some(t) => signed(holdings(env, &self.accounts, t).await) - signed(self.stable0),

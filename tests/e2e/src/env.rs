@@ -881,13 +881,18 @@ fn actor_of(conn: &Conn, key: PrivateKeySigner, a: Addresses) -> Actor {
     }
 }
 
-/// The task id of a `TaskCreated` event in a receipt.
-pub fn task_created(sent: &Sent) -> u64 {
+/// The first event of type `E` in a receipt; a panic naming the event when there is none.
+pub fn event<E: SolEvent>(sent: &Sent) -> E {
     sent.logs
         .iter()
-        .find_map(|l| ITaskRegistry::TaskCreated::decode_log(&l.inner).ok())
-        .map(|e| e.task)
-        .expect("a TaskCreated event")
+        .find_map(|l| E::decode_log(&l.inner).ok())
+        .map(|e| e.data)
+        .unwrap_or_else(|| panic!("no {} event in the receipt", E::SIGNATURE))
+}
+
+/// The task id of a `TaskCreated` event in a receipt.
+pub fn task_created(sent: &Sent) -> u64 {
+    event::<ITaskRegistry::TaskCreated>(sent).task
 }
 
 /// Returns from the test (printing why) when the chain cannot move in time.

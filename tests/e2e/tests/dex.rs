@@ -152,6 +152,14 @@ async fn an_lbl_weth_pool_on_uniswap_v2_adds_liquidity_and_swaps_both_ways_exact
             (r1, r0)
         }
     };
+    // What the pair's token balances say, to check the reserves against.
+    let pool_holds = || async {
+        let weth_token = IWETH9::new(weth, p.clone());
+        (
+            lbl_token.balanceOf(pair).call().await.unwrap(),
+            weth_token.balanceOf(pair).call().await.unwrap(),
+        )
+    };
     assert_eq!(reserves().await, (lbl_in, eth_in));
     // Liquidity minted: sqrt(x·y) − MINIMUM_LIQUIDITY (1000, locked at address 0).
     let liquidity = (lbl_in * eth_in).root(2) - U256::from(1000);
@@ -160,15 +168,7 @@ async fn an_lbl_weth_pool_on_uniswap_v2_adds_liquidity_and_swaps_both_ways_exact
         pr.totalSupply().call().await.unwrap(),
         liquidity + U256::from(1000)
     );
-    assert_eq!(lbl_token.balanceOf(pair).call().await.unwrap(), lbl_in);
-    assert_eq!(
-        IWETH9::new(weth, p.clone())
-            .balanceOf(pair)
-            .call()
-            .await
-            .unwrap(),
-        eth_in
-    );
+    assert_eq!(pool_holds().await, (lbl_in, eth_in));
 
     // A trader swaps 1 ETH for LBL.
     let trader_key = key("dex trader");
@@ -239,15 +239,7 @@ async fn an_lbl_weth_pool_on_uniswap_v2_adds_liquidity_and_swaps_both_ways_exact
     let (r2_lbl, r2_eth) = reserves().await;
     assert_eq!((r2_lbl, r2_eth), (r_lbl + sell, r_eth - expected_eth));
     assert!(r2_lbl * r2_eth > r_lbl * r_eth, "the fee grows k");
-    assert_eq!(lbl_token.balanceOf(pair).call().await.unwrap(), r2_lbl);
-    assert_eq!(
-        IWETH9::new(weth, p.clone())
-            .balanceOf(pair)
-            .call()
-            .await
-            .unwrap(),
-        r2_eth
-    );
+    assert_eq!(pool_holds().await, (r2_lbl, r2_eth));
     eprintln!(
         "DEX: pool {lbl_in} LBL-wei / {eth_in} wei, liquidity {liquidity}; \
          1 ETH -> {expected_lbl} LBL-wei; {sell} LBL-wei -> {expected_eth} wei; \

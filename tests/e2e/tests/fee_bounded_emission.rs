@@ -4,7 +4,6 @@
 
 use alloy::primitives::U256;
 use alloy::providers::Provider;
-use alloy::sol_types::SolEvent;
 use e2e::*;
 use labelchain::bindings::IRewardToken;
 
@@ -26,11 +25,7 @@ async fn an_item_mints_exactly_its_fee_share_when_that_is_below_the_schedule() {
     env.vote(&ls, task, 0, &[1, 1, 1], &[true, true, true])
         .await;
     let sent = env.finalize(task, 0).await;
-    let minted = sent
-        .logs
-        .iter()
-        .find_map(|l| IRewardToken::EmissionMinted::decode_log(&l.inner).ok())
-        .expect("an EmissionMinted event");
+    let minted = event::<IRewardToken::EmissionMinted>(&sent);
     // Strong (1.25 x 300 LBL on the schedule), but only the fee share is minted.
     assert_eq!((minted.amount, minted.multiplierBps), (cap, 12_500));
     for l in &ls {

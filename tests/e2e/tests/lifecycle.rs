@@ -7,10 +7,10 @@
 //! escrow's books after every scenario.
 
 use alloy::primitives::{Address, U256};
-use alloy::sol_types::SolEvent;
 use e2e::solidity::ITestUSD;
 use e2e::*;
 use labelchain::bindings::{IConsensusVerifier, IStakingEscrow, ITaskRegistry};
+use labelchain::chain::Sent;
 
 const ALL: [bool; 3] = [true, true, true];
 
@@ -73,6 +73,12 @@ impl Scene {
             .vote(&self.ls, self.task, item, labels, revealed)
             .await;
     }
+    /// Every labeller commits and reveals its one of `labels` on `item`; then `item` is
+    /// finalized.
+    async fn vote_all_and_finalize(&self, item: u32, labels: &[u8]) {
+        self.vote(item, labels, &ALL).await;
+        self.env.finalize(self.task, item).await;
+    }
     async fn item(&self, item: u32) -> Item {
         self.env.item(self.task, item).await
     }
@@ -81,6 +87,28 @@ impl Scene {
     }
     async fn treasury_lbl(&self) -> U256 {
         self.lbl_claimable(self.env.admin.addr).await
+    }
+    /// The auditor's verdict `label` on `item`.
+    async fn audit(&self, item: u32, label: u8) -> Sent {
+        let auditor = &self.env.auditor;
+        auditor
+            .must(auditor.verifier().audit(self.task, item, label))
+            .await
+    }
+    /// Finalizing `item` now reverts with `reason`.
+    async fn finalize_refused(&self, item: u32, reason: &str) {
+        let admin = &self.env.admin;
+        let r = admin.send(admin.verifier().finalize(self.task, item)).await;
+        expect_revert(r, reason);
+    }
+    async fn progress(&self) -> IConsensusVerifier::taskProgressReturn {
+        let admin = &self.env.admin;
+        admin
+            .verifier()
+            .taskProgress(self.task)
+            .call()
+            .await
+            .unwrap()
     }
     async fn solvent(&self) {
         let extra: Vec<Address> = self.spec.token.into_iter().collect();
@@ -94,8 +122,7 @@ async fn two_of_three_agreeing_is_a_standard_label_and_the_dissenter_is_slashed(
     let env = &s.env;
     require_time_travel!(env);
     let supply0 = env.supply().await;
-    s.vote(0, &[1, 1, 2], &ALL).await;
-    env.finalize(s.task, 0).await;
+    s.vote_all_and_finalize(0, &[1, 1, 2]).await;
     let it = s.item(0).await;
     assert_eq!(
         (it.status, it.commits, it.reveals, it.label, it.quality, it.votes),
@@ -246,11 +273,7 @@ async fn a_labeller_who_never_reveals_loses_the_whole_stake() {
     require_time_travel!(env);
     s.vote(0, &[1, 1, 1], &[true, true, false]).await;
     // Not everyone revealed: finality waits for the reveal window.
-    let r = env
-        .admin
-        .send(env.admin.verifier().finalize(s.task, 0))
-        .await;
-    expect_revert(r, "TooEarlyToFinalize");
+    s.finalize_refused(0, "TooEarlyToFinalize").await;
     env.end_reveal(s.task).await;
     env.finalize(s.task, 0).await;
     let it = s.item(0).await;
@@ -289,15 +312,8 @@ async fn a_sampled_item_confirmed_by_an_auditor_is_audited_tier_and_pays_the_aud
     // Nothing is settled while the audit is pending.
     assert_eq!(env.stake_of(s.ls[0].addr).await.1, lbl(10));
 
-    let sent = env
-        .auditor
-        .must(env.auditor.verifier().audit(s.task, 0, 1))
-        .await;
-    let audited = sent
-        .logs
-        .iter()
-        .find_map(|l| IConsensusVerifier::Audited::decode_log(&l.inner).ok())
-        .expect("an Audited event");
+    let sent = s.audit(0, 1).await;
+    let audited = event::<IConsensusVerifier::Audited>(&sent);
     assert_eq!(
         (
             audited.task,
@@ -329,11 +345,8 @@ async fn an_auditor_overriding_a_sampled_consensus_pays_the_minority_and_slashes
     let s = scene(sampled(), 3).await;
     let env = &s.env;
     require_time_travel!(env);
-    s.vote(0, &[1, 1, 2], &ALL).await;
-    env.finalize(s.task, 0).await;
-    env.auditor
-        .must(env.auditor.verifier().audit(s.task, 0, 2))
-        .await;
+    s.vote_all_and_finalize(0, &[1, 1, 2]).await;
+    s.audit(0, 2).await;
     let it = s.item(0).await;
     assert_eq!(
         (it.status, it.label, it.quality, it.votes),
@@ -357,13 +370,8 @@ async fn a_sampled_item_no_auditor_looks_at_becomes_final_as_accepted() {
     let s = scene(sampled(), 3).await;
     let env = &s.env;
     require_time_travel!(env);
-    s.vote(0, &[0, 0, 0], &ALL).await;
-    env.finalize(s.task, 0).await;
-    let r = env
-        .admin
-        .send(env.admin.verifier().finalize(s.task, 0))
-        .await;
-    expect_revert(r, "TooEarlyToFinalize");
+    s.vote_all_and_finalize(0, &[0, 0, 0]).await;
+    s.finalize_refused(0, "TooEarlyToFinalize").await;
     env.advance(AUDIT_WINDOW + 1).await;
     env.finalize(s.task, 0).await;
     let it = s.item(0).await;
@@ -383,18 +391,10 @@ async fn a_three_way_split_escalates_and_an_auditor_resolves_it() {
     let s = scene(well_paid(), 3).await;
     let env = &s.env;
     require_time_travel!(env);
-    s.vote(0, &[0, 1, 2], &ALL).await;
-    env.finalize(s.task, 0).await;
+    s.vote_all_and_finalize(0, &[0, 1, 2]).await;
     assert_eq!(s.item(0).await.status, ItemStatus::Escalated);
-    let sent = env
-        .auditor
-        .must(env.auditor.verifier().audit(s.task, 0, 1))
-        .await;
-    let audited = sent
-        .logs
-        .iter()
-        .find_map(|l| IConsensusVerifier::Audited::decode_log(&l.inner).ok())
-        .expect("an Audited event");
+    let sent = s.audit(0, 1).await;
+    let audited = event::<IConsensusVerifier::Audited>(&sent);
     assert!(!audited.confirmed);
     let it = s.item(0).await;
     assert_eq!(
@@ -412,8 +412,7 @@ async fn an_escalation_nobody_resolves_is_void_and_its_bounty_goes_to_the_treasu
     let s = scene(well_paid(), 3).await;
     let env = &s.env;
     require_time_travel!(env);
-    s.vote(0, &[0, 1, 2], &ALL).await;
-    env.finalize(s.task, 0).await;
+    s.vote_all_and_finalize(0, &[0, 1, 2]).await;
     env.advance(AUDIT_WINDOW + 1).await;
     let r = env
         .auditor
@@ -421,11 +420,7 @@ async fn an_escalation_nobody_resolves_is_void_and_its_bounty_goes_to_the_treasu
         .await;
     expect_revert(r, "AuditWindowClosed");
     let sent = env.finalize(s.task, 0).await;
-    let voided = sent
-        .logs
-        .iter()
-        .find_map(|l| IConsensusVerifier::ItemVoided::decode_log(&l.inner).ok())
-        .expect("an ItemVoided event");
+    let voided = event::<IConsensusVerifier::ItemVoided>(&sent);
     assert_eq!(
         VoidReason::try_from(voided.reason),
         Ok(VoidReason::Unresolved)
@@ -439,11 +434,7 @@ async fn an_escalation_nobody_resolves_is_void_and_its_bounty_goes_to_the_treasu
     // requester, who could otherwise force escalations with one withheld reveal and get
     // the honest labels (public in `Revealed`) for free.
     assert_eq!(s.lbl_claimable(s.requester.addr).await, U256::ZERO);
-    let forfeited = sent
-        .logs
-        .iter()
-        .find_map(|l| IStakingEscrow::BountyForfeited::decode_log(&l.inner).ok())
-        .expect("a BountyForfeited event");
+    let forfeited = event::<IStakingEscrow::BountyForfeited>(&sent);
     assert_eq!(
         (forfeited.task, forfeited.amount),
         (s.task, reward() * U256::from(3))
@@ -454,13 +445,7 @@ async fn an_escalation_nobody_resolves_is_void_and_its_bounty_goes_to_the_treasu
         fee + reward() * U256::from(3),
         "the treasury"
     );
-    let progress = env
-        .admin
-        .verifier()
-        .taskProgress(s.task)
-        .call()
-        .await
-        .unwrap();
+    let progress = s.progress().await;
     assert_eq!(
         progress._3,
         alloy::primitives::B256::ZERO,
@@ -476,11 +461,7 @@ async fn too_few_commits_to_reach_the_threshold_voids_the_item() {
     require_time_travel!(env);
     s.vote(0, &[1], &[true]).await;
     let sent = env.finalize(s.task, 0).await;
-    let voided = sent
-        .logs
-        .iter()
-        .find_map(|l| IConsensusVerifier::ItemVoided::decode_log(&l.inner).ok())
-        .expect("an ItemVoided event");
+    let voided = event::<IConsensusVerifier::ItemVoided>(&sent);
     assert_eq!(
         VoidReason::try_from(voided.reason),
         Ok(VoidReason::TooFewCommits)
@@ -546,13 +527,7 @@ async fn batches_commit_reveal_and_finalize_many_items_in_one_call_each() {
         assert_eq!(env.free_stake(who.addr).await, lbl(100));
     }
     assert_eq!(env.emission_state().await.4, 8);
-    let progress = env
-        .admin
-        .verifier()
-        .taskProgress(s.task)
-        .call()
-        .await
-        .unwrap();
+    let progress = s.progress().await;
     assert_eq!(progress._2, 8, "final items");
     s.solvent().await;
 }
@@ -562,8 +537,7 @@ async fn stake_unbonds_for_the_unbonding_period_before_it_can_be_withdrawn() {
     let s = scene(well_paid(), 3).await;
     let env = &s.env;
     require_time_travel!(env);
-    s.vote(0, &[1, 1, 1], &ALL).await;
-    env.finalize(s.task, 0).await;
+    s.vote_all_and_finalize(0, &[1, 1, 1]).await;
     let who = &s.ls[0];
     let sent = who.must(who.escrow().unstake(lbl(100))).await;
     let at = env.block_time(&sent).await;
@@ -665,11 +639,7 @@ async fn reclaim_refunds_items_never_committed_and_open_items_refund_themselves(
     let bystander = env.actor().await;
     let sent = bystander.must(bystander.registry().reclaim(task)).await;
     let per_item = U256::from(spec.k) * spec.reward;
-    let reclaimed = sent
-        .logs
-        .iter()
-        .find_map(|l| ITaskRegistry::BountyReclaimed::decode_log(&l.inner).ok())
-        .expect("a BountyReclaimed event");
+    let reclaimed = event::<ITaskRegistry::BountyReclaimed>(&sent);
     assert_eq!(reclaimed.amount, per_item * U256::from(3u64));
     assert_eq!(
         env.claimable(env.lbl(), requester.addr).await,

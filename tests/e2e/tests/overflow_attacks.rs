@@ -543,15 +543,8 @@ async fn reclaiming_a_task_nobody_labelled_returns_the_bounty_and_the_fee() {
         expect_revert(bystander.send(r.reclaim(task)).await, "CommitWindowOpen");
         env.end_commit(task).await;
         let sent = bystander.must(r.reclaim(task)).await;
-        let event = sent
-            .logs
-            .iter()
-            .find_map(|l| {
-                use alloy::sol_types::SolEvent;
-                ITaskRegistry::BountyReclaimed::decode_log(&l.inner).ok()
-            })
-            .expect("BountyReclaimed");
-        assert_eq!(event.amount, spec.cost(), "bounty + fee");
+        let reclaimed = event::<ITaskRegistry::BountyReclaimed>(&sent);
+        assert_eq!(reclaimed.amount, spec.cost(), "bounty + fee");
         assert_eq!(env.claimable(t, requester.addr).await, spec.cost());
         assert_eq!(env.claimable(t, bystander.addr).await, U256::ZERO);
         assert_eq!(env.claimable(t, env.admin.addr).await, treasury, "no fee");

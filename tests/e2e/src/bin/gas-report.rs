@@ -15,7 +15,7 @@ use alloy::primitives::{keccak256, Address, B256, U256};
 use alloy::rpc::types::TransactionRequest;
 use alloy::signers::local::PrivateKeySigner;
 use alloy::signers::SignerSync;
-use alloy::sol_types::{eip712_domain, SolEvent, SolStruct, SolValue};
+use alloy::sol_types::{eip712_domain, SolStruct, SolValue};
 use e2e::Permit;
 use labelchain::bindings::{
     IConsensusVerifier, IDatasetRegistry, IRewardToken, IStakingEscrow, ITaskRegistry,
@@ -122,14 +122,6 @@ impl Ctx<'_> {
         }
     }
 
-    fn task_id(s: &Sent) -> u64 {
-        s.logs
-            .iter()
-            .find_map(|l| ITaskRegistry::TaskCreated::decode_log(&l.inner).ok())
-            .map(|e| e.task)
-            .expect("TaskCreated")
-    }
-
     async fn bounty_plus_fee(&self, k: u8) -> U256 {
         let fee_bps = ITaskRegistry::new(self.a().registry, self.env.admin.provider.clone())
             .params()
@@ -176,7 +168,7 @@ impl Ctx<'_> {
             .into_transaction_request();
         let s = send(conn, "createTask", tx).await;
         self.gas.add("createTask", k, &s);
-        Self::task_id(&s)
+        e2e::task_created(&s)
     }
 
     /// createTaskWithPermit (no approve); returns the task.
@@ -238,7 +230,7 @@ impl Ctx<'_> {
             U256::ZERO,
             "the permit was used"
         );
-        Self::task_id(&sent)
+        e2e::task_created(&sent)
     }
 
     /// The whole lifecycle of one task at k.
@@ -550,70 +542,51 @@ async fn main() {
             let t = IRewardToken::new(token, admin.provider.clone());
             let ts = IRewardToken::new(token, spender.provider.clone());
             let fresh = |b: u8| Address::from_word(keccak256([b, token.as_slice()[0]]));
-            vec![
+            let calls: [(&str, &Conn, &str, TransactionRequest); 6] = [
                 (
                     "transfer to a new holder",
-                    send(
-                        &admin,
-                        "t",
-                        t.transfer(holder, U256::from(5)).into_transaction_request(),
-                    )
-                    .await
-                    .gas_used,
+                    &admin,
+                    "t",
+                    t.transfer(holder, U256::from(5)).into_transaction_request(),
                 ),
                 (
                     "transfer to an existing holder",
-                    send(
-                        &admin,
-                        "t",
-                        t.transfer(holder, U256::from(5)).into_transaction_request(),
-                    )
-                    .await
-                    .gas_used,
+                    &admin,
+                    "t",
+                    t.transfer(holder, U256::from(5)).into_transaction_request(),
                 ),
                 (
                     "approve (new allowance)",
-                    send(
-                        &admin,
-                        "a",
-                        t.approve(sp, U256::from(100)).into_transaction_request(),
-                    )
-                    .await
-                    .gas_used,
+                    &admin,
+                    "a",
+                    t.approve(sp, U256::from(100)).into_transaction_request(),
                 ),
                 (
                     "approve (change allowance)",
-                    send(
-                        &admin,
-                        "a",
-                        t.approve(sp, U256::from(50)).into_transaction_request(),
-                    )
-                    .await
-                    .gas_used,
+                    &admin,
+                    "a",
+                    t.approve(sp, U256::from(50)).into_transaction_request(),
                 ),
                 (
                     "transferFrom to an existing holder",
-                    send(
-                        &spender,
-                        "tf",
-                        ts.transferFrom(me, holder, U256::from(5))
-                            .into_transaction_request(),
-                    )
-                    .await
-                    .gas_used,
+                    &spender,
+                    "tf",
+                    ts.transferFrom(me, holder, U256::from(5))
+                        .into_transaction_request(),
                 ),
                 (
                     "transferFrom to a new holder",
-                    send(
-                        &spender,
-                        "tf",
-                        ts.transferFrom(me, fresh(1), U256::from(5))
-                            .into_transaction_request(),
-                    )
-                    .await
-                    .gas_used,
+                    &spender,
+                    "tf",
+                    ts.transferFrom(me, fresh(1), U256::from(5))
+                        .into_transaction_request(),
                 ),
-            ]
+            ];
+            let mut gas = Vec::with_capacity(calls.len());
+            for (name, who, what, tx) in calls {
+                gas.push((name, send(who, what, tx).await.gas_used));
+            }
+            gas
         }
     };
     let lbl_gas = run_erc20(env.addrs.token).await;

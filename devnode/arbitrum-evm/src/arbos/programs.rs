@@ -9,7 +9,7 @@ use revm::primitives::{keccak256, Address, B256, U256};
 use super::data_pricer::DataPricer;
 use super::params::{
     ARBITRUM_START_TIME, CACHED_COST_SCALAR, EXPIRY_DAYS, INIT_COST_SCALAR, MIN_CACHED_INIT_GAS,
-    MIN_INIT_GAS,
+    MIN_INIT_GAS, STYLUS_VERSION,
 };
 use crate::evm::DevContext;
 
@@ -75,6 +75,19 @@ impl Program {
     pub fn cached_gas(&self) -> u64 {
         MIN_CACHED_INIT_GAS as u64 * 32
             + (self.cached_cost as u64 * CACHED_COST_SCALAR as u64 * 2).div_ceil(100)
+    }
+
+    /// What `ArbWasm.programInitGas` returns: (gas, gasWhenCached). Under Stylus params
+    /// newer than version 1 every call pays the cached gas, so nitro's `ProgramInitGas`
+    /// (`programs.go`) reports the uncached entry as init + cached gas.
+    pub fn reported_init_gas(&self) -> (u64, u64) {
+        let cached = self.cached_gas();
+        let init = if STYLUS_VERSION > 1 {
+            self.init_gas().saturating_add(cached)
+        } else {
+            self.init_gas()
+        };
+        (init, cached)
     }
 
     /// Gas charged at call entry before the program runs: nitro charges the cached

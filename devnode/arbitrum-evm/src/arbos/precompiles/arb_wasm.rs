@@ -108,7 +108,7 @@ pub fn call(
             .and_then(|c| by_address(ctx, c.program, |p, _| p.version))
             .map(|v| Reply::ok(v, 2 * r)),
         programInitGasCall::SELECTOR => decode::<programInitGasCall>(input)
-            .and_then(|c| by_address(ctx, c.program, |p, _| (p.init_gas(), p.cached_gas())))
+            .and_then(|c| by_address(ctx, c.program, |p, _| p.reported_init_gas()))
             .map(|v| Reply::ok(v, 2 * r)),
         programMemoryFootprintCall::SELECTOR => decode::<programMemoryFootprintCall>(input)
             .and_then(|c| by_address(ctx, c.program, |p, _| p.footprint))

@@ -34,7 +34,7 @@ pub const BLOCK_CACHE_SIZE: u16 = 32;
 /// Largest decompressed program.
 pub const MAX_WASM_SIZE: usize = 128 * 1024;
 /// Fixed gas `activateProgram` burns before any work (`ArbWasm.go`).
-pub const ACTIVATION_FIXED_GAS: u64 = 1_659_168;
+pub const ACTIVATION_FIXED_GAS: u64 = crate::activation::FIXED_ACTIVATION_GAS;
 /// nitro's time origin for `activatedAt` hours and the data pricer.
 pub const ARBITRUM_START_TIME: u64 = 1_421_388_000;
 

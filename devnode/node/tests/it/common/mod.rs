@@ -72,3 +72,13 @@ pub fn revert_text(r: &Receipt) -> String {
         other => format!("{other:?}"),
     }
 }
+
+/// A transaction's intrinsic gas: 21000 + calldata (EIP-2028: 4 per zero byte, 16 per
+/// non-zero byte); Prague's EIP-7623 floor does not bind for the calls the tests send.
+pub fn intrinsic_gas(data: &[u8]) -> u64 {
+    21_000
+        + data
+            .iter()
+            .map(|b| if *b == 0 { 4 } else { 16 })
+            .sum::<u64>()
+}

@@ -10,7 +10,8 @@ use devnode::abi::ArbWasm::{
     activateProgramCall, codehashKeepaliveCall, codehashVersionCall, inkPriceCall,
     programVersionCall, ProgramKeepaliveTooSoon, ProgramNotActivated,
 };
-use devnode::arbos::params::PAGE_LIMIT;
+use devnode::arbos::data_pricer::DataPricer;
+use devnode::arbos::params::{ACTIVATION_FIXED_GAS, PAGE_LIMIT};
 use devnode::arbos::precompiles::ARB_SYS;
 use devnode::{Chain, Receipt, Status, TxRequest, DEV_ACCOUNT};
 use revm::primitives::{keccak256, Address, Bytes, B256, U256};
@@ -23,6 +24,8 @@ const WORD: u64 = 3;
 const PARAMS: u64 = 100;
 /// One ArbOS storage word read (`StorageReadCost`).
 const READ: u64 = 800;
+/// One non-zero ArbOS storage word written (`StorageWriteCost`).
+const WRITE: u64 = 20_000;
 /// An account's codehash through ArbOS (`StorageCodeHashCost`).
 const CODE_HASH: u64 = 2_600;
 
@@ -117,6 +120,52 @@ fn a_keepalive_too_soon_reads_the_record_and_pays_for_the_error() {
     // the error is 36 bytes, two words: 800 + 3 + 100 + 800 + 6 = 1,709
     let expected = VERSION_READ + WORD + PARAMS + READ + 2 * WORD;
     assert_eq!(beyond_intrinsic(&r, &data), expected);
+}
+
+#[test]
+fn activation_bookkeeping_costs_nitros_88_658_gas_beyond_the_fixed_and_compile_gas() {
+    let mut chain = chain();
+    let (program, compile_gas) = unactivated(&mut chain);
+    let data = activateProgramCall { program }.abi_encode();
+    let r = send(&mut chain, ARB_WASM, &data, eth(1), 10_000_000);
+    assert!(r.success(), "{}", revert_text(&r));
+    let pricer = 5 * READ + 2 * WRITE; // UpdateModel: five fields read, demand and time written
+    let event = 375 + 2 * 375 + 8 * 128; // ProgramActivated: two topics, four data words
+    let bookkeeping = VERSION_READ
+        + WORD // the program's address
+        + PARAMS
+        + READ // the existing record (programExists)
+        + WRITE // the module hash
+        + pricer
+        + WRITE // the program record
+        + READ // the network fee account
+        + event
+        + 2 * WORD; // (version, dataFee)
+    assert_eq!(bookkeeping, 88_658);
+    assert_eq!(
+        beyond_intrinsic(&r, &data),
+        ACTIVATION_FIXED_GAS + compile_gas + bookkeeping
+    );
+}
+
+#[test]
+fn the_data_fee_is_nitros_initial_pricer_applied_to_the_asm_estimate() {
+    let mut chain = chain();
+    let wasm = ::wat::parse_str(WAT).expect("wat");
+    let bytes = devnode::activation::activate(&wasm, PAGE_LIMIT)
+        .expect("valid")
+        .asm_estimate;
+    let (program, _) = unactivated(&mut chain);
+    let r = activate(&mut chain, program);
+    let fee = activateProgramCall::abi_decode_returns(&r.output)
+        .expect("(version, dataFee)")
+        .dataFee;
+    let now = chain.block(r.block_number).expect("mined").timestamp;
+    let expected = DataPricer::default().update(bytes, now);
+    assert_eq!(fee, U256::from(expected));
+    // no demand yet: close to the floor of 82,928,201 wei a byte, rounded down per byte
+    assert_eq!(expected % bytes as u64, 0);
+    assert!(expected / bytes as u64 >= 82_928_201);
 }
 
 #[test]

@@ -400,6 +400,9 @@ fn entry_gas(chain: &Chain, program: Address) -> u64 {
 ///   gas host functions buy (SLOAD 2100/100, SSTORE per EIP-2200/2929/3529, calls per
 ///   EIP-2929 + 63/64 rule, CREATE 32000, logs 375/topic + 8/byte),
 /// - refunds (EIP-3529: at most a fifth of the gas used).
+///
+/// The StylusDeployer row adds the deployer's CREATE, its `codehashVersion` probe and
+/// `activateProgram` as nitro prices them (`tests/it/precompile_gas.rs` itemises both).
 #[test]
 fn gas_used_snapshot() {
     let w = world();

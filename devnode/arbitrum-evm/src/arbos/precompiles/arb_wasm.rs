@@ -1,15 +1,16 @@
 //! ArbWasm (0x71): activation and the program queries (nitro `precompiles/ArbWasm.go`,
-//! `arbos/programs/programs.go`). The queries charge what nitro's charge: the Stylus
-//! parameters opened (100), each program record read (800), codehashes read through
-//! ArbOS (2,600).
+//! `arbos/programs/programs.go`). Each method charges what nitro's charges: the Stylus
+//! parameters opened (100), each program record read (800) or written, codehashes read
+//! through ArbOS (2,600), the data pricer's words and the events.
 
 use alloy_sol_types::{SolCall, SolEvent};
 use revm::context::{Block, ContextTr, JournalTr};
-use revm::primitives::{Address, Log, B256, U256};
+use revm::primitives::{Address, Log, LogData, B256, U256};
 
 use super::{ok, Call, Failure, Method, Outcome, ARB_WASM, NETWORK_FEE_ACCOUNT};
 use crate::abi::ArbWasm::*;
-use crate::activation;
+use crate::activation::{self, ActivationError};
+use crate::arbos::data_pricer::UPDATE_READS;
 use crate::arbos::params::*;
 use crate::arbos::programs::{self, hours_since_origin, Program};
 use crate::evm::DevContext;
@@ -116,41 +117,35 @@ fn by_address(c: &mut Call<'_>, program: Address) -> Result<Program, Failure> {
     active(c, codehash)
 }
 
-/// Activation: the fixed cost, the existing record, validation and instrumentation (their
-/// own gas), the data fee, the record and module hash written, `ProgramActivated`.
+/// nitro's `ActivateProgram` (`ArbWasm.go`, `programs.go`) step by step: the fixed cost,
+/// the parameters, the existing record, the code, validation and instrumentation (their
+/// own gas), the module hash, the data pricer and the record written, the fee paid to the
+/// network fee account (read), the `ProgramActivated` event.
 fn activate(c: &mut Call<'_>) -> Outcome {
     let program = c.args::<activateProgramCall>()?.program;
     c.meter.burn(ACTIVATION_FIXED_GAS)?;
-    let code = c
-        .ctx
-        .journal_mut()
-        .code(program)
-        .map(|c| c.data)
-        .unwrap_or_default();
-    if !activation::is_stylus_program(&code) {
-        return Err(Failure::error(ProgramNotWasm {}));
-    }
+    c.meter.params()?;
     let codehash = codehash_of(c.ctx, program);
     let t = now(c.ctx);
-    if programs::load(c.ctx, codehash).is_some_and(|p| p.version == STYLUS_VERSION && !p.expired(t))
-    {
-        c.meter.read()?;
+    c.meter.read()?;
+    let existing = programs::load(c.ctx, codehash);
+    if existing.is_some_and(|p| p.version == STYLUS_VERSION && !p.expired(t)) {
         return Err(Failure::error(ProgramUpToDate {}));
     }
-    let activated = activation::decompress(&code, MAX_WASM_SIZE)
-        .and_then(|wasm| activation::activate(&wasm, PAGE_LIMIT))
+    let wasm = program_wasm(c.ctx, program)?;
+    let activated = activation::activate(&wasm, PAGE_LIMIT)
         .map_err(|e| Failure::Activation(format!("activation failed: {e}")))?;
     c.meter
         .burn(activated.activation_gas)
         .map_err(|_| Failure::Halt)?;
-    let mut pricer = programs::load_pricer(c.ctx);
-    let fee = U256::from(pricer.update(activated.asm_estimate, t));
-    programs::store_pricer(c.ctx, &pricer);
-    pay_data_fee(c, fee)?;
-    if let Err(e) = c.runtime.compile(codehash, &activated.module) {
-        return Err(Failure::Activation(format!("activation failed: {e}")));
+    let cached = existing.is_some_and(|p| p.cached);
+    if cached {
+        // the old module hash, to evict the old compiled code
+        c.meter.read()?;
     }
     let module_hash = B256::from(activated.module_hash);
+    c.meter.write(U256::from_be_bytes(module_hash.0))?;
+    let fee = update_pricer(c, activated.asm_estimate, t)?;
     let record = Program {
         version: STYLUS_VERSION,
         init_cost: activated.init_cost,
@@ -158,10 +153,14 @@ fn activate(c: &mut Call<'_>) -> Outcome {
         footprint: activated.footprint,
         activated_at: hours_since_origin(t),
         asm_estimate_kb: activated.asm_estimate.div_ceil(1024),
-        cached: false,
+        cached,
     };
+    c.meter.write(record.pack())?;
+    pay_data_fee(c, fee)?;
+    if let Err(e) = c.runtime.compile(codehash, &activated.module) {
+        return Err(Failure::Activation(format!("activation failed: {e}")));
+    }
     programs::store(c.ctx, codehash, &record, module_hash);
-    c.meter.burn(2 * super::STORAGE_WRITE_GAS)?;
     let event = ProgramActivated {
         codehash,
         moduleHash: module_hash,
@@ -169,15 +168,46 @@ fn activate(c: &mut Call<'_>) -> Outcome {
         dataFee: fee,
         version: STYLUS_VERSION,
     };
-    c.ctx.journal_mut().log(Log {
-        address: ARB_WASM,
-        data: event.encode_log_data(),
-    });
+    emit(c, event.encode_log_data())?;
     ok((STYLUS_VERSION, fee))
 }
 
-/// Refuses too little value, sends the network fee account the fee and the caller the
-/// rest. The call's value was already
+/// The program's wasm, or nitro's refusal at ArbOS 50 (`programs.go` `getWasm`): no code
+/// is `ProgramNotWasm`; code without the Stylus prefix, or that does not decompress
+/// within the size limit, reverts without data and keeps the unused gas.
+fn program_wasm(ctx: &mut DevContext, program: Address) -> Result<Vec<u8>, Failure> {
+    let code = ctx
+        .journal_mut()
+        .code(program)
+        .map(|c| c.data)
+        .unwrap_or_default();
+    if code.is_empty() {
+        return Err(Failure::error(ProgramNotWasm {}));
+    }
+    activation::decompress(&code, MAX_WASM_SIZE).map_err(|e| match e {
+        // nitro's built-in dictionary is not shipped here: say so rather than revert blank.
+        ActivationError::UnsupportedDictionary(_) => {
+            Failure::Activation(format!("activation failed: {e}"))
+        }
+        _ => Failure::Revert,
+    })
+}
+
+/// nitro's `UpdateModel` with its storage costs: five words read, demand and the update
+/// time written. Returns the data fee in wei.
+fn update_pricer(c: &mut Call<'_>, bytes: u32, now: u64) -> Result<U256, Failure> {
+    c.meter.reads(UPDATE_READS)?;
+    let mut pricer = programs::load_pricer(c.ctx);
+    let fee = pricer.update(bytes, now);
+    for word in pricer.written_words() {
+        c.meter.write(word)?;
+    }
+    programs::store_pricer(c.ctx, &pricer);
+    Ok(U256::from(fee))
+}
+
+/// nitro's `payActivationDataFee`: refuses too little value, reads the network fee
+/// account, sends it the fee and the caller the rest. The call's value was already
 /// transferred to this precompile by the call frame.
 fn pay_data_fee(c: &mut Call<'_>, fee: U256) -> Result<(), Failure> {
     let value = c.inputs.value.get();
@@ -187,6 +217,7 @@ fn pay_data_fee(c: &mut Call<'_>, fee: U256) -> Result<(), Failure> {
             want: fee,
         }));
     }
+    c.meter.read()?;
     let j = c.ctx.journal_mut();
     if !fee.is_zero() {
         let _ = j.transfer(ARB_WASM, NETWORK_FEE_ACCOUNT, fee);
@@ -197,8 +228,18 @@ fn pay_data_fee(c: &mut Call<'_>, fee: U256) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Keepalive: the active record, the age check, the data fee, the record rewritten,
-/// `ProgramLifetimeExtended`.
+/// Emits one of ArbWasm's events, paying for its topics and data first.
+fn emit(c: &mut Call<'_>, data: LogData) -> Result<(), Failure> {
+    c.meter.log(&data)?;
+    c.ctx.journal_mut().log(Log {
+        address: ARB_WASM,
+        data,
+    });
+    Ok(())
+}
+
+/// nitro's `CodehashKeepalive`: the active record, the age check, the data pricer, the
+/// record rewritten, the fee paid, `ProgramLifetimeExtended`.
 fn keepalive(c: &mut Call<'_>) -> Outcome {
     let codehash = c.args::<codehashKeepaliveCall>()?.codehash;
     let mut p = active(c, codehash)?;
@@ -209,20 +250,15 @@ fn keepalive(c: &mut Call<'_>) -> Outcome {
             ageInSeconds: age,
         }));
     }
-    let mut pricer = programs::load_pricer(c.ctx);
-    let fee = U256::from(pricer.update(p.asm_estimate_kb.saturating_mul(1024), t));
-    programs::store_pricer(c.ctx, &pricer);
-    pay_data_fee(c, fee)?;
+    let fee = update_pricer(c, p.asm_estimate_kb.saturating_mul(1024), t)?;
     p.activated_at = hours_since_origin(t);
+    c.meter.write(p.pack())?;
     programs::store_record(c.ctx, codehash, &p);
-    c.meter.burn(super::STORAGE_WRITE_GAS)?;
+    pay_data_fee(c, fee)?;
     let event = ProgramLifetimeExtended {
         codehash,
         dataFee: fee,
     };
-    c.ctx.journal_mut().log(Log {
-        address: ARB_WASM,
-        data: event.encode_log_data(),
-    });
+    emit(c, event.encode_log_data())?;
     Ok(Vec::new())
 }

@@ -149,6 +149,24 @@ fn activation_bookkeeping_costs_nitros_88_658_gas_beyond_the_fixed_and_compile_g
 }
 
 #[test]
+fn a_keepalive_costs_the_record_the_pricer_the_record_write_and_its_event() {
+    let mut chain = chain();
+    let (program, _) = unactivated(&mut chain);
+    assert!(activate(&mut chain, program).success());
+    chain.increase_time(32 * 86_400);
+    let codehash = keccak256(chain.code(program));
+    let data = codehashKeepaliveCall { codehash }.abi_encode();
+    let r = send(&mut chain, ARB_WASM, &data, eth(1), 1_000_000);
+    assert!(r.success(), "{:?}", r.status);
+    let pricer = 5 * READ + 2 * WRITE;
+    let event = 375 + 2 * 375 + 8 * 32; // ProgramLifetimeExtended: two topics, one word
+                                        // 800 + 3 + 100 + 800 + 44,000 + 20,000 + 800 + 1,381 = 67,884; no result words
+    let expected = VERSION_READ + WORD + PARAMS + READ + pricer + WRITE + READ + event;
+    assert_eq!(expected, 67_884);
+    assert_eq!(beyond_intrinsic(&r, &data), expected);
+}
+
+#[test]
 fn the_data_fee_is_nitros_initial_pricer_applied_to_the_asm_estimate() {
     let mut chain = chain();
     let wasm = ::wat::parse_str(WAT).expect("wat");

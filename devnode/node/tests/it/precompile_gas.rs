@@ -215,6 +215,18 @@ fn malformed_arguments_revert_using_all_the_gas() {
 }
 
 #[test]
+fn too_little_gas_to_read_the_arbos_version_halts_using_all_the_gas() {
+    // makeContext's OpenArbosState fails with ErrOutOfGas, which nitro does not turn
+    // into a revert: the call halts.
+    let mut chain = chain();
+    let data = inkPriceCall {}.abi_encode();
+    let gas = intrinsic_gas(&data) + VERSION_READ - 1;
+    let r = send(&mut chain, ARB_WASM, &data, U256::ZERO, gas);
+    assert!(matches!(r.status, Status::Halt(_)), "{:?}", r.status);
+    assert_eq!(r.gas_used, gas);
+}
+
+#[test]
 fn running_out_of_gas_inside_a_method_reverts_using_all_the_gas() {
     let mut chain = chain();
     let (program, _) = unactivated(&mut chain);

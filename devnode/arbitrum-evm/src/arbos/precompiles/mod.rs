@@ -1,7 +1,15 @@
-//! Arbitrum's precompiles, beside Ethereum's. Each is a Rust function of the call's
-//! inputs; revm's precompile dispatch gives them a checkpoint, so a revert undoes their
-//! state changes and events. Their accounts hold the code `0xFE` as on Arbitrum, so
-//! tools that check for code find some.
+//! Arbitrum's precompiles, beside Ethereum's. Each method is a Rust function of one
+//! [`Call`] that charges its gas step by step through the call's [`Burner`], as nitro's
+//! precompile framework does; [`serve`] applies the rules common to every method. revm's
+//! precompile dispatch gives them a checkpoint, so a revert undoes their state changes
+//! and events. Their accounts hold the code `0xFE` as on Arbitrum, so tools that check
+//! for code find some.
+//!
+//! A new method: `Method::view`/`write`/`payable` (its Solidity purity) of a function
+//! that decodes with `c.args::<…Call>()?`, charges `c.meter.read()?`, `write(value)?`,
+//! `code_hash()?`, `params()?`, `log(&data)?` for what nitro reads, writes and emits,
+//! and returns `ok(value)` or `Err(Failure::…)`; arguments, results and the ArbOS
+//! version read are charged by `serve`.
 
 mod arb_gas_info;
 mod arb_owner_public;

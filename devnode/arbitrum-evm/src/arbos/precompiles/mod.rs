@@ -1,6 +1,6 @@
 //! Arbitrum's precompiles, beside Ethereum's. Each method is a Rust function of one
 //! [`Call`] that charges its gas step by step through the call's [`Burner`], as nitro's
-//! precompile framework does; [`serve`] applies the rules common to every method. revm's
+//! precompile framework does; `serve` applies the rules common to every method. revm's
 //! precompile dispatch gives them a checkpoint, so a revert undoes their state changes
 //! and events. Their accounts hold the code `0xFE` as on Arbitrum, so tools that check
 //! for code find some.

@@ -494,6 +494,11 @@ impl Chain {
         let mut cfg = CfgEnv::new_with_spec(SpecId::PRAGUE);
         cfg.chain_id = self.config.chain_id;
         cfg.tx_gas_limit_cap = Some(TX_GAS_LIMIT);
+        // nitro applies Prague's EIP-7623 calldata floor only when the chain owner turns
+        // on ArbOS's increased-calldata-price feature, which chains start without
+        // (`arbos/tx_processor.go` IsCalldataPricingIncreaseEnabled, geth fork
+        // `core/state_transition.go`); revm's Prague would apply it always.
+        cfg.disable_eip7623 = true;
         if simulate {
             cfg.disable_balance_check = true;
             cfg.disable_base_fee = true;

@@ -376,7 +376,8 @@ fn a_write_inside_a_static_call_fails_and_changes_nothing() {
 /// gasUsed of each call above, as a snapshot: a change in pricing shows up here as a
 /// diff. Each total is the sum of
 /// - intrinsic gas: 21000 + calldata (EIP-2028: 4 per zero byte, 16 per non-zero byte;
-///   Prague's EIP-7623 floor does not bind for these small calls),
+///   no EIP-7623 floor: nitro leaves it off unless the chain enables increased calldata
+///   pricing),
 /// - program entry (nitro `CallProgram`): init gas 69·128 + initCost (not cached) plus
 ///   cached gas 11·32 + cachedCost (version 2), plus memory footprint pages priced by the
 ///   memory model (the first 2 pages of a transaction are free),

@@ -25,3 +25,4 @@ mod rpc_startup;
 mod rpc_state;
 mod rust_programs;
 mod smoke;
+mod tx_rules;

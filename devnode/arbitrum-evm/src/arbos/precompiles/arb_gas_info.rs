@@ -1,6 +1,6 @@
 //! ArbGasInfo (0x6c): prices (nitro `precompiles/ArbGasInfo.go`). The devnode has no L1
-//! fees (nitro-devnode sets the L1 price per unit to zero), so every L1 component is zero
-//! and L2 gas costs the base fee. Each method reads the pricing words nitro reads.
+//! data fee (kept: see the devnode README's EVM row for why), so every L1 component is
+//! zero and L2 gas costs the base fee. Each method reads the pricing words nitro reads.
 
 use alloy_sol_types::SolCall;
 use revm::context::{Block, ContextTr};

@@ -74,7 +74,8 @@ pub fn revert_text(r: &Receipt) -> String {
 }
 
 /// A transaction's intrinsic gas: 21000 + calldata (EIP-2028: 4 per zero byte, 16 per
-/// non-zero byte); Prague's EIP-7623 floor does not bind for the calls the tests send.
+/// non-zero byte); no EIP-7623 floor: nitro leaves it off unless the chain enables
+/// increased calldata pricing.
 pub fn intrinsic_gas(data: &[u8]) -> u64 {
     21_000
         + data

@@ -1,7 +1,10 @@
 //! What the chain holds before its first block: funded accounts, the precompiles'
-//! placeholder code, the CREATE2 factory and the StylusDeployer (nitro-devnode's layout).
+//! placeholder code, the CREATE2 factory and the StylusDeployer (nitro-devnode's layout),
+//! and the ArbOS state nitro-devnode's setup leaves: the dev account is the chain owner.
 
 use revm::primitives::{address, hex, Address, U256};
+
+use crate::arbos::address_set::CHAIN_OWNERS;
 
 /// nitro-devnode's pre-funded account.
 pub const DEV_ACCOUNT: Address = address!("3f1Eae7D46d88F08fc2F8ed27FCb2AB183EB2d0E");
@@ -25,4 +28,18 @@ pub const NATIVE_CODE: &[u8] = &[0xFE];
 /// ETH given to each genesis account unless the caller says otherwise.
 pub fn default_balance() -> U256 {
     U256::from(10u128.pow(6)) * U256::from(10u128.pow(18))
+}
+
+/// The storage words ArbOS holds at genesis, as (account, slot, value).
+///
+/// nitro-devnode makes its dev account the one chain owner (`becomeChainOwner` from the
+/// dev key in `run-dev-node.sh`); the devnode starts that way, and anvil's accounts are not
+/// owners (they can make themselves owners through `ArbDebug.becomeChainOwner`, as the
+/// dev account does on nitro-devnode).
+pub fn arbos_storage() -> Vec<(Address, U256, U256)> {
+    let owners = CHAIN_OWNERS.genesis_words(&[DEV_ACCOUNT]);
+    owners
+        .into_iter()
+        .map(|(slot, value)| (CHAIN_OWNERS.account(), slot, value))
+        .collect()
 }

@@ -296,6 +296,10 @@ impl Chain {
         {
             db.insert_account_info(address, AccountInfo::default().with_code(native.clone()));
         }
+        for (address, slot, value) in crate::genesis::arbos_storage() {
+            // The account was inserted just above, so the insert cannot miss it.
+            let _ = db.insert_account_storage(address, slot, value);
+        }
         let factory = Bytecode::new_raw(Bytes::from_static(CREATE2_FACTORY_CODE));
         db.insert_account_info(CREATE2_FACTORY, AccountInfo::default().with_code(factory));
         let genesis = Block {

@@ -14,6 +14,7 @@ mod hooks_math;
 mod hooks_state;
 mod metering;
 mod outcomes;
+mod program_cache;
 mod rpc_clients;
 mod rpc_errors;
 mod rpc_fuzz;

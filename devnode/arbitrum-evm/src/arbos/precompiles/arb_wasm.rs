@@ -162,7 +162,8 @@ fn activate(
     }
     let codehash = codehash_of(ctx, program);
     let t = now(ctx);
-    if let Some(p) = programs::load(ctx, codehash) {
+    let previous = programs::load(ctx, codehash);
+    if let Some(p) = previous {
         if p.version == STYLUS_VERSION && !p.expired(t) {
             return Reply::revert(ProgramUpToDate {}, gas + STORAGE_READ_GAS);
         }
@@ -205,7 +206,8 @@ fn activate(
         footprint: activated.footprint,
         activated_at: hours_since_origin(t),
         asm_estimate_kb: activated.asm_estimate.div_ceil(1024),
-        cached: false,
+        // nitro keeps a cached codehash cached across re-activation (`ActivateProgram`).
+        cached: previous.is_some_and(|p| p.cached),
     };
     programs::store(ctx, codehash, &record, activated.module_hash.into());
     gas = gas.saturating_add(2 * STORAGE_WRITE_GAS);

@@ -3,7 +3,10 @@
 //! state changes and events. Their accounts hold the code `0xFE` as on Arbitrum, so
 //! tools that check for code find some.
 
+mod access;
+mod arb_debug;
 mod arb_gas_info;
+mod arb_owner;
 mod arb_owner_public;
 mod arb_sys;
 mod arb_wasm;
@@ -22,20 +25,24 @@ use crate::evm::DevContext;
 use crate::stylus::runtime::StylusRuntime;
 
 pub const ARB_SYS: Address = address!("0000000000000000000000000000000000000064");
+pub const ARB_OWNER: Address = address!("0000000000000000000000000000000000000070");
 pub const ARB_OWNER_PUBLIC: Address = address!("000000000000000000000000000000000000006b");
 pub const ARB_GAS_INFO: Address = address!("000000000000000000000000000000000000006c");
 pub const ARB_WASM: Address = address!("0000000000000000000000000000000000000071");
 pub const ARB_WASM_CACHE: Address = address!("0000000000000000000000000000000000000072");
+pub const ARB_DEBUG: Address = address!("00000000000000000000000000000000000000ff");
 /// Where activation data fees go (nitro's network fee account; here ArbOS's own address).
 pub const NETWORK_FEE_ACCOUNT: Address = address!("00000000000000000000000000000000000a4b05");
 
 /// Every Arbitrum precompile this node serves.
-pub const ARBITRUM_PRECOMPILES: [Address; 5] = [
+pub const ARBITRUM_PRECOMPILES: [Address; 7] = [
     ARB_SYS,
+    ARB_OWNER,
     ARB_OWNER_PUBLIC,
     ARB_GAS_INFO,
     ARB_WASM,
     ARB_WASM_CACHE,
+    ARB_DEBUG,
 ];
 
 /// Gas of reading one ArbOS storage word from a precompile (nitro's `StorageReadCost`).
@@ -147,8 +154,10 @@ impl PrecompileProvider<DevContext> for ArbPrecompiles {
             ARB_WASM => arb_wasm::call(ctx, &self.runtime, inputs, &input),
             ARB_SYS => arb_sys::call(ctx, &input),
             ARB_GAS_INFO => arb_gas_info::call(ctx, &input),
-            ARB_OWNER_PUBLIC => arb_owner_public::call(&input),
-            _ => arb_wasm_cache::call(ctx, &input),
+            ARB_OWNER_PUBLIC => arb_owner_public::call(ctx, &input),
+            ARB_OWNER => arb_owner::call(ctx, inputs, &input),
+            ARB_DEBUG => arb_debug::call(ctx, inputs, &input),
+            _ => arb_wasm_cache::call(ctx, inputs, &input),
         };
         let limit = inputs.gas_limit;
         let mut gas = Gas::new(limit);

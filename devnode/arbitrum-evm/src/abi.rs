@@ -12,4 +12,5 @@ alloy_sol_types::sol!("../../abi/arbitrum/ArbGasInfo.sol");
 alloy_sol_types::sol!("../../abi/arbitrum/ArbWasm.sol");
 alloy_sol_types::sol!("../../abi/arbitrum/ArbWasmCache.sol");
 alloy_sol_types::sol!("../../abi/arbitrum/ArbDebug.sol");
+alloy_sol_types::sol!("../../abi/arbitrum/CacheManager.sol");
 alloy_sol_types::sol!("../../abi/arbitrum/StylusDeployer.sol");

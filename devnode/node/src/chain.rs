@@ -292,7 +292,7 @@ impl Chain {
         let native = Bytecode::new_raw(Bytes::from_static(NATIVE_CODE));
         for address in ARBITRUM_PRECOMPILES
             .into_iter()
-            .chain([crate::deployer::ADDRESS])
+            .chain([crate::deployer::ADDRESS, crate::cache_manager::ADDRESS])
         {
             db.insert_account_info(address, AccountInfo::default().with_code(native.clone()));
         }

@@ -13,7 +13,7 @@ use devnode::abi::ArbWasmCache::{
     isCacheManagerCall, ProgramNeedsUpgrade, UpdateProgramCache,
 };
 use devnode::arbos::precompiles::{ARB_OWNER, ARB_OWNER_PUBLIC, ARB_WASM_CACHE};
-use devnode::{Chain, ChainConfig, Receipt, Status, TxRequest, DEV_ACCOUNT};
+use devnode::{cache_manager, Chain, ChainConfig, Receipt, Status, TxRequest, DEV_ACCOUNT};
 use revm::primitives::{address, keccak256, Address, B256};
 
 /// An account that is neither chain owner nor cache manager (anvil's first test account).
@@ -79,7 +79,7 @@ fn burned_all(r: &Receipt) {
 }
 
 #[test]
-fn the_dev_account_is_the_one_chain_owner_at_genesis_and_there_are_no_cache_managers() {
+fn the_dev_account_is_the_one_chain_owner_and_the_cache_manager_is_registered_at_genesis() {
     let chain = chain();
     let owners = view(&chain, ARB_OWNER_PUBLIC, getAllChainOwnersCall {});
     assert_eq!(owners, vec![DEV_ACCOUNT]);
@@ -89,7 +89,7 @@ fn the_dev_account_is_the_one_chain_owner_at_genesis_and_there_are_no_cache_mana
         isChainOwnerCall { addr: USER }
     ));
     let managers = view(&chain, ARB_WASM_CACHE, allCacheManagersCall {});
-    assert!(managers.is_empty());
+    assert_eq!(managers, vec![cache_manager::ADDRESS]);
 }
 
 #[test]

@@ -5,7 +5,10 @@
 
 use crate::common::*;
 use alloy_sol_types::{SolCall, SolError, SolEvent};
-use devnode::abi::ArbOwner::{addWasmCacheManagerCall, removeWasmCacheManagerCall, OwnerActs};
+use devnode::abi::ArbOwner::{
+    addChainOwnerCall, addWasmCacheManagerCall, removeChainOwnerCall, removeWasmCacheManagerCall,
+    OwnerActs,
+};
 use devnode::abi::ArbOwnerPublic::{getAllChainOwnersCall, isChainOwnerCall};
 use devnode::abi::ArbWasm::programInitGasCall;
 use devnode::abi::ArbWasmCache::{
@@ -104,6 +107,10 @@ fn an_owner_caches_a_program_and_its_calls_then_skip_the_init_gas() {
     assert!(is_cached(&chain, program));
 
     let hit = call(&mut chain, program, vec![]).gas_used;
+    println!(
+        "call gas: {miss} uncached, {hit} cached; programInitGas ({}, {})",
+        init.gas, init.gasWhenCached
+    );
     // nitro's program_test.go: hits − gasWhenCached == misses − gas.
     assert_eq!(
         miss - hit,
@@ -266,4 +273,27 @@ fn arb_owner_public_answers_from_the_same_owner_set() {
     assert_eq!(owners, vec![DEV_ACCOUNT, USER]);
     let program = deploy_wat(&mut chain, PROGRAM);
     assert!(cache(&mut chain, USER, program).success());
+}
+
+#[test]
+fn removing_an_owner_moves_the_last_one_into_its_place_as_nitros_address_set_does() {
+    let mut chain = chain_with_user();
+    let (a, b) = (Address::repeat_byte(0xa1), Address::repeat_byte(0xb2));
+    for who in [USER, a, b] {
+        let add = addChainOwnerCall { newOwner: who }.abi_encode();
+        assert!(send_from(&mut chain, DEV_ACCOUNT, ARB_OWNER, add).success());
+    }
+    // Adding a member again changes nothing.
+    let again = addChainOwnerCall { newOwner: a }.abi_encode();
+    assert!(send_from(&mut chain, DEV_ACCOUNT, ARB_OWNER, again).success());
+    let remove = removeChainOwnerCall {
+        ownerToRemove: USER,
+    }
+    .abi_encode();
+    assert!(send_from(&mut chain, DEV_ACCOUNT, ARB_OWNER, remove.clone()).success());
+    let owners = view(&chain, ARB_OWNER_PUBLIC, getAllChainOwnersCall {});
+    assert_eq!(owners, vec![DEV_ACCOUNT, b, a]);
+    // nitro: "tried to remove non-owner", reverting without data.
+    let r = send_from(&mut chain, DEV_ACCOUNT, ARB_OWNER, remove);
+    assert_eq!(r.status, Status::Revert(Default::default()));
 }

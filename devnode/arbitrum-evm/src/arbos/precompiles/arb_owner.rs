@@ -68,6 +68,10 @@ fn run(ctx: &mut DevContext, inputs: &CallInputs, input: &[u8]) -> Result<Vec<u8
         .get(..4)
         .and_then(|s| s.try_into().ok())
         .ok_or(OwnerError::BadCall)?;
+    // None of these methods is payable.
+    if !inputs.value.get().is_zero() {
+        return Err(OwnerError::Refused);
+    }
     let change = match selector {
         isChainOwnerCall::SELECTOR => {
             let c = decode::<isChainOwnerCall>(input).map_err(bad)?;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `cargo stylus deploy --no-verify` against the devnode: cargo-stylus builds a program,
-# deploys it and activates it through ArbWasm, then `cast` calls it. Kept out of CI
+# deploys it and activates it through ArbWasm, then `cast` calls it; `cargo stylus cache
+# bid` then caches it through the devnode's CacheManager. Kept out of CI
 # because installing cargo-stylus (crates.io 0.10.x) takes minutes on a 2-core machine;
 # run it by hand: bash tests/clients/cargo-stylus-deploy.sh
 set -euo pipefail
@@ -27,3 +28,10 @@ $CAST send --rpc-url "$URL" --private-key "$KEY" "$ADDR" "set(uint256,uint256)" 
 GOT=$($CAST call --rpc-url "$URL" "$ADDR" "get(uint256)(uint256)" 7)
 [ "$GOT" = "700" ] || { echo "expected 700, got $GOT" >&2; exit 1; }
 echo "cargo stylus deploy + activate on the devnode: ok ($ADDR, get(7) = $GOT)"
+
+# Caching through the devnode's native CacheManager (the last of allCacheManagers).
+cargo stylus cache bid --endpoint "$URL" --private-key "$KEY" "$ADDR" 0
+CODEHASH=$($CAST keccak "$($CAST code --rpc-url "$URL" "$ADDR")")
+CACHED=$($CAST call --rpc-url "$URL" 0x0000000000000000000000000000000000000072 "codehashIsCached(bytes32)(bool)" "$CODEHASH")
+[ "$CACHED" = "true" ] || { echo "expected the program cached, got $CACHED" >&2; exit 1; }
+echo "cargo stylus cache bid on the devnode: ok ($ADDR cached)"

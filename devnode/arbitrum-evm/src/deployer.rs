@@ -11,10 +11,7 @@ use revm::context::{ContextTr, JournalTr};
 use revm::context_interface::CreateScheme;
 use revm::handler::evm::ContextDbError;
 use revm::handler::FrameResult;
-use revm::interpreter::{
-    CallInput, CallInputs, CallScheme, CallValue, CreateInputs, FrameInput, Gas, InstructionResult,
-    InterpreterResult,
-};
+use revm::interpreter::{CreateInputs, FrameInput, InstructionResult, InterpreterResult};
 use revm::primitives::{address, keccak256, Address, Bytes, Log, B256, U256};
 
 use crate::abi::ArbWasm::{activateProgramCall, codehashVersionCall};
@@ -25,72 +22,13 @@ use crate::abi::StylusDeployer::{
 use crate::arbos::params::STYLUS_VERSION;
 use crate::arbos::precompiles::ARB_WASM;
 use crate::evm::{DevContext, DevEvm};
+use crate::native::{self, done, Budget};
 
 /// nitro-devnode's StylusDeployer address (CREATE2 of its init code through the factory).
 pub const ADDRESS: Address = address!("cEcba2F1DC234f70Dd89F2041029807F8D03A990");
 /// What the Solidity contract would spend on its own bookkeeping (calldata decoding,
 /// memory, the event), charged on top of the children.
 pub const OVERHEAD_GAS: u64 = 12_000;
-
-struct Budget {
-    limit: u64,
-    used: u64,
-}
-
-impl Budget {
-    fn left(&self) -> u64 {
-        self.limit.saturating_sub(self.used)
-    }
-    /// Gas for a child under the 63/64 rule.
-    fn child(&self) -> u64 {
-        self.left() - self.left() / 64
-    }
-    fn spend(&mut self, given: u64, returned: u64) {
-        self.used = self.used.saturating_add(given.saturating_sub(returned));
-    }
-}
-
-fn done(limit: u64, used: u64, result: InstructionResult, output: Bytes) -> InterpreterResult {
-    let mut gas = Gas::new(limit);
-    if !gas.record_regular_cost(used.min(limit)) || used > limit {
-        gas.spend_all();
-        return InterpreterResult::new(InstructionResult::OutOfGas, Bytes::new(), gas);
-    }
-    InterpreterResult::new(result, output, gas)
-}
-
-fn call_input(
-    evm: &mut DevEvm,
-    to: Address,
-    data: Bytes,
-    value: U256,
-    gas: u64,
-    is_static: bool,
-) -> Result<FrameInput, ContextDbError<DevContext>> {
-    let acc = evm.ctx_mut().journal_mut().load_account_with_code(to)?;
-    let known = (
-        acc.info.code_hash,
-        acc.info.code.clone().unwrap_or_default(),
-    );
-    Ok(FrameInput::Call(Box::new(CallInputs {
-        input: CallInput::Bytes(data),
-        return_memory_offset: 0..0,
-        gas_limit: gas,
-        reservoir: 0,
-        bytecode_address: to,
-        known_bytecode: known,
-        target_address: to,
-        caller: ADDRESS,
-        value: CallValue::Transfer(value),
-        scheme: if is_static {
-            CallScheme::StaticCall
-        } else {
-            CallScheme::Call
-        },
-        is_static,
-        charged_new_account_state_gas: false,
-    })))
-}
 
 /// Why `deploy` stopped early: a revert with the contract's revert data, or a database
 /// failure of the node (which is not the caller's fault and aborts the transaction).
@@ -117,13 +55,7 @@ fn call_child(
     value: U256,
     is_static: bool,
 ) -> Result<InterpreterResult, ContextDbError<DevContext>> {
-    let gas = budget.child();
-    let input = call_input(evm, to, data, value, gas, is_static)?;
-    let FrameResult::Call(out) = evm.run_child(input)? else {
-        unreachable!("a call frame returns a call outcome")
-    };
-    budget.spend(gas, out.result.gas.remaining());
-    Ok(out.result)
+    native::call_child(evm, budget, ADDRESS, to, data, value, is_static)
 }
 
 /// Runs `deploy(...)` for the frame on top of the stack.
@@ -132,10 +64,7 @@ pub fn run(evm: &mut DevEvm) -> Result<InterpreterResult, ContextDbError<DevCont
         return Ok(done(0, 0, InstructionResult::Revert, Bytes::new()));
     };
     let limit = inputs.gas_limit;
-    let mut budget = Budget {
-        limit,
-        used: OVERHEAD_GAS.min(limit),
-    };
+    let mut budget = Budget::new(limit, OVERHEAD_GAS);
     let caller = Caller {
         sender: inputs.caller,
         value: inputs.value.get(),

@@ -304,9 +304,13 @@ impl Chain {
         let native = Bytecode::new_raw(Bytes::from_static(NATIVE_CODE));
         for address in ARBITRUM_PRECOMPILES
             .into_iter()
-            .chain([crate::deployer::ADDRESS])
+            .chain([crate::deployer::ADDRESS, crate::cache_manager::ADDRESS])
         {
             db.insert_account_info(address, AccountInfo::default().with_code(native.clone()));
+        }
+        for (address, slot, value) in crate::genesis::arbos_storage() {
+            // The account was inserted just above, so the insert cannot miss it.
+            let _ = db.insert_account_storage(address, slot, value);
         }
         let factory = Bytecode::new_raw(Bytes::from_static(CREATE2_FACTORY_CODE));
         db.insert_account_info(CREATE2_FACTORY, AccountInfo::default().with_code(factory));

@@ -1,11 +1,12 @@
-//! ArbOwnerPublic (0x6b): read-only chain configuration that tools query (nitro
-//! `precompiles/ArbOwnerPublic.go`). The devnode has no chain owners.
+//! ArbOwnerPublic (0x6b): chain configuration anyone may read, the chain owners among it
+//! (nitro `precompiles/ArbOwnerPublic.go`).
 
 use alloy_sol_types::SolCall;
-use revm::primitives::{Address, U256};
+use revm::primitives::U256;
 
 use super::{ok, Method, NETWORK_FEE_ACCOUNT};
 use crate::abi::ArbOwnerPublic::*;
+use crate::arbos::address_set::CHAIN_OWNERS;
 
 pub(super) fn method(selector: [u8; 4]) -> Option<Method> {
     Some(Method::view(match selector {
@@ -19,16 +20,12 @@ pub(super) fn method(selector: [u8; 4]) -> Option<Method> {
             c.meter.read()?;
             ok(NETWORK_FEE_ACCOUNT)
         },
-        // the owners set's size (zero, so no member is read)
-        getAllChainOwnersCall::SELECTOR => |c| {
-            c.meter.read()?;
-            ok(Vec::<Address>::new())
-        },
-        // the owners set's entry for the address
+        // `AllMembers`: the owners set's size, then each member
+        getAllChainOwnersCall::SELECTOR => |c| ok(CHAIN_OWNERS.members(c.ctx, c.meter)?),
+        // `IsMember`: the owners set's entry for the address
         isChainOwnerCall::SELECTOR => |c| {
-            c.args::<isChainOwnerCall>()?;
-            c.meter.read()?;
-            ok(false)
+            let addr = c.args::<isChainOwnerCall>()?.addr;
+            ok(CHAIN_OWNERS.is_member(c.ctx, c.meter, addr)?)
         },
         _ => return None,
     }))

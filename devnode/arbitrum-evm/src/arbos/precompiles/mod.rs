@@ -11,7 +11,9 @@
 //! and returns `ok(value)` or `Err(Failure::…)`; arguments, results and the ArbOS
 //! version read are charged by `serve`.
 
+mod arb_debug;
 mod arb_gas_info;
+mod arb_owner;
 mod arb_owner_public;
 mod arb_sys;
 mod arb_wasm;
@@ -33,20 +35,24 @@ use crate::evm::DevContext;
 use crate::stylus::runtime::StylusRuntime;
 
 pub const ARB_SYS: Address = address!("0000000000000000000000000000000000000064");
+pub const ARB_OWNER: Address = address!("0000000000000000000000000000000000000070");
 pub const ARB_OWNER_PUBLIC: Address = address!("000000000000000000000000000000000000006b");
 pub const ARB_GAS_INFO: Address = address!("000000000000000000000000000000000000006c");
 pub const ARB_WASM: Address = address!("0000000000000000000000000000000000000071");
 pub const ARB_WASM_CACHE: Address = address!("0000000000000000000000000000000000000072");
+pub const ARB_DEBUG: Address = address!("00000000000000000000000000000000000000ff");
 /// Where activation data fees go (nitro's network fee account; here ArbOS's own address).
 pub const NETWORK_FEE_ACCOUNT: Address = address!("00000000000000000000000000000000000a4b05");
 
 /// Every Arbitrum precompile this node serves.
-pub const ARBITRUM_PRECOMPILES: [Address; 5] = [
+pub const ARBITRUM_PRECOMPILES: [Address; 7] = [
     ARB_SYS,
+    ARB_OWNER,
     ARB_OWNER_PUBLIC,
     ARB_GAS_INFO,
     ARB_WASM,
     ARB_WASM_CACHE,
+    ARB_DEBUG,
 ];
 
 /// How a method may be called, as nitro's precompile framework classifies it from the
@@ -153,6 +159,8 @@ fn method(target: Address, selector: [u8; 4]) -> Option<Method> {
         ARB_GAS_INFO => arb_gas_info::method(selector),
         ARB_OWNER_PUBLIC => arb_owner_public::method(selector),
         ARB_WASM_CACHE => arb_wasm_cache::method(selector),
+        ARB_OWNER => arb_owner::method(selector),
+        ARB_DEBUG => arb_debug::method(selector),
         _ => None,
     }
 }
@@ -164,12 +172,20 @@ enum End {
     Halt,
 }
 
+/// One precompile call; ArbOwner's go through nitro's `OwnerPrecompile` wrapper first.
+fn serve(call: &mut Call<'_>) -> End {
+    if call.inputs.bytecode_address == ARB_OWNER {
+        return arb_owner::owner_only(call, serve_method);
+    }
+    serve_method(call)
+}
+
 /// nitro's `Precompile.Call` in order: the method must exist, be called as itself (not
 /// by DELEGATECALL/CALLCODE), not write in a static call and not receive value unless
 /// payable, all else uses all gas; then the ArbOS version is read (opening the state),
 /// the arguments are paid for at 3 gas a word, the method runs, and its results or its
 /// Solidity error are paid for at 3 gas a word.
-fn serve(call: &mut Call<'_>) -> End {
+fn serve_method(call: &mut Call<'_>) -> End {
     let inputs = call.inputs;
     let found = call
         .input

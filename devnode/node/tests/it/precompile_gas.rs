@@ -17,24 +17,24 @@ use devnode::{Chain, Receipt, Status, TxRequest, DEV_ACCOUNT};
 use revm::primitives::{keccak256, Address, Bytes, B256, U256};
 
 /// Every non-pure method opens the ArbOS state, reading its version (`StorageReadCost`).
-const VERSION_READ: u64 = 800;
+pub const VERSION_READ: u64 = 800;
 /// One 32-byte word of arguments or results (`CopyGas`).
-const WORD: u64 = 3;
+pub const WORD: u64 = 3;
 /// The Stylus parameters, read as warm (`params.go` `Params`).
-const PARAMS: u64 = 100;
+pub const PARAMS: u64 = 100;
 /// One ArbOS storage word read (`StorageReadCost`).
-const READ: u64 = 800;
+pub const READ: u64 = 800;
 /// One non-zero ArbOS storage word written (`StorageWriteCost`).
-const WRITE: u64 = 20_000;
+pub const WRITE: u64 = 20_000;
 /// An account's codehash through ArbOS (`StorageCodeHashCost`).
-const CODE_HASH: u64 = 2_600;
+pub const CODE_HASH: u64 = 2_600;
 
 const WAT: &str = r#"(module
   (memory (export "memory") 1 1)
   (func (export "user_entrypoint") (param i32) (result i32) (i32.const 0)))"#;
 
 /// The gas a transaction used beyond its intrinsic gas.
-fn beyond_intrinsic(r: &Receipt, data: &[u8]) -> u64 {
+pub fn beyond_intrinsic(r: &Receipt, data: &[u8]) -> u64 {
     r.gas_used - intrinsic_gas(data)
 }
 

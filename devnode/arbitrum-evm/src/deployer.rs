@@ -3,8 +3,11 @@
 //! `cargo stylus deploy` deploys, activates and initialises a program in one transaction
 //! through nitro-contracts' `StylusDeployer` (`deploy(bytes,bytes,uint256,bytes32)`).
 //! This is our own implementation of that interface and its rules (same address, ABI,
-//! errors and event); it runs in Rust rather than as EVM bytecode, so its own overhead is
-//! a fixed estimate (`OVERHEAD_GAS`) while every child frame is charged exactly.
+//! errors, event and child calls, in the same order); it runs in Rust rather than as EVM
+//! bytecode, so it charges its own gas by the rule measured against the real contract
+//! (`own_gas`), while every child frame is charged exactly as it runs.
+
+mod own_gas;
 
 use alloy_sol_types::{SolCall, SolError, SolEvent, SolValue};
 use revm::context::{ContextTr, JournalTr};
@@ -17,27 +20,29 @@ use revm::interpreter::{
 };
 use revm::primitives::{address, keccak256, Address, Bytes, Log, B256, U256};
 
-use crate::abi::ArbWasm::{activateProgramCall, codehashVersionCall};
+use crate::abi::ArbWasm::{activateProgramCall, codehashVersionCall, stylusVersionCall};
 use crate::abi::StylusDeployer::{
     deployCall, ContractDeployed, ContractDeploymentError, ContractInitializationError,
     EmptyBytecode, InitValueButNotInitData, RefundExcessValueError,
 };
-use crate::arbos::params::STYLUS_VERSION;
 use crate::arbos::precompiles::ARB_WASM;
 use crate::evm::{DevContext, DevEvm};
 
 /// nitro-devnode's StylusDeployer address (CREATE2 of its init code through the factory).
 pub const ADDRESS: Address = address!("cEcba2F1DC234f70Dd89F2041029807F8D03A990");
-/// What the Solidity contract would spend on its own bookkeeping (calldata decoding,
-/// memory, the event), charged on top of the children.
-pub const OVERHEAD_GAS: u64 = 12_000;
 
+/// The frame's gas: its own (by `own_gas`, as the Solidity contract would spend it,
+/// including its memory) and what its children used.
 struct Budget {
     limit: u64,
     used: u64,
+    memory: own_gas::Memory,
 }
 
 impl Budget {
+    fn charge(&mut self, gas: u64) {
+        self.used = self.used.saturating_add(gas);
+    }
     fn left(&self) -> u64 {
         self.limit.saturating_sub(self.used)
     }
@@ -134,7 +139,8 @@ pub fn run(evm: &mut DevEvm) -> Result<InterpreterResult, ContextDbError<DevCont
     let limit = inputs.gas_limit;
     let mut budget = Budget {
         limit,
-        used: OVERHEAD_GAS.min(limit),
+        used: 0,
+        memory: own_gas::Memory::default(),
     };
     let caller = Caller {
         sender: inputs.caller,
@@ -174,6 +180,9 @@ fn deploy(
     data: &[u8],
 ) -> Result<Address, Stop> {
     let call = deployCall::abi_decode(data).map_err(|_| Stop::Revert(Vec::new()))?;
+    let salted = call.salt != B256::ZERO;
+    let entry = own_gas::entry(&mut budget.memory, call.initData.len(), salted);
+    budget.charge(entry);
     if call.bytecode.is_empty() {
         return Err(Stop::Revert(EmptyBytecode {}.abi_encode()));
     }
@@ -197,9 +206,10 @@ fn deploy(
 }
 
 /// The deployer's own CREATE (CREATE2 salted with the init data when a salt is given):
-/// 32000 (+ hashing) and 63/64 of the rest.
+/// the opcode's and the bytecode copy's gas, then 63/64 of the rest for the init code.
 fn create(evm: &mut DevEvm, budget: &mut Budget, call: &deployCall) -> Result<Address, Stop> {
-    let scheme = if call.salt == B256::ZERO {
+    let salted = call.salt != B256::ZERO;
+    let scheme = if !salted {
         CreateScheme::Create
     } else {
         let packed = (call.salt, call.initData.clone(), call.initValue).abi_encode_packed();
@@ -207,8 +217,8 @@ fn create(evm: &mut DevEvm, budget: &mut Budget, call: &deployCall) -> Result<Ad
             salt: U256::from_be_bytes(keccak256(packed).0),
         }
     };
-    let create_base = 32_000 + 6 * (call.bytecode.len() as u64).div_ceil(32);
-    budget.used = budget.used.saturating_add(create_base);
+    let own = own_gas::create(&mut budget.memory, call.bytecode.len(), salted);
+    budget.charge(own);
     let gas = budget.child();
     let create = CreateInputs::new(ADDRESS, scheme, U256::ZERO, call.bytecode.clone(), gas, 0);
     let FrameResult::Create(created) = evm.run_child(FrameInput::Create(Box::new(create)))? else {
@@ -232,24 +242,18 @@ fn create(evm: &mut DevEvm, budget: &mut Budget, call: &deployCall) -> Result<Ad
     }
 }
 
-/// `requiresActivation`: true unless ArbWasm reports the codehash active at the current
-/// Stylus version.
+/// `requiresActivation`: true unless ArbWasm's `codehashVersion` of the new code (0 when
+/// it reverts) equals its `stylusVersion` — two static calls, as the contract makes them.
 fn needs_activation(evm: &mut DevEvm, budget: &mut Budget, new: Address) -> Result<bool, Stop> {
     let codehash = evm.ctx_mut().journal_mut().code_hash(new).map_err(db)?.data;
-    let probe = call_child(
-        evm,
-        budget,
-        ARB_WASM,
-        codehashVersionCall { codehash }.abi_encode().into(),
-        U256::ZERO,
-        true,
-    )?;
-    let version = if probe.result.is_ok() {
-        u16::abi_decode(&probe.output).unwrap_or(0)
-    } else {
-        0
+    let mut version_of = |data: Vec<u8>| -> Result<u16, Stop> {
+        let r = call_child(evm, budget, ARB_WASM, data.into(), U256::ZERO, true)?;
+        let version = u16::abi_decode(&r.output).ok().filter(|_| r.result.is_ok());
+        Ok(version.unwrap_or(0))
     };
-    Ok(version != STYLUS_VERSION)
+    let code_version = version_of(codehashVersionCall { codehash }.abi_encode())?;
+    let stylus_version = version_of(stylusVersionCall {}.abi_encode())?;
+    Ok(code_version != stylus_version)
 }
 
 /// Activates `new`, paying ArbWasm with the value sent beyond `initValue`.
@@ -266,6 +270,7 @@ fn activate_program(
         panic.extend_from_slice(&U256::from(0x11).to_be_bytes::<32>());
         return Err(Stop::Revert(panic));
     };
+    budget.charge(own_gas::activation(!fee_value.is_zero()));
     let r = call_child(
         evm,
         budget,
@@ -293,6 +298,12 @@ fn initialise(
         }
         return Ok(());
     }
+    let own = own_gas::init_call(
+        &mut budget.memory,
+        call.initData.len(),
+        !call.initValue.is_zero(),
+    );
+    budget.charge(own);
     let r = call_child(
         evm,
         budget,
@@ -301,6 +312,8 @@ fn initialise(
         call.initValue,
         false,
     )?;
+    let copied = own_gas::returned(&mut budget.memory, r.output.len());
+    budget.charge(copied);
     if !r.result.is_ok() {
         return Err(Stop::Revert(
             ContractInitializationError { newContract: new }.abi_encode(),
@@ -319,9 +332,11 @@ fn refund(evm: &mut DevEvm, budget: &mut Budget, sender: Address) -> Result<(), 
         .data
         .info
         .balance;
+    // Not measured: the few opcodes the contract spends finding a zero balance.
     if balance.is_zero() {
         return Ok(());
     }
+    budget.charge(own_gas::refund());
     let r = call_child(evm, budget, sender, Bytes::new(), balance, false)?;
     if !r.result.is_ok() {
         return Err(Stop::Revert(

@@ -8,6 +8,7 @@ mod wat;
 mod activation;
 mod activation_via_arbwasm;
 mod arb_sys;
+mod deployer_gas;
 mod hooks_calls;
 mod hooks_env;
 mod hooks_math;

@@ -1,23 +1,35 @@
-//! ArbOwnerPublic (0x6b): read-only chain configuration that tools query.
+//! ArbOwnerPublic (0x6b): read-only chain configuration that tools query (nitro
+//! `precompiles/ArbOwnerPublic.go`). The devnode has no chain owners.
 
 use alloy_sol_types::SolCall;
-use revm::primitives::Address;
+use revm::primitives::{Address, U256};
 
-use super::{Reply, NETWORK_FEE_ACCOUNT};
+use super::{ok, Method, NETWORK_FEE_ACCOUNT};
 use crate::abi::ArbOwnerPublic::*;
 
-pub fn call(input: &[u8]) -> Reply {
-    let Some(selector) = input.get(..4) else {
-        return Reply::unknown_selector();
-    };
-    match <[u8; 4]>::try_from(selector).unwrap_or_default() {
-        // Fragmented programs arrive with ArbOS 60; at ArbOS 50 the limit reads as zero.
-        getMaxStylusContractFragmentsCall::SELECTOR => Reply::ok(revm::primitives::U256::ZERO, 0),
-        getNetworkFeeAccountCall::SELECTOR | getInfraFeeAccountCall::SELECTOR => {
-            Reply::ok(NETWORK_FEE_ACCOUNT, 0)
-        }
-        getAllChainOwnersCall::SELECTOR => Reply::ok(Vec::<Address>::new(), 0),
-        isChainOwnerCall::SELECTOR => Reply::ok(false, 0),
-        _ => Reply::unknown_selector(),
-    }
+pub(super) fn method(selector: [u8; 4]) -> Option<Method> {
+    Some(Method::view(match selector {
+        // Fragmented programs arrive with ArbOS 60, where this is one parameter word; at
+        // ArbOS 50 nitro does not serve it yet, here it reads as zero for tools built for 60.
+        getMaxStylusContractFragmentsCall::SELECTOR => |c| {
+            c.meter.read()?;
+            ok(U256::ZERO)
+        },
+        getNetworkFeeAccountCall::SELECTOR | getInfraFeeAccountCall::SELECTOR => |c| {
+            c.meter.read()?;
+            ok(NETWORK_FEE_ACCOUNT)
+        },
+        // the owners set's size (zero, so no member is read)
+        getAllChainOwnersCall::SELECTOR => |c| {
+            c.meter.read()?;
+            ok(Vec::<Address>::new())
+        },
+        // the owners set's entry for the address
+        isChainOwnerCall::SELECTOR => |c| {
+            c.args::<isChainOwnerCall>()?;
+            c.meter.read()?;
+            ok(false)
+        },
+        _ => return None,
+    }))
 }

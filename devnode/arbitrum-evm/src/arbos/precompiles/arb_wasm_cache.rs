@@ -1,28 +1,33 @@
-//! ArbWasmCache (0x72): the read side. The devnode has no cache managers, so no program
-//! is ever cached and every call pays the non-cached init gas, as on a fresh chain.
+//! ArbWasmCache (0x72): the read side (nitro `precompiles/ArbWasmCache.go`). The devnode
+//! has no cache managers, so no program is ever cached and every call pays the
+//! non-cached init gas, as on a fresh chain.
 
 use alloy_sol_types::SolCall;
 use revm::primitives::Address;
 
-use super::{decode, Reply, STORAGE_READ_GAS};
+use super::{ok, Method};
 use crate::abi::ArbWasmCache::*;
 use crate::arbos::programs;
-use crate::evm::DevContext;
 
-pub fn call(ctx: &mut DevContext, input: &[u8]) -> Reply {
-    let Some(selector) = input.get(..4) else {
-        return Reply::unknown_selector();
-    };
-    match <[u8; 4]>::try_from(selector).unwrap_or_default() {
-        isCacheManagerCall::SELECTOR => Reply::ok(false, STORAGE_READ_GAS),
-        allCacheManagersCall::SELECTOR => Reply::ok(Vec::<Address>::new(), STORAGE_READ_GAS),
-        codehashIsCachedCall::SELECTOR => match decode::<codehashIsCachedCall>(input) {
-            Ok(c) => {
-                let cached = programs::load(ctx, c.codehash).is_some_and(|p| p.cached);
-                Reply::ok(cached, STORAGE_READ_GAS)
-            }
-            Err(r) => r,
+pub(super) fn method(selector: [u8; 4]) -> Option<Method> {
+    Some(Method::view(match selector {
+        // the managers set's entry for the address
+        isCacheManagerCall::SELECTOR => |c| {
+            c.args::<isCacheManagerCall>()?;
+            c.meter.read()?;
+            ok(false)
         },
-        _ => Reply::unknown_selector(),
-    }
+        // the managers set's size (zero, so no member is read)
+        allCacheManagersCall::SELECTOR => |c| {
+            c.meter.read()?;
+            ok(Vec::<Address>::new())
+        },
+        // the program's record
+        codehashIsCachedCall::SELECTOR => |c| {
+            let codehash = c.args::<codehashIsCachedCall>()?.codehash;
+            c.meter.read()?;
+            ok(programs::load(c.ctx, codehash).is_some_and(|p| p.cached))
+        },
+        _ => return None,
+    }))
 }

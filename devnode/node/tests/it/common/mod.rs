@@ -87,3 +87,14 @@ pub fn revert_text(r: &Receipt) -> String {
         other => format!("{other:?}"),
     }
 }
+
+/// A transaction's intrinsic gas: 21000 + calldata (EIP-2028: 4 per zero byte, 16 per
+/// non-zero byte); no EIP-7623 floor: nitro leaves it off unless the chain enables
+/// increased calldata pricing.
+pub fn intrinsic_gas(data: &[u8]) -> u64 {
+    21_000
+        + data
+            .iter()
+            .map(|b| if *b == 0 { 4 } else { 16 })
+            .sum::<u64>()
+}

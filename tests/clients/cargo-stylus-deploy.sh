@@ -6,8 +6,9 @@
 # report its codehash cached. Kept out of CI because installing cargo-stylus takes tens of
 # minutes on a 2-core machine (see the README); run it by hand:
 #     bash tests/clients/cargo-stylus-deploy.sh
-# CARGO_STYLUS may name the cargo-stylus binary (default: the one on PATH). Exits non-zero
-# with a message on the first failure; the node and the temporary directory go either way.
+# CARGO_STYLUS may name the cargo-stylus binary (default: the one on PATH); DEVNODE a devnode
+# binary to test (default: this checkout's, built here). Exits non-zero with a message on
+# the first failure; the node and the temporary directory go either way.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -30,7 +31,10 @@ TMP=$(mktemp -d)
 NODE=
 cleanup() {
   local rc=$?
-  [ -n "$NODE" ] && kill "$NODE" 2>/dev/null && wait "$NODE" 2>/dev/null
+  if [ -n "$NODE" ]; then
+    kill "$NODE" 2>/dev/null || true
+    wait "$NODE" 2>/dev/null || true
+  fi
   if [ "$rc" != 0 ] && [ -f "$TMP/devnode.log" ]; then
     echo "--- devnode log (last 20 lines)" >&2
     tail -20 "$TMP/devnode.log" >&2
@@ -40,8 +44,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-cargo build -q -p devnode --bin devnode
-target/debug/devnode --port 0 >"$TMP/devnode.log" 2>&1 &
+if [ -z "${DEVNODE:-}" ]; then
+  cargo build -q -p devnode --bin devnode
+  DEVNODE=$ROOT/target/debug/devnode
+fi
+"$DEVNODE" --port 0 >"$TMP/devnode.log" 2>&1 &
 NODE=$!
 for _ in $(seq 300); do
   ADDR_PORT=$(sed -n 's/^Listening on \(.*\)$/\1/p' "$TMP/devnode.log")

@@ -31,12 +31,10 @@ use crate::evm::{DevContext, DevEvm};
 /// nitro-devnode's StylusDeployer address (CREATE2 of its init code through the factory).
 pub const ADDRESS: Address = address!("cEcba2F1DC234f70Dd89F2041029807F8D03A990");
 
-/// The frame's gas: its own (by `own_gas`, as the Solidity contract would spend it,
-/// including its memory) and what its children used.
+/// The frame's gas: its own (charged by `own_gas`'s rule) and what its children used.
 struct Budget {
     limit: u64,
     used: u64,
-    memory: own_gas::Memory,
 }
 
 impl Budget {
@@ -137,11 +135,7 @@ pub fn run(evm: &mut DevEvm) -> Result<InterpreterResult, ContextDbError<DevCont
         return Ok(done(0, 0, InstructionResult::Revert, Bytes::new()));
     };
     let limit = inputs.gas_limit;
-    let mut budget = Budget {
-        limit,
-        used: 0,
-        memory: own_gas::Memory::default(),
-    };
+    let mut budget = Budget { limit, used: 0 };
     let caller = Caller {
         sender: inputs.caller,
         value: inputs.value.get(),
@@ -180,18 +174,19 @@ fn deploy(
     data: &[u8],
 ) -> Result<Address, Stop> {
     let call = deployCall::abi_decode(data).map_err(|_| Stop::Revert(Vec::new()))?;
+    // The Solidity contract's memory, which its own gas grows with.
+    let mut memory = own_gas::Memory::default();
     let salted = call.salt != B256::ZERO;
-    let entry = own_gas::entry(&mut budget.memory, call.initData.len(), salted);
-    budget.charge(entry);
+    budget.charge(own_gas::entry(&mut memory, call.initData.len(), salted));
     if call.bytecode.is_empty() {
         return Err(Stop::Revert(EmptyBytecode {}.abi_encode()));
     }
-    let new = create(evm, budget, &call)?;
+    let new = create(evm, budget, &mut memory, &call)?;
     let activate = needs_activation(evm, budget, new)?;
     if activate {
         activate_program(evm, budget, new, caller.value, call.initValue)?;
     }
-    initialise(evm, budget, new, &call)?;
+    initialise(evm, budget, &mut memory, new, &call)?;
     if activate || caller.value != call.initValue {
         refund(evm, budget, caller.sender)?;
     }
@@ -207,7 +202,12 @@ fn deploy(
 
 /// The deployer's own CREATE (CREATE2 salted with the init data when a salt is given):
 /// the opcode's and the bytecode copy's gas, then 63/64 of the rest for the init code.
-fn create(evm: &mut DevEvm, budget: &mut Budget, call: &deployCall) -> Result<Address, Stop> {
+fn create(
+    evm: &mut DevEvm,
+    budget: &mut Budget,
+    memory: &mut own_gas::Memory,
+    call: &deployCall,
+) -> Result<Address, Stop> {
     let salted = call.salt != B256::ZERO;
     let scheme = if !salted {
         CreateScheme::Create
@@ -217,8 +217,7 @@ fn create(evm: &mut DevEvm, budget: &mut Budget, call: &deployCall) -> Result<Ad
             salt: U256::from_be_bytes(keccak256(packed).0),
         }
     };
-    let own = own_gas::create(&mut budget.memory, call.bytecode.len(), salted);
-    budget.charge(own);
+    budget.charge(own_gas::create(memory, call.bytecode.len(), salted));
     let gas = budget.child();
     let create = CreateInputs::new(ADDRESS, scheme, U256::ZERO, call.bytecode.clone(), gas, 0);
     let FrameResult::Create(created) = evm.run_child(FrameInput::Create(Box::new(create)))? else {
@@ -289,6 +288,7 @@ fn activate_program(
 fn initialise(
     evm: &mut DevEvm,
     budget: &mut Budget,
+    memory: &mut own_gas::Memory,
     new: Address,
     call: &deployCall,
 ) -> Result<(), Stop> {
@@ -298,12 +298,8 @@ fn initialise(
         }
         return Ok(());
     }
-    let own = own_gas::init_call(
-        &mut budget.memory,
-        call.initData.len(),
-        !call.initValue.is_zero(),
-    );
-    budget.charge(own);
+    let value_sent = !call.initValue.is_zero();
+    budget.charge(own_gas::init_call(memory, call.initData.len(), value_sent));
     let r = call_child(
         evm,
         budget,
@@ -312,8 +308,7 @@ fn initialise(
         call.initValue,
         false,
     )?;
-    let copied = own_gas::returned(&mut budget.memory, r.output.len());
-    budget.charge(copied);
+    budget.charge(own_gas::returned(memory, r.output.len()));
     if !r.result.is_ok() {
         return Err(Stop::Revert(
             ContractInitializationError { newContract: new }.abi_encode(),

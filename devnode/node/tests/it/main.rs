@@ -10,6 +10,7 @@ mod activation_via_arbwasm;
 mod arb_sys;
 mod cache_gas;
 mod cache_manager;
+mod deployer_gas;
 mod hooks_calls;
 mod hooks_env;
 mod hooks_math;

@@ -28,19 +28,6 @@ const FORWARDER: &[u8] = &hex!(
 /// EVM runtime that returns the word 42.
 const ANSWER: &[u8] = &hex!("602a60005260206000f3");
 
-fn fixture(name: &str) -> Vec<u8> {
-    let path = format!(
-        "{}/../test-programs/target/programs/{name}.deploy",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    std::fs::read(&path).unwrap_or_else(|e| {
-        panic!(
-            "{path}: {e}. Build the test programs first: \
-             cd contracts && cargo packager build --workspace ../devnode/test-programs"
-        )
-    })
-}
-
 struct World {
     chain: Chain,
     probe: Address,

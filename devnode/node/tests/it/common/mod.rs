@@ -18,6 +18,21 @@ pub fn eth(n: u64) -> U256 {
     U256::from(n) * U256::from(10u64.pow(18))
 }
 
+/// A devnode test program's deployable bytes (`devnode/test-programs`, built by the
+/// contracts' packager).
+pub fn fixture(name: &str) -> Vec<u8> {
+    let path = format!(
+        "{}/../test-programs/target/programs/{name}.deploy",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read(&path).unwrap_or_else(|e| {
+        panic!(
+            "{path}: {e}. Build the test programs first: \
+             cd contracts && cargo packager build --workspace ../devnode/test-programs"
+        )
+    })
+}
+
 /// Deploys `wasm` as a Stylus program without activating it.
 pub fn deploy_wasm(chain: &mut Chain, wasm: &[u8]) -> Address {
     let r = chain

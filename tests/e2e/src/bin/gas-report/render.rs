@@ -367,6 +367,16 @@ fn derivation(out: &mut String) {
             &[format!("`{name}`"), s.why.to_string(), gas, n(s.refund)],
         );
     }
+    for name in crate::erc20::CALLS {
+        let s = floors::erc20(name);
+        let cells = [
+            format!("ERC-20 `{name}`"),
+            s.why.to_string(),
+            n(s.gas),
+            n(s.refund),
+        ];
+        row(out, &cells);
+    }
 }
 
 /// The lower of two samples' calldata + logs: the floor is the implementation-independent part.

@@ -269,3 +269,52 @@ pub fn erc20(name: &str) -> Storage {
         other => panic!("no ERC-20 floor for {other}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refunds_take_at_most_a_fifth_of_the_gross() {
+        let s = Storage::new(0, "nothing").refund(1_000_000);
+        assert_eq!(s.total(0, 0), TX - TX / 5);
+        let small = Storage::new(SET, "one slot cleared").refund(CLEAR);
+        assert_eq!(small.total(100, 200), TX + 100 + 200 + SET - CLEAR);
+    }
+
+    #[test]
+    fn a_long_uri_takes_a_length_word_and_its_data_words() {
+        assert_eq!(bytes_slots(31), 1);
+        assert_eq!(bytes_slots(32), 2);
+        assert_eq!(bytes_slots(DATASET_URI.len()), 3);
+    }
+
+    #[test]
+    fn every_function_of_the_report_has_a_floor_at_every_k() {
+        for k in crate::lifecycle::KS {
+            for name in [
+                "finalize (accepted)",
+                "audit (escalated)",
+                "createTask",
+                "cancelTask",
+                "reclaim",
+                "publishDataset",
+            ] {
+                assert!(storage(name, k).is_some(), "{name} at k = {k}");
+            }
+        }
+        assert!(storage("no such function", 3).is_none());
+    }
+
+    #[test]
+    fn finality_floors_grow_with_the_ballots_they_settle() {
+        for name in [
+            "finalize (accepted)",
+            "finalizeBatch (accepted)",
+            "audit (escalated)",
+        ] {
+            let at = |k| storage(name, k).map(|s| s.gas).unwrap_or_default();
+            assert!(at(3) < at(5) && at(5) < at(7), "{name}");
+        }
+    }
+}

@@ -79,3 +79,30 @@ impl Gas {
         (self.get(name, k), lo, hi)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn calldata_costs_4_per_zero_byte_and_16_per_other_byte() {
+        assert_eq!(calldata_gas(&[0, 0, 1, 0xff]), 4 + 4 + 16 + 16);
+        assert_eq!(calldata_gas(&[]), 0);
+    }
+
+    #[test]
+    fn a_log_costs_375_plus_375_per_topic_plus_8_per_data_byte() {
+        let data = alloy::primitives::LogData::new_unchecked(
+            vec![Default::default(); 3],
+            vec![0u8; 64].into(),
+        );
+        let log = Log {
+            inner: alloy::primitives::Log {
+                address: Default::default(),
+                data,
+            },
+            ..Default::default()
+        };
+        assert_eq!(log_gas(&[log.clone(), log]), 2 * (375 + 3 * 375 + 8 * 64));
+    }
+}

@@ -440,3 +440,22 @@ fn erc20(out: &mut String, plain: &Run, cached: &Run, oz: &serde_json::Value) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_are_separated_by_commas() {
+        assert_eq!(n(0), "0");
+        assert_eq!(n(999), "999");
+        assert_eq!(n(1_000), "1,000");
+        assert_eq!(n(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn ratios_read_as_multiples_of_the_floor() {
+        assert_eq!(ratio(150, 100), "1.50×");
+        assert_eq!(ratio(33_328, 33_328), "1.00×");
+    }
+}

@@ -10,7 +10,10 @@
 //!
 //! The state is the cheapest one the measured calls meet ("steady state"): records that
 //! exist are changed, not created (a labeller's reputation, credits, stake, the task's
-//! digest), so each floor sits at or below every sample it is compared with.
+//! digest), so each floor sits at or below the mean of the calls it is compared with
+//! ([`check`] makes sure). The commit and reveal floors (single and batched) are means over ballot
+//! positions (one commit in k creates the item's header, the n-th scans n ballots), so
+//! one such call can cost less than its floor; the others bound every call.
 
 use crate::lifecycle::{BATCH, DATASET_URI};
 
@@ -248,6 +251,29 @@ fn staking(name: &str) -> Option<Storage> {
         .refund(CLEAR),
         _ => return None,
     })
+}
+
+/// Panics unless every function's mean gasUsed is at least its floor (with the mean
+/// calldata and logs): a floor above what the calls cost means a count here is wrong, and
+/// the report would publish it. Means, not each call: the commit and reveal floors are
+/// means over ballot positions (one commit in k creates the header, the n-th scans n
+/// ballots). Functions measured once (k = 0) are floored at the smallest k.
+pub fn check(gas: &crate::gas::Gas) {
+    for (name, k, samples) in gas.iter() {
+        let Some(s) = storage(name, k.max(crate::lifecycle::KS[0])) else {
+            continue;
+        };
+        let mean = |part: fn(&crate::gas::Sample) -> u64| {
+            samples.iter().map(part).sum::<u64>() / samples.len() as u64
+        };
+        let floor = s.total(mean(|s| s.calldata), mean(|s| s.logs));
+        let used = mean(|s| s.used);
+        assert!(
+            floor <= used,
+            "{name} at k = {k} used {used} gas on average, below its floor {floor}: \
+             recount floors.rs"
+        );
+    }
 }
 
 /// ERC-20 storage (the same for any implementation): balances and allowances.

@@ -54,6 +54,13 @@ impl Gas {
         self.0.entry((name.into(), k)).or_default().push(s);
     }
 
+    /// Every `(name, k, samples)` recorded.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, u8, &[Sample])> {
+        self.0
+            .iter()
+            .map(|((name, k), v)| (name.as_str(), *k, v.as_slice()))
+    }
+
     fn samples(&self, name: &str, k: u8) -> &[Sample] {
         self.0
             .get(&(name.to_string(), k))

@@ -63,6 +63,8 @@ async fn main() {
     let oz = erc20::compile_oz();
     let plain = measure(&oz, Caching::NotCached).await;
     let cached = measure(&oz, Caching::AllCached).await;
+    floors::check(&plain.gas);
+    floors::check(&cached.gas);
     let report = render::report(&plain, &cached, &oz);
     let path = support::repo_root().join("tests/bench/GAS.md");
     std::fs::write(&path, &report).expect("GAS.md written");

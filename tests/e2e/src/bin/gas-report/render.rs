@@ -130,7 +130,10 @@ fn intro(out: &mut String) {
          a read 2,900; first call to a contract 2,600) − its refunds (4,800 per slot \
          cleared, at most a fifth). Calldata and logs are those of the measured \
          transactions; the storage counts are in \"Floor derivation\" below. The ratio is \
-         gasUsed ÷ floor: 1.00× would be a program with no overhead at all.\n"
+         gasUsed ÷ floor: 1.00× would be a program with no overhead at all. \
+         The commit and reveal floors (single and batched) are means over the ballot positions (one commit in \
+         k creates the item's header, the n-th scans n ballots), so they bound the mean, \
+         not each call; the report refuses to render if any mean falls below its floor.\n"
     );
 }
 

@@ -11,9 +11,9 @@
 //! The state is the cheapest one the measured calls meet ("steady state"): records that
 //! exist are changed, not created (a labeller's reputation, credits, stake, the task's
 //! digest), so each floor sits at or below the mean of the calls it is compared with
-//! ([`check`] makes sure). The commit and reveal floors (single and batched) are means over ballot
-//! positions (one commit in k creates the item's header, the n-th scans n ballots), so
-//! one such call can cost less than its floor; the others bound every call.
+//! ([`check`] makes sure). The commit and reveal floors (single and batched) are means
+//! over ballot positions (one commit in k creates the item's header, the n-th scans n
+//! ballots), so one such call can cost less than its floor; the others bound every call.
 
 use crate::lifecycle::{BATCH, DATASET_URI};
 

@@ -130,10 +130,11 @@ fn intro(out: &mut String) {
          a read 2,900; first call to a contract 2,600) − its refunds (4,800 per slot \
          cleared, at most a fifth). Calldata and logs are those of the measured \
          transactions; the storage counts are in \"Floor derivation\" below. The ratio is \
-         gasUsed ÷ floor: 1.00× would be a program with no overhead at all. \
-         The commit and reveal floors (single and batched) are means over the ballot positions (one commit in \
-         k creates the item's header, the n-th scans n ballots), so they bound the mean, \
-         not each call; the report refuses to render if any mean falls below its floor.\n"
+         gasUsed ÷ floor: 1.00× would be a program with no overhead at all. The commit \
+         and reveal floors (single and batched) are means over the ballot positions (one \
+         commit in k creates the item's header, the n-th scans n ballots), so they bound \
+         the mean, not each call; the report refuses to render if any mean falls below \
+         its floor.\n"
     );
 }
 
@@ -402,9 +403,10 @@ fn erc20(out: &mut String, plain: &Run, cached: &Run, oz: &serde_json::Value) {
     let _ = writeln!(
         out,
         "Same calls, same order, same chain and run (OZ shown from the not-cached run: \
-         caching is for Stylus programs; {}). OpenZeppelin Contracts {} compiled with solc {} (optimizer 200 runs, cancun) in \
-         `contract OZToken is ERC20 {{ constructor() ERC20(\"OZ\",\"OZ\") {{ \
-         _mint(msg.sender, 1e27); }} }}`. Cells: gas (÷ floor).\n",
+         caching is for Stylus programs; {}). OpenZeppelin Contracts {} compiled with \
+         solc {} (optimizer 200 runs, cancun) in `contract OZToken is ERC20 {{ \
+         constructor() ERC20(\"OZ\",\"OZ\") {{ _mint(msg.sender, 1e27); }} }}`. \
+         Cells: gas (÷ floor).\n",
         if oz_same {
             "its figures are the same in both runs"
         } else {

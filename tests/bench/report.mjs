@@ -21,8 +21,8 @@ the devnode is its release build, anvil is \`@foundry-rs/anvil\` ${'1.7.1'} from
 
 - The EVM token's gas is identical on both nodes: revm runs the EVM on both.
 - LBL's gas includes the Stylus program entry on every call (init gas 69·128 + initCost and
-  cached gas 11·32 + cachedCost, nitro's rules for a program that is not in the cache — the
-  devnode has no cache managers), then its ink. "New holder" writes a zero slot
+  cached gas 11·32 + cachedCost, nitro's rules for a program that is not in the cache: this
+  benchmark does not cache LBL; \`tests/bench/GAS.md\` gives both), then its ink. "New holder" writes a zero slot
   (SSTORE 20000 + cold 2100); "existing holder" rewrites a nonzero one.
 - Deploying and activating LBL through the StylusDeployer (with its constructor) used
   ${dev.stylusDeployGas} gas.

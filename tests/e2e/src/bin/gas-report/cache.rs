@@ -5,15 +5,10 @@
 
 use alloy::primitives::{keccak256, Address};
 use alloy::providers::Provider;
-use devnode::arbos::precompiles::ARB_WASM_CACHE;
+use labelchain::bindings::{ArbWasmCache, ARB_WASM_CACHE};
 
 use crate::gas::send;
 use crate::support::Env;
-
-alloy::sol!(
-    #[sol(rpc)]
-    "../../abi/arbitrum/ArbWasmCache.sol"
-);
 
 /// The five programs of the deployment.
 fn programs(env: &Env) -> [(&'static str, Address); 5] {

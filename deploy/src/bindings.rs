@@ -1,6 +1,6 @@
 //! Typed bindings for the five programs, generated from the checked-in ABIs in `abi/`
 //! (the seam between the contracts and the host: never from contract source), plus the
-//! two Arbitrum system contracts the deploy uses.
+//! Arbitrum system contracts the deploy uses.
 
 // The generated call builders mirror the ABI's argument lists.
 #![allow(clippy::too_many_arguments)]
@@ -47,11 +47,24 @@ sol!(
 );
 sol!(
     #[sol(rpc, extra_derives(Debug))]
+    "../abi/arbitrum/ArbWasmCache.sol"
+);
+sol!(
+    #[sol(rpc, extra_derives(Debug))]
+    "../abi/arbitrum/ArbOwnerPublic.sol"
+);
+sol!(
+    #[sol(rpc, extra_derives(Debug))]
     "../abi/arbitrum/StylusDeployer.sol"
 );
 
 /// ArbWasm's address (on every Arbitrum chain; the devnode serves it there too).
 pub const ARB_WASM: alloy::primitives::Address = devnode::arbos::precompiles::ARB_WASM;
+/// ArbWasmCache's address (the program cache).
+pub const ARB_WASM_CACHE: alloy::primitives::Address = devnode::arbos::precompiles::ARB_WASM_CACHE;
+/// ArbOwnerPublic's address (who the chain owners are).
+pub const ARB_OWNER_PUBLIC: alloy::primitives::Address =
+    devnode::arbos::precompiles::ARB_OWNER_PUBLIC;
 /// The StylusDeployer's address on nitro-devnode, Arbitrum Sepolia and Arbitrum One, where
 /// the devnode puts its native one.
 pub const STYLUS_DEPLOYER: alloy::primitives::Address = devnode::deployer::ADDRESS;

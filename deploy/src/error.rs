@@ -79,6 +79,12 @@ pub enum Error {
     },
     #[error("starting the devnode: {0}")]
     Node(String),
+    #[error("account {signer} may not cache programs on this chain: ArbWasmCache.cacheProgram is for chain owners and wasm cache managers{}. Deploy without --cache, or ask a chain owner to cache them", match bid_through { Some(m) => format!(". To bid for a place in the cache instead, go through its cache manager {m}: `cargo stylus cache bid --endpoint <RPC> --private-key <KEY> <PROGRAM> <BID_WEI>`"), None => String::new() })]
+    CacheRefused {
+        signer: Address,
+        /// The cache manager `cargo stylus cache bid` would use (ArbWasmCache's last).
+        bid_through: Option<Address>,
+    },
     #[error("interrupted")]
     Interrupted,
 }
@@ -129,6 +135,7 @@ impl Error {
             Error::CommitExists { .. } => "commit_exists",
             Error::NoSalt { .. } => "no_salt",
             Error::Node(_) => "node",
+            Error::CacheRefused { .. } => "cache_refused",
             Error::Interrupted => "interrupted",
         }
     }

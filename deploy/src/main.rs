@@ -263,6 +263,12 @@ struct DeployArgs {
     /// Replace a deployments file left by an earlier chain (other genesis).
     #[arg(long)]
     fresh: bool,
+    /// Cache the five programs after deploying (ArbWasmCache.cacheProgram), so their calls
+    /// pay the cached init gas. The signer must be a chain owner or a wasm cache manager
+    /// (on the devnode the dev key is the chain owner); otherwise nothing is sent and the
+    /// command fails, naming the cache manager to bid through.
+    #[arg(long)]
+    cache: bool,
     /// Receives the genesis supply and slashes (default: the signer).
     #[arg(long)]
     treasury: Option<Address>,
@@ -315,6 +321,7 @@ impl DeployArgs {
             fee_margin_bps: self.fee_margin * 100,
             dry_run: self.dry_run,
             fresh: self.fresh,
+            cache: self.cache,
             // Library callers (the interrupted-deploy tests) set it; the CLI never stops early.
             stop_after: None,
         })

@@ -245,3 +245,54 @@ fn up_serves_until_ctrl_c_and_keeps_its_state() {
     assert!(out.contains("Nothing to do"), "{out}");
     assert!(out.contains("Demo task 1"), "{out}");
 }
+
+/// anvil's first test key: funded on the devnode, neither chain owner nor cache manager.
+const ANVIL_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+
+#[test]
+fn deploy_cache_caches_the_programs_for_the_chain_owner_and_refuses_other_signers() {
+    let node = node();
+    let url = node.url().to_owned();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+
+    // A signer that may not cache: refused before anything is sent, pointing at the
+    // cache manager to bid through.
+    let (ok, _, err) = run(labelchain(d).args([
+        "deploy",
+        "--cache",
+        "--rpc-url",
+        &url,
+        "--private-key",
+        ANVIL_KEY,
+    ]));
+    assert!(!ok);
+    assert!(err.contains("may not cache programs"), "{err}");
+    assert!(
+        err.contains(&devnode::cache_manager::ADDRESS.to_string()),
+        "{err}"
+    );
+    assert!(err.contains("cargo stylus cache bid"), "{err}");
+    assert!(files(&d.join("deployments")).is_empty());
+
+    // The dev key is the devnode's chain owner: deploy, wire, then cache all five.
+    let (ok, out, err) =
+        run(labelchain(d).args(["deploy", "--cache", "--json", "--rpc-url", &url]));
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["sent"], 8 + 5, "{out}");
+    let cached: Vec<_> = v["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["id"].as_str().unwrap().starts_with("cache:"))
+        .collect();
+    assert_eq!(cached.len(), 5, "{out}");
+    assert!(cached.iter().all(|s| s["status"] == "sent"), "{out}");
+
+    // A rerun finds them cached and sends nothing.
+    let (ok, out, err) = run(labelchain(d).args(["deploy", "--cache", "--rpc-url", &url]));
+    assert!(ok, "{err}");
+    assert!(out.contains("Nothing to do"), "{out}");
+    assert!(out.contains("cache reward_token"), "{out}");
+}

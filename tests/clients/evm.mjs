@@ -23,4 +23,17 @@ export const pingAbi = [
   ] },
 ];
 
+/// Runtime of a contract that refuses every call with the custom error
+/// `Refused(uint256 code)`, code = the first argument.
+export function refuserRuntime() {
+  const selector = keccak256(toBytes('Refused(uint256)')).slice(0, 10);
+  // PUSH32 selector‖0… PUSH1 0 MSTORE PUSH1 4 CALLDATALOAD PUSH1 4 MSTORE PUSH1 0x24 PUSH1 0 REVERT
+  return concat(['0x7f', selector, '0x' + '00'.repeat(28), '0x600052600435600452602460' + '00fd']);
+}
+
+export const refuserAbi = [
+  { type: 'function', name: 'check', stateMutability: 'view', inputs: [{ name: 'code', type: 'uint256' }], outputs: [] },
+  { type: 'error', name: 'Refused', inputs: [{ name: 'code', type: 'uint256' }] },
+];
+
 export { toHex };

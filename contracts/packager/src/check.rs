@@ -2,21 +2,28 @@
 //!
 //! The authority is the devnode's activation crate (`stylus-activation`), which applies
 //! nitro's activation rules — validation, imports, exports, limits, instrumentation — so
-//! the packager and the node cannot disagree on what a chain accepts. It also refuses
-//! floats, which is Labelchain's policy for the programs (nitro accepts them and prices every
-//! float op at `u64::MAX` ink, so a float path could only fail once it runs).
+//! the packager and the node cannot disagree on what a chain accepts.
 //!
-//! What this module adds is only what activation leaves open or does not say:
+//! On top of them come Labelchain's policies for its programs, checked with the same crate:
+//! - no floats: nitro accepts them but prices every float op at `u64::MAX` ink, so a float
+//!   path could only fail once it runs ([`stylus_activation::check_no_floats`]);
+//! - no multi-value: accepted below ArbOS 60, refused from ArbOS 60 on, so a program using
+//!   it could not be activated again after that upgrade
+//!   ([`stylus_activation::check_no_multi_value`]).
+//!
+//! What this module adds beyond that is only what activation leaves open or does not say:
 //! - the devnode links nitro's `console` debug imports, as a debug chain does; a production
 //!   chain does not, so a deployable program may import from `vm_hooks` only;
-//! - activation reports that a program uses floats, with the validator's offset; the
+//! - the float check reports that a program uses floats, with the validator's offset; the
 //!   packager names the functions, locals, globals and operators, which is what it takes to
 //!   find the Rust code that brought them in.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
-use stylus_activation::{imports::VM_HOOKS, ActivationError, PAGE_LIMIT};
+use stylus_activation::{
+    check_no_floats, check_no_multi_value, imports::VM_HOOKS, ActivationError, PAGE_LIMIT,
+};
 use wasmparser::{
     BinaryReaderError, FuncType, FunctionBody, KnownCustom, Name, NameSectionReader, Operator,
     Parser, Payload, TypeRef, ValType,
@@ -28,6 +35,11 @@ pub enum Problem {
     /// Stylus activation refuses the program, as the devnode would when it is deployed.
     #[error("Stylus activation refuses it: {0}")]
     Activation(#[from] ActivationError),
+    /// Activation accepts the program, Labelchain's policy does not: it uses floats
+    /// ([`ActivationError::Floats`]) or multi-value
+    /// ([`ActivationError::UnsupportedFeature`], ArbOS 60's rule).
+    #[error("Labelchain's program policy refuses it: {0}")]
+    Policy(ActivationError),
     /// One place that uses floats, listed after the [`ActivationError::Floats`] it explains.
     #[error("{0}")]
     Float(FloatUse),
@@ -112,20 +124,25 @@ impl fmt::Display for FloatUse {
 
 /// Checks one (stripped or not) program; an empty list means it can be deployed.
 ///
-/// Activation reports the first rule a program breaks, so a program with several faults
-/// shows one at a time; a float refusal is followed by every place that uses floats.
+/// Activation, then the policies, report the first rule a program breaks, so a program
+/// with several faults shows one at a time; a float refusal is followed by every place that
+/// uses floats.
 pub fn check_program(wasm: &[u8]) -> Vec<Problem> {
-    match stylus_activation::activate(wasm, PAGE_LIMIT) {
-        Ok(_) => foreign_imports(wasm).unwrap_or_else(|err| vec![err.into()]),
-        Err(err @ ActivationError::Floats(_)) => {
-            let mut found = vec![Problem::Activation(err)];
+    let checked = stylus_activation::activate(wasm, PAGE_LIMIT)
+        .map_err(Problem::Activation)
+        .and_then(|_| check_no_multi_value(wasm).map_err(Problem::Policy))
+        .and_then(|_| check_no_floats(wasm).map_err(Problem::Policy));
+    match checked {
+        Ok(()) => foreign_imports(wasm).unwrap_or_else(|err| vec![err.into()]),
+        Err(refusal @ Problem::Policy(ActivationError::Floats(_))) => {
+            let mut found = vec![refusal];
             match float_uses(wasm) {
                 Ok(uses) => found.extend(uses.into_iter().map(Problem::Float)),
                 Err(err) => found.push(err.into()),
             }
             found
         }
-        Err(err) => vec![Problem::Activation(err)],
+        Err(refusal) => vec![refusal],
     }
 }
 
@@ -356,13 +373,13 @@ pub(crate) mod tests {
         );
     }
 
-    /// The float uses reported after activation's float refusal.
+    /// The float uses reported after the float policy's refusal.
     #[track_caller]
     fn float_uses_of(wat: &str) -> Vec<FloatUse> {
         let mut found = problems(wat).into_iter();
         let first = found.next();
         assert!(
-            matches!(first, Some(Problem::Activation(ActivationError::Floats(_)))),
+            matches!(first, Some(Problem::Policy(ActivationError::Floats(_)))),
             "{first:?}"
         );
         found
@@ -539,12 +556,22 @@ pub(crate) mod tests {
         );
     }
 
+    /// Activation accepts multi-value (ArbOS 50); the policy refuses it as ArbOS 60 will.
     #[test]
-    fn rejects_multi_value() {
-        assert_unsupported_feature(&with("(func (result i32 i32) i32.const 0 i32.const 1)"));
-        assert_unsupported_feature(&with(
-            "(func (result i32) i32.const 1 (block (param i32) (result i32)))",
-        ));
+    fn rejects_multi_value_by_policy() {
+        for wat in [
+            with("(func (result i32 i32) i32.const 0 i32.const 1)"),
+            with("(func (result i32) i32.const 1 (block (param i32) (result i32)))"),
+        ] {
+            let found = problems(&wat);
+            assert!(
+                matches!(
+                    found[..],
+                    [Problem::Policy(ActivationError::UnsupportedFeature(_))]
+                ),
+                "{found:?}"
+            );
+        }
     }
 
     #[test]

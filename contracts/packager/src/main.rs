@@ -156,8 +156,8 @@ enum Cmd {
         packages: Vec<String>,
     },
     /// Check wasm programs with the devnode's Stylus activation (nitro's rules: features,
-    /// imports, exports, limits, instrumentation; floats refused), and that they import
-    /// from `vm_hooks` only.
+    /// imports, exports, limits, instrumentation), Labelchain's policy (no floats, no
+    /// multi-value), and that they import from `vm_hooks` only.
     Check {
         #[arg(required = true, value_name = "FILE.wasm")]
         files: Vec<PathBuf>,

@@ -1,7 +1,8 @@
 //! `labelchain deploy`: load (or build) the programs, plan, survey the chain, estimate
 //! and check funds, then send only what is missing — each step checked on chain after it
 //! is sent and recorded in `deployments/<chainId>.json` at once, so a rerun after a crash
-//! picks up where it stopped and a rerun after success sends nothing.
+//! picks up where it stopped and a rerun after success sends nothing. With `--cache` the
+//! programs are then cached (ArbWasmCache), when the signer may do that.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -17,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::plan::{self, Plan, Target, Wire};
 use crate::progress::{Outcome, Progress};
 use crate::state::{self, ContractRecord, Deployment, Params, StepRecord, SCHEMA};
-use crate::steps::{program, wire};
+use crate::steps::{cache, program, wire};
 use crate::units::format_eth;
 
 /// Gas assumed for a wiring step when it cannot be estimated yet (its contracts are not
@@ -25,6 +26,8 @@ use crate::units::format_eth;
 pub const WIRE_GAS_GUESS: u64 = 150_000;
 /// Gas assumed for activating a deployed but inactive program (nitro charges 2–3 M).
 const ACTIVATE_GAS_GUESS: u64 = 3_000_000;
+/// Gas assumed for caching one program (the devnode charges about 50–60 k).
+const CACHE_GAS_GUESS: u64 = 100_000;
 
 #[derive(Clone, Debug)]
 pub struct DeployOptions {
@@ -48,6 +51,9 @@ pub struct DeployOptions {
     pub dry_run: bool,
     /// Ignore a deployments file that belongs to an earlier chain (other genesis).
     pub fresh: bool,
+    /// Cache the programs after deploying (the signer must be a chain owner or a wasm
+    /// cache manager; otherwise the deploy is refused before anything is sent).
+    pub cache: bool,
     /// Tests: stop with [`Error::Interrupted`] after this many steps were sent.
     pub stop_after: Option<usize>,
 }
@@ -71,6 +77,7 @@ impl Default for DeployOptions {
             fee_margin_bps: 2_000,
             dry_run: false,
             fresh: false,
+            cache: false,
             stop_after: None,
         }
     }
@@ -300,6 +307,9 @@ pub async fn run(
             opts.deployer, conn.chain_id
         )));
     }
+    if opts.cache {
+        cache::access(conn, from).await?;
+    }
     let survey = survey(conn, &plan).await?;
     let gas_price = conn.gas_price().await?;
     let estimate = estimate(conn, &plan, &survey, opts, from).await?;
@@ -344,6 +354,11 @@ pub async fn run(
     }
     for j in 0..plan.wiring.len() {
         run.wiring(j).await?;
+    }
+    if opts.cache {
+        for k in 0..plan.targets.len() {
+            run.cache(k).await?;
+        }
     }
     run.record.complete = true;
     state::save(&run.path, &run.record)?;
@@ -464,7 +479,25 @@ async fn estimate(
         r.gas_estimate = (!done).then_some(WIRE_GAS_GUESS);
         e.steps.push(r);
     }
+    if opts.cache {
+        for t in &plan.targets {
+            let cached = cache::is_cached(conn, t).await?;
+            let status = if cached {
+                StepStatus::OnChain
+            } else {
+                e.gas += CACHE_GAS_GUESS;
+                StepStatus::Planned
+            };
+            let mut r = StepReport::new(cache_id(t), format!("cache {}", t.program.name), status);
+            r.gas_estimate = (!cached).then_some(CACHE_GAS_GUESS);
+            e.steps.push(r);
+        }
+    }
     Ok(e)
+}
+
+fn cache_id(t: &Target) -> String {
+    format!("cache:{}", t.program.name)
 }
 
 /// A deployment in progress: the steps sent so far, in the report and in the record.
@@ -583,6 +616,38 @@ impl Run<'_> {
             "tx {} block {}, gas {}",
             sent.tx_hash, sent.block, sent.gas_used
         )))
+    }
+
+    /// Caches target `k` unless its codehash is cached already, and records it.
+    async fn cache(&mut self, k: usize) -> Result<()> {
+        let t = &self.plan.targets[k];
+        let i = self.plan.targets.len() + self.plan.wiring.len() + k;
+        let label = format!("cache {}", t.program.name);
+        self.progress.start(&label);
+        let outcome = if cache::is_cached(self.conn, t).await? {
+            self.report.steps[i].status = StepStatus::OnChain;
+            Outcome::Skipped("already cached".into())
+        } else {
+            match cache::cache(self.conn, t).await {
+                Ok(sent) => {
+                    self.count(i, &sent, U256::ZERO);
+                    let rec = StepRecord {
+                        tx_hash: Some(sent.tx_hash),
+                        block: Some(sent.block),
+                        gas_used: Some(sent.gas_used),
+                    };
+                    self.record.steps.insert(cache_id(t), rec);
+                    state::save(&self.path, &self.record)?;
+                    Outcome::Done(format!("tx {}, gas {}", sent.tx_hash, sent.gas_used))
+                }
+                Err(e) => {
+                    self.progress.finish(&label, Outcome::Failed(e.to_string()));
+                    return Err(e);
+                }
+            }
+        };
+        self.progress.finish(&label, outcome);
+        self.interrupt_if_asked()
     }
 
     /// Books a sent transaction on step `i` of the report.

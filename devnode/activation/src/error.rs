@@ -74,16 +74,18 @@ pub enum ActivationError {
     #[error("malformed wasm: {0}")]
     Malformed(String),
     /// The wasm uses a proposal nitro does not enable (reference types, SIMD, threads,
-    /// tail calls, multi-memory, exceptions, memory64, multi-value, ...).
+    /// tail calls, multi-memory, exceptions, memory64, ...; multi-value only from
+    /// [`check_no_multi_value`](crate::check_no_multi_value)).
     #[error("wasm uses a feature Stylus does not support: {0}")]
     UnsupportedFeature(String),
     /// A section nitro's parser does not accept (for example the data count section).
     #[error("unsupported wasm section: {0}")]
     UnsupportedSection(String),
-    /// Floating-point types or instructions.
+    /// Floating-point types or instructions, from [`check_no_floats`](crate::check_no_floats)
+    /// (activation itself accepts them, as nitro does).
     #[error(
-        "floating point is not supported: {0} (nitro prices every float op at u64::MAX ink, \
-         so the devnode rejects floats at activation)"
+        "floating point is not allowed: {0} (nitro validates floats but prices every float \
+         op at u64::MAX ink, so a float op can never run)"
     )]
     Floats(String),
     /// An import that is not a function.

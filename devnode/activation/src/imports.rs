@@ -7,8 +7,8 @@
 //! The `console` functions are nitro's debug imports (`crates/prover/src/host.rs`), which only
 //! a debug chain links. The devnode allows the integer and text ones, as nitro's own dev node
 //! does, so programs can print while being developed; a program that imports them will fail
-//! activation on a production chain. The float variants (`log_f32`, `tee_f64`, ...) stay out
-//! because the devnode rejects floats, and the `debug` module (benchmark hooks) is not offered.
+//! activation on a production chain. The float variants (`log_f32`, `tee_f64`, ...) are
+//! offered too, as floats validate; the `debug` module (benchmark hooks) is not.
 
 use wasmparser::ValType;
 
@@ -32,6 +32,8 @@ pub const CONSOLE: &str = "console";
 
 const I: ValType = ValType::I32;
 const L: ValType = ValType::I64;
+const F: ValType = ValType::F32;
+const D: ValType = ValType::F64;
 
 const fn hook(
     name: &'static str,
@@ -60,7 +62,7 @@ const fn console(
 }
 
 /// Every import a program may declare: the 42 `vm_hooks` in nitro's order, then `console`.
-pub const HOST_IMPORTS: [HostImport; 47] = [
+pub const HOST_IMPORTS: [HostImport; 51] = [
     hook("read_args", &[I], &[]),
     hook("write_result", &[I, I], &[]),
     hook("exit_early", &[I], &[]),
@@ -106,8 +108,12 @@ pub const HOST_IMPORTS: [HostImport; 47] = [
     console("log_txt", &[I, I], &[]),
     console("log_i32", &[I], &[]),
     console("log_i64", &[L], &[]),
+    console("log_f32", &[F], &[]),
+    console("log_f64", &[D], &[]),
     console("tee_i32", &[I], &[I]),
     console("tee_i64", &[L], &[L]),
+    console("tee_f32", &[F], &[F]),
+    console("tee_f64", &[D], &[D]),
 ];
 
 /// The import the heap bound calls before every `memory.grow` (`programs/heap.rs`).

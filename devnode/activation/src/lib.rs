@@ -9,8 +9,10 @@
 //! calling `user_entrypoint`.
 //!
 //! Deviations from nitro, all deliberate:
-//! - floats are rejected at activation ([`ActivationError::Floats`]); nitro accepts them and
-//!   traps when a float op runs (it prices them at `u64::MAX` ink);
+//! - none in what is accepted: floats validate and multi-value is allowed, as in nitro below
+//!   ArbOS 60; a float operator can never run (its basic block costs `u64::MAX` ink, so
+//!   entering it runs out of ink). [`check_no_floats`] and [`check_no_multi_value`] are
+//!   stricter policies for tools (the contracts packager uses both);
 //! - the `console` debug imports are allowed (as on a debug chain) while start functions are
 //!   rejected and exports pruned (as on a production chain), see [`imports`];
 //! - the export count and export name length are checked on the module's own exports, as on a
@@ -41,7 +43,7 @@ pub use costs::FIXED_ACTIVATION_GAS;
 pub use depth::{MAX_FRAME_CONTENTION, MAX_FRAME_SIZE};
 pub use error::{ActivationError, Limit};
 pub use meter::{INK_HEADER_COST, MEMORY_BYTE_INK};
-pub use validate::{ENTRYPOINT, HEAP_BOUND, MEMORY};
+pub use validate::{check_no_floats, check_no_multi_value, ENTRYPOINT, HEAP_BOUND, MEMORY};
 
 use instrument::{Context, Globals};
 
@@ -85,7 +87,7 @@ pub struct Activated {
 /// the pages already open in the transaction; [`PAGE_LIMIT`] when none are).
 ///
 /// The checks run in this order, so a module with several faults reports the first:
-/// well-formedness, sections, memory count, features, floats, imports, exports, start
+/// well-formedness, sections, memory count, features, imports, exports, start
 /// function, memory, entrypoint, then per function the unsupported opcodes and the frame,
 /// then (after instrumentation, as in nitro) the page limit and the counts, and finally the
 /// costs.
@@ -96,7 +98,6 @@ pub fn activate(wasm: &[u8], page_limit: u16) -> Result<Activated, ActivationErr
         return Err(ActivationError::TooManyMemories(info.memories.len()));
     }
     validate::check_features(wasm)?;
-    validate::check_floats(wasm)?;
     validate::check_imports(&info)?;
     validate::check_exports(&info)?;
     validate::check_start(&info)?;

@@ -21,14 +21,17 @@ pub const HEAP_BOUND: u64 = 128;
 /// The longest export or module name, in bytes.
 const MAX_NAME_LEN: usize = 512;
 
-/// nitro's feature set (`binary.rs`, `parse_with_version`) at ArbOS ≥ 60, where multi-value
-/// is off. Floats stay on here, as in nitro; [`check_floats`] then rejects them.
+/// nitro's feature set (`crates/prover/src/binary.rs`, `parse_with_version`) below ArbOS 60,
+/// which this crate follows (ArbOS 50): multi-value on (ArbOS 60 turns it off) and floats on
+/// (they validate; every float operator is priced at `u64::MAX` ink, see `meter::op_ink`,
+/// so a basic block holding one runs out of ink the moment it is entered).
 fn stylus_features() -> WasmFeatures {
     WasmFeatures::MUTABLE_GLOBAL
         | WasmFeatures::SATURATING_FLOAT_TO_INT
         | WasmFeatures::SIGN_EXTENSION
         | WasmFeatures::BULK_MEMORY
         | WasmFeatures::FLOATS
+        | WasmFeatures::MULTI_VALUE
         | WasmFeatures::GC_TYPES
 }
 
@@ -61,19 +64,25 @@ pub(crate) fn check_features(wasm: &[u8]) -> Result<(), ActivationError> {
         .map_err(|err| ActivationError::UnsupportedFeature(err.to_string()))
 }
 
-/// Rejects float types and instructions anywhere in the module.
-///
-/// nitro validates floats (`FLOATS` on) but prices every float operator at `u64::MAX` ink
-/// (`programs/meter.rs`, `pricing_v1`), so a float op can never run. The devnode (and so the
-/// contracts packager, which checks programs with this crate) rejects floats at activation
-/// instead, so a program that would only fail when it reaches a float path fails loudly at
-/// deployment. Validating again with `FLOATS` off catches every float type (signatures,
-/// locals, globals) and opcode.
-pub(crate) fn check_floats(wasm: &[u8]) -> Result<(), ActivationError> {
+/// Rejects float types and instructions anywhere in the module: a policy stricter than
+/// activation, for tools that want a float path refused at build time rather than found
+/// when it runs out of ink (the contracts packager). Validating again with `FLOATS` off
+/// catches every float type (signatures, locals, globals) and opcode.
+pub fn check_no_floats(wasm: &[u8]) -> Result<(), ActivationError> {
     Validator::new_with_features(stylus_features() & !WasmFeatures::FLOATS)
         .validate_all(wasm)
         .map(drop)
         .map_err(|err| ActivationError::Floats(err.to_string()))
+}
+
+/// Rejects multi-value functions and blocks, as activation does from ArbOS 60 on
+/// (`binary.rs`, `parse_with_version`): for tools that want programs to stay activatable
+/// across that upgrade (the contracts packager).
+pub fn check_no_multi_value(wasm: &[u8]) -> Result<(), ActivationError> {
+    Validator::new_with_features(stylus_features() & !WasmFeatures::MULTI_VALUE)
+        .validate_all(wasm)
+        .map(drop)
+        .map_err(|err| ActivationError::UnsupportedFeature(err.to_string()))
 }
 
 /// Imports must be `vm_hooks`/`console` functions with the host's exact signature, and no

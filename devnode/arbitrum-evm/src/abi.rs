@@ -6,8 +6,11 @@
 //! their `…Calls` / `…Events` / `…Errors` enums.
 
 alloy_sol_types::sol!("../../abi/arbitrum/ArbSys.sol");
+alloy_sol_types::sol!("../../abi/arbitrum/ArbOwner.sol");
 alloy_sol_types::sol!("../../abi/arbitrum/ArbOwnerPublic.sol");
 alloy_sol_types::sol!("../../abi/arbitrum/ArbGasInfo.sol");
 alloy_sol_types::sol!("../../abi/arbitrum/ArbWasm.sol");
 alloy_sol_types::sol!("../../abi/arbitrum/ArbWasmCache.sol");
+alloy_sol_types::sol!("../../abi/arbitrum/ArbDebug.sol");
+alloy_sol_types::sol!("../../abi/arbitrum/CacheManager.sol");
 alloy_sol_types::sol!("../../abi/arbitrum/StylusDeployer.sol");

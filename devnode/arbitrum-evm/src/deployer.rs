@@ -3,94 +3,31 @@
 //! `cargo stylus deploy` deploys, activates and initialises a program in one transaction
 //! through nitro-contracts' `StylusDeployer` (`deploy(bytes,bytes,uint256,bytes32)`).
 //! This is our own implementation of that interface and its rules (same address, ABI,
-//! errors and event); it runs in Rust rather than as EVM bytecode, so its own overhead is
-//! a fixed estimate (`OVERHEAD_GAS`) while every child frame is charged exactly.
+//! errors, event and child calls, in the same order); it runs in Rust rather than as EVM
+//! bytecode, so it charges its own gas by the rule measured against the real contract
+//! (`own_gas`), while every child frame is charged exactly as it runs.
+
+mod own_gas;
 
 use alloy_sol_types::{SolCall, SolError, SolEvent, SolValue};
 use revm::context::{ContextTr, JournalTr};
 use revm::context_interface::CreateScheme;
 use revm::handler::evm::ContextDbError;
 use revm::handler::FrameResult;
-use revm::interpreter::{
-    CallInput, CallInputs, CallScheme, CallValue, CreateInputs, FrameInput, Gas, InstructionResult,
-    InterpreterResult,
-};
+use revm::interpreter::{CreateInputs, FrameInput, InstructionResult, InterpreterResult};
 use revm::primitives::{address, keccak256, Address, Bytes, Log, B256, U256};
 
-use crate::abi::ArbWasm::{activateProgramCall, codehashVersionCall};
+use crate::abi::ArbWasm::{activateProgramCall, codehashVersionCall, stylusVersionCall};
 use crate::abi::StylusDeployer::{
     deployCall, ContractDeployed, ContractDeploymentError, ContractInitializationError,
     EmptyBytecode, InitValueButNotInitData, RefundExcessValueError,
 };
-use crate::arbos::params::STYLUS_VERSION;
 use crate::arbos::precompiles::ARB_WASM;
 use crate::evm::{DevContext, DevEvm};
+use crate::native::{self, done, Budget};
 
 /// nitro-devnode's StylusDeployer address (CREATE2 of its init code through the factory).
 pub const ADDRESS: Address = address!("cEcba2F1DC234f70Dd89F2041029807F8D03A990");
-/// What the Solidity contract would spend on its own bookkeeping (calldata decoding,
-/// memory, the event), charged on top of the children.
-pub const OVERHEAD_GAS: u64 = 12_000;
-
-struct Budget {
-    limit: u64,
-    used: u64,
-}
-
-impl Budget {
-    fn left(&self) -> u64 {
-        self.limit.saturating_sub(self.used)
-    }
-    /// Gas for a child under the 63/64 rule.
-    fn child(&self) -> u64 {
-        self.left() - self.left() / 64
-    }
-    fn spend(&mut self, given: u64, returned: u64) {
-        self.used = self.used.saturating_add(given.saturating_sub(returned));
-    }
-}
-
-fn done(limit: u64, used: u64, result: InstructionResult, output: Bytes) -> InterpreterResult {
-    let mut gas = Gas::new(limit);
-    if !gas.record_regular_cost(used.min(limit)) || used > limit {
-        gas.spend_all();
-        return InterpreterResult::new(InstructionResult::OutOfGas, Bytes::new(), gas);
-    }
-    InterpreterResult::new(result, output, gas)
-}
-
-fn call_input(
-    evm: &mut DevEvm,
-    to: Address,
-    data: Bytes,
-    value: U256,
-    gas: u64,
-    is_static: bool,
-) -> Result<FrameInput, ContextDbError<DevContext>> {
-    let acc = evm.ctx_mut().journal_mut().load_account_with_code(to)?;
-    let known = (
-        acc.info.code_hash,
-        acc.info.code.clone().unwrap_or_default(),
-    );
-    Ok(FrameInput::Call(Box::new(CallInputs {
-        input: CallInput::Bytes(data),
-        return_memory_offset: 0..0,
-        gas_limit: gas,
-        reservoir: 0,
-        bytecode_address: to,
-        known_bytecode: known,
-        target_address: to,
-        caller: ADDRESS,
-        value: CallValue::Transfer(value),
-        scheme: if is_static {
-            CallScheme::StaticCall
-        } else {
-            CallScheme::Call
-        },
-        is_static,
-        charged_new_account_state_gas: false,
-    })))
-}
 
 /// Why `deploy` stopped early: a revert with the contract's revert data, or a database
 /// failure of the node (which is not the caller's fault and aborts the transaction).
@@ -109,33 +46,13 @@ fn db<E: Into<ContextDbError<DevContext>>>(e: E) -> Stop {
     Stop::Db(e.into())
 }
 
-fn call_child(
-    evm: &mut DevEvm,
-    budget: &mut Budget,
-    to: Address,
-    data: Bytes,
-    value: U256,
-    is_static: bool,
-) -> Result<InterpreterResult, ContextDbError<DevContext>> {
-    let gas = budget.child();
-    let input = call_input(evm, to, data, value, gas, is_static)?;
-    let FrameResult::Call(out) = evm.run_child(input)? else {
-        unreachable!("a call frame returns a call outcome")
-    };
-    budget.spend(gas, out.result.gas.remaining());
-    Ok(out.result)
-}
-
 /// Runs `deploy(...)` for the frame on top of the stack.
 pub fn run(evm: &mut DevEvm) -> Result<InterpreterResult, ContextDbError<DevContext>> {
     let FrameInput::Call(inputs) = evm.top_input().clone() else {
         return Ok(done(0, 0, InstructionResult::Revert, Bytes::new()));
     };
     let limit = inputs.gas_limit;
-    let mut budget = Budget {
-        limit,
-        used: OVERHEAD_GAS.min(limit),
-    };
+    let mut budget = Budget { limit, used: 0 };
     let caller = Caller {
         sender: inputs.caller,
         value: inputs.value.get(),
@@ -174,15 +91,19 @@ fn deploy(
     data: &[u8],
 ) -> Result<Address, Stop> {
     let call = deployCall::abi_decode(data).map_err(|_| Stop::Revert(Vec::new()))?;
+    // The Solidity contract's memory, which its own gas grows with.
+    let mut memory = own_gas::Memory::default();
+    let salted = call.salt != B256::ZERO;
+    budget.charge(own_gas::entry(&mut memory, call.initData.len(), salted));
     if call.bytecode.is_empty() {
         return Err(Stop::Revert(EmptyBytecode {}.abi_encode()));
     }
-    let new = create(evm, budget, &call)?;
+    let new = create(evm, budget, &mut memory, &call)?;
     let activate = needs_activation(evm, budget, new)?;
     if activate {
         activate_program(evm, budget, new, caller.value, call.initValue)?;
     }
-    initialise(evm, budget, new, &call)?;
+    initialise(evm, budget, &mut memory, new, &call)?;
     if activate || caller.value != call.initValue {
         refund(evm, budget, caller.sender)?;
     }
@@ -197,9 +118,15 @@ fn deploy(
 }
 
 /// The deployer's own CREATE (CREATE2 salted with the init data when a salt is given):
-/// 32000 (+ hashing) and 63/64 of the rest.
-fn create(evm: &mut DevEvm, budget: &mut Budget, call: &deployCall) -> Result<Address, Stop> {
-    let scheme = if call.salt == B256::ZERO {
+/// the opcode's and the bytecode copy's gas, then 63/64 of the rest for the init code.
+fn create(
+    evm: &mut DevEvm,
+    budget: &mut Budget,
+    memory: &mut own_gas::Memory,
+    call: &deployCall,
+) -> Result<Address, Stop> {
+    let salted = call.salt != B256::ZERO;
+    let scheme = if !salted {
         CreateScheme::Create
     } else {
         let packed = (call.salt, call.initData.clone(), call.initValue).abi_encode_packed();
@@ -207,8 +134,7 @@ fn create(evm: &mut DevEvm, budget: &mut Budget, call: &deployCall) -> Result<Ad
             salt: U256::from_be_bytes(keccak256(packed).0),
         }
     };
-    let create_base = 32_000 + 6 * (call.bytecode.len() as u64).div_ceil(32);
-    budget.used = budget.used.saturating_add(create_base);
+    budget.charge(own_gas::create(memory, call.bytecode.len(), salted));
     let gas = budget.child();
     let create = CreateInputs::new(ADDRESS, scheme, U256::ZERO, call.bytecode.clone(), gas, 0);
     let FrameResult::Create(created) = evm.run_child(FrameInput::Create(Box::new(create)))? else {
@@ -232,24 +158,26 @@ fn create(evm: &mut DevEvm, budget: &mut Budget, call: &deployCall) -> Result<Ad
     }
 }
 
-/// `requiresActivation`: true unless ArbWasm reports the codehash active at the current
-/// Stylus version.
+/// `requiresActivation`: true unless ArbWasm's `codehashVersion` of the new code (0 when
+/// it reverts) equals its `stylusVersion` — two static calls, as the contract makes them.
 fn needs_activation(evm: &mut DevEvm, budget: &mut Budget, new: Address) -> Result<bool, Stop> {
     let codehash = evm.ctx_mut().journal_mut().code_hash(new).map_err(db)?.data;
-    let probe = call_child(
-        evm,
-        budget,
-        ARB_WASM,
-        codehashVersionCall { codehash }.abi_encode().into(),
-        U256::ZERO,
-        true,
-    )?;
-    let version = if probe.result.is_ok() {
-        u16::abi_decode(&probe.output).unwrap_or(0)
-    } else {
-        0
+    let mut version_of = |data: Vec<u8>| -> Result<u16, Stop> {
+        let r = native::call_child(
+            evm,
+            budget,
+            ADDRESS,
+            ARB_WASM,
+            data.into(),
+            U256::ZERO,
+            true,
+        )?;
+        let version = u16::abi_decode(&r.output).ok().filter(|_| r.result.is_ok());
+        Ok(version.unwrap_or(0))
     };
-    Ok(version != STYLUS_VERSION)
+    let code_version = version_of(codehashVersionCall { codehash }.abi_encode())?;
+    let stylus_version = version_of(stylusVersionCall {}.abi_encode())?;
+    Ok(code_version != stylus_version)
 }
 
 /// Activates `new`, paying ArbWasm with the value sent beyond `initValue`.
@@ -266,9 +194,11 @@ fn activate_program(
         panic.extend_from_slice(&U256::from(0x11).to_be_bytes::<32>());
         return Err(Stop::Revert(panic));
     };
-    let r = call_child(
+    budget.charge(own_gas::activation(!fee_value.is_zero()));
+    let r = native::call_child(
         evm,
         budget,
+        ADDRESS,
         ARB_WASM,
         activateProgramCall { program: new }.abi_encode().into(),
         fee_value,
@@ -284,6 +214,7 @@ fn activate_program(
 fn initialise(
     evm: &mut DevEvm,
     budget: &mut Budget,
+    memory: &mut own_gas::Memory,
     new: Address,
     call: &deployCall,
 ) -> Result<(), Stop> {
@@ -293,14 +224,18 @@ fn initialise(
         }
         return Ok(());
     }
-    let r = call_child(
+    let value_sent = !call.initValue.is_zero();
+    budget.charge(own_gas::init_call(memory, call.initData.len(), value_sent));
+    let r = native::call_child(
         evm,
         budget,
+        ADDRESS,
         new,
         call.initData.clone(),
         call.initValue,
         false,
     )?;
+    budget.charge(own_gas::returned(memory, r.output.len()));
     if !r.result.is_ok() {
         return Err(Stop::Revert(
             ContractInitializationError { newContract: new }.abi_encode(),
@@ -319,10 +254,12 @@ fn refund(evm: &mut DevEvm, budget: &mut Budget, sender: Address) -> Result<(), 
         .data
         .info
         .balance;
+    // Not measured: the few opcodes the contract spends finding a zero balance.
     if balance.is_zero() {
         return Ok(());
     }
-    let r = call_child(evm, budget, sender, Bytes::new(), balance, false)?;
+    budget.charge(own_gas::refund());
+    let r = native::call_child(evm, budget, ADDRESS, sender, Bytes::new(), balance, false)?;
     if !r.result.is_ok() {
         return Err(Stop::Revert(
             RefundExcessValueError {

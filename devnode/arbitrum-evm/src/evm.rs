@@ -2,7 +2,7 @@
 //! Stylus prefix runs as WASM instead of EVM bytecode (as geth's interpreter does on nitro),
 //! and the native StylusDeployer runs in Rust. Everything else — value transfer,
 //! checkpoints, precompile dispatch, CREATE rules — is revm's own, so EVM contracts behave
-//! exactly as on mainnet.
+//! exactly as on mainnet. The CacheManager is native too.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -254,6 +254,12 @@ impl EvmTr for DevEvm {
             {
                 Some(Native::Deployer)
             }
+            FrameInput::Call(c)
+                if c.target_address == crate::cache_manager::ADDRESS
+                    && c.bytecode_address == crate::cache_manager::ADDRESS =>
+            {
+                Some(Native::CacheManager)
+            }
             FrameInput::Call(c) if is_stylus_program(c.known_bytecode.1.original_byte_slice()) => {
                 Some(Native::Stylus(c.known_bytecode.0))
             }
@@ -265,6 +271,7 @@ impl EvmTr for DevEvm {
         let result = match native {
             Native::Stylus(codehash) => crate::stylus::call::run_program(self, codehash)?,
             Native::Deployer => crate::deployer::run(self)?,
+            Native::CacheManager => crate::cache_manager::run(self)?,
         };
         let (ctx, _, _, stack) = self.inner.all_mut();
         let frame = stack.get();
@@ -294,6 +301,7 @@ impl EvmTr for DevEvm {
 enum Native {
     Stylus(B256),
     Deployer,
+    CacheManager,
 }
 
 impl DevEvm {

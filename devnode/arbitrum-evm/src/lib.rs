@@ -8,7 +8,9 @@ pub use stylus_activation as activation;
 
 pub mod abi;
 pub mod arbos;
+pub mod cache_manager;
 pub mod deployer;
 pub mod evm;
 pub mod genesis;
+pub mod native;
 pub mod stylus;

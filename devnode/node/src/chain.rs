@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use revm::context::result::{ExecutionResult, Output};
 pub use revm::context::result::{HaltReason, OutOfGasError};
+use revm::context::transaction::AccessList;
 use revm::context::{BlockEnv, CfgEnv, TxEnv};
 use revm::database::{CacheDB, EmptyDB};
 use revm::primitives::{hardfork::SpecId, keccak256, Address, Bytes, Log, TxKind, B256, U256};
@@ -20,12 +21,14 @@ use crate::genesis::{
 };
 use crate::stylus::runtime::StylusRuntime;
 
+mod access_list;
 mod dump;
 mod executor;
 mod history;
 mod overrides;
 mod view;
 
+pub use access_list::AccessListResult;
 pub use dump::{ChainDump, DumpError, VERSION as STATE_VERSION};
 pub use history::DEFAULT_HISTORY;
 pub use overrides::{AccountOverride, StateOverrides};
@@ -88,6 +91,10 @@ pub struct TxRequest {
     pub gas_price: Option<u128>,
     /// The signed transaction's hash; derived from the fields when absent.
     pub hash: Option<B256>,
+    /// EIP-2930 access list: charged (2,400 gas per address, 1,900 per storage key) and
+    /// warmed before execution, as nitro's geth does (`core/state_transition.go`:
+    /// `IntrinsicGas`, then `StateDB.Prepare`).
+    pub access_list: AccessList,
 }
 
 impl TxRequest {
@@ -116,6 +123,11 @@ impl TxRequest {
 
     pub fn gas(mut self, gas: u64) -> Self {
         self.gas_limit = Some(gas);
+        self
+    }
+
+    pub fn access_list(mut self, access_list: AccessList) -> Self {
+        self.access_list = access_list;
         self
     }
 }
@@ -292,9 +304,13 @@ impl Chain {
         let native = Bytecode::new_raw(Bytes::from_static(NATIVE_CODE));
         for address in ARBITRUM_PRECOMPILES
             .into_iter()
-            .chain([crate::deployer::ADDRESS])
+            .chain([crate::deployer::ADDRESS, crate::cache_manager::ADDRESS])
         {
             db.insert_account_info(address, AccountInfo::default().with_code(native.clone()));
+        }
+        for (address, slot, value) in crate::genesis::arbos_storage() {
+            // The account was inserted just above, so the insert cannot miss it.
+            let _ = db.insert_account_storage(address, slot, value);
         }
         let factory = Bytecode::new_raw(Bytes::from_static(CREATE2_FACTORY_CODE));
         db.insert_account_info(CREATE2_FACTORY, AccountInfo::default().with_code(factory));
@@ -486,6 +502,7 @@ impl Chain {
             data: tx.input.clone(),
             nonce: tx.nonce.unwrap_or_else(|| self.nonce(tx.from)),
             chain_id: Some(self.config.chain_id),
+            access_list: tx.access_list.clone(),
             ..Default::default()
         }
     }
@@ -494,6 +511,11 @@ impl Chain {
         let mut cfg = CfgEnv::new_with_spec(SpecId::PRAGUE);
         cfg.chain_id = self.config.chain_id;
         cfg.tx_gas_limit_cap = Some(TX_GAS_LIMIT);
+        // nitro applies Prague's EIP-7623 calldata floor only when the chain owner turns
+        // on ArbOS's increased-calldata-price feature, which chains start without
+        // (`arbos/tx_processor.go` IsCalldataPricingIncreaseEnabled, geth fork
+        // `core/state_transition.go`); revm's Prague would apply it always.
+        cfg.disable_eip7623 = true;
         if simulate {
             cfg.disable_balance_check = true;
             cfg.disable_base_fee = true;
@@ -625,11 +647,7 @@ impl Chain {
         tx: TxRequest,
         block_env: BlockEnv,
     ) -> Result<CallResult, ChainError> {
-        let mut env = self.tx_env(&tx);
-        env.gas_price = 0;
-        env.gas_limit = env.gas_limit.min(TX_GAS_LIMIT);
-        let (_, result) = self.execute(db, env, block_env, true)?;
-        let (result, _) = result?;
+        let (result, _) = self.simulate(db, tx, block_env)?;
         let (status, output, _) = status_of(&result);
         Ok(CallResult {
             status,
@@ -637,6 +655,22 @@ impl Chain {
             gas_used: result.tx_gas_used(),
             logs: result.logs().to_vec(),
         })
+    }
+
+    /// Runs `tx` as `eth_call` does (no nonce, balance or base-fee checks, the gas limit
+    /// capped at the per-transaction limit) and returns its outcome and the accounts and
+    /// slots it loaded, without keeping anything.
+    fn simulate(
+        &self,
+        db: DevDb,
+        tx: TxRequest,
+        block_env: BlockEnv,
+    ) -> Result<(ExecutionResult, revm::state::EvmState), ChainError> {
+        let mut env = self.tx_env(&tx);
+        env.gas_price = 0;
+        env.gas_limit = env.gas_limit.min(TX_GAS_LIMIT);
+        let (_, result) = self.execute(db, env, block_env, true)?;
+        Ok(result?)
     }
 
     /// The least gas limit with which `tx` succeeds on the latest state.

@@ -17,7 +17,7 @@
 //! assert!(receipt.success());
 //! ```
 
-pub use arbitrum_evm::{abi, activation, arbos, deployer, evm, genesis, stylus};
+pub use arbitrum_evm::{abi, activation, arbos, cache_manager, deployer, evm, genesis, stylus};
 
 pub mod chain;
 

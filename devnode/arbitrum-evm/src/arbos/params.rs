@@ -7,6 +7,9 @@
 pub const STYLUS_VERSION: u16 = 2;
 /// The ArbOS version whose rules we follow (see the crate docs for what that changes).
 pub const ARBOS_VERSION: u64 = 50;
+/// From this ArbOS version a program's `last_code` cache keeps only non-empty code
+/// (nitro `crates/arbutil/src/evm/mod.rs`, `ARBOS_VERSION_STYLUS_LAST_CODE_CACHE_FIX`).
+pub const ARBOS_VERSION_STYLUS_LAST_CODE_CACHE_FIX: u64 = 40;
 /// Ink per unit of EVM gas.
 pub const INK_PRICE: u32 = 10_000;
 /// Words of WASM value stack a call may use (ArbOS 50 lowered it from 4·65536).
@@ -34,7 +37,7 @@ pub const BLOCK_CACHE_SIZE: u16 = 32;
 /// Largest decompressed program.
 pub const MAX_WASM_SIZE: usize = 128 * 1024;
 /// Fixed gas `activateProgram` burns before any work (`ArbWasm.go`).
-pub const ACTIVATION_FIXED_GAS: u64 = 1_659_168;
+pub const ACTIVATION_FIXED_GAS: u64 = crate::activation::FIXED_ACTIVATION_GAS;
 /// nitro's time origin for `activatedAt` hours and the data pricer.
 pub const ARBITRUM_START_TIME: u64 = 1_421_388_000;
 

@@ -84,6 +84,7 @@ pub fn run_program(
         outs: Vec::new(),
         return_data: Bytes::new(),
         cache: Default::default(),
+        last_code: None,
         refund: 0,
         memory: None,
         ink: None,

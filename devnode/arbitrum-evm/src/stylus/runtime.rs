@@ -41,7 +41,8 @@ impl StylusRuntime {
             .wasm_reference_types(false)
             .wasm_tail_call(false)
             .wasm_bulk_memory(true)
-            .floats(false)
+            // Floats validate as on nitro; the meter makes every float op unrunnable.
+            .floats(true)
             .consume_fuel(false);
         let engine = Engine::new(&config);
         let mut linker = Linker::new(&engine);

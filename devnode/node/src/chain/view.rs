@@ -50,9 +50,17 @@ impl Chain {
     }
 }
 
-impl StateView<'_> {
+impl<'a> StateView<'a> {
     pub fn number(&self) -> u64 {
         self.number
+    }
+
+    pub(super) fn chain(&self) -> &'a Chain {
+        self.chain
+    }
+
+    pub(super) fn db(&self) -> &'a DevDb {
+        self.db
     }
 
     pub fn balance(&self, address: Address) -> U256 {
@@ -93,7 +101,7 @@ impl StateView<'_> {
 
     /// The block a call on this state runs in: the next block for the latest state (its
     /// timestamp as the next block would get it), the block that followed for an older one.
-    fn block_env(&self) -> BlockEnv {
+    pub(super) fn block_env(&self) -> BlockEnv {
         let c = self.chain;
         if self.number == c.block_number() {
             return c.block_env(c.peek_timestamp());

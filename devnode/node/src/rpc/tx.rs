@@ -57,6 +57,7 @@ impl SignedTx {
             nonce: Some(e.nonce()),
             gas_price: Some(e.max_fee_per_gas()),
             hash: Some(self.hash()),
+            access_list: e.access_list().cloned().unwrap_or_default(),
         }
     }
 }

@@ -4,6 +4,7 @@
 
 use alloy_consensus::{Transaction, TxEnvelope};
 use alloy_primitives::{Bloom, U128, U64};
+use revm::context::transaction::AccessList;
 use revm::primitives::{Address, Bytes, Log, B256, U256};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
@@ -218,6 +219,7 @@ pub struct CallRequest {
     pub input: Option<Bytes>,
     pub nonce: Option<U64>,
     pub chain_id: Option<U64>,
+    pub access_list: Option<AccessList>,
 }
 
 impl CallRequest {
@@ -242,6 +244,7 @@ impl CallRequest {
             nonce: None,
             gas_price: None,
             hash: None,
+            access_list: self.access_list.clone().unwrap_or_default(),
         })
     }
 }

@@ -4,8 +4,8 @@
 use std::io::Write;
 
 use devnode::activation::{
-    activate, decompress, is_stylus_program, Activated, ActivationError, Limit, INK_LEFT,
-    INK_STATUS, MAX_WASM_SIZE, PAGE_LIMIT, SCRATCH, STACK_LEFT,
+    activate, check_no_floats, check_no_multi_value, decompress, is_stylus_program, Activated,
+    ActivationError, Limit, INK_LEFT, INK_STATUS, MAX_WASM_SIZE, PAGE_LIMIT, SCRATCH, STACK_LEFT,
 };
 use wasmi::{Caller, Engine, Instance, Linker, Module, Store, Val};
 
@@ -506,8 +506,11 @@ fn rejects_malformed_wasm() {
     ));
 }
 
+/// nitro validates floats (`binary.rs`: the `floats` feature is on) and prices every float
+/// operator at `u64::MAX` ink (`programs/meter.rs`), so activation accepts them; the
+/// packager's policy check refuses them.
 #[test]
-fn rejects_floats_everywhere() {
+fn floats_validate_at_activation_and_only_the_policy_check_refuses_them() {
     let cases = [
         r#"(func (param f32))"#,
         r#"(func (result f64) f64.const 0)"#,
@@ -517,11 +520,48 @@ fn rejects_floats_everywhere() {
         r#"(func i64.const 1 f64.reinterpret_i64 drop)"#,
     ];
     for extra in cases {
+        let wat = program(extra);
         assert!(
-            matches!(rejected(&program(extra)), ActivationError::Floats(_)),
+            activate_wat(&wat).is_ok(),
+            "{extra}: {:?}",
+            activate_wat(&wat)
+        );
+        assert!(
+            matches!(
+                check_no_floats(&wasm(&wat)),
+                Err(ActivationError::Floats(_))
+            ),
             "{extra}"
         );
     }
+    assert!(check_no_floats(&wasm(&program(""))).is_ok());
+}
+
+/// Below ArbOS 60 nitro validates with `multi_value` on (`binary.rs`,
+/// `parse_with_version`); the devnode follows ArbOS 50. The ArbOS 60 rule is kept as a
+/// policy check for the packager.
+#[test]
+fn multi_value_functions_and_blocks_activate_below_arbos_60() {
+    let cases = [
+        r#"(func (result i32 i32) i32.const 1 i32.const 2)"#,
+        r#"(func (param i32) (result i32) local.get 0 (block (param i32) (result i32)))"#,
+    ];
+    for extra in cases {
+        let wat = program(extra);
+        assert!(
+            activate_wat(&wat).is_ok(),
+            "{extra}: {:?}",
+            activate_wat(&wat)
+        );
+        assert!(
+            matches!(
+                check_no_multi_value(&wasm(&wat)),
+                Err(ActivationError::UnsupportedFeature(_))
+            ),
+            "{extra}"
+        );
+    }
+    assert!(check_no_multi_value(&wasm(&program(""))).is_ok());
 }
 
 #[test]
@@ -536,14 +576,6 @@ fn rejects_unsupported_features() {
         ),
         ("tail calls", r#"(func $f (return_call $f))"#),
         ("exceptions", r#"(tag $t) (func (throw $t))"#),
-        (
-            "multi-value",
-            r#"(func (result i32 i32) i32.const 1 i32.const 2)"#,
-        ),
-        (
-            "multi-value block",
-            r#"(func (param i32) (result i32) local.get 0 (block (param i32) (result i32)))"#,
-        ),
         (
             "extended const",
             r#"(global i32 (i32.add (i32.const 1) (i32.const 2)))"#,
@@ -601,9 +633,11 @@ fn rejects_foreign_imports() {
         rejected(&with_import(r#""env" "read_args" (func (param i32))"#)),
         ActivationError::UnknownImport { module, .. } if module == "env"
     ));
+    // nitro's float console functions are linked as the integer ones are.
+    assert!(activate_wat(&with_import(r#""console" "log_f32" (func (param f32))"#)).is_ok());
     assert!(matches!(
-        rejected(&with_import(r#""console" "log_f32" (func (param f32))"#)),
-        ActivationError::Floats(_)
+        rejected(&with_import(r#""console" "log_f32" (func (param f64))"#)),
+        ActivationError::ImportSignature { .. }
     ));
     assert!(matches!(
         rejected(&with_import(r#""debug" "null_host" (func)"#)),

@@ -1,6 +1,8 @@
-//! Activation through ArbWasm (0x71) as a transaction: each rejection reverts with its
-//! reason and burns all the gas (nitro's takeAllGas), leaves the program unactivated, and
-//! the precompile's own errors (not wasm, up to date, insufficient value).
+//! Activation through ArbWasm (0x71) as a transaction: each rejection by validation
+//! reverts with its reason and burns all the gas (nitro's takeAllGas) and leaves the
+//! program unactivated; code that is not a Stylus program or does not decompress reverts
+//! without data keeping the unused gas; the precompile's own errors (not wasm, up to
+//! date, insufficient value); floats activate.
 
 use crate::common::*;
 use alloy_sol_types::{SolCall, SolError};
@@ -9,7 +11,7 @@ use devnode::abi::ArbWasm::{
     ProgramNotWasm, ProgramUpToDate,
 };
 use devnode::{Chain, Receipt, Status, TxRequest, DEV_ACCOUNT};
-use revm::primitives::{Address, U256};
+use revm::primitives::{Address, Bytes, U256};
 
 const GAS: u64 = 10_000_000;
 
@@ -60,12 +62,17 @@ fn refused(wat: &str) -> String {
     why
 }
 
+/// nitro validates floats (`binary.rs`) and leaves them to the meter, which prices every
+/// float op at `u64::MAX` ink; `outcomes.rs` shows the op running out of ink.
 #[test]
-fn floats_are_rejected() {
-    let why = refused(&valid(
-        "(func $f (result f32) (f32.add (f32.const 1) (f32.const 2)))",
-    ));
-    assert!(why.contains("floating point"), "{why}");
+fn a_program_with_floats_activates() {
+    let mut chain = chain();
+    let wat = valid("(func $f (result f32) (f32.add (f32.const 1) (f32.const 2)))");
+    let p = deploy_wasm(&mut chain, &::wat::parse_str(wat).expect("wat"));
+    let r = activate_with(&mut chain, p, eth(1));
+    assert!(r.success(), "{:?} {}", r.status, revert_text(&r));
+    let v = program_version(&mut chain, p);
+    assert_eq!(U256::from_be_slice(&v.output), U256::from(2));
 }
 
 #[test]
@@ -102,25 +109,45 @@ fn a_missing_user_entrypoint_is_rejected() {
     assert!(why.contains("user_entrypoint"), "{why}");
 }
 
+/// nitro at ArbOS 50 (`programs.go` `getWasm`): code that is not a Stylus program, or
+/// does not decompress within the size limit, is a plain error: the activation reverts
+/// without data, keeps the unused gas and leaves the program unactivated.
+fn refused_before_validation(chain: &mut Chain, program: Address) {
+    let r = activate_with(chain, program, eth(1));
+    assert_eq!(r.status, Status::Revert(Bytes::new()));
+    assert!(r.gas_used < GAS, "the unused gas is kept");
+    assert!(r.logs.is_empty());
+    let v = program_version(chain, program);
+    assert!(!v.success());
+}
+
 #[test]
-fn a_program_over_128_kib_decompressed_is_rejected() {
+fn a_program_over_128_kib_decompressed_reverts_without_data() {
     // 140,000 bytes of data: over MaxWasmSize (128 KiB = 131,072 bytes) once
     // decompressed, though brotli makes the deployed code tiny.
     let data = "\\00".repeat(140_000);
-    let why = refused(&format!(
+    let wat = format!(
         r#"(module
   (memory (export "memory") 3 3)
   (data (i32.const 0) "{data}")
   (func (export "user_entrypoint") (param i32) (result i32) (i32.const 0)))"#
-    ));
-    assert!(why.contains("exceeds the maximum size"), "{why}");
+    );
+    let mut chain = chain();
+    let p = deploy_wasm(&mut chain, &::wat::parse_str(wat).expect("test WAT parses"));
+    refused_before_validation(&mut chain, p);
 }
 
 #[test]
-fn evm_code_is_not_wasm() {
+fn evm_code_reverts_without_data() {
     let mut chain = chain();
     let evm = crate::wat::deploy_evm(&mut chain, &crate::wat::EVM_WHO_CALLED);
-    let r = activate_with(&mut chain, evm, eth(1));
+    refused_before_validation(&mut chain, evm);
+}
+
+#[test]
+fn an_account_without_code_is_not_wasm() {
+    let mut chain = chain();
+    let r = activate_with(&mut chain, Address::repeat_byte(0x42), eth(1));
     assert_eq!(
         r.status,
         Status::Revert(ProgramNotWasm {}.abi_encode().into())

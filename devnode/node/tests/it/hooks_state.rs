@@ -8,7 +8,7 @@ use revm::primitives::{address, keccak256, Address, B256, KECCAK_EMPTY, U256};
 
 /// Dispatches on the first calldata byte; operands follow it.
 const STATE: &str = r#"(func (export "user_entrypoint") (param $len i32) (result i32)
-  (local $op i32)
+  (local $op i32) (local $i i32) (local $ink i64)
   (call $read_args (i32.const 0))
   (local.set $op (i32.load8_u (i32.const 0)))
   ;; 1 key value: cache the slot and flush
@@ -58,6 +58,18 @@ const STATE: &str = r#"(func (export "user_entrypoint") (param $len i32) (result
         (i32.const 0x1000)))
     (return (call $ret (i32.const 0xFFC)
       (i32.add (i32.const 4) (i32.load (i32.const 0xFFC)))))))
+  ;; 11 addresses..: account_code_size of each in turn; returns the ink each took (u64 LE)
+  (if (i32.eq (local.get $op) (i32.const 11)) (then
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (i32.add (i32.const 1) (i32.mul (local.get $i) (i32.const 20)))
+        (local.get $len)))
+      (local.set $ink (call $evm_ink_left))
+      (drop (call $account_code_size (i32.add (i32.const 1) (i32.mul (local.get $i) (i32.const 20)))))
+      (i64.store (i32.add (i32.const 0x1000) (i32.mul (local.get $i) (i32.const 8)))
+        (i64.sub (local.get $ink) (call $evm_ink_left)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $next)))
+    (return (call $ret (i32.const 0x1000) (i32.mul (local.get $i) (i32.const 8))))))
   (unreachable))"#;
 
 fn setup() -> (Chain, Address) {
@@ -210,4 +222,40 @@ fn account_code_copies_the_requested_range_without_padding() {
         code[code.len() - 3..].to_vec()
     );
     assert_eq!(read(&mut chain, len + 5, 10), Vec::<u8>::new());
+}
+
+/// The ink each `account_code_size` of `addresses` took, in one program call.
+fn code_size_ink(chain: &mut Chain, p: Address, addresses: &[Address]) -> Vec<u64> {
+    let parts: Vec<&[u8]> = addresses.iter().map(|a| a.as_slice()).collect();
+    let r = ok(chain, p, op(11, &parts));
+    r.output.chunks(8).map(le_u64).collect()
+}
+
+#[test]
+fn account_code_of_the_address_read_last_is_free_and_empty_code_is_not_remembered() {
+    let (mut chain, p) = setup();
+    let other = deploy_wasm(&mut chain, &wat::parse_str("(module)").expect("WAT parses"));
+    let eoa = devnode::DEV_ACCOUNT;
+    let ink = code_size_ink(&mut chain, p, &[other, other, p, other, eoa, eoa]);
+    // Each iteration runs the same instructions; the second read of `other` pays only
+    // those and the hostio's ink, so subtracting it leaves the gas each read was charged.
+    let free = ink[1];
+    assert!(
+        ink.iter().all(|i| (i - free).is_multiple_of(10_000)),
+        "{ink:?}"
+    );
+    let gas: Vec<u64> = ink.iter().map(|i| (i - free) / 10_000).collect();
+    // nitro `EvmApiRequestor::account_code` (`last_code`): EXTCODESIZE 700 plus the
+    // EIP-2929 access, unless the address is the one read just before.
+    assert_eq!(
+        gas,
+        [
+            700 + 2_600, // other: cold
+            0,           // other again: last_code
+            700 + 100,   // p: warm (the running program)
+            700 + 100,   // other: no longer the last read, now warm
+            700 + 100,   // the sender: warm, no code
+            700 + 100,   // the sender again: empty code is not cached (ArbOS >= 40)
+        ]
+    );
 }

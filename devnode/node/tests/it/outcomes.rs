@@ -158,3 +158,56 @@ fn an_evm_caller_sees_a_programs_revert_data() {
     assert_eq!(r.status, Status::Success);
     assert_eq!(r.output.as_ref(), &[0xca, 0xfe]);
 }
+
+/// nitro prices every float operator at `u64::MAX` ink (`programs/meter.rs`): a program
+/// with floats activates, runs while it stays off the float path, and runs out of ink
+/// (all gas) the moment it enters a basic block holding a float op.
+#[test]
+fn a_float_operator_runs_out_of_ink_when_its_basic_block_is_entered() {
+    let mut chain = chain();
+    let body = "(if (i32.load8_u (i32.const 0)) (then
+                  (drop (i32.trunc_f64_s (f64.add (f64.const 1) (f64.const 2))))))
+                (call $ret (i32.const 0) (local.get $len))";
+    let p = deploy_wat(&mut chain, &entry(body));
+    let off_the_path = send(&mut chain, p, vec![0]);
+    assert_eq!(off_the_path.status, Status::Success);
+    assert_eq!(off_the_path.output.as_ref(), &[0]);
+    let on_it = send(&mut chain, p, vec![1]);
+    assert!(
+        matches!(&on_it.status, Status::Halt(HaltReason::OutOfGas(_))),
+        "{:?}",
+        on_it.status
+    );
+    assert_eq!(on_it.gas_used, GAS);
+}
+
+/// Float locals and the float `console` functions need no float operator, so they run.
+#[test]
+fn a_float_local_passed_to_the_float_console_functions_runs() {
+    let wat = r#"(module
+        (import "console" "tee_f64" (func $tee_f64 (param f64) (result f64)))
+        (memory (export "memory") 1 1)
+        (func (export "user_entrypoint") (param i32) (result i32)
+          (local $x f64)
+          (drop (call $tee_f64 (local.get $x)))
+          (i32.const 0)))"#;
+    let mut chain = chain();
+    let p = deploy_wat(&mut chain, wat);
+    assert_eq!(send(&mut chain, p, vec![]).status, Status::Success);
+}
+
+/// Multi-value functions and blocks activate below ArbOS 60 (`binary.rs`) and run.
+#[test]
+fn a_multi_value_function_returns_both_values() {
+    let wat = program(
+        "1 1",
+        r#"(func $pair (result i32 i32) (i32.const 40) (i32.const 2))
+           (func (export "user_entrypoint") (param i32) (result i32)
+             (call $ret_i32 (block (result i32) (call $pair) (i32.add))))"#,
+    );
+    let mut chain = chain();
+    let p = deploy_wat(&mut chain, &wat);
+    let r = send(&mut chain, p, vec![]);
+    assert_eq!(r.status, Status::Success);
+    assert_eq!(le_u32(&r.output), 42);
+}

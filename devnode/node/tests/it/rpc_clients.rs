@@ -1,5 +1,6 @@
-//! Real clients against the node: foundry's `cast` and a viem wallet script, both from
-//! npm (`tests/clients`, installed by `npm ci --prefix tests/clients`; `.ci/run` does it).
+//! Real clients against the node: foundry's `cast`, a viem wallet script and an ethers v6
+//! wallet script, all from npm (`tests/clients`, installed by `npm ci --prefix
+//! tests/clients`; `.ci/run` does it).
 //! `cargo stylus deploy` is exercised by `tests/clients/cargo-stylus-deploy.sh`, outside
 //! CI because installing cargo-stylus takes minutes (see the README).
 
@@ -121,4 +122,68 @@ fn a_viem_wallet_sends_eip1559_transactions_and_reads_an_event() {
         .expect("address");
     assert_eq!(from, DEV_ACCOUNT);
     assert_eq!(seen["baseFeePerGas"], devnode::chain::BASE_FEE.to_string());
+}
+
+#[test]
+fn an_ethers_wallet_reads_the_chain_deploys_sends_reads_logs_and_decodes_a_custom_error() {
+    let node = start();
+    let balance_before = node.with_chain(|c| c.balance(DEV_ACCOUNT));
+    let out = run(Command::new("node")
+        .arg(clients_dir().join("ethers-wallet.mjs"))
+        .args([node.url(), DEV_KEY]));
+    let seen: Value = serde_json::from_str(&out).expect("the script prints JSON");
+    assert!(
+        seen["ethersVersion"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("6.")),
+        "{seen}"
+    );
+    assert_eq!(seen["chainId"], "412346");
+    assert_eq!(seen["balanceBefore"], balance_before.to_string());
+
+    // The deployed runtime is what the chain holds, and the signed call was EIP-1559.
+    let contract: Address = seen["contract"]
+        .as_str()
+        .expect("contract")
+        .parse()
+        .expect("address");
+    let code = hex::decode(seen["code"].as_str().expect("code")).expect("hex");
+    assert_eq!(
+        node.with_chain(|c| c.code(contract)).as_ref(),
+        code.as_slice()
+    );
+    assert_eq!(seen["txType"], 2);
+    assert_eq!(seen["status"], 1);
+    assert_eq!(seen["baseFeePerGas"], devnode::chain::BASE_FEE.to_string());
+
+    // ethers' fee is gasUsed × the effective price, and the balance it reads afterwards is
+    // the chain's, lower than before by the fees of the two deploys and the call.
+    let wei = |k: &str| U256::from_str_radix(seen[k].as_str().expect(k), 10).expect(k);
+    assert_eq!(wei("fee"), wei("gasUsed") * wei("gasPrice"));
+    assert_eq!(
+        wei("balanceAfter"),
+        node.with_chain(|c| c.balance(DEV_ACCOUNT))
+    );
+    assert!(wei("balanceAfter") + wei("fee") < wei("balanceBefore"));
+
+    // The event, from the receipt and from eth_getLogs filtered by the indexed sender.
+    let from: Address = seen["event"]["from"]
+        .as_str()
+        .expect("from")
+        .parse()
+        .expect("address");
+    assert_eq!(from, DEV_ACCOUNT);
+    assert_eq!(seen["event"]["value"], "42");
+    let logs = seen["logsQueried"].as_array().expect("logs");
+    assert_eq!(logs.len(), 1, "{seen}");
+    assert_eq!(logs[0]["value"], "42");
+    assert_eq!(logs[0]["tx"], seen["txHash"]);
+
+    // The revert data reached ethers intact, and it decoded the error from the ABI.
+    assert_eq!(seen["refused"]["name"], "Refused");
+    assert_eq!(seen["refused"]["args"], serde_json::json!(["7"]));
+    let selector = &revm::primitives::keccak256("Refused(uint256)")[..4];
+    let mut data = selector.to_vec();
+    data.extend_from_slice(&U256::from(7).to_be_bytes::<32>());
+    assert_eq!(seen["refused"]["data"], format!("0x{}", hex::encode(data)));
 }

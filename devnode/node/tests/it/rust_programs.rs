@@ -28,19 +28,6 @@ const FORWARDER: &[u8] = &hex!(
 /// EVM runtime that returns the word 42.
 const ANSWER: &[u8] = &hex!("602a60005260206000f3");
 
-fn fixture(name: &str) -> Vec<u8> {
-    let path = format!(
-        "{}/../test-programs/target/programs/{name}.deploy",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    std::fs::read(&path).unwrap_or_else(|e| {
-        panic!(
-            "{path}: {e}. Build the test programs first: \
-             cd contracts && cargo packager build --workspace ../devnode/test-programs"
-        )
-    })
-}
-
 struct World {
     chain: Chain,
     probe: Address,
@@ -373,26 +360,6 @@ fn a_write_inside_a_static_call_fails_and_changes_nothing() {
     assert_eq!(U256::abi_decode(&r.output).expect("uint"), U256::ZERO);
 }
 
-/// gasUsed of each call above, as a snapshot: a change in pricing shows up here as a
-/// diff. Each total is the sum of
-/// - intrinsic gas: 21000 + calldata (EIP-2028: 4 per zero byte, 16 per non-zero byte;
-///   Prague's EIP-7623 floor does not bind for these small calls),
-/// - program entry (nitro `CallProgram`): init gas 69·128 + initCost (not cached) plus
-///   cached gas 11·32 + cachedCost (version 2), plus memory footprint pages priced by the
-///   memory model (the first 2 pages of a transaction are free),
-/// - execution: ink spent by the instrumented code (2450 per basic block + op costs) and
-///   host functions, divided by the ink price 10000 and rounded down at exit, plus the EVM
-///   gas host functions buy (SLOAD 2100/100, SSTORE per EIP-2200/2929/3529, calls per
-///   EIP-2929 + 63/64 rule, CREATE 32000, logs 375/topic + 8/byte),
-/// - refunds (EIP-3529: at most a fifth of the gas used).
-fn intrinsic_gas(data: &[u8]) -> u64 {
-    21_000
-        + data
-            .iter()
-            .map(|b| if *b == 0 { 4 } else { 16 })
-            .sum::<u64>()
-}
-
 /// The program-entry gas ArbWasm reports for `program` (init + cached gas, as charged).
 fn entry_gas(chain: &Chain, program: Address) -> u64 {
     let r = chain
@@ -477,6 +444,21 @@ fn assert_matches_snapshot(table: &str) {
     );
 }
 
+/// gasUsed of each call above, as a snapshot: a change in pricing shows up here as a
+/// diff. Each total is the sum of
+/// - intrinsic gas: 21000 + calldata (EIP-2028: 4 per zero byte, 16 per non-zero byte;
+///   Prague's EIP-7623 floor does not bind for these small calls),
+/// - program entry (nitro `CallProgram`): init gas 69·128 + initCost (not cached) plus
+///   cached gas 11·32 + cachedCost (version 2), plus memory footprint pages priced by the
+///   memory model (the first 2 pages of a transaction are free),
+/// - execution: ink spent by the instrumented code (2450 per basic block + op costs) and
+///   host functions, divided by the ink price 10000 and rounded down at exit, plus the EVM
+///   gas host functions buy (SLOAD 2100/100, SSTORE per EIP-2200/2929/3529, calls per
+///   EIP-2929 + 63/64 rule, CREATE 32000, logs 375/topic + 8/byte),
+/// - refunds (EIP-3529: at most a fifth of the gas used).
+///
+/// The StylusDeployer row adds the deployer's CREATE, its `codehashVersion` probe and
+/// `activateProgram` as nitro prices them (`tests/it/precompile_gas.rs` itemises both).
 #[test]
 fn gas_used_snapshot() {
     let w = world();

@@ -35,8 +35,12 @@ pub(super) fn link(l: &mut Linker<HostEnv>) -> Result<(), LinkerError> {
     l.func_wrap(C, "log_txt", console_log_txt)?;
     l.func_wrap(C, "log_i32", console_log_i32)?;
     l.func_wrap(C, "log_i64", console_log_i64)?;
+    l.func_wrap(C, "log_f32", console_log_f32)?;
+    l.func_wrap(C, "log_f64", console_log_f64)?;
     l.func_wrap(C, "tee_i32", console_tee_i32)?;
     l.func_wrap(C, "tee_i64", console_tee_i64)?;
+    l.func_wrap(C, "tee_f32", console_tee_f32)?;
+    l.func_wrap(C, "tee_f64", console_tee_f64)?;
     Ok(())
 }
 
@@ -186,6 +190,26 @@ fn console_tee_i32(_c: Cx, v: i32) -> Hr<i32> {
 }
 
 fn console_tee_i64(_c: Cx, v: i64) -> Hr<i64> {
+    tracing::debug!(target: "devnode::console", "{v}");
+    Ok(v)
+}
+
+fn console_log_f32(_c: Cx, v: f32) -> Hr<()> {
+    tracing::debug!(target: "devnode::console", "{v}");
+    Ok(())
+}
+
+fn console_log_f64(_c: Cx, v: f64) -> Hr<()> {
+    tracing::debug!(target: "devnode::console", "{v}");
+    Ok(())
+}
+
+fn console_tee_f32(_c: Cx, v: f32) -> Hr<f32> {
+    tracing::debug!(target: "devnode::console", "{v}");
+    Ok(v)
+}
+
+fn console_tee_f64(_c: Cx, v: f64) -> Hr<f64> {
     tracing::debug!(target: "devnode::console", "{v}");
     Ok(v)
 }

@@ -49,6 +49,10 @@ pub struct HostEnv {
     pub outs: Vec<u8>,
     pub return_data: Bytes,
     pub cache: StorageCache,
+    /// The last account whose code the program read, and that code: nitro answers a
+    /// repeated `account_code(_size)` of the same address from it at no gas
+    /// (`crates/arbutil/src/evm/req.rs`, `EvmApiRequestor::last_code`).
+    pub last_code: Option<(Address, Bytes)>,
     /// Refunds earned by storage writes and children, handed to the frame at exit.
     pub refund: i64,
     pub memory: Option<Memory>,

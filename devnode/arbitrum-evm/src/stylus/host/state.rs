@@ -6,6 +6,7 @@ use revm::primitives::{Log, LogData, B256, U256};
 use wasmi::Linker;
 
 use super::*;
+use crate::arbos::params::{ARBOS_VERSION, ARBOS_VERSION_STYLUS_LAST_CODE_CACHE_FIX};
 use crate::stylus::storage_cache::REQUIRED_ACCESS_GAS;
 
 const COLD_SLOAD_GAS: u64 = 2_100;
@@ -263,16 +264,29 @@ fn account_code(mut c: Cx, addr: i32, offset: i32, size: i32, dest: i32) -> Hr<i
 
 /// The shared part of `account_code` and `account_code_size`: nitro requires the worst
 /// case (a cold access) before loading the code, then charges the access and EXTCODESIZE.
+///
+/// A request for the address of the previous code request is answered from the program's
+/// `last_code` at no gas and without touching the state; since ArbOS 40 empty code is
+/// not remembered, so an account without code is charged every time
+/// (nitro `crates/arbutil/src/evm/req.rs`, `EvmApiRequestor::account_code`).
 fn code_access(c: &mut Cx, addr: i32) -> Hr<revm::primitives::Bytes> {
     buy_ink(c, HOSTIO_INK + EVM_API_INK)?;
     require_gas(c, COLD_ACCOUNT_GAS)?;
     let a = read_address(c, addr)?;
+    if let Some((last, code)) = &c.data().last_code {
+        if *last == a {
+            return Ok(code.clone());
+        }
+    }
     let code = evm(c).ctx_mut().journal_mut().code(a).map_err(state_err)?;
     let access = if code.is_cold {
         COLD_ACCOUNT_GAS
     } else {
         WARM_ACCESS_GAS
     };
+    if !code.data.is_empty() || ARBOS_VERSION < ARBOS_VERSION_STYLUS_LAST_CODE_CACHE_FIX {
+        c.data_mut().last_code = Some((a, code.data.clone()));
+    }
     buy_gas(c, EXTCODE_GAS + access)?;
     Ok(code.data)
 }

@@ -1,7 +1,7 @@
 //! The `eth_` namespace: chain and state reads, blocks, transactions, calls, estimates
 //! and submission.
 
-use alloy_consensus::{TxEip1559, TxEnvelope, TxLegacy};
+use alloy_consensus::{TxEip1559, TxEip2930, TxEnvelope, TxLegacy};
 use alloy_eips::eip2718::Decodable2718;
 use alloy_primitives::TxKind;
 use revm::primitives::{keccak256, Address, Bytes, B256, U256};
@@ -287,7 +287,7 @@ pub fn send_raw(s: &Shared, p: &Params) -> Result<Value, RpcError> {
 }
 
 /// Signs for an unlocked account: the nonce, gas (estimated) and fees are filled in as
-/// anvil fills them; a `gasPrice` makes a legacy transaction, otherwise EIP-1559.
+/// anvil fills them.
 pub fn send_transaction(s: &Shared, p: &Params) -> Result<Value, RpcError> {
     let req: CallRequest = p.get(0, "transaction")?;
     let from = req
@@ -318,12 +318,46 @@ pub fn send_transaction(s: &Shared, p: &Params) -> Result<Value, RpcError> {
         };
         (nonce, gas, ledger.chain.config().base_fee as u128)
     };
+    let filled = Filled {
+        chain_id,
+        nonce,
+        gas,
+        base_fee,
+    };
+    let raw = sign_request(&req, &filled, &account.key)?;
+    let tx = tx::decode(&raw, chain_id).map_err(|e| RpcError::server(e.to_string()))?;
+    submit(s, tx)
+}
+
+/// The fields `eth_sendTransaction` fills in before signing.
+struct Filled {
+    chain_id: u64,
+    nonce: u64,
+    gas: u64,
+    base_fee: u128,
+}
+
+/// The signed bytes of `req`, as anvil builds them: a `gasPrice` makes a legacy
+/// transaction, or an EIP-2930 one when an `accessList` comes with it; otherwise EIP-1559
+/// (carrying the access list, if any).
+fn sign_request(
+    req: &CallRequest,
+    filled: &Filled,
+    key: &k256::ecdsa::SigningKey,
+) -> Result<Bytes, RpcError> {
     let to = req.to.map_or(TxKind::Create, TxKind::Call);
     let input = req.input()?;
     let value = req.value.unwrap_or_default();
+    let access_list = req.access_list.clone();
+    let Filled {
+        chain_id,
+        nonce,
+        gas,
+        base_fee,
+    } = *filled;
     let sign_err = |e: tx::TxError| RpcError::new(RpcError::INTERNAL, e.to_string());
-    let raw = match req.gas_price {
-        Some(price) => tx::encode(
+    Ok(match (req.gas_price, access_list) {
+        (Some(price), None) => tx::encode(
             tx::sign(
                 TxLegacy {
                     chain_id: Some(chain_id),
@@ -334,11 +368,27 @@ pub fn send_transaction(s: &Shared, p: &Params) -> Result<Value, RpcError> {
                     value,
                     input,
                 },
-                &account.key,
+                key,
             )
             .map_err(sign_err)?,
         ),
-        None => {
+        (Some(price), Some(access_list)) => tx::encode(
+            tx::sign(
+                TxEip2930 {
+                    chain_id,
+                    nonce,
+                    gas_price: price.to(),
+                    gas_limit: gas,
+                    to,
+                    value,
+                    access_list,
+                    input,
+                },
+                key,
+            )
+            .map_err(sign_err)?,
+        ),
+        (None, access_list) => {
             let tip: u128 = req.max_priority_fee_per_gas.map_or(0, |t| t.to());
             let max_fee = req
                 .max_fee_per_gas
@@ -353,17 +403,35 @@ pub fn send_transaction(s: &Shared, p: &Params) -> Result<Value, RpcError> {
                         max_priority_fee_per_gas: tip,
                         to,
                         value,
-                        access_list: Default::default(),
+                        access_list: access_list.unwrap_or_default(),
                         input,
                     },
-                    &account.key,
+                    key,
                 )
                 .map_err(sign_err)?,
             )
         }
-    };
-    let tx = tx::decode(&raw, chain_id).map_err(|e| RpcError::server(e.to_string()))?;
-    submit(s, tx)
+    })
+}
+
+/// `eth_createAccessList`: the accounts and slots the call touches (sender, recipient,
+/// precompiles and coinbase left out, as geth leaves them out) and the gas it uses with
+/// that list; a failing call still answers, with its error, as geth's does.
+pub fn create_access_list(s: &Shared, p: &Params) -> Result<Value, RpcError> {
+    let req: CallRequest = p.get(0, "transaction")?;
+    let id = BlockId::parse(p.0.get(1))?;
+    let ledger = s.ledger();
+    let r = id
+        .state(&ledger.chain)?
+        .create_access_list(req.to_request()?, &StateOverrides::default())
+        .map_err(chain_error)?;
+    let mut out = json!({"accessList": r.access_list, "gasUsed": qty(r.outcome.gas_used)});
+    match &r.outcome.status {
+        Status::Success => {}
+        Status::Revert(data) => out["error"] = json!(RpcError::revert(data).message),
+        Status::Halt(why) => out["error"] = json!(halt_error(why, None).message),
+    }
+    Ok(out)
 }
 
 pub fn transaction_by_hash(s: &Shared, p: &Params) -> Result<Value, RpcError> {

@@ -130,6 +130,7 @@ fn dispatch(s: &Shared, method: &str, p: &Params) -> Result<Value, RpcError> {
         "eth_feeHistory" => eth::fee_history(s, p),
         "eth_estimateGas" => eth::estimate_gas(s, p),
         "eth_call" => eth::call(s, p),
+        "eth_createAccessList" => eth::create_access_list(s, p),
         "eth_sendRawTransaction" => eth::send_raw(s, p),
         "eth_sendTransaction" => eth::send_transaction(s, p),
         "eth_sign" => sign::eth_sign(s, p),

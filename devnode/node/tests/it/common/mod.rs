@@ -18,6 +18,21 @@ pub fn eth(n: u64) -> U256 {
     U256::from(n) * U256::from(10u64.pow(18))
 }
 
+/// A devnode test program's deployable bytes (`devnode/test-programs`, built by the
+/// contracts' packager).
+pub fn fixture(name: &str) -> Vec<u8> {
+    let path = format!(
+        "{}/../test-programs/target/programs/{name}.deploy",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read(&path).unwrap_or_else(|e| {
+        panic!(
+            "{path}: {e}. Build the test programs first: \
+             cd contracts && cargo packager build --workspace ../devnode/test-programs"
+        )
+    })
+}
+
 /// Deploys `wasm` as a Stylus program without activating it.
 pub fn deploy_wasm(chain: &mut Chain, wasm: &[u8]) -> Address {
     let r = chain
@@ -71,4 +86,15 @@ pub fn revert_text(r: &Receipt) -> String {
         }
         other => format!("{other:?}"),
     }
+}
+
+/// A transaction's intrinsic gas: 21000 + calldata (EIP-2028: 4 per zero byte, 16 per
+/// non-zero byte); no EIP-7623 floor: nitro leaves it off unless the chain enables
+/// increased calldata pricing.
+pub fn intrinsic_gas(data: &[u8]) -> u64 {
+    21_000
+        + data
+            .iter()
+            .map(|b| if *b == 0 { 4 } else { 16 })
+            .sum::<u64>()
 }

@@ -460,7 +460,7 @@ fn print_sent(what: &str) -> impl FnOnce(&labelchain::chain::Sent) + '_ {
 }
 
 fn print_task(t: &TaskView) {
-    let status = match t.status {
+    let status = match t.terms.status {
         TaskStatus::Open => "open",
         TaskStatus::Cancelled => "cancelled",
         TaskStatus::None => "none",
@@ -468,22 +468,26 @@ fn print_task(t: &TaskView) {
     println!(
         "Task {} ({status}{})",
         t.id,
-        if t.paused { ", protocol paused" } else { "" }
+        if t.terms.paused {
+            ", protocol paused"
+        } else {
+            ""
+        }
     );
-    println!("  requester        {}", t.requester);
-    println!("  payment token    {}", t.payment_token);
+    println!("  requester        {}", t.terms.requester);
+    println!("  payment token    {}", t.terms.payment_token);
     println!("  data root        {}", t.data_root);
     println!(
         "  items            {} ({} final, {} open), {} classes, {} labellers per item, threshold {} bps",
-        t.item_count, t.final_items, t.open_items, t.num_classes, t.labellers_per_item, t.threshold_bps
+        t.terms.item_count, t.final_items, t.open_items, t.terms.num_classes, t.terms.labellers_per_item, t.terms.threshold_bps
     );
     println!(
         "  reward / stake   {} / {} per label",
-        format_amount(t.reward_per_label, 18),
-        format_amount(t.stake_per_label, 18)
+        format_amount(t.terms.reward_per_label, 18),
+        format_amount(t.terms.stake_per_label, 18)
     );
-    println!("  commit until     {} (unix)", t.commit_end);
-    println!("  reveal until     {} (unix)", t.reveal_end);
+    println!("  commit until     {} (unix)", t.terms.commit_end);
+    println!("  reveal until     {} (unix)", t.terms.reveal_end);
     println!("  commits          {}", t.commits);
     println!(
         "  bounty left      {}",
@@ -492,7 +496,7 @@ fn print_task(t: &TaskView) {
     println!("  labels digest    {}", t.labels_digest);
     println!(
         "  emission cap     {} LBL per accepted item",
-        format_amount(t.emission_cap, 18)
+        format_amount(t.terms.emission_cap, 18)
     );
 }
 

@@ -11,6 +11,8 @@
 use alloy::primitives::{Address, U256};
 use serde::Serialize;
 
+use crate::bindings::ITaskRegistry;
+
 pub use labelchain_tokenomics::params::{Quality, UnknownCode};
 
 /// Declares a protocol code: the enum with its numbers (written once, here), `TryFrom<u8>`
@@ -111,8 +113,10 @@ impl std::fmt::Display for Tier {
 
 /// A task's terms as the registry's `terms(task)` returns them: three packed words
 /// (big-endian, fields in this order), then the reward and stake per label and the
-/// per-item emission cap as words of their own.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// per-item emission cap as words of their own. Serialized (camelCase) as part of
+/// `task show --json`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TaskTerms {
     pub requester: Address,
     pub item_count: u32,
@@ -133,8 +137,13 @@ pub struct TaskTerms {
     pub commit_end: u64,
     pub reveal_end: u64,
     pub audit_window: u64,
+    /// The quality multipliers are not part of `task show --json` (its keys predate them
+    /// being read here); kept out so its output stays as scripts know it.
+    #[serde(skip)]
     pub standard_bps: u16,
+    #[serde(skip)]
     pub strong_bps: u16,
+    #[serde(skip)]
     pub audited_bps: u16,
     /// Set by the registry from its pause flag when it answers.
     pub paused: bool,
@@ -143,6 +152,37 @@ pub struct TaskTerms {
     pub stake_per_label: U256,
     /// Most LBL (wei) one accepted item may emit.
     pub emission_cap: U256,
+}
+
+/// The registry's protocol-wide parameters as `params()` returns them (unnamed in the ABI,
+/// which the Stylus SDK prints from a tuple), in `setParams`'s order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ProtocolParams {
+    pub fee_bps: u16,
+    pub slash_bps: u16,
+    pub no_reveal_slash_bps: u16,
+    pub slash_burn_bps: u16,
+    pub audit_window: u64,
+    pub standard_bps: u16,
+    pub strong_bps: u16,
+    pub audited_bps: u16,
+    pub auditor_share_bps: u16,
+}
+
+impl From<ITaskRegistry::paramsReturn> for ProtocolParams {
+    fn from(p: ITaskRegistry::paramsReturn) -> Self {
+        ProtocolParams {
+            fee_bps: p._0,
+            slash_bps: p._1,
+            no_reveal_slash_bps: p._2,
+            slash_burn_bps: p._3,
+            audit_window: p._4,
+            standard_bps: p._5,
+            strong_bps: p._6,
+            audited_bps: p._7,
+            auditor_share_bps: p._8,
+        }
+    }
 }
 
 /// Reads fixed-width big-endian fields off the front of a packed word.

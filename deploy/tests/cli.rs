@@ -45,22 +45,18 @@ fn run(c: &mut Command) -> (bool, String, String) {
     )
 }
 
-#[test]
-fn deploy_json_rerun_and_errors() {
-    let node = node();
-    let url = node.url().to_owned();
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-
+/// A dry run prints the plan and writes nothing; `deploy --json` reports the 8 transactions
+/// and writes the deployments file; a rerun has nothing to do. Returns LBL's address.
+fn deploy_dry_json_and_rerun(d: &Path, url: &str) -> String {
     // Dry run: the plan, nothing written.
-    let (ok, out, err) = run(labelchain(d).args(["deploy", "--dry-run", "--rpc-url", &url]));
+    let (ok, out, err) = run(labelchain(d).args(["deploy", "--dry-run", "--rpc-url", url]));
     assert!(ok, "{err}");
     assert!(out.contains("Plan on chain 412346"), "{out}");
     assert!(out.contains("Estimated:"), "{out}");
     assert!(files(&d.join("deployments")).is_empty());
 
     // Deploy with --json; then a rerun sends nothing.
-    let (ok, out, err) = run(labelchain(d).args(["deploy", "--json", "--rpc-url", &url]));
+    let (ok, out, err) = run(labelchain(d).args(["deploy", "--json", "--rpc-url", url]));
     assert!(ok, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["sent"], 8, "{out}");
@@ -70,49 +66,60 @@ fn deploy_json_rerun_and_errors() {
         .as_str()
         .expect("the deploy report names the token")
         .to_owned();
-    let (ok, out, err) = run(labelchain(d).args(["deploy", "--rpc-url", &url]));
+    let (ok, out, err) = run(labelchain(d).args(["deploy", "--rpc-url", url]));
     assert!(ok, "{err}");
     assert!(out.contains("Nothing to do"), "{out}");
 
-    // Unknown task: a clear error and a non-zero exit.
-    let (ok, _, err) = run(labelchain(d).args(["task", "show", "99", "--rpc-url", &url]));
+    lbl
+}
+
+/// An unknown task is a clear error and a non-zero exit, typed under `--json`.
+fn unknown_task(d: &Path, url: &str) {
+    let (ok, _, err) = run(labelchain(d).args(["task", "show", "99", "--rpc-url", url]));
     assert!(!ok);
     assert!(err.contains("unknown task 99"), "{err}");
-    let (ok, out, _) = run(labelchain(d).args(["task", "show", "99", "--json", "--rpc-url", &url]));
+    let (ok, out, _) = run(labelchain(d).args(["task", "show", "99", "--json", "--rpc-url", url]));
     assert!(!ok);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["error"]["kind"], "unknown_task");
+}
 
-    // The owner prices LBL for emission within its bound (at most 1 LBL per LBL of fee);
-    // above it the registry's custom error comes back decoded.
+/// The owner prices LBL for emission within its bound (at most 1 LBL per LBL of fee);
+/// above it the registry's custom error comes back decoded, as does nothing to claim.
+fn emission_rate_and_decoded_reverts(d: &Path, url: &str, lbl: &str) {
     let (ok, out, err) = run(labelchain(d).args([
         "emission-rate",
         "--token",
-        &lbl,
+        lbl,
         "--lbl-per-token",
         "0.5",
         "--rpc-url",
-        &url,
+        url,
     ]));
     assert!(ok, "{err} {out}");
     assert!(out.contains("emission rate set"), "{out}");
     let (ok, _, err) = run(labelchain(d).args([
         "emission-rate",
         "--token",
-        &lbl,
+        lbl,
         "--lbl-per-token",
         "2",
         "--rpc-url",
-        &url,
+        url,
     ]));
     assert!(!ok);
     assert!(err.contains("EmissionRateOutOfRange"), "{err}");
 
     // A decoded revert: nothing to claim.
-    let (ok, _, err) = run(labelchain(d).args(["claim", "--rpc-url", &url]));
+    let (ok, _, err) = run(labelchain(d).args(["claim", "--rpc-url", url]));
     assert!(!ok);
     assert!(err.contains("NothingToClaim"), "{err}");
+}
 
+/// In a fresh directory: a wrong chain for the network profile, an unreachable RPC, an
+/// unfunded key and an operation without a deployment each fail clearly, and nothing is
+/// written.
+fn refusals_elsewhere_write_nothing(url: &str) {
     // Wrong chain id for the network profile.
     let other = tempfile::tempdir().unwrap();
     let (ok, _, err) = run(labelchain(other.path()).args([
@@ -120,7 +127,7 @@ fn deploy_json_rerun_and_errors() {
         "--network",
         "arbitrum-sepolia",
         "--rpc-url",
-        &url,
+        url,
         "--private-key",
         UNFUNDED,
     ]));
@@ -135,18 +142,13 @@ fn deploy_json_rerun_and_errors() {
     assert!(err.contains("cannot reach the RPC"), "{err}");
 
     // Unfunded key.
-    let (ok, _, err) = run(labelchain(other.path()).args([
-        "deploy",
-        "--rpc-url",
-        &url,
-        "--private-key",
-        UNFUNDED,
-    ]));
+    let (ok, _, err) =
+        run(labelchain(other.path()).args(["deploy", "--rpc-url", url, "--private-key", UNFUNDED]));
     assert!(!ok);
     assert!(err.contains("has 0 ETH"), "{err}");
 
     // Operations without a deployment for the chain.
-    let (ok, _, err) = run(labelchain(other.path()).args(["status", "--rpc-url", &url]));
+    let (ok, _, err) = run(labelchain(other.path()).args(["status", "--rpc-url", url]));
     assert!(!ok);
     assert!(err.contains("no deployment for chain 412346"), "{err}");
     assert!(
@@ -154,6 +156,18 @@ fn deploy_json_rerun_and_errors() {
         "nothing written: {:?}",
         files(other.path())
     );
+}
+
+#[test]
+fn deploy_json_rerun_and_errors() {
+    let node = node();
+    let url = node.url().to_owned();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let lbl = deploy_dry_json_and_rerun(d, &url);
+    unknown_task(d, &url);
+    emission_rate_and_decoded_reverts(d, &url, &lbl);
+    refusals_elsewhere_write_nothing(&url);
 }
 
 /// `labelchain deploy --dry-run` on a custom network at `url` with an unfunded key,

@@ -38,6 +38,12 @@ pub fn usd(n: u64) -> U256 {
     U256::from(n) * U256::from(1_000_000u64)
 }
 
+/// `base` with one edit: lets a table of cases name the one field each case changes.
+pub fn with<T>(mut base: T, edit: impl FnOnce(&mut T)) -> T {
+    edit(&mut base);
+    base
+}
+
 /// `mintEmission` requests for `multipliers` with no fee bound (the largest cap), for
 /// tests of the schedule itself; the verifier sends the task's real cap.
 pub fn uncapped(multipliers: &[u16]) -> Vec<U256> {

@@ -148,10 +148,26 @@ fn run(choices: Vec<u16>) -> [u32; 5] {
     done
 }
 
+/// One task's life, drawn from the tape: created (or refused), committed, revealed,
+/// finalized and audited, then the accounts settle.
 fn round(r: &mut Run, tape: &mut Tape, tokens: &[Address; 2], done: &mut [u32; 5]) {
+    let Some((task, spec)) = create_task(r, tape) else {
+        return;
+    };
+    let ballots = commit_ballots(r, tape, task, &spec, done);
+    r.w.end_commit(task);
+    reveal_ballots(r, tape, task, &ballots, done);
+    if tape.below(2) == 0 {
+        r.w.end_reveal(task);
+    }
+    finalize_and_audit(r, tape, task, &spec, done);
+    settle_accounts(r, tape, tokens, done);
+}
+
+/// A task, to be labelled by a random subset with labels skewed towards class 0 so that
+/// consensus, dissent, ties and escalations all happen. `None` when it is refused.
+fn create_task(r: &mut Run, tape: &mut Tape) -> Option<(u64, TaskSpec)> {
     let amounts = amounts();
-    // A task, labelled by a random subset with labels skewed towards class 0 so that
-    // consensus, dissent, ties and escalations all happen.
     let stable = tape.below(2) == 0;
     let spec = TaskSpec {
         items: 1 + tape.below(4) as u32,
@@ -189,7 +205,7 @@ fn round(r: &mut Run, tape: &mut Tape, tokens: &[Address; 2], done: &mut [u32; 5
             let bound_hit = matches!(e, task_registry::Error::InvalidTaskParameter(_));
             assert_eq!(bound_hit, !in_bounds, "{spec:?}: {e:?}");
             r.check();
-            return;
+            return None;
         }
     };
     let token = w.pay_token(&spec);
@@ -199,6 +215,18 @@ fn round(r: &mut Run, tape: &mut Tape, tokens: &[Address; 2], done: &mut [u32; 5
     let i = r.token_index(token);
     r.max_reward[i] = r.max_reward[i].max(spec.reward);
     r.check();
+    Some((task, spec))
+}
+
+/// About two thirds of the labellers commit on each item; returns the accepted
+/// `(item, labeller, label)` ballots.
+fn commit_ballots(
+    r: &mut Run,
+    tape: &mut Tape,
+    task: u64,
+    spec: &TaskSpec,
+    done: &mut [u32; 5],
+) -> Vec<(u32, Address, u8)> {
     let mut ballots = Vec::new();
     for item in 0..spec.items {
         for &who in &r.labellers.clone() {
@@ -220,8 +248,19 @@ fn round(r: &mut Run, tape: &mut Tape, tokens: &[Address; 2], done: &mut [u32; 5
             r.check();
         }
     }
-    r.w.end_commit(task);
-    for &(item, who, label) in &ballots {
+    ballots
+}
+
+/// Each ballot is revealed, never revealed (1 in 10) or revealed with a wrong label, which
+/// must be refused (1 in 10).
+fn reveal_ballots(
+    r: &mut Run,
+    tape: &mut Tape,
+    task: u64,
+    ballots: &[(u32, Address, u8)],
+    done: &mut [u32; 5],
+) {
+    for &(item, who, label) in ballots {
         let salt = World::salt(task, item, who, label);
         match tape.below(10) {
             0 => continue, // never revealed
@@ -237,9 +276,17 @@ fn round(r: &mut Run, tape: &mut Tape, tokens: &[Address; 2], done: &mut [u32; 5
         }
         r.check();
     }
-    if tape.below(2) == 0 {
-        r.w.end_reveal(task);
-    }
+}
+
+/// A random labeller finalizes each item, the auditor judges half of those waiting for it,
+/// and half the time whatever still waits is finalized past the audit window.
+fn finalize_and_audit(
+    r: &mut Run,
+    tape: &mut Tape,
+    task: u64,
+    spec: &TaskSpec,
+    done: &mut [u32; 5],
+) {
     for item in 0..spec.items {
         let by = tape.pick(&r.labellers);
         done[2] +=
@@ -273,7 +320,6 @@ fn round(r: &mut Run, tape: &mut Tape, tokens: &[Address; 2], done: &mut [u32; 5
             r.check();
         }
     }
-    settle_accounts(r, tape, tokens, done);
 }
 
 /// Claims, unstaking, withdrawing, cancelling and reclaiming by random accounts.

@@ -169,99 +169,27 @@ fn each_invalid_task_parameter_is_reported_by_its_field_index() {
     let year = 365 * 86_400;
     let overflow_after_fee = U256::MAX / U256::from(12u64 * 10_000) + U256::from(1u64);
     let cases: Vec<(u8, TaskSpec)> = vec![
-        (1, TaskSpec { items: 0, ..d }),
-        (2, TaskSpec { classes: 0, ..d }),
-        (2, TaskSpec { classes: 1, ..d }),
-        (2, TaskSpec { classes: 257, ..d }),
-        (3, TaskSpec { k: 0, ..d }),
-        (3, TaskSpec { k: 33, ..d }),
-        (
-            4,
-            TaskSpec {
-                threshold_bps: 0,
-                ..d
-            },
-        ),
-        (
-            4,
-            TaskSpec {
-                threshold_bps: 5_000,
-                ..d
-            },
-        ),
-        (
-            4,
-            TaskSpec {
-                threshold_bps: 10_001,
-                ..d
-            },
-        ),
-        (
-            5,
-            TaskSpec {
-                reward: U256::ZERO,
-                ..d
-            },
-        ),
+        (1, with(d, |s| s.items = 0)),
+        (2, with(d, |s| s.classes = 0)),
+        (2, with(d, |s| s.classes = 1)),
+        (2, with(d, |s| s.classes = 257)),
+        (3, with(d, |s| s.k = 0)),
+        (3, with(d, |s| s.k = 33)),
+        (4, with(d, |s| s.threshold_bps = 0)),
+        (4, with(d, |s| s.threshold_bps = 5_000)),
+        (4, with(d, |s| s.threshold_bps = 10_001)),
+        (5, with(d, |s| s.reward = U256::ZERO)),
         // items * k * reward overflows.
-        (
-            5,
-            TaskSpec {
-                reward: U256::MAX,
-                ..d
-            },
-        ),
+        (5, with(d, |s| s.reward = U256::MAX)),
         // The bounty fits, but the fee computation (bounty * 10000) would overflow.
-        (
-            5,
-            TaskSpec {
-                reward: overflow_after_fee,
-                ..d
-            },
-        ),
-        (
-            6,
-            TaskSpec {
-                stake: U256::ZERO,
-                ..d
-            },
-        ),
-        (
-            7,
-            TaskSpec {
-                commit_duration: 59,
-                ..d
-            },
-        ),
-        (
-            7,
-            TaskSpec {
-                commit_duration: year + 1,
-                ..d
-            },
-        ),
-        (
-            8,
-            TaskSpec {
-                reveal_duration: 59,
-                ..d
-            },
-        ),
-        (
-            8,
-            TaskSpec {
-                reveal_duration: year + 1,
-                ..d
-            },
-        ),
-        (
-            9,
-            TaskSpec {
-                audit_rate_bps: 10_001,
-                ..d
-            },
-        ),
-        (10, TaskSpec { min_tier: 3, ..d }),
+        (5, with(d, |s| s.reward = overflow_after_fee)),
+        (6, with(d, |s| s.stake = U256::ZERO)),
+        (7, with(d, |s| s.commit_duration = 59)),
+        (7, with(d, |s| s.commit_duration = year + 1)),
+        (8, with(d, |s| s.reveal_duration = 59)),
+        (8, with(d, |s| s.reveal_duration = year + 1)),
+        (9, with(d, |s| s.audit_rate_bps = 10_001)),
+        (10, with(d, |s| s.min_tier = 3)),
     ];
     for (field, spec) in cases {
         let err = w.create_task_unfunded(requester, spec).motsu_unwrap_err();
@@ -406,97 +334,24 @@ fn each_out_of_range_parameter_is_reported_by_its_index() {
     let w = World::default();
     let d = ProtocolParams::DEFAULT;
     let cases: [(u8, ProtocolParams); 13] = [
+        (0, with(d, |s| s.fee_bps = 1_001)),
+        (1, with(d, |s| s.slash_bps = 10_001)),
+        (2, with(d, |s| s.no_reveal_slash_bps = 10_001)),
+        (3, with(d, |s| s.slash_burn_bps = 10_001)),
+        (4, with(d, |s| s.audit_window = 3_599)),
+        (4, with(d, |s| s.audit_window = 30 * 86_400 + 1)),
+        (5, with(d, |s| s.standard_bps = 9_999)),
+        (6, with(d, |s| s.strong_bps = 9_999)),
+        (6, with(d, |s| s.standard_bps = 12_600)),
+        (7, with(d, |s| s.audited_bps = 15_001)),
+        (7, with(d, |s| s.audited_bps = 12_499)),
+        (8, with(d, |s| s.auditor_share_bps = 5_001)),
         (
             0,
-            ProtocolParams {
-                fee_bps: 1_001,
-                ..d
-            },
-        ),
-        (
-            1,
-            ProtocolParams {
-                slash_bps: 10_001,
-                ..d
-            },
-        ),
-        (
-            2,
-            ProtocolParams {
-                no_reveal_slash_bps: 10_001,
-                ..d
-            },
-        ),
-        (
-            3,
-            ProtocolParams {
-                slash_burn_bps: 10_001,
-                ..d
-            },
-        ),
-        (
-            4,
-            ProtocolParams {
-                audit_window: 3_599,
-                ..d
-            },
-        ),
-        (
-            4,
-            ProtocolParams {
-                audit_window: 30 * 86_400 + 1,
-                ..d
-            },
-        ),
-        (
-            5,
-            ProtocolParams {
-                standard_bps: 9_999,
-                ..d
-            },
-        ),
-        (
-            6,
-            ProtocolParams {
-                strong_bps: 9_999,
-                ..d
-            },
-        ),
-        (
-            6,
-            ProtocolParams {
-                standard_bps: 12_600,
-                ..d
-            },
-        ),
-        (
-            7,
-            ProtocolParams {
-                audited_bps: 15_001,
-                ..d
-            },
-        ),
-        (
-            7,
-            ProtocolParams {
-                audited_bps: 12_499,
-                ..d
-            },
-        ),
-        (
-            8,
-            ProtocolParams {
-                auditor_share_bps: 5_001,
-                ..d
-            },
-        ),
-        (
-            0,
-            ProtocolParams {
-                fee_bps: u16::MAX,
-                auditor_share_bps: u16::MAX,
-                ..d
-            },
+            with(d, |s| {
+                s.fee_bps = u16::MAX;
+                s.auditor_share_bps = u16::MAX;
+            }),
         ),
     ];
     for (index, p) in cases {

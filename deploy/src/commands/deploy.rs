@@ -336,26 +336,9 @@ pub async fn run(
         return Ok(report);
     }
     if report.steps.iter().any(|s| s.status == StepStatus::Planned) {
-        let balance = conn.balance(from).await?;
-        if balance < estimated {
-            return Err(Error::Unfunded {
-                address: from,
-                balance: format_eth(balance),
-                needed: format_eth(estimated),
-            });
-        }
+        ensure_funded(conn, from, estimated).await?;
     }
-    let record = record.unwrap_or_else(|| Deployment {
-        schema: SCHEMA,
-        chain_id: conn.chain_id,
-        network: conn.endpoint.network.name().into(),
-        genesis_hash: genesis,
-        params: plan.params.clone(),
-        contracts: BTreeMap::new(),
-        steps: BTreeMap::new(),
-        demo: None,
-        complete: false,
-    });
+    let record = record.unwrap_or_else(|| fresh_record(conn, &plan, genesis));
     let mut run = Run {
         conn,
         opts,
@@ -381,6 +364,35 @@ pub async fn run(
     state::save(&run.path, &run.record)?;
     run.report.sent = run.sent;
     Ok(run.report)
+}
+
+/// Refuses to start sending when `from` holds less than the estimated cost: a deploy that
+/// runs dry half-way leaves a partial record behind.
+async fn ensure_funded(conn: &Conn, from: Address, estimated: U256) -> Result<()> {
+    let balance = conn.balance(from).await?;
+    if balance < estimated {
+        return Err(Error::Unfunded {
+            address: from,
+            balance: format_eth(balance),
+            needed: format_eth(estimated),
+        });
+    }
+    Ok(())
+}
+
+/// The record of a first deploy on this chain: nothing deployed or wired yet.
+fn fresh_record(conn: &Conn, plan: &Plan, genesis: B256) -> Deployment {
+    Deployment {
+        schema: SCHEMA,
+        chain_id: conn.chain_id,
+        network: conn.endpoint.network.name().into(),
+        genesis_hash: genesis,
+        params: plan.params.clone(),
+        contracts: BTreeMap::new(),
+        steps: BTreeMap::new(),
+        demo: None,
+        complete: false,
+    }
 }
 
 /// The programs to deploy (built first if asked or missing) and the plan for them.

@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::bindings::{IConsensusVerifier, IRewardToken, IStakingEscrow, ITaskRegistry};
 use crate::chain::{contract_error, Conn, Sent};
 use crate::error::{Error, Result};
-use crate::protocol::{Item, TaskStatus, TaskTerms, Tier};
+use crate::protocol::{Item, ProtocolParams, TaskTerms, Tier};
 use crate::salts;
 use crate::state::{self, Addresses};
 
@@ -34,31 +34,14 @@ pub fn addresses(conn: &Conn, deployments_dir: &Path) -> Result<Addresses> {
     })
 }
 
-/// A task's terms ([`TaskTerms`]) and progress, as `task show` prints them.
+/// A task's terms ([`TaskTerms`]) and progress, as `task show` prints them. The terms are
+/// flattened so that `--json` lists their fields next to the progress ones.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TaskView {
     pub id: u64,
-    pub requester: Address,
-    pub item_count: u32,
-    pub num_classes: u16,
-    pub labellers_per_item: u8,
-    pub min_tier: Tier,
-    pub status: TaskStatus,
-    pub threshold_bps: u16,
-    pub payment_token: Address,
-    pub audit_rate_bps: u16,
-    pub fee_bps: u16,
-    pub slash_bps: u16,
-    pub no_reveal_slash_bps: u16,
-    pub slash_burn_bps: u16,
-    pub auditor_share_bps: u16,
-    pub commit_end: u64,
-    pub reveal_end: u64,
-    pub audit_window: u64,
-    pub paused: bool,
-    pub reward_per_label: U256,
-    pub stake_per_label: U256,
+    #[serde(flatten)]
+    pub terms: TaskTerms,
     pub data_root: B256,
     /// From the verifier: commits, open items, final items, labels digest.
     pub commits: u32,
@@ -67,43 +50,20 @@ pub struct TaskView {
     pub labels_digest: B256,
     /// Escrowed bounty left.
     pub bounty_remaining: U256,
-    /// Most LBL (wei) one accepted item may emit: the item's fee share times the payment
-    /// token's `emissionRate` when the task was created (DESIGN §3).
-    pub emission_cap: U256,
 }
 
 impl TaskView {
-    /// The terms' fields; the verifier's and the escrow's are left at zero.
-    fn from_terms(id: u64, t: TaskTerms) -> Self {
+    /// The terms; the verifier's and the escrow's fields are left at zero.
+    fn from_terms(id: u64, terms: TaskTerms) -> Self {
         TaskView {
             id,
-            requester: t.requester,
-            item_count: t.item_count,
-            num_classes: t.num_classes,
-            labellers_per_item: t.labellers_per_item,
-            min_tier: t.min_tier,
-            status: t.status,
-            threshold_bps: t.threshold_bps,
-            payment_token: t.payment_token,
-            audit_rate_bps: t.audit_rate_bps,
-            fee_bps: t.fee_bps,
-            slash_bps: t.slash_bps,
-            no_reveal_slash_bps: t.no_reveal_slash_bps,
-            slash_burn_bps: t.slash_burn_bps,
-            auditor_share_bps: t.auditor_share_bps,
-            commit_end: t.commit_end,
-            reveal_end: t.reveal_end,
-            audit_window: t.audit_window,
-            paused: t.paused,
-            reward_per_label: t.reward_per_label,
-            stake_per_label: t.stake_per_label,
+            terms,
             data_root: B256::ZERO,
             commits: 0,
             open_items: 0,
             final_items: 0,
             labels_digest: B256::ZERO,
             bounty_remaining: U256::ZERO,
-            emission_cap: t.emission_cap,
         }
     }
 }
@@ -214,16 +174,22 @@ pub async fn ensure_allowance(
     conn.send("approve", tx).await.map(Some)
 }
 
-pub async fn task_create(conn: &Conn, a: &Addresses, s: &TaskSpec) -> Result<Created> {
-    let reg = ITaskRegistry::new(a.registry, conn.provider.clone());
-    let params = reg
+/// The registry's protocol-wide parameters, by name.
+pub async fn params(conn: &Conn, a: &Addresses) -> Result<ProtocolParams> {
+    ITaskRegistry::new(a.registry, conn.provider.clone())
         .params()
         .call()
         .await
-        .map_err(|e| contract_error(conn, "TaskRegistry.params", e))?;
+        .map(ProtocolParams::from)
+        .map_err(|e| contract_error(conn, "TaskRegistry.params", e))
+}
+
+pub async fn task_create(conn: &Conn, a: &Addresses, s: &TaskSpec) -> Result<Created> {
+    let reg = ITaskRegistry::new(a.registry, conn.provider.clone());
+    let fee_bps = params(conn, a).await?.fee_bps;
     let token = s.payment_token.unwrap_or(a.token);
     let bounty = U256::from(s.items) * U256::from(s.k) * s.reward;
-    let fee = bounty * U256::from(params._0) / U256::from(10_000u64);
+    let fee = bounty * U256::from(fee_bps) / U256::from(10_000u64);
     ensure_allowance(conn, token, a.escrow, bounty + fee).await?;
     let tx = reg
         .createTask(
@@ -327,12 +293,12 @@ pub async fn commit(
         })?
     } else {
         let label = label.ok_or_else(|| Error::Config("commit needs --label".into()))?;
-        // Validate before the salt file is written: a label the task cannot accept.
-        let t = task_show(conn, a, task).await?;
-        if u16::from(label) >= t.num_classes {
+        // Validate before the salt file is written: a label the task cannot accept. The
+        // terms alone say it (one call; the task's existence is checked above).
+        let num_classes = terms(conn, a, task).await?.num_classes;
+        if u16::from(label) >= num_classes {
             return Err(Error::Config(format!(
-                "label {label} is not a class of task {task} (0..{})",
-                t.num_classes
+                "label {label} is not a class of task {task} (0..{num_classes})"
             )));
         }
         salts::create(salts_dir, conn.chain_id, a.verifier, task, item, who, label)?.1
@@ -480,4 +446,59 @@ pub async fn item(conn: &Conn, a: &Addresses, task: u64, item: u32) -> Result<It
         .await
         .map_err(|e| contract_error(conn, what, e))?;
     Item::decode((r._0, r._1, r._2, r._3, r._4, r._5, r._6)).map_err(Error::unknown_code(what))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The keys `task show --json` printed before the view held [`TaskTerms`]; scripts
+    /// read them.
+    const TASK_SHOW_KEYS: [&str; 28] = [
+        "id",
+        "requester",
+        "itemCount",
+        "numClasses",
+        "labellersPerItem",
+        "minTier",
+        "status",
+        "thresholdBps",
+        "paymentToken",
+        "auditRateBps",
+        "feeBps",
+        "slashBps",
+        "noRevealSlashBps",
+        "slashBurnBps",
+        "auditorShareBps",
+        "commitEnd",
+        "revealEnd",
+        "auditWindow",
+        "paused",
+        "rewardPerLabel",
+        "stakePerLabel",
+        "dataRoot",
+        "commits",
+        "openItems",
+        "finalItems",
+        "labelsDigest",
+        "bountyRemaining",
+        "emissionCap",
+    ];
+
+    #[test]
+    fn task_show_json_has_the_same_keys_as_before_the_view_held_the_terms() {
+        let terms = TaskTerms::decode([U256::ZERO; 6]).expect("zero codes are valid");
+        let json = serde_json::to_value(TaskView::from_terms(7, terms)).unwrap();
+        let mut keys: Vec<&str> = json
+            .as_object()
+            .expect("an object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut expected = TASK_SHOW_KEYS.to_vec();
+        keys.sort_unstable();
+        expected.sort_unstable();
+        assert_eq!(keys, expected);
+        assert_eq!(json["id"], 7);
+    }
 }

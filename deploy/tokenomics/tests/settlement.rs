@@ -5,7 +5,7 @@
 use labelchain_tokenomics::amount::{bps_of, U256, WAD};
 use labelchain_tokenomics::books::Asset;
 use labelchain_tokenomics::params::{Params, Quality};
-use labelchain_tokenomics::protocol::{Outcome, Protocol, TaskSpec, MAX_AMOUNT_PER_LABEL};
+use labelchain_tokenomics::protocol::{Outcome, Protocol, TaskId, TaskSpec, MAX_AMOUNT_PER_LABEL};
 use proptest::prelude::*;
 
 const TREASURY: u32 = 0;
@@ -81,6 +81,84 @@ fn total(p: &Protocol, asset: Asset, accounts: u32) -> U256 {
     sum
 }
 
+/// The requester is paid the task's cost: LBL from the treasury, or freshly minted
+/// stablecoin (added to `minted_stable`). The treasury must hold four times what the case
+/// needs in LBL, stakes included.
+fn fund_requester(
+    p: &mut Protocol,
+    c: &Case,
+    minted_stable: &mut U256,
+) -> Result<(), TestCaseError> {
+    let bounty = U256::from(c.spec.items as u64 * c.spec.k as u64) * c.spec.reward;
+    let cost = bounty + bps_of(bounty, 250).unwrap();
+    let lbl_needed = c.spec.stake * U256::from(c.spec.items)
+        + if c.spec.asset == Asset::Lbl {
+            cost
+        } else {
+            U256::ZERO
+        };
+    prop_assert!(lbl_needed < p.books.get(TREASURY).wallet(Asset::Lbl) / U256::from(4u8));
+    match c.spec.asset {
+        Asset::Lbl => p
+            .books
+            .transfer(TREASURY, REQUESTER, Asset::Lbl, cost)
+            .unwrap(),
+        Asset::Stable => {
+            p.books.fund(REQUESTER, Asset::Stable, cost).unwrap();
+            *minted_stable += cost;
+        }
+    }
+    Ok(())
+}
+
+/// Every seat commits its label (its labeller staked first if short), then the seats
+/// marked revealed reveal.
+fn commit_and_reveal(p: &mut Protocol, task: TaskId, c: &Case) {
+    for (item, seats) in c.votes.iter().enumerate() {
+        for (seat, &(label, _)) in seats.iter().enumerate() {
+            let who = 3 + seat as u32;
+            let free = p.books.get(who).free;
+            if free < c.spec.stake {
+                p.books
+                    .transfer(TREASURY, who, Asset::Lbl, c.spec.stake)
+                    .unwrap();
+                p.books.stake(who, c.spec.stake).unwrap();
+            }
+            p.commit(task, item as u32, who, label).unwrap();
+        }
+    }
+    for (item, seats) in c.votes.iter().enumerate() {
+        for (seat, &(_, revealed)) in seats.iter().enumerate() {
+            if revealed {
+                p.reveal(task, item as u32, 3 + seat as u32).unwrap();
+            }
+        }
+    }
+}
+
+/// Finalizes every item (even items drawn for audit), then audits or lets lapse each
+/// item left pending or escalated, as the case says. Returns every outcome.
+fn settle_all(p: &mut Protocol, task: TaskId, c: &Case) -> Vec<Outcome> {
+    let items: Vec<u32> = (0..c.spec.items).collect();
+    let r = p.finalize(task, &items, &mut |i| i % 2 == 0).unwrap();
+    let mut outcomes = r.outcomes.clone();
+    for (item, o) in r.outcomes.iter().enumerate() {
+        if matches!(o, Outcome::PendingAudit | Outcome::Escalated) {
+            match c.audits[item % c.audits.len()] {
+                Some(label) => {
+                    outcomes.extend(p.audit(task, item as u32, AUDITOR, label).unwrap().outcomes)
+                }
+                None => outcomes.extend(
+                    p.finalize(task, &[item as u32], &mut |_| false)
+                        .unwrap()
+                        .outcomes,
+                ),
+            }
+        }
+    }
+    outcomes
+}
+
 fn run(cases: &[Case]) -> Result<(), TestCaseError> {
     let stable_rate = U256::from(10u64).pow(U256::from(32)); // 100 LBL per USD
                                                              // A genesis large enough to lend 2^96-wei stakes and bounties to the test's accounts.
@@ -93,64 +171,12 @@ fn run(cases: &[Case]) -> Result<(), TestCaseError> {
     let accounts = 3 + LABELLERS;
     let mut minted_stable = U256::ZERO;
     for c in cases {
-        let bounty = U256::from(c.spec.items as u64 * c.spec.k as u64) * c.spec.reward;
-        let cost = bounty + bps_of(bounty, 250).unwrap();
-        let lbl_needed = c.spec.stake * U256::from(c.spec.items)
-            + if c.spec.asset == Asset::Lbl {
-                cost
-            } else {
-                U256::ZERO
-            };
-        prop_assert!(lbl_needed < p.books.get(TREASURY).wallet(Asset::Lbl) / U256::from(4u8));
-        match c.spec.asset {
-            Asset::Lbl => p
-                .books
-                .transfer(TREASURY, REQUESTER, Asset::Lbl, cost)
-                .unwrap(),
-            Asset::Stable => {
-                p.books.fund(REQUESTER, Asset::Stable, cost).unwrap();
-                minted_stable += cost;
-            }
-        }
+        fund_requester(&mut p, c, &mut minted_stable)?;
         let task = p.create_task(REQUESTER, c.spec).unwrap();
         let cap = p.emission_cap(task);
-        for (item, seats) in c.votes.iter().enumerate() {
-            for (seat, &(label, _)) in seats.iter().enumerate() {
-                let who = 3 + seat as u32;
-                let free = p.books.get(who).free;
-                if free < c.spec.stake {
-                    p.books
-                        .transfer(TREASURY, who, Asset::Lbl, c.spec.stake)
-                        .unwrap();
-                    p.books.stake(who, c.spec.stake).unwrap();
-                }
-                p.commit(task, item as u32, who, label).unwrap();
-            }
-        }
-        for (item, seats) in c.votes.iter().enumerate() {
-            for (seat, &(_, revealed)) in seats.iter().enumerate() {
-                if revealed {
-                    p.reveal(task, item as u32, 3 + seat as u32).unwrap();
-                }
-            }
-        }
-        let items: Vec<u32> = (0..c.spec.items).collect();
+        commit_and_reveal(&mut p, task, c);
         let before = p.token.verified;
-        let r = p.finalize(task, &items, &mut |i| i % 2 == 0).unwrap();
-        let mut outcomes = r.outcomes.clone();
-        for (item, o) in r.outcomes.iter().enumerate() {
-            if matches!(o, Outcome::PendingAudit | Outcome::Escalated) {
-                match c.audits[item % c.audits.len()] {
-                    Some(label) => outcomes
-                        .extend(p.audit(task, item as u32, AUDITOR, label).unwrap().outcomes),
-                    None => outcomes.extend(
-                        p.finalize(task, &[item as u32], &mut |_| false)
-                            .unwrap()
-                            .outcomes,
-                    ),
-                }
-            }
-        }
+        let outcomes = settle_all(&mut p, task, c);
         let schedule_max = bps_of(p.token.scheduled(before), 15_000).unwrap();
         for o in &outcomes {
             if let Outcome::Accepted { quality, emitted } = o {

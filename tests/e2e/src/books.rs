@@ -144,8 +144,38 @@ impl Books {
             tokio::join!(stakes, bounties, per_token, env.supply(), cap);
 
         let mut snap = Snapshot::new();
+        let held_stake = self.check_stakes(&stakes, &mut snap, at);
+        let bounties: Vec<(Address, U256, U256)> =
+            bounties.iter().map(|b| (b._0, b._2, b._3)).collect();
+        for &(_, bounty, fee) in &bounties {
+            snap.extend([bounty, fee]);
+        }
+        for (&token, (accounts, owed, held)) in tokens.iter().zip(per_token) {
+            let books = TokenBooks {
+                token,
+                accounts: &accounts,
+                held_stake: (token == lbl).then_some(&held_stake[..]),
+                bounties: &bounties,
+                owed,
+                held,
+            };
+            self.check_token(&books, &mut snap, at);
+        }
+        assert!(supply <= cap, "{at}: supply {supply} above the cap {cap}");
+        snap.push(supply);
+        snap
+    }
+
+    /// Per account: its stake (free + locked + unbonding) does not overflow and, with what
+    /// it withdrew, stays within what it staked. Returns each account's stake.
+    fn check_stakes(
+        &self,
+        stakes: &[(U256, U256, U256, u64)],
+        snap: &mut Snapshot,
+        at: &std::panic::Location<'_>,
+    ) -> Vec<U256> {
         let mut held_stake = Vec::with_capacity(stakes.len());
-        for (&who, &(free, locked, unbonding, ends)) in self.accounts.iter().zip(&stakes) {
+        for (&who, &(free, locked, unbonding, ends)) in self.accounts.iter().zip(stakes) {
             snap.extend([free, locked, unbonding, U256::from(ends)]);
             let stake = free
                 .checked_add(locked)
@@ -159,49 +189,61 @@ impl Books {
             );
             held_stake.push(stake);
         }
-        for b in &bounties {
-            snap.extend([b._2, b._3]);
-        }
-        for (&token, (accounts, owed, held)) in tokens.iter().zip(per_token) {
-            let mut sum = U256::ZERO;
-            let mut add = |v: U256, what: &dyn Fn() -> String| {
-                sum = sum
-                    .checked_add(v)
-                    .unwrap_or_else(|| panic!("{at}: the books of {token} overflow at {}", what()));
-            };
-            for (i, (&who, &(claimable, wallet))) in self.accounts.iter().zip(&accounts).enumerate()
-            {
-                snap.extend([claimable, wallet]);
-                let claimed = get(&self.claimed, &(token, who));
-                let bound = self.earn_bound(token, who);
-                assert!(
-                    claimable.checked_add(claimed).is_some_and(|s| s <= bound),
-                    "{at}: {who} can take out {claimable} + has taken {claimed} of {token}, \
-                     more than the {bound} it put in or earned"
-                );
-                add(claimable, &|| format!("{who}'s credit"));
-                if token == lbl {
-                    add(held_stake[i], &|| format!("{who}'s stake"));
-                }
-            }
-            for (&task, b) in self.tasks.iter().zip(&bounties) {
-                if b._0 == token {
-                    add(b._2, &|| format!("task {task}'s bounty"));
-                    add(b._3, &|| format!("task {task}'s fee"));
-                }
-            }
-            snap.extend([owed, held]);
-            assert_eq!(
-                sum, owed,
-                "{at}: per-account books of {token} sum to {sum}, liabilities are {owed}"
-            );
-            assert_eq!(
-                held, owed,
-                "{at}: the escrow holds {held} of {token} but owes {owed}"
-            );
-        }
-        assert!(supply <= cap, "{at}: supply {supply} above the cap {cap}");
-        snap.push(supply);
-        snap
+        held_stake
     }
+
+    /// One token's books: each account's credit within its earning bound, and the sum of
+    /// credits, stakes (LBL) and open bounties and fees equal to the escrow's liabilities
+    /// and to what it holds.
+    fn check_token(&self, b: &TokenBooks<'_>, snap: &mut Snapshot, at: &std::panic::Location<'_>) {
+        let token = b.token;
+        let mut sum = U256::ZERO;
+        let mut add = |v: U256, what: &dyn Fn() -> String| {
+            sum = sum
+                .checked_add(v)
+                .unwrap_or_else(|| panic!("{at}: the books of {token} overflow at {}", what()));
+        };
+        for (i, (&who, &(claimable, wallet))) in self.accounts.iter().zip(b.accounts).enumerate() {
+            snap.extend([claimable, wallet]);
+            let claimed = get(&self.claimed, &(token, who));
+            let bound = self.earn_bound(token, who);
+            assert!(
+                claimable.checked_add(claimed).is_some_and(|s| s <= bound),
+                "{at}: {who} can take out {claimable} + has taken {claimed} of {token}, \
+                 more than the {bound} it put in or earned"
+            );
+            add(claimable, &|| format!("{who}'s credit"));
+            if let Some(stakes) = b.held_stake {
+                add(stakes[i], &|| format!("{who}'s stake"));
+            }
+        }
+        for (&task, &(bounty_token, bounty, fee)) in self.tasks.iter().zip(b.bounties) {
+            if bounty_token == token {
+                add(bounty, &|| format!("task {task}'s bounty"));
+                add(fee, &|| format!("task {task}'s fee"));
+            }
+        }
+        let (owed, held) = (b.owed, b.held);
+        snap.extend([owed, held]);
+        assert_eq!(
+            sum, owed,
+            "{at}: per-account books of {token} sum to {sum}, liabilities are {owed}"
+        );
+        assert_eq!(
+            held, owed,
+            "{at}: the escrow holds {held} of {token} but owes {owed}"
+        );
+    }
+}
+
+/// What [`Books::check`] read for one token: per account (credit, wallet), the accounts'
+/// stakes when the token is LBL, every task's (payment token, bounty, fee), and the
+/// escrow's liabilities and holdings.
+struct TokenBooks<'a> {
+    token: Address,
+    accounts: &'a [(U256, U256)],
+    held_stake: Option<&'a [U256]>,
+    bounties: &'a [(Address, U256, U256)],
+    owed: U256,
+    held: U256,
 }

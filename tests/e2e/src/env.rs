@@ -26,7 +26,7 @@ use labelchain::state::Addresses;
 pub use labelchain::plan::lbl;
 /// The protocol's codes and the decoded `getItem` / `terms`, as the CLI reads them.
 pub use labelchain::protocol::{
-    Item, ItemStatus, Quality, TaskStatus, TaskTerms, Tier, VoidReason,
+    Item, ItemStatus, ProtocolParams, Quality, TaskStatus, TaskTerms, Tier, VoidReason,
 };
 
 /// DESIGN.md defaults the deploy uses.
@@ -602,6 +602,13 @@ impl Env {
     }
 
     /// A task's terms alone (one call).
+    /// The registry's protocol-wide parameters, by name.
+    pub async fn params(&self) -> ProtocolParams {
+        ops::params(&self.admin.conn, &self.a)
+            .await
+            .expect("params")
+    }
+
     pub async fn terms(&self, task: u64) -> TaskTerms {
         ops::terms(&self.admin.conn, &self.a, task)
             .await
@@ -610,12 +617,12 @@ impl Env {
 
     /// Closes the commit window of `task` (the reveal window opens).
     pub async fn end_commit(&self, task: u64) {
-        let t = self.task(task).await;
+        let t = self.terms(task).await;
         self.warp_past(t.commit_end).await;
     }
 
     pub async fn end_reveal(&self, task: u64) {
-        let t = self.task(task).await;
+        let t = self.terms(task).await;
         self.warp_past(t.reveal_end).await;
     }
 

@@ -106,7 +106,7 @@ async fn reveals_outside_the_reveal_window_are_refused() {
     env.end_reveal(task).await;
     let r = who.send(who.verifier().reveal(task, 0, 1, salt)).await;
     let e = expect_revert(r, "OutsideRevealWindow");
-    let t = env.task(task).await;
+    let t = env.terms(task).await;
     assert_eq!(
         e.args,
         vec![t.commit_end.to_string(), t.reveal_end.to_string()]
@@ -166,19 +166,10 @@ async fn a_second_commit_by_the_same_labeller_and_a_k_plus_first_commit_are_refu
     env.assert_solvent(&[]).await;
 }
 
-#[tokio::test]
-async fn only_auditors_audit_only_the_verifier_mints_and_slashes_only_owners_set_parameters() {
-    let (env, requester, task, ls) = setup().await;
-    require_time_travel!(env);
-    env.vote(&ls, task, 0, &[0, 1, 2], &[true, true, true])
-        .await;
-    env.finalize(task, 0).await;
-    assert_eq!(env.item(task, 0).await.status, ItemStatus::Escalated);
-    let mallory = env.funded(lbl(10)).await;
-    let who = addrs(&[&mallory, &requester, &ls[0], &ls[1], &ls[2], &env.admin]);
-    let before = env.books(&[env.lbl()], &who).await;
-    let m = &mallory;
-
+/// Audit by a non-auditor (a labeller of the item, even), minting emission directly, and
+/// slashing or paying through the escrow's protocol entry points: each refused, naming
+/// the role it lacks.
+async fn protocol_entry_points_refuse(m: &Actor, task: u64, ls: &[Actor]) {
     // Audit by a non-auditor (a labeller of the item, even).
     for a in [m, &ls[1]] {
         let e = expect_revert(a.send(a.verifier().audit(task, 0, 1)).await, "NotAuditor");
@@ -213,6 +204,10 @@ async fn only_auditors_audit_only_the_verifier_mints_and_slashes_only_owners_set
     );
     expect_revert(m.send(m.escrow().cancelBounty(task)).await, "NotRegistry");
     expect_revert(m.send(m.escrow().collectFee(task)).await, "NotVerifier");
+}
+
+/// Every owner-only setting, refused to `m`.
+async fn owner_settings_refuse(m: &Actor) {
     // Admin settings.
     let unauthorized = "OwnableUnauthorizedAccount";
     expect_revert(
@@ -241,8 +236,11 @@ async fn only_auditors_audit_only_the_verifier_mints_and_slashes_only_owners_set
         unauthorized,
     );
     expect_revert(m.send(m.token().setMinter(m.addr)).await, unauthorized);
+}
+
+/// Even the owner cannot re-wire what is wired once.
+async fn wiring_happens_once(admin: &Actor, m: &Actor) {
     // Even the owner cannot re-wire what is wired once.
-    let admin = &env.admin;
     expect_revert(
         admin.send(admin.token().setMinter(m.addr)).await,
         "MinterAlreadySet",
@@ -251,6 +249,24 @@ async fn only_auditors_audit_only_the_verifier_mints_and_slashes_only_owners_set
         admin.send(admin.escrow().setProtocol(m.addr, m.addr)).await,
         "ProtocolAlreadySet",
     );
+}
+
+#[tokio::test]
+async fn only_auditors_audit_only_the_verifier_mints_and_slashes_only_owners_set_parameters() {
+    let (env, requester, task, ls) = setup().await;
+    require_time_travel!(env);
+    env.vote(&ls, task, 0, &[0, 1, 2], &[true, true, true])
+        .await;
+    env.finalize(task, 0).await;
+    assert_eq!(env.item(task, 0).await.status, ItemStatus::Escalated);
+    let mallory = env.funded(lbl(10)).await;
+    let who = addrs(&[&mallory, &requester, &ls[0], &ls[1], &ls[2], &env.admin]);
+    let before = env.books(&[env.lbl()], &who).await;
+    let m = &mallory;
+
+    protocol_entry_points_refuse(m, task, &ls).await;
+    owner_settings_refuse(m).await;
+    wiring_happens_once(&env.admin, m).await;
     // Someone else's stake: nothing to withdraw, nothing to claim.
     expect_revert(m.send(m.escrow().withdraw()).await, "NothingToWithdraw");
     expect_revert(m.send(m.escrow().claim(env.lbl())).await, "NothingToClaim");

@@ -115,6 +115,254 @@ enum Shill {
     Dissents,
 }
 
+/// The cast of [`force_escalations`]: a requester and its shill (the ring), two honest
+/// labellers (the victims), the task's terms and the treasury's balances before it.
+struct Escalation {
+    env: Env,
+    shill_plays: Shill,
+    stable_token: Option<Address>,
+    /// The payment token: the stablecoin or LBL.
+    pay: Address,
+    spec: Spec,
+    items: Vec<u32>,
+    requester: Actor,
+    shill: Actor,
+    honest: [Actor; 2],
+    ring: Ring,
+    victims: Ring,
+    /// The treasury's credits in the payment token and in LBL before the task.
+    treasury_before: (U256, U256),
+}
+
+/// What the escalated task left: its escrowed bounty and fee, how many honest labels the
+/// requester got to see, and what was forfeited and slashed.
+struct Escalated {
+    bounty: U256,
+    fee: U256,
+    public: usize,
+    forfeited: U256,
+    /// The shill's slash, and the treasury's part of it (the rest is burned).
+    slashed: U256,
+    treasury_slash: U256,
+}
+
+impl Escalation {
+    async fn cast(env: Env, shill_plays: Shill, stable: bool) -> Escalation {
+        let stable_token = if stable {
+            Some(env.stablecoin().await)
+        } else {
+            None
+        };
+        let spec = Spec {
+            items: 8,
+            k: 3,
+            threshold_bps: 10_000,
+            token: stable_token,
+            reward: if stable { usd(2) } else { lbl(2) },
+            ..Spec::default()
+        };
+        let n = U256::from(spec.items);
+        let requester = match stable_token {
+            Some(t) => {
+                let r = env.named("escalating requester").await;
+                env.mint_test_token(t, r.addr, spec.cost()).await;
+                r
+            }
+            None => member(&env, "escalating requester", spec.cost()).await,
+        };
+        let shill = member(&env, "requester's shill", spec.stake * n).await;
+        let honest = [env.labeller(lbl(100)).await, env.labeller(lbl(100)).await];
+        let ring = Ring::start_with(&env, &[requester.addr, shill.addr], stable_token).await;
+        let victims = Ring::start_with(&env, &addrs(&[&honest[0], &honest[1]]), stable_token).await;
+        let pay = stable_token.unwrap_or(env.lbl());
+        let treasury_before = (
+            env.claimable(pay, env.admin.addr).await,
+            treasury_lbl(&env).await,
+        );
+        Escalation {
+            env,
+            shill_plays,
+            stable_token,
+            pay,
+            items: (0..spec.items).collect(),
+            spec,
+            requester,
+            shill,
+            honest,
+            ring,
+            victims,
+            treasury_before,
+        }
+    }
+
+    /// The shill takes a slot of every item next to the two honest labellers, then
+    /// withholds or dissents: two of three is not unanimity, so every item escalates.
+    /// Returns the task, its terms, bounty, fee and the honest reveals made public.
+    async fn escalate_every_item(&self) -> (u64, TaskTerms, U256, U256, usize) {
+        let (env, items) = (&self.env, &self.items);
+        let task = env.create_task(&self.requester, &self.spec).await;
+        let t = env.terms(task).await;
+        let (bounty, fee) = bounty_and_fee(env, task).await;
+        self.shill
+            .stake(self.spec.stake * U256::from(self.spec.items))
+            .await;
+        let shill_label = 0;
+        commit_every(env, &self.shill, task, items, shill_label).await;
+        for h in &self.honest {
+            commit_every(env, h, task, items, TRUE_LABEL).await;
+        }
+        env.end_commit(task).await;
+        let mut reveals = Vec::new();
+        for h in &self.honest {
+            reveals.extend(reveal_every(env, h, task, items, TRUE_LABEL).await);
+        }
+        if self.shill_plays == Shill::Dissents {
+            reveal_every(env, &self.shill, task, items, shill_label).await;
+        }
+        // What the requester was after: every honest label, public.
+        let public: Vec<IConsensusVerifier::Revealed> = events(&reveals);
+        assert_eq!(public.len(), items.len() * self.honest.len());
+        env.end_reveal(task).await;
+        finalize_every(env, task, items).await;
+        assert!(
+            statuses(env, task, items)
+                .await
+                .iter()
+                .all(|s| *s == ItemStatus::Escalated),
+            "two of three is not unanimity: every item escalates"
+        );
+        (task, t, bounty, fee, public.len())
+    }
+
+    /// No auditor acts; the escalations end void, every item's bounty is forfeited, and
+    /// nothing comes back to the requester. Returns the amount forfeited.
+    async fn void_unresolved(&self, task: u64, t: &TaskTerms, bounty: U256) -> U256 {
+        let (env, items) = (&self.env, &self.items);
+        env.advance(t.audit_window + 1).await;
+        let voids = finalize_every(env, task, items).await;
+        let voided: Vec<IConsensusVerifier::ItemVoided> = events(&voids);
+        assert_eq!(voided.len(), items.len());
+        assert!(
+            voided
+                .iter()
+                .all(|v| VoidReason::try_from(v.reason) == Ok(VoidReason::Unresolved)),
+            "unresolved"
+        );
+        let forfeited: U256 = events::<IStakingEscrow::BountyForfeited>(&voids)
+            .iter()
+            .map(|f| f.amount)
+            .sum();
+        assert_eq!(forfeited, bounty, "every item's bounty is forfeited");
+        // Nothing comes back to the requester: no refund credit, nothing left to reclaim.
+        assert_eq!(
+            env.claimable(self.pay, self.requester.addr).await,
+            U256::ZERO
+        );
+        expect_revert(
+            self.requester
+                .send(self.requester.registry().reclaim(task))
+                .await,
+            "NothingToReclaim",
+        );
+        forfeited
+    }
+
+    /// The treasury got the fee, the forfeited bounty (in the payment token) and its part
+    /// of the shill's slash (in LBL); the shill keeps the rest of its stake, unlocked.
+    /// Returns the shill's slash and the treasury's part of it.
+    async fn check_treasury_and_shill(
+        &self,
+        t: &TaskTerms,
+        fee: U256,
+        forfeited: U256,
+    ) -> (U256, U256) {
+        let env = &self.env;
+        let n = U256::from(self.spec.items);
+        let slash_each = match self.shill_plays {
+            Shill::Withholds => {
+                self.spec.stake * U256::from(t.no_reveal_slash_bps) / U256::from(10_000u16)
+            }
+            Shill::Dissents => U256::ZERO,
+        };
+        let slashed = slash_each * n;
+        let burned = slashed * U256::from(t.slash_burn_bps) / U256::from(10_000u16);
+        let pay_gain = env.claimable(self.pay, env.admin.addr).await - self.treasury_before.0;
+        let lbl_gain = treasury_lbl(env).await - self.treasury_before.1;
+        if self.stable_token.is_some() {
+            assert_eq!((pay_gain, lbl_gain), (fee + forfeited, slashed - burned));
+        } else {
+            assert_eq!(lbl_gain, fee + forfeited + slashed - burned);
+        }
+        let (free, locked, ..) = env.stake_of(self.shill.addr).await;
+        assert_eq!((free, locked), (self.spec.stake * n - slashed, U256::ZERO));
+        (slashed, slashed - burned)
+    }
+
+    /// The ring paid bounty + fee and got nothing back, and lost the shill's slash: more
+    /// than an honest task's full price, for fewer labels than it delivers. The honest
+    /// labellers kept their stake (unpaid: what griefing costs them is gas).
+    async fn check_positions(&self, e: &Escalated) {
+        let (env, spec) = (&self.env, &self.spec);
+        let p = Pricing::baseline();
+        let stable = self.stable_token.is_some();
+        let pos = self.ring.position(env).await;
+        let hurt = self.victims.position(env).await;
+        let decimals = if stable { 6 } else { 18 };
+        let units = |a: U256| signed(a) as f64 / 10f64.powi(decimals);
+        let (cost_usd, unit) = if stable {
+            (units(spec.cost()), "USD")
+        } else {
+            (units(spec.cost()) * p.lbl_usd, "LBL")
+        };
+        let what = match self.shill_plays {
+            Shill::Withholds => "withheld reveal",
+            Shill::Dissents => "revealed dissent",
+        };
+        eprintln!(
+            "{}",
+            pos.table(
+                &format!(
+                    "a) escalation-forcing requester + shill ({what}), {} items, k = 3, unanimity, paid in {unit}",
+                    spec.items
+                ),
+                &p
+            )
+        );
+        eprintln!(
+            "  paid for {} public labels: {:.4} USD each (an honest task's price: {:.4} USD per label)",
+            e.public,
+            -pos.net_usd(&p) / e.public as f64,
+            cost_usd / (self.items.len() * usize::from(spec.k)) as f64
+        );
+        eprintln!(
+            "{}",
+            hurt.table("   the two honest labellers (unpaid, stake back)", &p)
+        );
+        eprintln!(
+            "  treasury +{:.6} {unit} (fee {:.6}, forfeited {:.6}) and +{:.6} LBL of slash",
+            units(e.fee + e.forfeited),
+            units(e.fee),
+            units(e.forfeited),
+            lbl_f(signed(e.treasury_slash))
+        );
+        let paid = signed(e.bounty + e.fee);
+        let expected = if stable {
+            (-signed(e.slashed), -paid)
+        } else {
+            (-paid - signed(e.slashed), 0)
+        };
+        assert_eq!((pos.lbl, pos.stable), expected);
+        assert!(pos.net_usd(&p) < 0.0, "{}", pos.net_usd(&p));
+        assert!(pos.net_lbl(&p) < 0.0, "{}", pos.net_lbl(&p));
+        assert!(
+            pos.net_usd(&p) < -cost_usd,
+            "{} vs {cost_usd}",
+            pos.net_usd(&p)
+        );
+        assert_eq!((hurt.lbl, hurt.stable), (0, 0));
+    }
+}
+
 /// DESIGN §4: a requester asks for unanimity and has a shill take one of the k slots of
 /// every item; two honest labellers agree on each, the shill withholds its reveal or
 /// reveals a dissent, so every item escalates, and no auditor resolves it. Before the
@@ -123,169 +371,22 @@ enum Shill {
 async fn force_escalations(shill_plays: Shill, stable: bool) {
     let env = Env::start().await;
     require_time_travel!(env);
-    let p = Pricing::baseline();
-    let stable_token = if stable {
-        Some(env.stablecoin().await)
-    } else {
-        None
+    let scene = Escalation::cast(env, shill_plays, stable).await;
+    let (task, t, bounty, fee, public) = scene.escalate_every_item().await;
+    let forfeited = scene.void_unresolved(task, &t, bounty).await;
+    let (slashed, treasury_slash) = scene.check_treasury_and_shill(&t, fee, forfeited).await;
+    let escalated = Escalated {
+        bounty,
+        fee,
+        public,
+        forfeited,
+        slashed,
+        treasury_slash,
     };
-    let pay = stable_token.unwrap_or(env.lbl());
-    let spec = Spec {
-        items: 8,
-        k: 3,
-        threshold_bps: 10_000,
-        token: stable_token,
-        reward: if stable { usd(2) } else { lbl(2) },
-        ..Spec::default()
-    };
-    let items: Vec<u32> = (0..spec.items).collect();
-    let n = U256::from(spec.items);
-    let requester = match stable_token {
-        Some(t) => {
-            let r = env.named("escalating requester").await;
-            env.mint_test_token(t, r.addr, spec.cost()).await;
-            r
-        }
-        None => member(&env, "escalating requester", spec.cost()).await,
-    };
-    let shill = member(&env, "requester's shill", spec.stake * n).await;
-    let honest = [env.labeller(lbl(100)).await, env.labeller(lbl(100)).await];
-    let ring = Ring::start_with(&env, &[requester.addr, shill.addr], stable_token).await;
-    let victims = Ring::start_with(&env, &addrs(&[&honest[0], &honest[1]]), stable_token).await;
-    let treasury = env.admin.addr;
-    let (treasury_pay0, treasury_lbl0) =
-        (env.claimable(pay, treasury).await, treasury_lbl(&env).await);
-
-    let task = env.create_task(&requester, &spec).await;
-    let t = env.task(task).await;
-    let (bounty, fee) = bounty_and_fee(&env, task).await;
-    shill.stake(spec.stake * n).await;
-    let shill_label = 0;
-    commit_every(&env, &shill, task, &items, shill_label).await;
-    for h in &honest {
-        commit_every(&env, h, task, &items, TRUE_LABEL).await;
-    }
-    env.end_commit(task).await;
-    let mut reveals = Vec::new();
-    for h in &honest {
-        reveals.extend(reveal_every(&env, h, task, &items, TRUE_LABEL).await);
-    }
-    if shill_plays == Shill::Dissents {
-        reveal_every(&env, &shill, task, &items, shill_label).await;
-    }
-    // What the requester was after: every honest label, public.
-    let public: Vec<IConsensusVerifier::Revealed> = events(&reveals);
-    assert_eq!(public.len(), items.len() * honest.len());
-    env.end_reveal(task).await;
-    finalize_every(&env, task, &items).await;
-    assert!(
-        statuses(&env, task, &items)
-            .await
-            .iter()
-            .all(|s| *s == ItemStatus::Escalated),
-        "two of three is not unanimity: every item escalates"
-    );
-
-    // No auditor acts; the escalations end void.
-    env.advance(t.audit_window + 1).await;
-    let voids = finalize_every(&env, task, &items).await;
-    let voided: Vec<IConsensusVerifier::ItemVoided> = events(&voids);
-    assert_eq!(voided.len(), items.len());
-    assert!(
-        voided
-            .iter()
-            .all(|v| VoidReason::try_from(v.reason) == Ok(VoidReason::Unresolved)),
-        "unresolved"
-    );
-    let forfeited: U256 = events::<IStakingEscrow::BountyForfeited>(&voids)
-        .iter()
-        .map(|f| f.amount)
-        .sum();
-    assert_eq!(forfeited, bounty, "every item's bounty is forfeited");
-    // Nothing comes back to the requester: no refund credit, nothing left to reclaim.
-    assert_eq!(env.claimable(pay, requester.addr).await, U256::ZERO);
-    expect_revert(
-        requester.send(requester.registry().reclaim(task)).await,
-        "NothingToReclaim",
-    );
-
-    // The treasury got the fee, the forfeited bounty (in the payment token) and its part
-    // of the shill's slash (in LBL).
-    let slash_each = match shill_plays {
-        Shill::Withholds => spec.stake * U256::from(t.no_reveal_slash_bps) / U256::from(10_000u16),
-        Shill::Dissents => U256::ZERO,
-    };
-    let slashed = slash_each * n;
-    let burned = slashed * U256::from(t.slash_burn_bps) / U256::from(10_000u16);
-    let pay_gain = env.claimable(pay, treasury).await - treasury_pay0;
-    let lbl_gain = treasury_lbl(&env).await - treasury_lbl0;
-    if stable {
-        assert_eq!((pay_gain, lbl_gain), (fee + forfeited, slashed - burned));
-    } else {
-        assert_eq!(lbl_gain, fee + forfeited + slashed - burned);
-    }
-    let (free, locked, ..) = env.stake_of(shill.addr).await;
-    assert_eq!((free, locked), (spec.stake * n - slashed, U256::ZERO));
-
-    let pos = ring.position(&env).await;
-    let hurt = victims.position(&env).await;
-    let decimals = if stable { 6 } else { 18 };
-    let units = |a: U256| signed(a) as f64 / 10f64.powi(decimals);
-    let (cost_usd, unit) = if stable {
-        (units(spec.cost()), "USD")
-    } else {
-        (units(spec.cost()) * p.lbl_usd, "LBL")
-    };
-    let what = match shill_plays {
-        Shill::Withholds => "withheld reveal",
-        Shill::Dissents => "revealed dissent",
-    };
-    eprintln!(
-        "{}",
-        pos.table(
-            &format!(
-                "a) escalation-forcing requester + shill ({what}), {} items, k = 3, unanimity, paid in {unit}",
-                spec.items
-            ),
-            &p
-        )
-    );
-    eprintln!(
-        "  paid for {} public labels: {:.4} USD each (an honest task's price: {:.4} USD per label)",
-        public.len(),
-        -pos.net_usd(&p) / public.len() as f64,
-        cost_usd / (items.len() * usize::from(spec.k)) as f64
-    );
-    eprintln!(
-        "{}",
-        hurt.table("   the two honest labellers (unpaid, stake back)", &p)
-    );
-    eprintln!(
-        "  treasury +{:.6} {unit} (fee {:.6}, forfeited {:.6}) and +{:.6} LBL of slash",
-        units(fee + forfeited),
-        units(fee),
-        units(forfeited),
-        lbl_f(signed(slashed - burned))
-    );
-    // The ring paid bounty + fee and got nothing back, and lost the shill's slash.
-    let paid = signed(bounty + fee);
-    let expected = if stable {
-        (-signed(slashed), -paid)
-    } else {
-        (-paid - signed(slashed), 0)
-    };
-    assert_eq!((pos.lbl, pos.stable), expected);
-    assert!(pos.net_usd(&p) < 0.0, "{}", pos.net_usd(&p));
-    assert!(pos.net_lbl(&p) < 0.0, "{}", pos.net_lbl(&p));
-    // More than an honest task's full price, for fewer labels than it delivers.
-    assert!(
-        pos.net_usd(&p) < -cost_usd,
-        "{} vs {cost_usd}",
-        pos.net_usd(&p)
-    );
-    // The honest labellers kept their stake (unpaid: what griefing costs them is gas).
-    assert_eq!((hurt.lbl, hurt.stable), (0, 0));
-    env.assert_solvent(&stable_token.into_iter().collect::<Vec<_>>())
+    scene.check_positions(&escalated).await;
+    scene
+        .env
+        .assert_solvent(&scene.stable_token.into_iter().collect::<Vec<_>>())
         .await;
 }
 
@@ -306,12 +407,12 @@ async fn a_requester_forcing_escalations_on_a_stablecoin_task_forfeits_the_stabl
 
 // ---- b) auditors ----------------------------------------------------------------
 
-#[tokio::test]
-async fn an_auditor_cannot_audit_an_item_they_labelled_or_a_task_they_requested_and_trying_only_costs_gas(
-) {
-    let env = Env::start().await;
-    require_time_travel!(env);
-    let p = Pricing::baseline();
+/// Two tasks where the auditor's audits would pay it: task `labelled`, where it labels
+/// next to two honest labellers (item 0 accepted against its label, pending audit; item 1 a
+/// three-way split, escalated), and task `requested`, its own, where three honest
+/// labellers agree (pending audit). Returns the requester of `labelled`, the three honest
+/// labellers, `labelled` and `requested`.
+async fn self_audit_targets(env: &Env) -> (Actor, [Actor; 3], u64, u64) {
     let auditor = &env.auditor;
     env.give_lbl(auditor.addr, lbl(100)).await;
     auditor.stake(lbl(100)).await;
@@ -354,16 +455,27 @@ async fn an_auditor_cannot_audit_an_item_they_labelled_or_a_task_they_requested_
         .await;
     env.end_reveal(labelled).await;
     env.end_reveal(requested).await;
-    finalize_every(&env, labelled, &[0, 1]).await;
-    finalize_every(&env, requested, &[0]).await;
+    finalize_every(env, labelled, &[0, 1]).await;
+    finalize_every(env, requested, &[0]).await;
     assert_eq!(
-        statuses(&env, labelled, &[0, 1]).await,
+        statuses(env, labelled, &[0, 1]).await,
         vec![ItemStatus::PendingAudit, ItemStatus::Escalated]
     );
     assert_eq!(
         env.item(requested, 0).await.status,
         ItemStatus::PendingAudit
     );
+    (requester, honest, labelled, requested)
+}
+
+#[tokio::test]
+async fn an_auditor_cannot_audit_an_item_they_labelled_or_a_task_they_requested_and_trying_only_costs_gas(
+) {
+    let env = Env::start().await;
+    require_time_travel!(env);
+    let p = Pricing::baseline();
+    let auditor = &env.auditor;
+    let (requester, honest, labelled, requested) = self_audit_targets(&env).await;
 
     // What each audit would win: item 0 overridden to the auditor's label pays the
     // auditor reward + emission and slashes both honest labellers; item 1 resolved for
@@ -482,7 +594,7 @@ async fn a_rubber_stamping_auditor_and_a_garbage_ring_take_only_the_requesters_b
     );
 
     let task = env.create_task(&requester, &spec).await;
-    let t = env.task(task).await;
+    let t = env.terms(task).await;
     let (bounty, fee) = bounty_and_fee(&env, task).await;
     let cap = emission_cap(&env, task).await;
     fill_with_garbage(&env, &ring, &spec, task, &items).await;
@@ -491,23 +603,7 @@ async fn a_rubber_stamping_auditor_and_a_garbage_ring_take_only_the_requesters_b
         .await
         .iter()
         .all(|s| *s == ItemStatus::PendingAudit));
-    let mut audits = Vec::new();
-    for &i in &items {
-        audits.push(
-            auditor
-                .must(auditor.verifier().audit(task, i, GARBAGE))
-                .await,
-        );
-    }
-    let stamped: Vec<IConsensusVerifier::Audited> = events(&audits);
-    assert!(stamped.iter().all(|a| a.confirmed && a.label == GARBAGE));
-    for &i in &items {
-        let it = env.item(task, i).await;
-        assert_eq!(
-            (it.status, it.quality),
-            (ItemStatus::Final, Some(Quality::Audited))
-        );
-    }
+    let audits = rubber_stamp(&env, task, &items).await;
     members.push(auditor);
     claim_all(&env, &members).await;
 
@@ -537,30 +633,63 @@ async fn a_rubber_stamping_auditor_and_a_garbage_ring_take_only_the_requesters_b
     assert_eq!(colluders.lbl, signed(bounty + minted));
     assert_eq!(victim_pos.lbl, -signed(bounty + fee));
     assert!(colluders.lbl <= -victim_pos.lbl);
-    eprintln!(
-        "{}",
-        ring_pos.table(
-            &format!(
-                "b) rubber-stamped garbage ring ({} sybils), {} items all sampled",
-                spec.k, spec.items
-            ),
-            &p
-        )
+    let title = format!(
+        "b) rubber-stamped garbage ring ({} sybils), {} items all sampled",
+        spec.k, spec.items
     );
-    eprintln!("{}", auditor_pos.table("   the colluding auditor", &p));
-    eprintln!("{}", colluders.table("   ring + auditor", &p));
-    eprintln!("{}", victim_pos.table("   the requester (victim)", &p));
+    eprintln!("{}", ring_pos.table(&title, &p));
+    print_collusion(&p, auditor_pos, ring_pos, victim_pos, minted, fee);
+    env.assert_solvent(&[]).await;
+}
+
+/// The allow-listed auditor confirms the garbage on every item: each becomes final at the
+/// Audited tier. Returns the audits' receipts.
+async fn rubber_stamp(env: &Env, task: u64, items: &[u32]) -> Vec<Sent> {
+    let auditor = &env.auditor;
+    let mut audits = Vec::new();
+    for &i in items {
+        audits.push(
+            auditor
+                .must(auditor.verifier().audit(task, i, GARBAGE))
+                .await,
+        );
+    }
+    let stamped: Vec<IConsensusVerifier::Audited> = events(&audits);
+    assert!(stamped.iter().all(|a| a.confirmed && a.label == GARBAGE));
+    for &i in items {
+        let it = env.item(task, i).await;
+        assert_eq!(
+            (it.status, it.quality),
+            (ItemStatus::Final, Some(Quality::Audited))
+        );
+    }
+    audits
+}
+
+/// The rubber-stamping auditor's, the colluders' and the victim's tables, and what was
+/// minted against the fee.
+fn print_collusion(
+    p: &Pricing,
+    auditor_pos: Position,
+    ring_pos: Position,
+    victim_pos: Position,
+    minted: U256,
+    fee: U256,
+) {
+    let colluders = ring_pos + auditor_pos;
+    eprintln!("{}", auditor_pos.table("   the colluding auditor", p));
+    eprintln!("{}", colluders.table("   ring + auditor", p));
+    eprintln!("{}", victim_pos.table("   the requester (victim)", p));
     eprintln!(
         "  minted {:.6} LBL for a fee of {:.6} LBL; colluders {} (auditors are allow-listed: a trust assumption)",
         lbl_f(signed(minted)),
         lbl_f(signed(fee)),
-        if colluders.net_usd(&p) > 0.0 {
+        if colluders.net_usd(p) > 0.0 {
             "PROFIT at the requester's expense"
         } else {
             "lose"
         }
     );
-    env.assert_solvent(&[]).await;
 }
 
 // ---- c) a Sybil ring taking every slot ---------------------------------------------
@@ -592,38 +721,16 @@ async fn a_sybil_ring_filling_every_slot_with_garbage_loses_money_to_spot_checks
     let (emitted0, supply0) = (emitted(&env).await, env.supply().await);
 
     let task = env.create_task(&requester, &spec).await;
-    let t = env.task(task).await;
+    let t = env.terms(task).await;
     let (_, fee) = bounty_and_fee(&env, task).await;
     let cap = emission_cap(&env, task).await;
     let k = U256::from(spec.k);
     let slash_each = spec.stake * U256::from(t.slash_bps) / U256::from(10_000u16);
-    // The ring loses in expectation (gas aside): (1 - p) (k r + cap) < p k slash.
-    let rate = f64::from(t.audit_rate_bps) / 10_000.0;
-    let gain = lbl_f(signed(k * spec.reward + cap));
-    let loss = lbl_f(signed(k * slash_each));
-    let expected = (1.0 - rate) * gain - rate * loss;
+    let (gain, expected) = expected_per_item(&spec, &t, cap);
     assert!(expected < 0.0, "expected {expected} LBL per item");
 
     fill_with_garbage(&env, &ring, &spec, task, &items).await;
-    finalize_every(&env, task, &items).await;
-    let sampled: Vec<u32> = items
-        .iter()
-        .zip(statuses(&env, task, &items).await)
-        .filter(|(_, s)| *s == ItemStatus::PendingAudit)
-        .map(|(i, _)| *i)
-        .collect();
-    // The honest auditor overrides every sampled item with the true label.
-    for &i in &sampled {
-        env.auditor
-            .must(env.auditor.verifier().audit(task, i, TRUE_LABEL))
-            .await;
-    }
-    for &i in &items {
-        let it = env.item(task, i).await;
-        assert_eq!(it.status, ItemStatus::Final);
-        let caught = sampled.contains(&i);
-        assert_eq!(it.label, if caught { TRUE_LABEL } else { GARBAGE });
-    }
+    let sampled = override_sampled(&env, task, &items).await;
     claim_all(&env, &members).await;
 
     let a = U256::from(sampled.len());
@@ -640,20 +747,15 @@ async fn a_sybil_ring_filling_every_slot_with_garbage_loses_money_to_spot_checks
     let slashed = a * k * slash_each;
     let burned = slashed * U256::from(t.slash_burn_bps) / U256::from(10_000u16);
     assert_eq!(env.supply().await + burned - supply0, minted);
-    eprintln!(
-        "{}",
-        pos.table(
-            &format!(
-                "c) garbage Sybil ring ({} sybils), {} items, audit rate {} bps, stake {} / reward {} LBL",
-                spec.k,
-                spec.items,
-                t.audit_rate_bps,
-                lbl_f(signed(spec.stake)),
-                lbl_f(signed(spec.reward))
-            ),
-            &p
-        )
+    let title = format!(
+        "c) garbage Sybil ring ({} sybils), {} items, audit rate {} bps, stake {} / reward {} LBL",
+        spec.k,
+        spec.items,
+        t.audit_rate_bps,
+        lbl_f(signed(spec.stake)),
+        lbl_f(signed(spec.reward))
     );
+    eprintln!("{}", pos.table(&title, &p));
     eprintln!(
         "  {} of {} items sampled and overridden; expected {:.4} LBL per item, realised {:.4} (gas included)",
         sampled.len(),
@@ -661,29 +763,75 @@ async fn a_sybil_ring_filling_every_slot_with_garbage_loses_money_to_spot_checks
         expected,
         pos.net_lbl(&p) / f64::from(spec.items)
     );
-    eprintln!(
-        "  break-even stake for this reward at {} bps: {:.2} LBL (stake / reward {:.1})",
-        t.audit_rate_bps,
-        (1.0 - rate) * gain / (rate * f64::from(spec.k) * f64::from(t.slash_bps) / 10_000.0),
-        (1.0 - rate) * gain
-            / (rate * f64::from(spec.k) * f64::from(t.slash_bps) / 10_000.0)
-            / lbl_f(signed(spec.reward))
-    );
-    // What catching the ring paid the honest auditor: no agreeing labeller, no emission,
-    // so no auditor's share either; only its gas.
-    let audit_pos = checker.position(&env).await;
-    eprintln!(
-        "{}",
-        audit_pos.table(
-            &format!("   the honest auditor ({} overrides)", sampled.len()),
-            &p
-        )
-    );
-    assert_eq!(audit_pos.lbl, 0);
+    print_break_even(&spec, &t, gain);
+    honest_auditor_is_paid_nothing(&env, &checker, sampled.len()).await;
     assert!(pos.lbl < 0, "{}", pos.lbl);
     assert!(pos.net_usd(&p) < 0.0, "{}", pos.net_usd(&p));
     assert!(pos.net_lbl(&p) < 0.0, "{}", pos.net_lbl(&p));
     env.assert_solvent(&[]).await;
+}
+
+/// A bystander finalizes every item; the honest auditor overrides every sampled one
+/// (pending audit) with the true label, so each ends final, caught items with the true
+/// label and the rest with the ring's garbage. Returns the sampled items.
+async fn override_sampled(env: &Env, task: u64, items: &[u32]) -> Vec<u32> {
+    finalize_every(env, task, items).await;
+    let sampled: Vec<u32> = items
+        .iter()
+        .zip(statuses(env, task, items).await)
+        .filter(|(_, s)| *s == ItemStatus::PendingAudit)
+        .map(|(i, _)| *i)
+        .collect();
+    for &i in &sampled {
+        env.auditor
+            .must(env.auditor.verifier().audit(task, i, TRUE_LABEL))
+            .await;
+    }
+    for &i in items {
+        let it = env.item(task, i).await;
+        assert_eq!(it.status, ItemStatus::Final);
+        let caught = sampled.contains(&i);
+        assert_eq!(it.label, if caught { TRUE_LABEL } else { GARBAGE });
+    }
+    sampled
+}
+
+/// What catching the ring paid the honest auditor: no agreeing labeller, no emission, so
+/// no auditor's share either; only its gas.
+async fn honest_auditor_is_paid_nothing(env: &Env, checker: &Ring, overrides: usize) {
+    let audit_pos = checker.position(env).await;
+    eprintln!(
+        "{}",
+        audit_pos.table(
+            &format!("   the honest auditor ({overrides} overrides)"),
+            &Pricing::baseline()
+        )
+    );
+    assert_eq!(audit_pos.lbl, 0);
+}
+
+/// What an unchecked garbage item pays the ring (LBL, `k` rewards plus the emission cap),
+/// and what an item is worth to it in expectation, gas aside:
+/// (1 - p) (k r + cap) - p k slash.
+fn expected_per_item(spec: &Spec, t: &TaskTerms, cap: U256) -> (f64, f64) {
+    let k = U256::from(spec.k);
+    let slash_each = spec.stake * U256::from(t.slash_bps) / U256::from(10_000u16);
+    let rate = f64::from(t.audit_rate_bps) / 10_000.0;
+    let gain = lbl_f(signed(k * spec.reward + cap));
+    let loss = lbl_f(signed(k * slash_each));
+    (gain, (1.0 - rate) * gain - rate * loss)
+}
+
+/// The stake at which an unchecked item's `gain` (LBL) balances the expected slash.
+fn print_break_even(spec: &Spec, t: &TaskTerms, gain: f64) {
+    let rate = f64::from(t.audit_rate_bps) / 10_000.0;
+    let per_stake = rate * f64::from(spec.k) * f64::from(t.slash_bps) / 10_000.0;
+    eprintln!(
+        "  break-even stake for this reward at {} bps: {:.2} LBL (stake / reward {:.1})",
+        t.audit_rate_bps,
+        (1.0 - rate) * gain / per_stake,
+        (1.0 - rate) * gain / per_stake / lbl_f(signed(spec.reward))
+    );
 }
 
 /// DESIGN's known limit: slots are first come, first served, so without spot-checks a

@@ -44,6 +44,7 @@ use std::collections::{HashMap, HashSet};
 use alloy::primitives::{Address, U256};
 use e2e::*;
 use edge::{custom_error, Tape};
+use labelchain::errors::Revert;
 
 fn steps() -> usize {
     std::env::var("E2E_INVARIANT_STEPS")
@@ -224,7 +225,7 @@ async fn run(mut tape: Tape) -> Option<(Done, u64)> {
         books.staked(l.addr, lbl(500));
         labellers.push(l);
     }
-    let p = env.admin.registry().params().call().await.unwrap();
+    let p = env.params().await;
     let last = books.check(&env, &[usd_token]).await;
     let mut r = Run {
         env: &env,
@@ -233,8 +234,8 @@ async fn run(mut tape: Tape) -> Option<(Done, u64)> {
         requesters,
         labellers,
         treasury,
-        fee_bps: U256::from(p._0),
-        auditor_share_bps: U256::from(p._8),
+        fee_bps: U256::from(p.fee_bps),
+        auditor_share_bps: U256::from(p.auditor_share_bps),
         tasks: HashMap::new(),
         ballots: Vec::new(),
         finals: HashSet::new(),
@@ -258,12 +259,29 @@ async fn run(mut tape: Tape) -> Option<(Done, u64)> {
     Some((r.done, r.verified))
 }
 
+/// One task's life, drawn from the tape: created (or refused), committed, revealed,
+/// finalized and audited, then the accounts settle.
 async fn round(r: &mut Run<'_>, tape: &mut Tape) {
+    let Some((task, spec)) = create_task(r, tape).await else {
+        return;
+    };
+    let ballots = commit_ballots(r, tape, task, &spec).await;
+    r.env.end_commit(task).await;
+    reveal_ballots(r, tape, task, ballots).await;
+    if tape.below(2) == 1 {
+        r.env.end_reveal(task).await;
+    }
+    finalize_and_audit(r, tape, task, &spec).await;
+    settle_accounts(r, tape).await;
+}
+
+/// A task (reward and stake sometimes an edge amount), to be labelled by a random subset
+/// with labels skewed towards class 0 so that consensus, dissent, ties and escalations all
+/// happen. Zero choices are the plain path: LBL, one item, everyone labels 0. A refused
+/// creation must be refused for its out-of-range field or for want of funds; then `None`.
+async fn create_task(r: &mut Run<'_>, tape: &mut Tape) -> Option<(u64, Spec)> {
     let env = r.env;
     let [lbl_token, usd_token] = r.tokens();
-    // A task (reward and stake sometimes an edge amount), labelled by a random subset with
-    // labels skewed towards class 0 so that consensus, dissent, ties and escalations all
-    // happen. Zero choices are the plain path: LBL, one item, everyone labels 0.
     let stable = tape.below(2) == 1;
     let spec = Spec {
         items: 1 + tape.below(3) as u32,
@@ -277,37 +295,13 @@ async fn round(r: &mut Run<'_>, tape: &mut Tape) {
     let token = if stable { usd_token } else { lbl_token };
     let requester = tape.pick(&r.requesters);
     let created = requester.send(spec.create_call(&requester)).await;
-    let ok = |a: U256| !a.is_zero() && a <= edge::max_per_label();
     let task = match custom_error(&created) {
         None => task_created(created.as_ref().unwrap()),
         Some(e) => {
-            let field = if !ok(spec.reward) {
-                Some("5")
-            } else if !ok(spec.stake) {
-                Some("6")
-            } else {
-                None
-            };
-            match field {
-                Some(f) => {
-                    assert_eq!(e.name, "InvalidTaskParameter", "{spec:?}: {e}");
-                    assert_eq!(e.args, vec![f], "{spec:?}");
-                }
-                None => {
-                    // Within bounds: refused only for want of funds.
-                    let labels = U256::from(spec.items) * U256::from(spec.k);
-                    let bounty = labels * spec.reward;
-                    let cost = bounty + bounty * r.fee_bps / U256::from(10_000);
-                    let has = env.balance(token, requester.addr).await;
-                    assert!(
-                        cost > has,
-                        "{spec:?} refused ({e}) though {has} covers {cost}"
-                    );
-                }
-            }
+            refused_for_a_reason(r, &spec, token, requester.addr, e).await;
             r.done[5] += 1;
             r.check(true).await;
-            return;
+            return None;
         }
     };
     let bounty = U256::from(spec.items) * U256::from(spec.k) * spec.reward;
@@ -328,7 +322,49 @@ async fn round(r: &mut Run<'_>, tape: &mut Tape) {
         },
     );
     r.check(false).await;
+    Some((task, spec))
+}
 
+/// A refused `createTask` names its out-of-range field (reward 5, stake 6); within bounds
+/// it is refused only for want of funds.
+async fn refused_for_a_reason(
+    r: &Run<'_>,
+    spec: &Spec,
+    token: Address,
+    requester: Address,
+    e: &Revert,
+) {
+    let ok = |a: U256| !a.is_zero() && a <= edge::max_per_label();
+    let field = if !ok(spec.reward) {
+        Some("5")
+    } else if !ok(spec.stake) {
+        Some("6")
+    } else {
+        None
+    };
+    match field {
+        Some(f) => {
+            assert_eq!(e.name, "InvalidTaskParameter", "{spec:?}: {e}");
+            assert_eq!(e.args, vec![f], "{spec:?}");
+        }
+        None => {
+            let labels = U256::from(spec.items) * U256::from(spec.k);
+            let bounty = labels * spec.reward;
+            let cost = bounty + bounty * r.fee_bps / U256::from(10_000);
+            let has = r.env.balance(token, requester).await;
+            assert!(
+                cost > has,
+                "{spec:?} refused ({e}) though {has} covers {cost}"
+            );
+        }
+    }
+}
+
+/// About two thirds of the labellers commit on each item; returns the accepted ballots'
+/// indices in `r.ballots`.
+async fn commit_ballots(r: &mut Run<'_>, tape: &mut Tape, task: u64, spec: &Spec) -> Vec<usize> {
+    let env = r.env;
+    let lbl_token = env.lbl();
     let mut ballots = Vec::new();
     for item in 0..spec.items {
         for who in r.labellers.clone() {
@@ -352,7 +388,12 @@ async fn round(r: &mut Run<'_>, tape: &mut Tape) {
             r.step(&res, Some(0)).await;
         }
     }
-    env.end_commit(task).await;
+    ballots
+}
+
+/// Each ballot is revealed, never revealed (1 in 10) or revealed with a wrong label, which
+/// must be refused (1 in 10).
+async fn reveal_ballots(r: &mut Run<'_>, tape: &mut Tape, task: u64, ballots: Vec<usize>) {
     for i in ballots {
         let (item, label) = (r.ballots[i].item, r.ballots[i].label);
         let who = r.labellers.iter().find(|l| l.addr == r.ballots[i].who);
@@ -376,9 +417,12 @@ async fn round(r: &mut Run<'_>, tape: &mut Tape) {
             }
         }
     }
-    if tape.below(2) == 1 {
-        env.end_reveal(task).await;
-    }
+}
+
+/// A random labeller finalizes each item, the auditor judges half of those waiting for it,
+/// and half the time whatever still waits is finalized past the audit window.
+async fn finalize_and_audit(r: &mut Run<'_>, tape: &mut Tape, task: u64, spec: &Spec) {
+    let env = r.env;
     for item in 0..spec.items {
         let by = tape.pick(&r.labellers);
         let res = by.send(by.verifier().finalize(task, item)).await;
@@ -409,7 +453,6 @@ async fn round(r: &mut Run<'_>, tape: &mut Tape) {
             r.step(&res, Some(2)).await;
         }
     }
-    settle_accounts(r, tape).await;
 }
 
 /// Claims, stake top-ups, unstaking and withdrawing, cancelling and reclaiming.

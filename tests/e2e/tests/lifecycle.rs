@@ -597,7 +597,7 @@ async fn cancelling_before_the_first_commit_refunds_bounty_and_fee() {
     let (requester, task) = env.lbl_task(&spec).await;
     assert_eq!(env.balance(env.lbl(), requester.addr).await, U256::ZERO);
     requester.must(requester.registry().cancelTask(task)).await;
-    assert_eq!(env.task(task).await.status, TaskStatus::Cancelled);
+    assert_eq!(env.task(task).await.terms.status, TaskStatus::Cancelled);
     assert_eq!(env.claimable(env.lbl(), requester.addr).await, spec.cost());
     env.assert_solvent(&[]).await;
     assert_eq!(requester.claim(env.lbl()).await, spec.cost());

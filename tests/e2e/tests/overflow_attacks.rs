@@ -42,29 +42,21 @@ async fn task_count(env: &Env) -> u64 {
     env.admin.registry().taskCount().call().await.unwrap()
 }
 
-#[tokio::test]
-async fn the_escrow_drain_of_issue_10_is_refused_at_every_step_and_moves_nothing() {
-    let env = Env::start().await;
-    let lbl_token = env.lbl();
-    // The victim's stake is what the attack drained.
-    let victim = env.labeller(lbl(1_000)).await;
-    let attacker = env.funded(wei(12)).await;
-    attacker.approve(lbl_token, env.a.escrow, U256::MAX).await;
-    // Staking two wei is legitimate (it is what the wrapped two-item lock took).
-    attacker.must(attacker.escrow().stake(wei(2))).await;
-    let who = [attacker.addr, victim.addr, env.admin.addr];
-    let before = env.books(&[lbl_token], &who).await;
-    let tasks_before = task_count(&env).await;
-    let m = &attacker;
+/// The stake per label of the drain: 2 × (2^255 + 1) = 2^256 + 2 wraps to 2 wei.
+fn drain() -> U256 {
+    pow2(255) + wei(1)
+}
 
-    // 1. The task: 2 items, k = 1, 1 wei per label (bounty 2 wei, fee 0), and a stake of
-    //    2^255 + 1 per label, so that 2 × stake = 2^256 + 2 wraps to 2 wei.
-    let drain = pow2(255) + wei(1);
+/// Step 1, the task: 2 items, k = 1, 1 wei per label (bounty 2 wei, fee 0), and a stake
+/// of 2^255 + 1 per label: refused (estimated or mined) naming `stakePerLabel`, as is
+/// every other stake that wraps a lock of up to 64 items, and the same trick on the reward
+/// side (a bounty of items × k × reward that wraps) naming `rewardPerLabel`.
+async fn the_drain_task_is_refused(m: &Actor) {
     let spec = Spec {
         items: 2,
         k: 1,
         reward: wei(1),
-        stake: drain,
+        stake: drain(),
         ..Spec::default()
     };
     assert_eq!(spec.cost(), wei(2), "the attack fits in 12 wei");
@@ -76,7 +68,6 @@ async fn the_escrow_drain_of_issue_10_is_refused_at_every_step_and_moves_nothing
         "InvalidTaskParameter",
     );
     assert_eq!(e.args, vec!["6"]);
-    // Every other stake that wraps a lock of up to 64 items, and the first one refused.
     for stake in [pow2(96), pow2(128), pow2(250), pow2(255), U256::MAX] {
         let s = Spec {
             stake,
@@ -85,18 +76,19 @@ async fn the_escrow_drain_of_issue_10_is_refused_at_every_step_and_moves_nothing
         let e = expect_revert(m.send(s.create_call(m)).await, "InvalidTaskParameter");
         assert_eq!(e.args, vec!["6"], "stake {stake}");
     }
-    // The same trick on the reward side (a bounty of items × k × reward that wraps).
     let s = Spec {
-        reward: drain,
+        reward: drain(),
         stake: wei(1),
         ..spec.clone()
     };
     let e = expect_revert(m.send(s.create_call(m)).await, "InvalidTaskParameter");
     assert_eq!(e.args, vec!["5"], "rewardPerLabel");
-    assert_eq!(task_count(&env).await, tasks_before, "no task was created");
+}
 
-    // 2. The batch commit on the task the attacker expected: there is no such task.
-    let task = tasks_before + 1;
+/// Steps 2 and 3 on the task the attacker expected, which does not exist: the batch
+/// commit and finality are refused as `TaskNotOpen`, and the wrapped settlement (and a
+/// lock) sent straight to the escrow as `NotVerifier`.
+async fn commit_and_settlement_are_refused(env: &Env, m: &Actor, task: u64) {
     let cs = vec![
         env.commitment(task, 0, m.addr, 1),
         env.commitment(task, 1, m.addr, 1),
@@ -106,18 +98,16 @@ async fn the_escrow_drain_of_issue_10_is_refused_at_every_step_and_moves_nothing
     let e = expect_revert(m.send(commit()).await, "TaskNotOpen");
     assert_eq!(e.args, vec![task.to_string()]);
     expect_revert(m.send_unchecked(commit()).await, "TaskNotOpen");
-
-    // 3. Finality, which settled `unlocked + slashed` = 2 × (2^255 + 1) wrapped.
+    // Finality, which settled `unlocked + slashed` = 2 × (2^255 + 1) wrapped.
     let e = expect_revert(
         m.send(m.verifier().finalizeBatch(task, vec![0, 1])).await,
         "TaskNotOpen",
     );
     assert_eq!(e.args, vec![task.to_string()]);
-    //    ... and the settlement itself, sent straight to the escrow with wrapped rows.
     let row = vec![
         U256::from_be_slice(m.addr.as_slice()),
-        drain,
-        drain,
+        drain(),
+        drain(),
         U256::ZERO,
         U256::ZERO,
     ];
@@ -127,14 +117,16 @@ async fn the_escrow_drain_of_issue_10_is_refused_at_every_step_and_moves_nothing
         "NotVerifier",
     );
     expect_revert(m.send(m.escrow().lock(m.addr, wei(2))).await, "NotVerifier");
+}
 
-    // 4. Unstake the ~2^255 the settlement credited, and 5. withdraw it.
+/// Steps 4 and 5: unstaking the ~2^255 the settlement credited (or the victim's stake)
+/// is refused with the 2 wei the attacker has; nothing to withdraw or claim.
+async fn unstake_and_withdraw_are_refused(m: &Actor, lbl_token: Address, victims: U256) {
     let e = expect_revert(
         m.send(m.escrow().unstake(pow2(255))).await,
         "InsufficientFreeStake",
     );
     assert_eq!(e.args, vec!["2".to_string(), pow2(255).to_string()]);
-    let victims = lbl(1_000);
     let e = expect_revert(
         m.send(m.escrow().unstake(victims)).await,
         "InsufficientFreeStake",
@@ -142,6 +134,28 @@ async fn the_escrow_drain_of_issue_10_is_refused_at_every_step_and_moves_nothing
     assert_eq!(e.args, vec!["2".to_string(), victims.to_string()]);
     expect_revert(m.send(m.escrow().withdraw()).await, "NothingToWithdraw");
     expect_revert(m.send(m.escrow().claim(lbl_token)).await, "NothingToClaim");
+}
+
+#[tokio::test]
+async fn the_escrow_drain_of_issue_10_is_refused_at_every_step_and_moves_nothing() {
+    let env = Env::start().await;
+    let lbl_token = env.lbl();
+    // The victim's stake is what the attack drained.
+    let victims = lbl(1_000);
+    let victim = env.labeller(victims).await;
+    let attacker = env.funded(wei(12)).await;
+    attacker.approve(lbl_token, env.a.escrow, U256::MAX).await;
+    // Staking two wei is legitimate (it is what the wrapped two-item lock took).
+    attacker.must(attacker.escrow().stake(wei(2))).await;
+    let who = [attacker.addr, victim.addr, env.admin.addr];
+    let before = env.books(&[lbl_token], &who).await;
+    let tasks_before = task_count(&env).await;
+    let m = &attacker;
+
+    the_drain_task_is_refused(m).await;
+    assert_eq!(task_count(&env).await, tasks_before, "no task was created");
+    commit_and_settlement_are_refused(&env, m, tasks_before + 1).await;
+    unstake_and_withdraw_are_refused(m, lbl_token, victims).await;
 
     // Nothing moved: wallets, credits, stakes, the escrow's holdings and liabilities,
     // the supply.
@@ -173,13 +187,12 @@ async fn a_stake_that_would_take_the_books_past_2_pow_256_is_refused_with_amount
     env.assert_solvent(&[]).await;
 }
 
-#[tokio::test]
-async fn per_label_amounts_are_accepted_up_to_2_pow_96_minus_1_and_a_lock_never_wraps() {
-    let env = Env::start().await;
+/// A 64-item task at the largest stake and 1 wei of reward: each amount one past the
+/// bound (or zero) is refused naming its field, moving nothing; the task itself is
+/// created with the amounts as given. Returns it.
+async fn the_largest_per_label_amounts_are_accepted(env: &Env, requester: &Actor) -> u64 {
     let lbl_token = env.lbl();
     let max = edge::max_per_label();
-    assert_eq!(max, pow2(96) - wei(1));
-    // A 64-item task at the largest stake: 64 wei of bounty.
     let spec = Spec {
         items: 64,
         k: 1,
@@ -187,8 +200,6 @@ async fn per_label_amounts_are_accepted_up_to_2_pow_96_minus_1_and_a_lock_never_
         stake: max,
         ..Spec::default()
     };
-    let requester = env.funded(lbl(1)).await;
-    requester.approve(lbl_token, env.a.escrow, U256::MAX).await;
     let who = [requester.addr, env.admin.addr];
     for (stake, reward, field) in [
         (pow2(96), wei(1), "6"),
@@ -203,13 +214,13 @@ async fn per_label_amounts_are_accepted_up_to_2_pow_96_minus_1_and_a_lock_never_
             ..spec.clone()
         };
         let e = expect_revert(
-            requester.send(s.create_call(&requester)).await,
+            requester.send(s.create_call(requester)).await,
             "InvalidTaskParameter",
         );
         assert_eq!(e.args, vec![field], "stake {stake}, reward {reward}");
         assert_eq!(env.books(&[lbl_token], &who).await, before);
     }
-    let sent = requester.must(spec.create_call(&requester)).await;
+    let sent = requester.must(spec.create_call(requester)).await;
     let task = task_created(&sent);
     let terms = env.terms(task).await;
     assert_eq!(
@@ -217,10 +228,19 @@ async fn per_label_amounts_are_accepted_up_to_2_pow_96_minus_1_and_a_lock_never_
         (wei(1), max),
         "reward and stake as created"
     );
+    task
+}
 
-    // A batch of 64 commits at 2^96 - 1 each locks exactly 64 × (2^96 - 1) = 2^102 - 64:
-    // refused for want of stake, with the exact amount (it once wrapped to a few wei).
-    let l = env.labeller(lbl(1_000)).await;
+/// A batch of 64 commits at 2^96 - 1 each locks exactly 64 × (2^96 - 1) = 2^102 - 64:
+/// refused for want of stake, with the exact amount (it once wrapped to a few wei); one
+/// more is over the batch limit. Nothing moves.
+async fn a_batch_lock_at_the_largest_stake_is_exact(
+    env: &Env,
+    requester: &Actor,
+    l: &Actor,
+    task: u64,
+) {
+    let lbl_token = env.lbl();
     let items: Vec<u32> = (0..64).collect();
     let cs: Vec<B256> = items
         .iter()
@@ -237,7 +257,6 @@ async fn per_label_amounts_are_accepted_up_to_2_pow_96_minus_1_and_a_lock_never_
         e.args,
         vec![lbl(1_000).to_string(), (pow2(102) - wei(64)).to_string()]
     );
-    // One more is over the batch limit.
     let mut items65 = items.clone();
     items65.push(0);
     let mut cs65 = cs.clone();
@@ -248,13 +267,12 @@ async fn per_label_amounts_are_accepted_up_to_2_pow_96_minus_1_and_a_lock_never_
     );
     assert_eq!(e.args, vec!["65", "64"]);
     assert_eq!(env.books(&[lbl_token], &who).await, before);
+}
 
-    // The largest reward, paid end to end in the 6-decimal stablecoin (which anyone may
-    // mint): 2^96 - 1 units to the labeller, 2.5 % fee to the treasury, books exact.
-    if !env.can_travel() {
-        eprintln!("skipped the stablecoin lifecycle: no time travel on this node");
-        return;
-    }
+/// The largest reward, paid end to end in the 6-decimal stablecoin (which anyone may
+/// mint): 2^96 - 1 units to the labeller `l`, 2.5 % fee to the treasury, books exact.
+async fn the_largest_reward_is_paid_end_to_end(env: &Env, l: &Actor) {
+    let max = edge::max_per_label();
     let usd_token = env.stablecoin().await;
     let spec = Spec {
         items: 1,
@@ -280,7 +298,7 @@ async fn per_label_amounts_are_accepted_up_to_2_pow_96_minus_1_and_a_lock_never_
     let b = env.admin.escrow().bountyOf(task).call().await.unwrap();
     assert_eq!((b._2, b._3), (max, max * wei(250) / wei(10_000)));
     let treasury_before = env.claimable(usd_token, env.admin.addr).await;
-    env.vote(std::slice::from_ref(&l), task, 0, &[1], &[true])
+    env.vote(std::slice::from_ref(l), task, 0, &[1], &[true])
         .await;
     env.finalize(task, 0).await;
     assert_eq!(env.item(task, 0).await.status, ItemStatus::Final);
@@ -292,6 +310,22 @@ async fn per_label_amounts_are_accepted_up_to_2_pow_96_minus_1_and_a_lock_never_
     assert_eq!(l.claim(usd_token).await, max);
     assert_eq!(env.free_stake(l.addr).await, lbl(1_000));
     env.assert_solvent(&[usd_token]).await;
+}
+
+#[tokio::test]
+async fn per_label_amounts_are_accepted_up_to_2_pow_96_minus_1_and_a_lock_never_wraps() {
+    let env = Env::start().await;
+    assert_eq!(edge::max_per_label(), pow2(96) - wei(1));
+    let requester = env.funded(lbl(1)).await;
+    requester.approve(env.lbl(), env.a.escrow, U256::MAX).await;
+    let task = the_largest_per_label_amounts_are_accepted(&env, &requester).await;
+    let l = env.labeller(lbl(1_000)).await;
+    a_batch_lock_at_the_largest_stake_is_exact(&env, &requester, &l, task).await;
+    if !env.can_travel() {
+        eprintln!("skipped the stablecoin lifecycle: no time travel on this node");
+        return;
+    }
+    the_largest_reward_is_paid_end_to_end(&env, &l).await;
 }
 
 #[tokio::test]
@@ -353,62 +387,15 @@ async fn an_auditor_may_not_judge_a_task_it_requested_or_an_item_it_labelled() {
     let env = Env::start().await;
     require_time_travel!(env);
     let admin = &env.admin;
-    for allowed in [true, false] {
-        expect_revert(
-            admin
-                .send(admin.verifier().setAuditor(Address::ZERO, allowed))
-                .await,
-            "ZeroAddress",
-        );
-    }
-    assert!(!admin
-        .verifier()
-        .isAuditor(Address::ZERO)
-        .call()
-        .await
-        .unwrap());
-    let other = env.actor().await;
-    admin
-        .must(admin.verifier().setAuditor(other.addr, true))
-        .await;
+    let other = a_second_auditor(&env).await;
     let auditor = env.auditor.clone();
     env.give_lbl(auditor.addr, lbl(200)).await;
     let mut ls = Vec::new();
     for _ in 0..3 {
         ls.push(env.labeller(lbl(100)).await);
     }
-
-    // A task the auditor requested: item 0 split three ways (escalated), item 1 unanimous
-    // and sampled for audit (pending audit).
-    let spec = Spec {
-        items: 2,
-        audit_rate_bps: 10_000,
-        ..Spec::default()
-    };
-    let own = env.create_task(&auditor, &spec).await;
-    env.commit_all(&ls, own, 0, &[0, 1, 2]).await;
-    env.commit_all(&ls, own, 1, &[1, 1, 1]).await;
-    env.end_commit(own).await;
-    env.reveal_all(&ls, own, 0, &[0, 1, 2], &[true; 3]).await;
-    env.reveal_all(&ls, own, 1, &[1, 1, 1], &[true; 3]).await;
-    env.finalize(own, 0).await;
-    env.finalize(own, 1).await;
-    assert_eq!(env.item(own, 0).await.status, ItemStatus::Escalated);
-    assert_eq!(env.item(own, 1).await.status, ItemStatus::PendingAudit);
-
-    // A task someone else requested, where the auditor labelled item 0.
-    let (_, theirs) = env.lbl_task(&Spec::default()).await;
-    auditor.stake(lbl(100)).await;
-    let on_item0 = [auditor.clone(), ls[0].clone(), ls[1].clone()];
-    env.commit_all(&on_item0, theirs, 0, &[0, 1, 2]).await;
-    env.commit_all(&ls, theirs, 1, &[0, 1, 2]).await;
-    env.end_commit(theirs).await;
-    env.reveal_all(&on_item0, theirs, 0, &[0, 1, 2], &[true; 3])
-        .await;
-    env.reveal_all(&ls, theirs, 1, &[0, 1, 2], &[true; 3]).await;
-    env.finalize(theirs, 0).await;
-    env.finalize(theirs, 1).await;
-    assert_eq!(env.item(theirs, 0).await.status, ItemStatus::Escalated);
+    let own = a_task_the_auditor_requested(&env, &ls).await;
+    let theirs = a_task_the_auditor_labelled(&env, &ls).await;
 
     let who: Vec<Address> = [&auditor, &other, &ls[0], &ls[1], &ls[2], admin]
         .iter()
@@ -433,7 +420,6 @@ async fn an_auditor_may_not_judge_a_task_it_requested_or_an_item_it_labelled() {
         "AuditorIsLabeller",
     );
     assert_eq!(env.books(&[env.lbl()], &who).await, before);
-
     // The item it did not label is its to judge; the others are the other auditor's.
     a.must(a.verifier().audit(theirs, 1, 1)).await;
     for (task, item) in [(own, 0), (own, 1), (theirs, 0)] {
@@ -455,6 +441,70 @@ async fn an_auditor_may_not_judge_a_task_it_requested_or_an_item_it_labelled() {
     assert_eq!(cut_other, cut * U256::from(3u8), "three cuts");
     assert!(cut_a >= cut, "{cut_a} holds at least one cut of {cut}");
     env.assert_solvent(&[]).await;
+}
+
+/// `setAuditor(0x0, …)` is refused either way; a second auditor is allow-listed.
+async fn a_second_auditor(env: &Env) -> Actor {
+    let admin = &env.admin;
+    for allowed in [true, false] {
+        expect_revert(
+            admin
+                .send(admin.verifier().setAuditor(Address::ZERO, allowed))
+                .await,
+            "ZeroAddress",
+        );
+    }
+    assert!(!admin
+        .verifier()
+        .isAuditor(Address::ZERO)
+        .call()
+        .await
+        .unwrap());
+    let other = env.actor().await;
+    admin
+        .must(admin.verifier().setAuditor(other.addr, true))
+        .await;
+    other
+}
+
+/// A task the auditor requested: item 0 split three ways (escalated), item 1 unanimous
+/// and sampled for audit (pending audit).
+async fn a_task_the_auditor_requested(env: &Env, ls: &[Actor]) -> u64 {
+    let spec = Spec {
+        items: 2,
+        audit_rate_bps: 10_000,
+        ..Spec::default()
+    };
+    let own = env.create_task(&env.auditor, &spec).await;
+    env.commit_all(ls, own, 0, &[0, 1, 2]).await;
+    env.commit_all(ls, own, 1, &[1, 1, 1]).await;
+    env.end_commit(own).await;
+    env.reveal_all(ls, own, 0, &[0, 1, 2], &[true; 3]).await;
+    env.reveal_all(ls, own, 1, &[1, 1, 1], &[true; 3]).await;
+    env.finalize(own, 0).await;
+    env.finalize(own, 1).await;
+    assert_eq!(env.item(own, 0).await.status, ItemStatus::Escalated);
+    assert_eq!(env.item(own, 1).await.status, ItemStatus::PendingAudit);
+    own
+}
+
+/// A task someone else requested, where the auditor labelled item 0 (escalated) but not
+/// item 1.
+async fn a_task_the_auditor_labelled(env: &Env, ls: &[Actor]) -> u64 {
+    let auditor = env.auditor.clone();
+    let (_, theirs) = env.lbl_task(&Spec::default()).await;
+    auditor.stake(lbl(100)).await;
+    let on_item0 = [auditor, ls[0].clone(), ls[1].clone()];
+    env.commit_all(&on_item0, theirs, 0, &[0, 1, 2]).await;
+    env.commit_all(ls, theirs, 1, &[0, 1, 2]).await;
+    env.end_commit(theirs).await;
+    env.reveal_all(&on_item0, theirs, 0, &[0, 1, 2], &[true; 3])
+        .await;
+    env.reveal_all(ls, theirs, 1, &[0, 1, 2], &[true; 3]).await;
+    env.finalize(theirs, 0).await;
+    env.finalize(theirs, 1).await;
+    assert_eq!(env.item(theirs, 0).await.status, ItemStatus::Escalated);
+    theirs
 }
 
 #[tokio::test]
@@ -752,125 +802,153 @@ impl Case<'_> {
         !refused
     }
 
+    /// Sends `op` and checks what it did against the rules of its call, then the books.
     async fn apply(&mut self, op: &Op) {
-        let env = self.env;
-        match op {
-            Op::Create(t) => {
-                let token = if t.stable { self.usd } else { env.lbl() };
-                let reward = t.reward.unwrap_or(if t.stable { usd(3) } else { lbl(1) });
-                let stake = t.stake.unwrap_or(lbl(10));
-                let spec = Spec {
-                    items: t.items,
-                    classes: t.classes,
-                    k: t.k,
-                    threshold_bps: t.threshold_bps,
-                    token: t.stable.then_some(self.usd),
-                    reward,
-                    stake,
-                    commit_secs: t.commit_secs,
-                    reveal_secs: t.reveal_secs,
-                    audit_rate_bps: t.audit_rate_bps,
-                    min_tier: t.min_tier,
-                };
-                let r = &self.requester;
-                let funds = env.balance(token, r.addr).await;
-                let res = r.send(spec.create_call(r)).await;
-                let invalid = invalid_field(t, reward, stake);
-                if let Some(field) = invalid {
-                    let e = edge::refused_with(&res, "InvalidTaskParameter");
-                    assert_eq!(e.args, vec![field.to_string()], "{t:?}");
-                }
-                let bounty = U256::from(t.items) * U256::from(t.k) * reward;
-                let fee = bounty * U256::from(250u16) / U256::from(10_000u16);
-                if let Ok(sent) = &res {
-                    let task = task_created(sent);
-                    self.books
-                        .deposited(task, token, r.addr, self.treasury, bounty, fee);
-                    self.tasks.push((task, stake));
-                } else if invalid.is_none() {
-                    assert!(
-                        bounty + fee > funds,
-                        "{t:?} refused ({res:?}) though {funds} covers {}",
-                        bounty + fee
-                    );
-                }
-                self.after(&res, op).await;
-            }
-            Op::Stake { who, amount } => {
-                let l = who.get(&self.labellers).clone();
-                let wallet = env.balance(env.lbl(), l.addr).await;
-                let (free, ..) = env.stake_of(l.addr).await;
-                let res = l.send(l.escrow().stake(*amount)).await;
-                let works = !amount.is_zero() && *amount <= wallet;
-                assert_eq!(res.is_ok(), works, "stake {amount} of {wallet}: {res:?}");
-                if amount.is_zero() {
-                    edge::refused_with(&res, "ZeroAmount");
-                }
-                if works {
-                    self.books.staked(l.addr, *amount);
-                    assert_eq!(env.stake_of(l.addr).await.0, free + amount);
-                }
-                self.after(&res, op).await;
-            }
-            Op::Unstake { who, amount } => {
-                let l = who.get(&self.labellers).clone();
-                let (free, _, unbonding, _) = env.stake_of(l.addr).await;
-                let res = l.send(l.escrow().unstake(*amount)).await;
-                if amount.is_zero() {
-                    edge::refused_with(&res, "ZeroAmount");
-                } else if *amount > free {
-                    let e = edge::refused_with(&res, "InsufficientFreeStake");
-                    assert_eq!(e.args, vec![free.to_string(), amount.to_string()]);
-                } else {
-                    assert!(res.is_ok(), "unstake {amount} of {free}: {res:?}");
-                    let (f, _, u, _) = env.stake_of(l.addr).await;
-                    assert_eq!((f, u), (free - amount, unbonding + amount));
-                }
-                self.after(&res, op).await;
-            }
+        let res = match op {
+            Op::Create(t) => self.create(t).await,
+            Op::Stake { who, amount } => self.stake(who, *amount).await,
+            Op::Unstake { who, amount } => self.unstake(who, *amount).await,
             Op::Commit {
                 who,
                 task,
                 raw_task,
                 items,
                 empty,
-            } => {
-                let l = who.get(&self.labellers).clone();
-                let (task, stake) = if self.tasks.is_empty() {
-                    (*raw_task, None)
-                } else {
-                    let (t, s) = *task.get(&self.tasks);
-                    (t, Some(s))
-                };
-                let mut cs: Vec<B256> = items
-                    .iter()
-                    .map(|&i| env.commitment(task, i, l.addr, 1))
-                    .collect();
-                if *empty && !cs.is_empty() {
-                    cs[0] = B256::ZERO;
-                }
-                let (free, locked, ..) = env.stake_of(l.addr).await;
-                let res = l
-                    .send(l.verifier().commitBatch(task, items.clone(), cs))
-                    .await;
-                if items.is_empty() || items.len() > 64 {
-                    let e = edge::refused_with(&res, "InvalidBatchSize");
-                    assert_eq!(e.args, vec![items.len().to_string(), "64".into()]);
-                } else if stake.is_none() && !self.tasks.iter().any(|(t, _)| *t == task) {
-                    edge::refused_with(&res, "TaskNotOpen");
-                }
-                if res.is_ok() {
-                    // The lock is the exact product: it cannot have wrapped.
-                    let lock = stake
-                        .expect("a commit only works on a created task")
-                        .checked_mul(U256::from(items.len()))
-                        .expect("a bounded stake × 64 fits");
-                    let (f, lk, ..) = env.stake_of(l.addr).await;
-                    assert_eq!((f + lock, lk), (free, locked + lock), "{op:?}");
-                }
-                self.after(&res, op).await;
-            }
+            } => self.commit(op, who, task, *raw_task, items, *empty).await,
+        };
+        self.after(&res, op).await;
+    }
+
+    /// `createTask`: refused naming the first invalid field, or for want of funds;
+    /// accepted, it deposits bounty + fee.
+    async fn create(&mut self, t: &Terms) -> TxResult {
+        let env = self.env;
+        let token = if t.stable { self.usd } else { env.lbl() };
+        let reward = t.reward.unwrap_or(if t.stable { usd(3) } else { lbl(1) });
+        let stake = t.stake.unwrap_or(lbl(10));
+        let spec = Spec {
+            items: t.items,
+            classes: t.classes,
+            k: t.k,
+            threshold_bps: t.threshold_bps,
+            token: t.stable.then_some(self.usd),
+            reward,
+            stake,
+            commit_secs: t.commit_secs,
+            reveal_secs: t.reveal_secs,
+            audit_rate_bps: t.audit_rate_bps,
+            min_tier: t.min_tier,
+        };
+        let r = &self.requester;
+        let funds = env.balance(token, r.addr).await;
+        let res = r.send(spec.create_call(r)).await;
+        let invalid = invalid_field(t, reward, stake);
+        if let Some(field) = invalid {
+            let e = edge::refused_with(&res, "InvalidTaskParameter");
+            assert_eq!(e.args, vec![field.to_string()], "{t:?}");
         }
+        let bounty = U256::from(t.items) * U256::from(t.k) * reward;
+        let fee = bounty * U256::from(250u16) / U256::from(10_000u16);
+        if let Ok(sent) = &res {
+            let task = task_created(sent);
+            self.books
+                .deposited(task, token, r.addr, self.treasury, bounty, fee);
+            self.tasks.push((task, stake));
+        } else if invalid.is_none() {
+            assert!(
+                bounty + fee > funds,
+                "{t:?} refused ({res:?}) though {funds} covers {}",
+                bounty + fee
+            );
+        }
+        res
+    }
+
+    /// `stake`: works exactly for a non-zero amount the wallet holds.
+    async fn stake(&mut self, who: &Index, amount: U256) -> TxResult {
+        let env = self.env;
+        let l = who.get(&self.labellers).clone();
+        let wallet = env.balance(env.lbl(), l.addr).await;
+        let (free, ..) = env.stake_of(l.addr).await;
+        let res = l.send(l.escrow().stake(amount)).await;
+        let works = !amount.is_zero() && amount <= wallet;
+        assert_eq!(res.is_ok(), works, "stake {amount} of {wallet}: {res:?}");
+        if amount.is_zero() {
+            edge::refused_with(&res, "ZeroAmount");
+        }
+        if works {
+            self.books.staked(l.addr, amount);
+            assert_eq!(env.stake_of(l.addr).await.0, free + amount);
+        }
+        res
+    }
+
+    /// `unstake`: refused for zero or more than the free stake; else free stake moves to
+    /// unbonding.
+    async fn unstake(&mut self, who: &Index, amount: U256) -> TxResult {
+        let env = self.env;
+        let l = who.get(&self.labellers).clone();
+        let (free, _, unbonding, _) = env.stake_of(l.addr).await;
+        let res = l.send(l.escrow().unstake(amount)).await;
+        if amount.is_zero() {
+            edge::refused_with(&res, "ZeroAmount");
+        } else if amount > free {
+            let e = edge::refused_with(&res, "InsufficientFreeStake");
+            assert_eq!(e.args, vec![free.to_string(), amount.to_string()]);
+        } else {
+            assert!(res.is_ok(), "unstake {amount} of {free}: {res:?}");
+            let (f, _, u, _) = env.stake_of(l.addr).await;
+            assert_eq!((f, u), (free - amount, unbonding + amount));
+        }
+        res
+    }
+
+    /// `commitBatch`: refused for an empty or oversized batch or a task that does not
+    /// exist; accepted, it locks exactly stake × batch size.
+    async fn commit(
+        &mut self,
+        op: &Op,
+        who: &Index,
+        task: &Index,
+        raw_task: u64,
+        items: &[u32],
+        empty: bool,
+    ) -> TxResult {
+        let env = self.env;
+        let l = who.get(&self.labellers).clone();
+        let (task, stake) = if self.tasks.is_empty() {
+            (raw_task, None)
+        } else {
+            let (t, s) = *task.get(&self.tasks);
+            (t, Some(s))
+        };
+        let mut cs: Vec<B256> = items
+            .iter()
+            .map(|&i| env.commitment(task, i, l.addr, 1))
+            .collect();
+        if empty && !cs.is_empty() {
+            cs[0] = B256::ZERO;
+        }
+        let (free, locked, ..) = env.stake_of(l.addr).await;
+        let res = l
+            .send(l.verifier().commitBatch(task, items.to_vec(), cs))
+            .await;
+        if items.is_empty() || items.len() > 64 {
+            let e = edge::refused_with(&res, "InvalidBatchSize");
+            assert_eq!(e.args, vec![items.len().to_string(), "64".into()]);
+        } else if stake.is_none() && !self.tasks.iter().any(|(t, _)| *t == task) {
+            edge::refused_with(&res, "TaskNotOpen");
+        }
+        if res.is_ok() {
+            // The lock is the exact product: it cannot have wrapped.
+            let lock = stake
+                .expect("a commit only works on a created task")
+                .checked_mul(U256::from(items.len()))
+                .expect("a bounded stake × 64 fits");
+            let (f, lk, ..) = env.stake_of(l.addr).await;
+            assert_eq!((f + lock, lk), (free, locked + lock), "{op:?}");
+        }
+        res
     }
 }
 

@@ -91,6 +91,198 @@ fn lbl_f(wei: i128) -> f64 {
     wei as f64 / 1e18
 }
 
+/// Three sybils taking every slot of a task, with the gas they spend counted.
+struct Ring {
+    members: Vec<Actor>,
+    gas: u64,
+}
+
+impl Ring {
+    /// `k` members, each funded with `stake` LBL to stake.
+    async fn funded(env: &Env, k: u8, stake: U256) -> Ring {
+        let mut members = Vec::new();
+        for _ in 0..k {
+            members.push(env.funded(stake).await);
+        }
+        Ring { members, gas: 0 }
+    }
+
+    async fn stake(&mut self, env: &Env, stake: U256) {
+        for m in &self.members {
+            self.gas += m
+                .must(m.erc20(env.lbl()).approve(env.a.escrow, stake))
+                .await
+                .gas_used;
+            self.gas += m.must(m.escrow().stake(stake)).await.gas_used;
+        }
+    }
+
+    /// Every member commits `GARBAGE` on every item with its share of the ground salts.
+    async fn commit_garbage(&mut self, env: &Env, task: u64, items: &[u32], salts: &[Vec<B256>]) {
+        for (m, who) in self.members.iter().enumerate() {
+            let commitments = items
+                .iter()
+                .map(|&i| {
+                    labelchain::salts::commitment(
+                        env.chain_id,
+                        env.a.verifier,
+                        task,
+                        i,
+                        who.addr,
+                        GARBAGE,
+                        salts[i as usize][m],
+                    )
+                })
+                .collect();
+            self.gas += who
+                .must(
+                    who.verifier()
+                        .commitBatch(task, items.to_vec(), commitments),
+                )
+                .await
+                .gas_used;
+        }
+    }
+
+    async fn reveal_garbage(&mut self, task: u64, items: &[u32], salts: &[Vec<B256>]) {
+        for (m, who) in self.members.iter().enumerate() {
+            let own = salts.iter().map(|s| s[m]).collect();
+            let labels = vec![GARBAGE; items.len()];
+            self.gas += who
+                .must(
+                    who.verifier()
+                        .revealBatch(task, items.to_vec(), labels, own),
+                )
+                .await
+                .gas_used;
+        }
+    }
+
+    async fn claim(&mut self, env: &Env) {
+        for m in &self.members {
+            self.gas += m.must(m.escrow().claim(env.lbl())).await.gas_used;
+        }
+    }
+
+    async fn holdings(&self, env: &Env) -> i128 {
+        ring_holdings(env, &self.members).await
+    }
+}
+
+/// Off-chain, before committing: grinds so that no item would be spot-checked by the
+/// salts-only draw.
+fn grind_all(task: u64, items: &[u32], k: usize) -> Vec<Vec<B256>> {
+    let salts: Vec<Vec<B256>> = items.iter().map(|&i| ground_salts(task, i, k)).collect();
+    for &i in items {
+        assert!(
+            draw(seed_of(&salts[i as usize]), task, i, None) >= RATE_BPS,
+            "item {i}: the grind skips the salts-only draw"
+        );
+    }
+    salts
+}
+
+/// An honest bystander finalizes as soon as everything is revealed; each item is pending
+/// audit exactly when the verifier's draw (salts and the previous block's hash) picks it.
+/// Returns the spot-checked items.
+async fn finalize_as_bystander(
+    env: &Env,
+    task: u64,
+    items: &[u32],
+    salts: &[Vec<B256>],
+) -> Vec<u32> {
+    let keeper = env.actor().await;
+    let finalized = keeper
+        .must(keeper.verifier().finalizeBatch(task, items.to_vec()))
+        .await;
+    let previous = env
+        .admin
+        .p()
+        .get_block_by_number((finalized.block - 1).into())
+        .await
+        .expect("eth_getBlockByNumber")
+        .expect("the block before the finalize")
+        .header
+        .hash;
+    let mut checked = Vec::new();
+    for &i in items {
+        let seed = seed_of(&salts[i as usize]);
+        let drawn = draw(seed, task, i, Some(previous)) < RATE_BPS;
+        let it = env.item(task, i).await;
+        let expected = if drawn {
+            ItemStatus::PendingAudit
+        } else {
+            ItemStatus::Final
+        };
+        assert_eq!(
+            it.status, expected,
+            "item {i}: the draw from its salts and the previous block's hash"
+        );
+        if drawn {
+            checked.push(i);
+        }
+    }
+    checked
+}
+
+/// The honest auditor gives every spot-checked item its true label.
+async fn audit_truth(env: &Env, task: u64, checked: &[u32]) {
+    for &i in checked {
+        env.auditor
+            .must(env.auditor.verifier().audit(task, i, TRUTH))
+            .await;
+        let it = env.item(task, i).await;
+        assert_eq!((it.status, it.label), (ItemStatus::Final, TRUTH));
+    }
+}
+
+/// The ring's result in LBL-wei: what it was paid and slashed, its LBL delta, the gas
+/// valued in LBL, and what the same ring would have made under the salts-only draw.
+struct Outcome {
+    gained: i128,
+    lost: i128,
+    delta: i128,
+    gas_lbl: i128,
+    net: i128,
+    without_hash: i128,
+}
+
+impl Outcome {
+    fn print(&self, spec: &Spec, t: &TaskTerms, checked: usize, gas: u64) {
+        eprintln!(
+            "salt grinder: {} sybils on all {} items, audit rate {} bps, stake {} / reward {} LBL, slash {} bps",
+            spec.k,
+            spec.items,
+            t.audit_rate_bps,
+            lbl_f(i128::try_from(spec.stake).expect("small")),
+            lbl_f(i128::try_from(spec.reward).expect("small")),
+            t.slash_bps
+        );
+        eprintln!(
+            "  salts-only draw: 0 of {} items spot-checked; the chain's draw: {} spot-checked",
+            spec.items, checked
+        );
+        eprintln!(
+            "  paid {:+.4} LBL (rewards and emission), slashed {:+.4} LBL: LBL delta {:+.4}",
+            lbl_f(self.gained),
+            lbl_f(-self.lost),
+            lbl_f(self.delta)
+        );
+        eprintln!(
+            "  gas {} at {} gwei = {:.6} LBL ({} LBL/ETH): net {:+.4} LBL",
+            gas,
+            GAS_PRICE_WEI as f64 / 1e9,
+            lbl_f(self.gas_lbl),
+            LBL_PER_ETH,
+            lbl_f(self.net)
+        );
+        eprintln!(
+            "  (about what the same ring made under the salts-only draw: {:+.4} LBL)",
+            lbl_f(self.without_hash)
+        );
+    }
+}
+
 #[tokio::test]
 async fn a_ring_grinding_its_salts_against_the_spot_check_is_still_spot_checked_and_loses_money() {
     let env = Env::start().await;
@@ -111,114 +303,25 @@ async fn a_ring_grinding_its_salts_against_the_spot_check_is_still_spot_checked_
     let items: Vec<u32> = (0..spec.items).collect();
     let n = U256::from(spec.items);
     let (_, task) = env.lbl_task(&spec).await;
-    let t = env.task(task).await;
+    let t = env.terms(task).await;
     let cap = env.terms(task).await.emission_cap;
 
-    let mut ring = Vec::new();
-    for _ in 0..spec.k {
-        ring.push(env.funded(spec.stake * n).await);
-    }
-    let before = ring_holdings(&env, &ring).await;
+    let mut ring = Ring::funded(&env, spec.k, spec.stake * n).await;
+    let before = ring.holdings(&env).await;
     let (_, _, _, emitted_before, _) = env.emission_state().await;
-    let mut gas = 0u64;
-    for m in &ring {
-        gas += m
-            .must(m.erc20(env.lbl()).approve(env.a.escrow, spec.stake * n))
-            .await
-            .gas_used;
-        gas += m.must(m.escrow().stake(spec.stake * n)).await.gas_used;
-    }
+    ring.stake(&env, spec.stake * n).await;
 
-    // Off-chain, before committing: grind so that no item would be spot-checked by the
-    // salts-only draw.
-    let salts: Vec<Vec<B256>> = items
-        .iter()
-        .map(|&i| ground_salts(task, i, ring.len()))
-        .collect();
-    for &i in &items {
-        assert!(
-            draw(seed_of(&salts[i as usize]), task, i, None) >= RATE_BPS,
-            "item {i}: the grind skips the salts-only draw"
-        );
-    }
-
-    for (m, who) in ring.iter().enumerate() {
-        let commitments = items
-            .iter()
-            .map(|&i| {
-                labelchain::salts::commitment(
-                    env.chain_id,
-                    env.a.verifier,
-                    task,
-                    i,
-                    who.addr,
-                    GARBAGE,
-                    salts[i as usize][m],
-                )
-            })
-            .collect();
-        gas += who
-            .must(who.verifier().commitBatch(task, items.clone(), commitments))
-            .await
-            .gas_used;
-    }
+    let salts = grind_all(task, &items, ring.members.len());
+    ring.commit_garbage(&env, task, &items, &salts).await;
     env.end_commit(task).await;
-    for (m, who) in ring.iter().enumerate() {
-        let own = salts.iter().map(|s| s[m]).collect();
-        let labels = vec![GARBAGE; items.len()];
-        gas += who
-            .must(who.verifier().revealBatch(task, items.clone(), labels, own))
-            .await
-            .gas_used;
-    }
+    ring.reveal_garbage(task, &items, &salts).await;
 
-    // An honest bystander finalizes as soon as everything is revealed.
-    let keeper = env.actor().await;
-    let finalized = keeper
-        .must(keeper.verifier().finalizeBatch(task, items.clone()))
-        .await;
-    let previous = env
-        .admin
-        .p()
-        .get_block_by_number((finalized.block - 1).into())
-        .await
-        .expect("eth_getBlockByNumber")
-        .expect("the block before the finalize")
-        .header
-        .hash;
-    let mut checked = Vec::new();
-    for &i in &items {
-        let seed = seed_of(&salts[i as usize]);
-        let drawn = draw(seed, task, i, Some(previous)) < RATE_BPS;
-        let it = env.item(task, i).await;
-        let expected = if drawn {
-            ItemStatus::PendingAudit
-        } else {
-            ItemStatus::Final
-        };
-        assert_eq!(
-            it.status, expected,
-            "item {i}: the draw from its salts and the previous block's hash"
-        );
-        if drawn {
-            checked.push(i);
-        }
-    }
+    let checked = finalize_as_bystander(&env, task, &items, &salts).await;
     assert!(!checked.is_empty(), "the grinding did not stop spot-checks");
+    audit_truth(&env, task, &checked).await;
+    ring.claim(&env).await;
 
-    // The honest auditor gives every spot-checked item its true label.
-    for &i in &checked {
-        env.auditor
-            .must(env.auditor.verifier().audit(task, i, TRUTH))
-            .await;
-        let it = env.item(task, i).await;
-        assert_eq!((it.status, it.label), (ItemStatus::Final, TRUTH));
-    }
-    for m in &ring {
-        gas += m.must(m.escrow().claim(env.lbl())).await.gas_used;
-    }
-
-    let after = ring_holdings(&env, &ring).await;
+    let after = ring.holdings(&env).await;
     let (_, _, _, emitted_after, _) = env.emission_state().await;
     let minted = emitted_after - emitted_before;
     let a = U256::from(checked.len());
@@ -232,41 +335,19 @@ async fn a_ring_grinding_its_salts_against_the_spot_check_is_still_spot_checked_
     let delta = after - before;
     assert_eq!(delta, gained - lost, "the ring's LBL, to the wei");
 
-    let gas_lbl = i128::try_from(u128::from(gas) * GAS_PRICE_WEI * LBL_PER_ETH).expect("small");
+    let gas_lbl =
+        i128::try_from(u128::from(ring.gas) * GAS_PRICE_WEI * LBL_PER_ETH).expect("small");
     let net = delta - gas_lbl;
     let without_hash = i128::try_from(n * (k * spec.reward + cap)).expect("small") - gas_lbl;
-    eprintln!(
-        "salt grinder: {} sybils on all {} items, audit rate {} bps, stake {} / reward {} LBL, slash {} bps",
-        spec.k,
-        spec.items,
-        t.audit_rate_bps,
-        lbl_f(i128::try_from(spec.stake).expect("small")),
-        lbl_f(i128::try_from(spec.reward).expect("small")),
-        t.slash_bps
-    );
-    eprintln!(
-        "  salts-only draw: 0 of {} items spot-checked; the chain's draw: {} spot-checked",
-        spec.items,
-        checked.len()
-    );
-    eprintln!(
-        "  paid {:+.4} LBL (rewards and emission), slashed {:+.4} LBL: LBL delta {:+.4}",
-        lbl_f(gained),
-        lbl_f(-lost),
-        lbl_f(delta)
-    );
-    eprintln!(
-        "  gas {} at {} gwei = {:.6} LBL ({} LBL/ETH): net {:+.4} LBL",
-        gas,
-        GAS_PRICE_WEI as f64 / 1e9,
-        lbl_f(gas_lbl),
-        LBL_PER_ETH,
-        lbl_f(net)
-    );
-    eprintln!(
-        "  (about what the same ring made under the salts-only draw: {:+.4} LBL)",
-        lbl_f(without_hash)
-    );
+    let outcome = Outcome {
+        gained,
+        lost,
+        delta,
+        gas_lbl,
+        net,
+        without_hash,
+    };
+    outcome.print(&spec, &t, checked.len(), ring.gas);
     assert!(delta < 0, "LBL delta {delta}");
     assert!(net < 0, "net {net}");
     assert!(without_hash > 0, "the grind paid before the block hash");

@@ -90,9 +90,14 @@ impl Replay<'_> {
 /// The deployment's parameters are the simulator's defaults (one fact, two readers).
 async fn assert_defaults_match(env: &Env) {
     let p = Params::default();
-    let on_chain = env.admin.registry().params().call().await.unwrap();
+    let on_chain = env.params().await;
     assert_eq!(
-        (on_chain._0, on_chain._1, on_chain._2, on_chain._3),
+        (
+            on_chain.fee_bps,
+            on_chain.slash_bps,
+            on_chain.no_reveal_slash_bps,
+            on_chain.slash_burn_bps
+        ),
         (
             p.fee_bps,
             p.slash_bps,
@@ -101,7 +106,12 @@ async fn assert_defaults_match(env: &Env) {
         )
     );
     assert_eq!(
-        (on_chain._5, on_chain._6, on_chain._7, on_chain._8),
+        (
+            on_chain.standard_bps,
+            on_chain.strong_bps,
+            on_chain.audited_bps,
+            on_chain.auditor_share_bps
+        ),
         (
             p.standard_bps,
             p.strong_bps,
@@ -115,6 +125,87 @@ async fn assert_defaults_match(env: &Env) {
         (p.emission_base(), p.halving_interval, p.cap() - p.genesis())
     );
     assert_eq!(env.supply().await, p.genesis());
+}
+
+/// Every figure where the chain and the simulator disagree, as a line.
+#[derive(Default)]
+struct Mismatches(Vec<String>);
+
+impl Mismatches {
+    fn check(&mut self, what: String, chain: U256, simulated: U256) {
+        if chain != simulated {
+            self.0
+                .push(format!("{what}: chain {chain}, simulator {simulated}"));
+        }
+    }
+
+    /// Account `i`'s stake, credits, wallets and reputation. The admin's LBL is the
+    /// genesis less what the deployment seeded elsewhere, so the treasury's wallet is
+    /// compared by what the script moved (`treasury_lbl_before`), every other absolutely.
+    async fn account(
+        &mut self,
+        replay: &Replay<'_>,
+        sim: &Protocol,
+        i: usize,
+        a: &Actor,
+        treasury_lbl_before: U256,
+    ) {
+        let env = replay.env;
+        let fresh = Protocol::new(Params::default(), TREASURY, [U256::ZERO; 2]).unwrap();
+        let genesis_wallet = fresh.books.get(TREASURY).wallet(Asset::Lbl);
+        let book = sim.books.get(i as u32);
+        let (free, locked, ..) = env.stake_of(a.addr).await;
+        self.check(format!("account {i} free stake"), free, book.free);
+        self.check(format!("account {i} locked stake"), locked, book.locked);
+        for asset in Asset::ALL {
+            let token = replay.token(asset);
+            let claimable = env.claimable(token, a.addr).await;
+            self.check(
+                format!("account {i} claimable {asset:?}"),
+                claimable,
+                book.claimable(asset),
+            );
+            let mut wallet = env.balance(token, a.addr).await;
+            if i as u32 == TREASURY && asset == Asset::Lbl {
+                wallet = wallet + genesis_wallet - treasury_lbl_before;
+            }
+            self.check(
+                format!("account {i} wallet {asset:?}"),
+                wallet,
+                book.wallet(asset),
+            );
+        }
+        let (agreed, total, _) = env.reputation(a.addr).await;
+        let (s_agreed, s_total) = sim.reputation(i as u32);
+        self.check(
+            format!("account {i} reputation"),
+            U256::from(agreed),
+            U256::from(s_agreed),
+        );
+        self.check(
+            format!("account {i} labels"),
+            U256::from(total),
+            U256::from(s_total),
+        );
+    }
+
+    /// The emission, the verified count, the supply and the burn
+    /// (supply = genesis + emitted - burned).
+    async fn token(&mut self, env: &Env, sim: &Protocol) {
+        let (_, _, _, emitted, verified) = env.emission_state().await;
+        self.check("emitted".into(), emitted, sim.token.emitted);
+        self.check(
+            "verified items".into(),
+            U256::from(verified),
+            U256::from(sim.token.verified),
+        );
+        self.check("total supply".into(), env.supply().await, sim.token.supply);
+        self.check(
+            "burned".into(),
+            Params::default().genesis() + emitted - env.supply().await,
+            sim.token.burned,
+        );
+    }
 }
 
 #[tokio::test]
@@ -134,70 +225,19 @@ async fn the_simulator_settles_a_200_item_script_exactly_as_the_programs_do() {
         usd,
         tasks: Vec::new(),
     };
-    // The admin's LBL is the genesis less what the deployment seeded elsewhere: compare
-    // the treasury by what the script moved, every other account absolutely.
+    // The treasury is compared by what the script moved (see `Mismatches::account`).
     let treasury_lbl_before = env.balance(env.lbl(), env.admin.addr).await;
     for action in &script.actions {
         replay.apply(action).await;
     }
-    let fresh = Protocol::new(Params::default(), TREASURY, [U256::ZERO; 2]).unwrap();
-    let genesis_wallet = fresh.books.get(TREASURY).wallet(Asset::Lbl);
-    let mut mismatches = Vec::new();
-    let mut check = |what: String, chain: U256, simulated: U256| {
-        if chain != simulated {
-            mismatches.push(format!("{what}: chain {chain}, simulator {simulated}"));
-        }
-    };
+    let mut mismatches = Mismatches::default();
     for (i, a) in replay.actors.iter().enumerate() {
-        let book = sim.books.get(i as u32);
-        let (free, locked, ..) = env.stake_of(a.addr).await;
-        check(format!("account {i} free stake"), free, book.free);
-        check(format!("account {i} locked stake"), locked, book.locked);
-        for asset in Asset::ALL {
-            let token = replay.token(asset);
-            let claimable = env.claimable(token, a.addr).await;
-            check(
-                format!("account {i} claimable {asset:?}"),
-                claimable,
-                book.claimable(asset),
-            );
-            let mut wallet = env.balance(token, a.addr).await;
-            if i as u32 == TREASURY && asset == Asset::Lbl {
-                wallet = wallet + genesis_wallet - treasury_lbl_before;
-            }
-            check(
-                format!("account {i} wallet {asset:?}"),
-                wallet,
-                book.wallet(asset),
-            );
-        }
-        let (agreed, total, _) = env.reputation(a.addr).await;
-        let (s_agreed, s_total) = sim.reputation(i as u32);
-        check(
-            format!("account {i} reputation"),
-            U256::from(agreed),
-            U256::from(s_agreed),
-        );
-        check(
-            format!("account {i} labels"),
-            U256::from(total),
-            U256::from(s_total),
-        );
+        mismatches
+            .account(&replay, &sim, i, a, treasury_lbl_before)
+            .await;
     }
-    let (_, _, _, emitted, verified) = env.emission_state().await;
-    check("emitted".into(), emitted, sim.token.emitted);
-    check(
-        "verified items".into(),
-        U256::from(verified),
-        U256::from(sim.token.verified),
-    );
-    check("total supply".into(), env.supply().await, sim.token.supply);
-    // supply = genesis + emitted - burned.
-    check(
-        "burned".into(),
-        Params::default().genesis() + emitted - env.supply().await,
-        sim.token.burned,
-    );
+    mismatches.token(&env, &sim).await;
+    let mismatches = mismatches.0;
     assert!(
         mismatches.is_empty(),
         "{} mismatches:\n{}",

@@ -28,17 +28,6 @@ struct StateFile {
     transactions: BTreeMap<B256, Bytes>,
 }
 
-/// Just enough of a state file to read its layout version.
-#[derive(serde::Deserialize)]
-struct Header {
-    chain: VersionOnly,
-}
-
-#[derive(serde::Deserialize)]
-struct VersionOnly {
-    version: u32,
-}
-
 /// Signed transaction bytes by hash.
 pub type RawTxs = HashMap<B256, Bytes>;
 
@@ -50,16 +39,22 @@ pub fn load(path: &Path) -> Result<Option<(Chain, RawTxs)>, StateFileError> {
         Err(e) => return Err(StateFileError::Read(path.into(), e)),
     };
     let format = |e| StateFileError::Format(path.into(), e);
-    // The version first, so a file of another layout is named as such rather than
-    // reported as whichever field no longer parses.
-    let header: Header = serde_json::from_slice(&text).map_err(format)?;
-    if header.chain.version != STATE_VERSION {
-        return Err(StateFileError::Dump(
-            path.into(),
-            DumpError::Version(header.chain.version),
-        ));
+    // The text is parsed once. The version is read first, so a file of another layout is
+    // named as such rather than reported as whichever field no longer parses; a version
+    // that is missing or not a u32 is left to the typed read below to report.
+    let json: serde_json::Value = serde_json::from_slice(&text).map_err(format)?;
+    let version = json
+        .pointer("/chain/version")
+        .and_then(serde_json::Value::as_u64);
+    if let Some(version) = version.and_then(|v| u32::try_from(v).ok()) {
+        if version != STATE_VERSION {
+            return Err(StateFileError::Dump(
+                path.into(),
+                DumpError::Version(version),
+            ));
+        }
     }
-    let file: StateFile = serde_json::from_slice(&text).map_err(format)?;
+    let file: StateFile = serde_json::from_value(json).map_err(format)?;
     let chain = Chain::from_dump(file.chain).map_err(|e| StateFileError::Dump(path.into(), e))?;
     Ok(Some((chain, file.transactions.into_iter().collect())))
 }

@@ -2,6 +2,7 @@
 //! of each type built here.
 
 use crate::rpc_common::*;
+use devnode::rpc::Account;
 use devnode::DEV_ACCOUNT;
 use revm::primitives::{Address, Bytes, B256, U256};
 use serde_json::{json, Value};
@@ -57,64 +58,46 @@ fn node_info_and_accounts() {
     node.shutdown();
 }
 
-#[test]
-fn three_transaction_types_and_lookups() {
-    let node = start();
-    let rpc = Rpc::new(&node);
-    let a = account(&node, 1);
-    let b = account(&node, 2).address;
-    let one = U256::from(1_000u64);
-    let raws = [
-        legacy(&a, Some(CHAIN_ID), 0, Some(b), one, Bytes::new(), 21_000),
-        legacy(&a, None, 1, Some(b), one, Bytes::new(), 21_000),
-        eip2930(&a, 2, Some(b), one, Bytes::new(), 21_000),
-        eip1559(&a, 3, Some(b), one, Bytes::new(), 21_000),
-    ];
-    for (i, raw) in raws.iter().enumerate() {
-        let r = rpc.send_raw(raw);
-        assert_eq!(r["status"], json!("0x1"), "tx {i}: {r}");
-        assert_eq!(
-            r["from"].as_str().unwrap().to_lowercase(),
-            format!("{:#x}", a.address)
-        );
-        assert_eq!(hex_u64(&r["gasUsed"]), 21_000);
-        assert_eq!(hex_u64(&r["cumulativeGasUsed"]), 21_000);
-        assert_eq!(hex_u64(&r["effectiveGasPrice"]), 100_000_000);
-        assert_eq!(hex_u64(&r["blockNumber"]), i as u64 + 1);
-        assert_eq!(r["contractAddress"], Value::Null);
-        let expected_type = [0, 0, 1, 2][i];
-        assert_eq!(hex_u64(&r["type"]), expected_type);
-        let t = rpc.ok("eth_getTransactionByHash", json!([r["transactionHash"]]));
-        assert_eq!(hex_u64(&t["nonce"]), i as u64);
-        assert_eq!(hex_u64(&t["type"]), expected_type);
-        assert_eq!(t["blockHash"], r["blockHash"]);
-        assert_eq!(hex_u256(&t["value"]), one);
-        assert_eq!(t["input"], json!("0x"));
-        let v = hex_u64(&t["v"]);
-        match i {
-            0 => assert!(v == CHAIN_ID * 2 + 35 || v == CHAIN_ID * 2 + 36),
-            1 => assert!(v == 27 || v == 28, "pre-EIP-155 v {v}"),
-            _ => assert!(v <= 1),
-        }
-        // blocks by number and hash, hashes and full objects
-        let by_num = rpc.ok("eth_getBlockByNumber", json!([r["blockNumber"], false]));
-        assert_eq!(by_num["transactions"], json!([r["transactionHash"]]));
-        let by_hash = rpc.ok("eth_getBlockByHash", json!([r["blockHash"], true]));
-        assert_eq!(by_hash["transactions"][0]["hash"], r["transactionHash"]);
-        assert_eq!(by_hash["number"], r["blockNumber"]);
+/// Transaction `i` of [`three_transaction_types_and_lookups`] (legacy with and without a
+/// chain id, EIP-2930, EIP-1559, from `from`, sending `one` wei) is mined alone in block
+/// `i + 1` with the receipt, transaction and block fields clients read, found by hash and
+/// by number.
+fn mined_and_found(rpc: &Rpc, raw: &Bytes, i: usize, from: Address, one: U256) {
+    let r = rpc.send_raw(raw);
+    assert_eq!(r["status"], json!("0x1"), "tx {i}: {r}");
+    assert_eq!(
+        r["from"].as_str().unwrap().to_lowercase(),
+        format!("{from:#x}")
+    );
+    assert_eq!(hex_u64(&r["gasUsed"]), 21_000);
+    assert_eq!(hex_u64(&r["cumulativeGasUsed"]), 21_000);
+    assert_eq!(hex_u64(&r["effectiveGasPrice"]), 100_000_000);
+    assert_eq!(hex_u64(&r["blockNumber"]), i as u64 + 1);
+    assert_eq!(r["contractAddress"], Value::Null);
+    let expected_type = [0, 0, 1, 2][i];
+    assert_eq!(hex_u64(&r["type"]), expected_type);
+    let t = rpc.ok("eth_getTransactionByHash", json!([r["transactionHash"]]));
+    assert_eq!(hex_u64(&t["nonce"]), i as u64);
+    assert_eq!(hex_u64(&t["type"]), expected_type);
+    assert_eq!(t["blockHash"], r["blockHash"]);
+    assert_eq!(hex_u256(&t["value"]), one);
+    assert_eq!(t["input"], json!("0x"));
+    let v = hex_u64(&t["v"]);
+    match i {
+        0 => assert!(v == CHAIN_ID * 2 + 35 || v == CHAIN_ID * 2 + 36),
+        1 => assert!(v == 27 || v == 28, "pre-EIP-155 v {v}"),
+        _ => assert!(v <= 1),
     }
-    assert_eq!(rpc.nonce(a.address), 4);
-    assert_eq!(
-        rpc.u64("eth_getTransactionCount", json!([a.address, "pending"])),
-        4
-    );
-    let bal = hex_u256(&rpc.ok("eth_getBalance", json!([b, "latest"])));
-    assert_eq!(
-        bal,
-        U256::from(10_000u64) * U256::from(10u64.pow(18)) + one * U256::from(4)
-    );
-    // standard block fields
-    let block = rpc.ok("eth_getBlockByNumber", json!(["latest", false]));
+    // blocks by number and hash, hashes and full objects
+    let by_num = rpc.ok("eth_getBlockByNumber", json!([r["blockNumber"], false]));
+    assert_eq!(by_num["transactions"], json!([r["transactionHash"]]));
+    let by_hash = rpc.ok("eth_getBlockByHash", json!([r["blockHash"], true]));
+    assert_eq!(by_hash["transactions"][0]["hash"], r["transactionHash"]);
+    assert_eq!(by_hash["number"], r["blockNumber"]);
+}
+
+/// The fields of a block object every client expects, none missing.
+fn has_standard_block_fields(block: &Value) {
     for field in [
         "baseFeePerGas",
         "gasUsed",
@@ -142,6 +125,36 @@ fn three_transaction_types_and_lookups() {
             "block field {field} missing: {block}"
         );
     }
+}
+
+#[test]
+fn three_transaction_types_and_lookups() {
+    let node = start();
+    let rpc = Rpc::new(&node);
+    let a = account(&node, 1);
+    let b = account(&node, 2).address;
+    let one = U256::from(1_000u64);
+    let raws = [
+        legacy(&a, Some(CHAIN_ID), 0, Some(b), one, Bytes::new(), 21_000),
+        legacy(&a, None, 1, Some(b), one, Bytes::new(), 21_000),
+        eip2930(&a, 2, Some(b), one, Bytes::new(), 21_000),
+        eip1559(&a, 3, Some(b), one, Bytes::new(), 21_000),
+    ];
+    for (i, raw) in raws.iter().enumerate() {
+        mined_and_found(&rpc, raw, i, a.address, one);
+    }
+    assert_eq!(rpc.nonce(a.address), 4);
+    assert_eq!(
+        rpc.u64("eth_getTransactionCount", json!([a.address, "pending"])),
+        4
+    );
+    let bal = hex_u256(&rpc.ok("eth_getBalance", json!([b, "latest"])));
+    assert_eq!(
+        bal,
+        U256::from(10_000u64) * U256::from(10u64.pow(18)) + one * U256::from(4)
+    );
+    // standard block fields
+    has_standard_block_fields(&rpc.ok("eth_getBlockByNumber", json!(["latest", false])));
     assert_eq!(
         rpc.ok("eth_getBlockByNumber", json!(["0x99", false])),
         Value::Null
@@ -157,12 +170,9 @@ fn three_transaction_types_and_lookups() {
     node.shutdown();
 }
 
-#[test]
-fn contract_calls_logs_reverts_and_overrides() {
-    let node = start();
-    let rpc = Rpc::new(&node);
-    let a = account(&node, 1);
-    // deploy with eth_sendTransaction (gas estimated by the node)
+/// Deploys the test contract with `eth_sendTransaction` (gas estimated by the node); its
+/// code is the runtime part of the init code.
+fn deploy_contract(rpc: &Rpc, a: &Account) -> Address {
     let hash = rpc.ok(
         "eth_sendTransaction",
         json!([{"from": a.address, "data": contract_init()}]),
@@ -175,11 +185,12 @@ fn contract_calls_logs_reverts_and_overrides() {
         contract_runtime()
     );
 
-    // filters installed before the calls
-    let block_filter = rpc.ok("eth_newBlockFilter", json!([]));
-    let log_filter = rpc.ok("eth_newFilter", json!([{"address": c, "fromBlock": "0x0"}]));
+    c
+}
 
-    // eth_call and estimate
+/// `eth_call` and `eth_estimateGas` on the contract; a revert is a geth-style error with
+/// code 3, reason and data. Returns the estimate for storing 7.
+fn calls_estimates_and_reverts(rpc: &Rpc, a: &Account, c: Address) -> u64 {
     assert_eq!(
         bytes(&rpc.ok("eth_call", json!([{"to": c, "data": word(7)}, "latest"]))),
         word(7).to_vec()
@@ -200,8 +211,13 @@ fn contract_calls_logs_reverts_and_overrides() {
     );
     assert_eq!(e["code"], json!(3));
 
-    // a transaction with exactly the estimate succeeds and logs
-    let raw = eip1559(&a, rpc.nonce(a.address), Some(c), U256::ZERO, word(42), gas);
+    gas
+}
+
+/// A transaction with exactly the estimate succeeds, logs and stores; a reverting one is
+/// mined with status 0.
+fn a_logging_and_a_reverting_transaction(rpc: &Rpc, a: &Account, c: Address, gas: u64) {
+    let raw = eip1559(a, rpc.nonce(a.address), Some(c), U256::ZERO, word(42), gas);
     let r = rpc.send_raw(&raw);
     assert_eq!(r["status"], json!("0x1"), "{r}");
     assert_eq!(r["logs"][0]["topics"][0], json!(B256::from(U256::from(42))));
@@ -214,7 +230,7 @@ fn contract_calls_logs_reverts_and_overrides() {
 
     // a reverting transaction is mined with status 0
     let raw = eip1559(
-        &a,
+        a,
         rpc.nonce(a.address),
         Some(c),
         U256::ZERO,
@@ -223,8 +239,11 @@ fn contract_calls_logs_reverts_and_overrides() {
     );
     let r = rpc.send_raw(&raw);
     assert_eq!(r["status"], json!("0x0"));
+}
 
-    // logs and filters
+/// `eth_getLogs` by address, topic and block hash, and the log and block filters
+/// installed before the calls (changes once, then none; uninstalled once).
+fn logs_and_filters(rpc: &Rpc, c: Address, block_filter: &Value, log_filter: &Value) {
     let logs = rpc.ok(
         "eth_getLogs",
         json!([{"fromBlock": "0x0", "toBlock": "latest", "address": c}]),
@@ -262,8 +281,11 @@ fn contract_calls_logs_reverts_and_overrides() {
         rpc.err("eth_getFilterChanges", json!([block_filter]))["code"],
         json!(-32000)
     );
+}
 
-    // state overrides: code, state, stateDiff, balance, nonce
+/// State overrides on `eth_call`: code, state, stateDiff, balance and nonce, none of which
+/// persist.
+fn state_overrides(rpc: &Rpc, c: Address) {
     let other = Address::repeat_byte(0x44);
     let o = json!({other.to_string(): {"code": Bytes::from(contract_runtime())}});
     assert_eq!(
@@ -299,6 +321,21 @@ fn contract_calls_logs_reverts_and_overrides() {
     );
     // overrides never persist
     assert_eq!(rpc.ok("eth_getCode", json!([other, "latest"])), json!("0x"));
+}
+
+#[test]
+fn contract_calls_logs_reverts_and_overrides() {
+    let node = start();
+    let rpc = Rpc::new(&node);
+    let a = account(&node, 1);
+    let c = deploy_contract(&rpc, &a);
+    // filters installed before the calls
+    let block_filter = rpc.ok("eth_newBlockFilter", json!([]));
+    let log_filter = rpc.ok("eth_newFilter", json!([{"address": c, "fromBlock": "0x0"}]));
+    let gas = calls_estimates_and_reverts(&rpc, &a, c);
+    a_logging_and_a_reverting_transaction(&rpc, &a, c, gas);
+    logs_and_filters(&rpc, c, &block_filter, &log_filter);
+    state_overrides(&rpc, c);
     node.shutdown();
 }
 

@@ -375,6 +375,75 @@ fn entry_gas(chain: &Chain, program: Address) -> u64 {
     g.gas
 }
 
+/// The probe calls the snapshot measures, in its order: (row name, calldata, value).
+fn snapshot_calls(guarded: Address, forwarder: Address) -> Vec<(&'static str, Vec<u8>, U256)> {
+    let k = U256::from(1);
+    let set = |value: u64| {
+        IProbe::setCall {
+            key: k,
+            value: U256::from(value),
+        }
+        .abi_encode()
+    };
+    let forward = IProbe::forwardCall {
+        target: forwarder,
+        data: via(guarded, IGuarded::getCall { key: k }),
+    };
+    let deploy1 = IProbe::deploy1Call {
+        initcode: init_code(ANSWER),
+    };
+    let pay = IProbe::payCall {
+        to: DEV_ACCOUNT,
+        amount: U256::from(1),
+    };
+    vec![
+        ("probe.set (zero → nonzero)", set(9), U256::ZERO),
+        ("probe.set (nonzero → nonzero)", set(10), U256::ZERO),
+        (
+            "probe.get",
+            IProbe::getCall { key: k }.abi_encode(),
+            U256::ZERO,
+        ),
+        (
+            "probe.ping (1 log)",
+            IProbe::pingCall { value: k }.abi_encode(),
+            U256::ZERO,
+        ),
+        (
+            "probe → EVM → guarded.get",
+            forward.abi_encode(),
+            U256::ZERO,
+        ),
+        ("probe.deploy1", deploy1.abi_encode(), U256::ZERO),
+        (
+            "probe.deposit (1 ETH)",
+            IProbe::depositCall {}.abi_encode(),
+            eth(1),
+        ),
+        ("probe.pay", pay.abi_encode(), U256::ZERO),
+    ]
+}
+
+/// Compares `table` with `tests/snapshots/rust_programs_gas.txt` (rewritten first under
+/// `DEVNODE_BLESS`).
+fn assert_matches_snapshot(table: &str) {
+    let path = format!(
+        "{}/tests/snapshots/rust_programs_gas.txt",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    if std::env::var_os("DEVNODE_BLESS").is_some() {
+        std::fs::create_dir_all(format!("{}/tests/snapshots", env!("CARGO_MANIFEST_DIR")))
+            .expect("mkdir");
+        std::fs::write(&path, table).expect("write snapshot");
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{path}: {e} (run with DEVNODE_BLESS=1 to create it)"));
+    assert_eq!(
+        table, expected,
+        "gasUsed changed; if intended, rerun with DEVNODE_BLESS=1 and review the diff"
+    );
+}
+
 /// gasUsed of each call above, as a snapshot: a change in pricing shows up here as a
 /// diff. Each total is the sum of
 /// - intrinsic gas: 21000 + calldata (EIP-2028: 4 per zero byte, 16 per non-zero byte;
@@ -395,10 +464,9 @@ fn gas_used_snapshot() {
     let w = world();
     let (probe, guarded, forwarder) = (w.probe, w.guarded, w.forwarder);
     let mut chain = w.chain;
-    let k = U256::from(1);
     let probe_entry = entry_gas(&chain, probe);
     let mut rows: Vec<String> = Vec::new();
-    let mut run = |chain: &mut Chain, name: &str, data: Vec<u8>, value: U256| {
+    for (name, data, value) in snapshot_calls(guarded, forwarder) {
         let intrinsic = intrinsic_gas(&data);
         let r = chain
             .send(TxRequest::call(DEV_ACCOUNT, probe, data).value(value))
@@ -409,75 +477,7 @@ fn gas_used_snapshot() {
             r.gas_used,
             r.gas_used as i64 - intrinsic as i64 - probe_entry as i64
         ));
-    };
-    run(
-        &mut chain,
-        "probe.set (zero → nonzero)",
-        IProbe::setCall {
-            key: k,
-            value: U256::from(9),
-        }
-        .abi_encode(),
-        U256::ZERO,
-    );
-    run(
-        &mut chain,
-        "probe.set (nonzero → nonzero)",
-        IProbe::setCall {
-            key: k,
-            value: U256::from(10),
-        }
-        .abi_encode(),
-        U256::ZERO,
-    );
-    run(
-        &mut chain,
-        "probe.get",
-        IProbe::getCall { key: k }.abi_encode(),
-        U256::ZERO,
-    );
-    run(
-        &mut chain,
-        "probe.ping (1 log)",
-        IProbe::pingCall { value: k }.abi_encode(),
-        U256::ZERO,
-    );
-    let inner = via(guarded, IGuarded::getCall { key: k });
-    run(
-        &mut chain,
-        "probe → EVM → guarded.get",
-        IProbe::forwardCall {
-            target: forwarder,
-            data: inner,
-        }
-        .abi_encode(),
-        U256::ZERO,
-    );
-    run(
-        &mut chain,
-        "probe.deploy1",
-        IProbe::deploy1Call {
-            initcode: init_code(ANSWER),
-        }
-        .abi_encode(),
-        U256::ZERO,
-    );
-    run(
-        &mut chain,
-        "probe.deposit (1 ETH)",
-        IProbe::depositCall {}.abi_encode(),
-        eth(1),
-    );
-    run(
-        &mut chain,
-        "probe.pay",
-        IProbe::payCall {
-            to: DEV_ACCOUNT,
-            amount: U256::from(1),
-        }
-        .abi_encode(),
-        U256::ZERO,
-    );
+    }
     rows.push(format!(
         "StylusDeployer.deploy(probe) incl. activation: {}",
         w.probe_deploy_gas
@@ -489,23 +489,8 @@ fn gas_used_snapshot() {
         "guarded program entry: {}",
         entry_gas(&chain, guarded)
     ));
-
     let table: String = rows.iter().map(|r| format!("{r}\n")).collect();
-    let path = format!(
-        "{}/tests/snapshots/rust_programs_gas.txt",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    if std::env::var_os("DEVNODE_BLESS").is_some() {
-        std::fs::create_dir_all(format!("{}/tests/snapshots", env!("CARGO_MANIFEST_DIR")))
-            .expect("mkdir");
-        std::fs::write(&path, &table).expect("write snapshot");
-    }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{path}: {e} (run with DEVNODE_BLESS=1 to create it)"));
-    assert_eq!(
-        table, expected,
-        "gasUsed changed; if intended, rerun with DEVNODE_BLESS=1 and review the diff"
-    );
+    assert_matches_snapshot(&table);
 }
 
 /// The protocol's own five programs, as `cargo packager build` leaves them in

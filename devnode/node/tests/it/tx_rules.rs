@@ -7,7 +7,7 @@ use crate::common::*;
 use crate::rpc_common::{account, bytes, hex_u64, Rpc, CHAIN_ID};
 use crate::wat::*;
 use alloy_consensus::{TxEip1559, TxEip2930};
-use devnode::rpc::{tx, Node, NodeConfig};
+use devnode::rpc::{tx, Account, Node, NodeConfig};
 use devnode::{Chain, Receipt, TxRequest, DEV_ACCOUNT};
 use revm::context::transaction::{AccessList, AccessListItem};
 use revm::primitives::{address, Address, Bytes, B256, U256};
@@ -158,6 +158,51 @@ fn access_json(a: &AccessList) -> Value {
     serde_json::to_value(a).expect("an access list serialises")
 }
 
+/// An EIP-2930 and an EIP-1559 transaction from `sender` (nonces 0 and 1) calling
+/// `program` with `data` and the access list `list`, signed and encoded.
+fn signed_with_list(
+    sender: &Account,
+    program: Address,
+    list: &AccessList,
+    data: &Bytes,
+    gas: u64,
+) -> [Bytes; 2] {
+    let eip2930 = tx::encode(
+        tx::sign(
+            TxEip2930 {
+                chain_id: CHAIN_ID,
+                nonce: 0,
+                gas_price: 1_000_000_000,
+                gas_limit: gas,
+                to: program.into(),
+                value: U256::ZERO,
+                access_list: list.clone(),
+                input: data.clone(),
+            },
+            &sender.key,
+        )
+        .expect("signs"),
+    );
+    let eip1559 = tx::encode(
+        tx::sign(
+            TxEip1559 {
+                chain_id: CHAIN_ID,
+                nonce: 1,
+                gas_limit: gas,
+                max_fee_per_gas: 1_000_000_000,
+                max_priority_fee_per_gas: 0,
+                to: program.into(),
+                value: U256::ZERO,
+                access_list: list.clone(),
+                input: data.clone(),
+            },
+            &sender.key,
+        )
+        .expect("signs"),
+    );
+    [eip2930, eip1559]
+}
+
 #[test]
 fn json_rpc_methods_take_and_answer_access_lists() {
     let node = Node::start(NodeConfig {
@@ -202,40 +247,7 @@ fn json_rpc_methods_take_and_answer_access_lists() {
 
     // eth_sendRawTransaction, EIP-2930 and EIP-1559 with the list.
     let gas = with_list + 10_000;
-    let eip2930 = tx::encode(
-        tx::sign(
-            TxEip2930 {
-                chain_id: CHAIN_ID,
-                nonce: 0,
-                gas_price: 1_000_000_000,
-                gas_limit: gas,
-                to: program.into(),
-                value: U256::ZERO,
-                access_list: expected.clone(),
-                input: data.clone(),
-            },
-            &sender.key,
-        )
-        .expect("signs"),
-    );
-    let eip1559 = tx::encode(
-        tx::sign(
-            TxEip1559 {
-                chain_id: CHAIN_ID,
-                nonce: 1,
-                gas_limit: gas,
-                max_fee_per_gas: 1_000_000_000,
-                max_priority_fee_per_gas: 0,
-                to: program.into(),
-                value: U256::ZERO,
-                access_list: expected.clone(),
-                input: data.clone(),
-            },
-            &sender.key,
-        )
-        .expect("signs"),
-    );
-    for raw in [eip2930, eip1559] {
+    for raw in signed_with_list(&sender, program, &expected, &data, gas) {
         let r = rpc.send_raw(&raw);
         assert_eq!(r["status"], json!("0x1"), "{r}");
         assert_eq!(hex_u64(&r["gasUsed"]), with_list);

@@ -142,12 +142,10 @@ impl<'a> Ctx<'a> {
     }
 
     async fn bounty_plus_fee(&self, k: u8) -> U256 {
-        let fee_bps = ITaskRegistry::new(self.a().registry, self.env.admin.provider.clone())
-            .params()
-            .call()
+        let fee_bps = labelchain::commands::ops::params(&self.env.admin, self.a())
             .await
             .expect("params")
-            ._0;
+            .fee_bps;
         let bounty = U256::from(ITEMS) * U256::from(k) * lbl(1);
         bounty + bounty * U256::from(fee_bps) / U256::from(10_000)
     }

@@ -25,7 +25,7 @@ use crate::abi::ArbWasmCache::{cacheProgramCall, codehashIsCachedCall, evictCode
 use crate::abi::CacheManager::*;
 use crate::arbos::precompiles::{ARB_OWNER_PUBLIC, ARB_WASM, ARB_WASM_CACHE};
 use crate::evm::{DevContext, DevEvm};
-use crate::native::{self, done, Budget};
+use crate::native::{self, done, Budget, Stop};
 
 /// Where the devnode's cache manager lives. nitro-devnode deploys its (stub) cache
 /// manager from the dev account, at an address the devnode's dev account would reach by
@@ -61,18 +61,6 @@ fn entry_slot(index: u64) -> U256 {
     let mut buf = b"devnode.cache_manager.entry".to_vec();
     buf.extend_from_slice(&index.to_be_bytes());
     U256::from_be_bytes(keccak256(&buf).0)
-}
-
-/// Why a call stopped early: a revert with data, or a failure of the node itself.
-enum Stop {
-    Revert(Vec<u8>),
-    Db(ContextDbError<DevContext>),
-}
-
-impl From<ContextDbError<DevContext>> for Stop {
-    fn from(e: ContextDbError<DevContext>) -> Self {
-        Stop::Db(e)
-    }
 }
 
 fn revert(e: impl SolError) -> Stop {

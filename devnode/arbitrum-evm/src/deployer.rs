@@ -24,23 +24,10 @@ use crate::abi::StylusDeployer::{
 };
 use crate::arbos::precompiles::ARB_WASM;
 use crate::evm::{DevContext, DevEvm};
-use crate::native::{self, done, Budget};
+use crate::native::{self, done, Budget, Stop};
 
 /// nitro-devnode's StylusDeployer address (CREATE2 of its init code through the factory).
 pub const ADDRESS: Address = address!("cEcba2F1DC234f70Dd89F2041029807F8D03A990");
-
-/// Why `deploy` stopped early: a revert with the contract's revert data, or a database
-/// failure of the node (which is not the caller's fault and aborts the transaction).
-enum Stop {
-    Revert(Vec<u8>),
-    Db(ContextDbError<DevContext>),
-}
-
-impl From<ContextDbError<DevContext>> for Stop {
-    fn from(e: ContextDbError<DevContext>) -> Self {
-        Stop::Db(e)
-    }
-}
 
 fn db<E: Into<ContextDbError<DevContext>>>(e: E) -> Stop {
     Stop::Db(e.into())

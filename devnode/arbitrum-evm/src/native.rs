@@ -14,6 +14,20 @@ use revm::primitives::{Address, Bytes, U256};
 
 use crate::evm::{DevContext, DevEvm};
 
+/// Why a native contract's call stopped early: a revert with the contract's revert data,
+/// or a database failure of the node (which is not the caller's fault and aborts the
+/// transaction).
+pub enum Stop {
+    Revert(Vec<u8>),
+    Db(ContextDbError<DevContext>),
+}
+
+impl From<ContextDbError<DevContext>> for Stop {
+    fn from(e: ContextDbError<DevContext>) -> Self {
+        Stop::Db(e)
+    }
+}
+
 /// The gas of one native frame: its limit and what it has used so far.
 pub struct Budget {
     pub limit: u64,

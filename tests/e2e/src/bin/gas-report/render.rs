@@ -185,16 +185,7 @@ fn protocol(out: &mut String, plain: &Gas, cached: &Gas) {
          creates its header, later ballots scan earlier ones, the first accepted item of a \
          run creates records that later ones change).\n"
     );
-    let cols = [
-        "function",
-        "k",
-        "not cached",
-        "cached",
-        "floor",
-        "not cached ÷ floor",
-        "cached ÷ floor",
-    ];
-    header(out, &cols);
+    header(out, &measured_columns("function"));
     for name in PER_K {
         for k in KS {
             measured_row(out, plain, cached, name, k, k);
@@ -232,18 +223,7 @@ fn per_entry(out: &mut String, plain: &Gas, cached: &Gas) {
         out,
         "Per entry of a batch of {BATCH} (the batch's gas ÷ {BATCH}):\n"
     );
-    header(
-        out,
-        &[
-            "batch",
-            "k",
-            "not cached",
-            "cached",
-            "floor",
-            "not cached ÷ floor",
-            "cached ÷ floor",
-        ],
-    );
+    header(out, &measured_columns("batch"));
     for name in ["commitBatch", "revealBatch", "finalizeBatch (accepted)"] {
         for k in KS {
             let b = u64::from(BATCH);
@@ -444,6 +424,19 @@ fn erc20(out: &mut String, plain: &Run, cached: &Run, oz: &serde_json::Value) {
             ],
         );
     }
+}
+
+/// The columns of a table of measured figures, after its first column `what`.
+fn measured_columns(what: &str) -> [&str; 7] {
+    [
+        what,
+        "k",
+        "not cached",
+        "cached",
+        "floor",
+        "not cached ÷ floor",
+        "cached ÷ floor",
+    ]
 }
 
 #[cfg(test)]

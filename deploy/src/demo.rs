@@ -9,12 +9,12 @@ use alloy::network::TransactionBuilder;
 use alloy::primitives::{keccak256, Address, B256, U256};
 use alloy::rpc::types::TransactionRequest;
 use alloy::signers::local::PrivateKeySigner;
-use alloy::sol_types::SolValue;
 
 use crate::bindings::{IRewardToken, IStakingEscrow, ITaskRegistry};
 use crate::chain::{contract_error, Conn};
 use crate::commands::ops::{self, TaskSpec};
 use crate::error::{Error, Result};
+use crate::manifest::merkle;
 use crate::plan::lbl;
 use crate::progress::{Outcome, Progress};
 use crate::state::{self, Addresses, DemoRecord};
@@ -43,29 +43,13 @@ pub fn key_hex(s: &PrivateKeySigner) -> String {
     format!("0x{}", alloy::hex::encode(s.to_bytes()))
 }
 
-/// The demo items' content hashes and their `dataRoot`: an OpenZeppelin standard Merkle
-/// tree over `(uint256 index, bytes32 sha256)` leaves (leaf = keccak(keccak(abi.encode))),
-/// sorted leaves, sorted-pair hashing.
+/// The demo items' `dataRoot`: item `i`'s content hash is `keccak256("demo item i")` (there
+/// are no files behind the demo), in the same tree a manifest's root is ([`merkle`]).
 pub fn data_root(items: u32) -> B256 {
-    let mut leaves: Vec<B256> = (0..items)
-        .map(|i| {
-            let content = keccak256(format!("demo item {i}"));
-            keccak256(keccak256((U256::from(i), content).abi_encode()))
-        })
+    let leaves: Vec<B256> = (0..items)
+        .map(|i| merkle::leaf(i.into(), keccak256(format!("demo item {i}"))))
         .collect();
-    leaves.sort();
-    // OZ's array layout: tree[n-1-i] = sorted leaf i; parent(j) = (j-1)/2.
-    let n = leaves.len();
-    let mut tree = vec![B256::ZERO; 2 * n - 1];
-    for (i, l) in leaves.iter().enumerate() {
-        tree[2 * n - 2 - i] = *l;
-    }
-    for j in (0..n - 1).rev() {
-        let (a, b) = (tree[2 * j + 1], tree[2 * j + 2]);
-        let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
-        tree[j] = keccak256([lo.as_slice(), hi.as_slice()].concat());
-    }
-    tree[0]
+    merkle::Tree::new(&leaves).map_or(B256::ZERO, |t| t.root())
 }
 
 async fn fund_eth(admin: &Conn, to: Address) -> Result<()> {
@@ -236,6 +220,15 @@ mod tests {
         all.dedup();
         assert_eq!(all.len(), 4);
         assert_eq!(requester().address(), requester().address());
-        assert_ne!(data_root(4), B256::ZERO);
+    }
+
+    /// Pinned from the demo's tree before it moved into `manifest::merkle`: seeded demo
+    /// tasks on existing chains keep their root.
+    #[test]
+    fn the_demo_root_is_unchanged() {
+        let want: B256 = "0x1266ffe677b86f3b052150a8953b1f2bba319736eb36e400cb5b33e9ff7feb59"
+            .parse()
+            .expect("hex");
+        assert_eq!(data_root(ITEMS), want);
     }
 }

@@ -87,6 +87,10 @@ pub enum Error {
     },
     #[error("interrupted")]
     Interrupted,
+    #[error("manifest: {0}")]
+    Manifest(#[from] crate::manifest::ManifestError),
+    #[error(transparent)]
+    Classes(#[from] crate::manifest::metadata::ClassesError),
 }
 
 impl Error {
@@ -137,6 +141,8 @@ impl Error {
             Error::Node(_) => "node",
             Error::CacheRefused { .. } => "cache_refused",
             Error::Interrupted => "interrupted",
+            Error::Manifest(_) => "manifest",
+            Error::Classes(_) => "classes",
         }
     }
 }

@@ -10,6 +10,9 @@ use labelchain::commands::deploy::{DeployOptions, DeployReport};
 use labelchain::commands::ops::{self, Status, TaskSpec, TaskView};
 use labelchain::commands::up::{UpOptions, UpSummary};
 use labelchain::config::{Endpoint, KeyArgs, Network};
+use labelchain::manifest::metadata::Classes;
+use labelchain::manifest::task::{TaskData, TaskDataArgs};
+use labelchain::manifest::Manifest;
 use labelchain::protocol::TaskStatus;
 use labelchain::state::Addresses;
 use labelchain::units::{format_amount, format_eth, parse_amount};
@@ -84,6 +87,9 @@ enum Command {
     /// The protocol's own commands (need a deployment).
     #[command(flatten)]
     Protocol(ProtocolCmd),
+    /// Datasets: build an item manifest. Offline.
+    #[command(subcommand)]
+    Dataset(DatasetCmd),
     /// Dev chains only: move time forward and mine a block.
     Advance { seconds: u64 },
     /// Simulate the token economy of a scenario file with the contracts' settlement
@@ -95,6 +101,49 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+}
+
+#[derive(Subcommand, Debug)]
+enum DatasetCmd {
+    /// Hash files into an item manifest (JSONL: index, uri, sha256, mediaType) and print
+    /// its dataRoot. Files are indexed in the order of their paths relative to the
+    /// directory given (a file given itself: its path as given); the uri is --uri-prefix
+    /// followed by that path. Written atomically: on any error nothing is written.
+    Manifest {
+        /// Directories (walked) and files.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        #[arg(long, default_value = "manifest.jsonl")]
+        out: PathBuf,
+        /// Prepended to each item's relative path, e.g. ipfs://<cid>/ or https://host/data/.
+        #[arg(long, default_value = "")]
+        uri_prefix: String,
+    },
+}
+
+/// `labelchain dataset manifest`: build, write, print the root.
+fn dataset_manifest(
+    inputs: &[PathBuf],
+    out: &std::path::Path,
+    uri_prefix: &str,
+    json: bool,
+) -> anyhow::Result<()> {
+    let m = Manifest::build(inputs, uri_prefix, Some(out)).map_err(labelchain::Error::from)?;
+    m.write_atomic(out).map_err(labelchain::Error::from)?;
+    let value = serde_json::json!({
+        "dataRoot": m.data_root(),
+        "items": m.count(),
+        "manifest": out,
+    });
+    emit(json, &value, |_| {
+        println!(
+            "wrote {} items to {}; dataRoot {}",
+            m.count(),
+            out.display(),
+            m.data_root()
+        )
+    });
+    Ok(())
 }
 
 /// Commands that act on a deployment of the protocol, read from `--deployments`.
@@ -198,10 +247,17 @@ enum TaskCmd {
 
 #[derive(Args, Debug, Clone)]
 struct CreateArgs {
-    #[arg(long, default_value_t = 4)]
-    items: u32,
-    #[arg(long, default_value_t = 3)]
-    classes: u16,
+    /// Item manifest (`labelchain dataset manifest`): sets the item count and dataRoot,
+    /// and records the manifest's SHA-256 in the task's metadata.
+    #[arg(long)]
+    manifest: Option<PathBuf>,
+    /// Item count [default: 4, or the manifest's].
+    #[arg(long)]
+    items: Option<u32>,
+    /// A class count (`3`, the default) or comma-separated class names (`cat,dog,bird`),
+    /// which are recorded in the task's metadata so exports can name labels.
+    #[arg(long, value_parser = Classes::parse)]
+    classes: Option<Classes>,
     /// Labellers per item.
     #[arg(long, default_value_t = 3)]
     k: u8,
@@ -224,11 +280,13 @@ struct CreateArgs {
     audit_rate_bps: u16,
     #[arg(long, default_value_t = 0)]
     min_tier: u8,
-    /// Merkle root of the items (default: the demo items' root).
+    /// Merkle root of the items [default: the manifest's, else the demo items' root].
     #[arg(long)]
     data_root: Option<alloy::primitives::B256>,
-    #[arg(long, default_value = "ipfs://task-metadata")]
-    metadata_uri: String,
+    /// [default: a data: URI of the class names and manifest hash if given, else
+    /// ipfs://task-metadata]
+    #[arg(long)]
+    metadata_uri: Option<String>,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -498,6 +556,10 @@ fn print_task(t: &TaskView) {
         "  emission cap     {} LBL per accepted item",
         format_amount(t.terms.emission_cap, 18)
     );
+    println!("  metadata         {}", t.metadata_uri);
+    if !t.class_names.is_empty() {
+        println!("  class names      {}", t.class_names.join(", "));
+    }
 }
 
 fn print_status(s: &Status) {
@@ -582,6 +644,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Up(args) => up(g, args).await,
         Command::Tokenomics { scenario, out } => tokenomics(scenario, out.as_deref(), json),
+        Command::Dataset(DatasetCmd::Manifest {
+            inputs,
+            out,
+            uri_prefix,
+        }) => dataset_manifest(inputs, out, uri_prefix, json),
         Command::Advance { seconds } => {
             let now = g.connect().await?.advance(*seconds).await?;
             emit(json, &serde_json::json!({ "timestamp": now }), |v| {
@@ -730,12 +797,18 @@ async fn task_create(conn: &Conn, a: &Addresses, c: &CreateArgs, json: bool) -> 
         Some(t) => ops::decimals(conn, t).await?,
         None => 18,
     };
-    let spec = TaskSpec {
-        data_root: c
-            .data_root
-            .unwrap_or_else(|| labelchain::demo::data_root(c.items.max(1))),
+    let data = TaskData::resolve(TaskDataArgs {
+        manifest: c.manifest.as_deref(),
         items: c.items,
-        classes: c.classes,
+        data_root: c.data_root,
+        classes: c.classes.clone(),
+        metadata_uri: c.metadata_uri.clone(),
+    })
+    .map_err(labelchain::Error::from)?;
+    let spec = TaskSpec {
+        data_root: data.data_root,
+        items: data.items,
+        classes: data.classes,
         k: c.k,
         threshold_bps: c.threshold_bps,
         payment_token: c.payment_token,
@@ -745,7 +818,7 @@ async fn task_create(conn: &Conn, a: &Addresses, c: &CreateArgs, json: bool) -> 
         reveal_secs: c.reveal_secs,
         audit_rate_bps: c.audit_rate_bps,
         min_tier: c.min_tier,
-        metadata_uri: c.metadata_uri.clone(),
+        metadata_uri: data.metadata_uri,
     };
     let created = ops::task_create(conn, a, &spec).await?;
     emit(json, &created, |c| {

@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::bindings::{IConsensusVerifier, IRewardToken, IStakingEscrow, ITaskRegistry};
 use crate::chain::{contract_error, Conn, Sent};
 use crate::error::{Error, Result};
+use crate::manifest::metadata::TaskMetadata;
 use crate::protocol::{Item, ProtocolParams, TaskTerms, Tier};
 use crate::salts;
 use crate::state::{self, Addresses};
@@ -50,6 +51,10 @@ pub struct TaskView {
     pub labels_digest: B256,
     /// Escrowed bounty left.
     pub bounty_remaining: U256,
+    /// From the `TaskCreated` event (the registry does not store it).
+    pub metadata_uri: String,
+    /// Label `i`'s name, when the metadata URI is a [`TaskMetadata`] data URI with names.
+    pub class_names: Vec<String>,
 }
 
 impl TaskView {
@@ -64,6 +69,8 @@ impl TaskView {
             final_items: 0,
             labels_digest: B256::ZERO,
             bounty_remaining: U256::ZERO,
+            metadata_uri: String::new(),
+            class_names: Vec::new(),
         }
     }
 }
@@ -113,7 +120,35 @@ pub async fn task_show(conn: &Conn, a: &Addresses, task: u64) -> Result<TaskView
         .await
         .map_err(|e| contract_error(conn, what, e))?;
     v.bounty_remaining = b._2;
+    v.metadata_uri = metadata_uri(conn, a, task).await?;
+    v.class_names = TaskMetadata::from_uri(&v.metadata_uri)
+        .map(|m| m.classes)
+        .unwrap_or_default();
     Ok(v)
+}
+
+/// The `metadataURI` of `task`'s `TaskCreated` event (the task is indexed, topic 1).
+async fn metadata_uri(conn: &Conn, a: &Addresses, task: u64) -> Result<String> {
+    use alloy::providers::Provider as _;
+    let filter = alloy::rpc::types::Filter::new()
+        .address(a.registry)
+        .event_signature(ITaskRegistry::TaskCreated::SIGNATURE_HASH)
+        .topic1(B256::from(U256::from(task)))
+        .from_block(0);
+    let logs = conn
+        .provider
+        .get_logs(&filter)
+        .await
+        .map_err(|e| Error::rpc("reading the TaskCreated event", e))?;
+    logs.iter()
+        .find_map(|l| ITaskRegistry::TaskCreated::decode_log(&l.inner).ok())
+        .map(|e| e.data.metadataURI)
+        .ok_or_else(|| {
+            Error::rpc(
+                "reading the TaskCreated event",
+                format!("no event for task {task}"),
+            )
+        })
 }
 
 /// `createTask` arguments.

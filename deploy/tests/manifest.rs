@@ -1,0 +1,325 @@
+//! Item manifests: `labelchain dataset manifest` over files, reading one back with every
+//! line checked, the dataRoot and proofs against OpenZeppelin's own `merkle-tree` library,
+//! and `task create --manifest --classes` on the devnode.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use alloy::primitives::{keccak256, B256};
+use labelchain::manifest::{merkle, LineProblem, Manifest, ManifestError};
+use serde_json::Value;
+
+use common::*;
+
+/// The binary, run in `dir` with none of the variables it reads set from outside.
+fn labelchain(dir: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_labelchain"));
+    c.current_dir(dir);
+    for v in [
+        "RPC_URL",
+        "PRIVATE_KEY",
+        "NETWORK",
+        "KEYSTORE",
+        "LABELCHAIN_DEPLOYMENTS",
+    ] {
+        c.env_remove(v);
+    }
+    c
+}
+
+fn run(c: &mut Command) -> (bool, String, String) {
+    let o = c.output().expect("the binary runs");
+    (
+        o.status.success(),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+/// `data/` with three files, one in a subdirectory, given out of path order.
+fn dataset(root: &Path) -> PathBuf {
+    let d = root.join("data");
+    std::fs::create_dir_all(d.join("sub")).unwrap();
+    std::fs::write(d.join("b.png"), b"not really a png").unwrap();
+    std::fs::write(d.join("sub/c.bin"), vec![7u8; 200_000]).unwrap();
+    std::fs::write(d.join("a.txt"), b"hello").unwrap();
+    d
+}
+
+fn lines(path: &Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn a_directory_manifest_indexes_files_by_relative_path_with_their_sha256_and_media_type() {
+    let tmp = tempfile::tempdir().unwrap();
+    dataset(tmp.path());
+    let (ok, out, err) = run(labelchain(tmp.path()).args([
+        "dataset",
+        "manifest",
+        "data",
+        "--out",
+        "m.jsonl",
+        "--uri-prefix",
+        "ipfs://cid/",
+        "--json",
+    ]));
+    assert!(ok, "{err}");
+    let l = lines(&tmp.path().join("m.jsonl"));
+    assert_eq!(l.len(), 3);
+    assert_eq!(l[0]["index"], 0);
+    assert_eq!(l[0]["uri"], "ipfs://cid/a.txt");
+    // `printf hello | sha256sum`
+    assert_eq!(
+        l[0]["sha256"],
+        "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
+    );
+    assert_eq!(l[0]["mediaType"], "text/plain");
+    assert_eq!(l[1]["uri"], "ipfs://cid/b.png");
+    assert_eq!(l[1]["mediaType"], "image/png");
+    assert_eq!(l[2]["uri"], "ipfs://cid/sub/c.bin");
+    assert!(l[2].get("mediaType").is_none(), "unknown extension: none");
+
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let (m, _) = Manifest::read(&tmp.path().join("m.jsonl")).unwrap();
+    assert_eq!(v["items"], 3);
+    assert_eq!(v["dataRoot"], m.data_root().to_string());
+    let leaves: Vec<B256> = m.items().iter().map(|i| i.leaf()).collect();
+    assert_eq!(merkle::Tree::new(&leaves).unwrap().root(), m.data_root());
+}
+
+#[test]
+fn the_same_files_give_the_same_bytes_and_the_output_never_lists_itself() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = dataset(tmp.path());
+    let out = d.join("manifest.jsonl");
+    let once = || {
+        let (ok, _, err) = run(labelchain(tmp.path())
+            .args(["dataset", "manifest", "data", "--out"])
+            .arg(&out));
+        assert!(ok, "{err}");
+        std::fs::read(&out).unwrap()
+    };
+    let first = once();
+    assert_eq!(first, once(), "a rerun, with the manifest now inside data/");
+    assert_eq!(lines(&out).len(), 3);
+    assert!(
+        files(&d).iter().all(|f| !f.contains(".tmp-")),
+        "no temporary file left: {:?}",
+        files(&d)
+    );
+}
+
+#[test]
+fn an_unreadable_input_is_named_and_nothing_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = dataset(tmp.path());
+    std::os::unix::fs::symlink(tmp.path().join("gone"), d.join("dangling.jpg")).unwrap();
+    let (ok, _, err) =
+        run(labelchain(tmp.path()).args(["dataset", "manifest", "data", "--out", "m.jsonl"]));
+    assert!(!ok);
+    assert!(err.contains("dangling.jpg"), "{err}");
+    let (ok, out, _) = run(labelchain(tmp.path()).args([
+        "dataset", "manifest", "missing", "--out", "m.jsonl", "--json",
+    ]));
+    assert!(!ok);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["error"]["kind"], "manifest");
+    assert!(v["error"]["message"].as_str().unwrap().contains("missing"));
+    assert_eq!(files(tmp.path()), ["data"], "no manifest written");
+}
+
+/// Reads `text` as a manifest file and returns the refusal.
+fn refused(text: &str) -> ManifestError {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("m.jsonl");
+    std::fs::write(&p, text).unwrap();
+    Manifest::read(&p).expect_err("refused")
+}
+
+const H: &str = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
+
+fn line(index: u32) -> String {
+    format!("{{\"index\":{index},\"uri\":\"x{index}\",\"sha256\":\"{H}\"}}\n")
+}
+
+#[test]
+fn a_bad_manifest_line_is_refused_naming_its_line() {
+    let at = |e: &ManifestError| match e {
+        ManifestError::Line { line, .. } => *line,
+        other => panic!("not a line error: {other}"),
+    };
+    let dup = refused(&[line(0), line(1), line(1)].concat());
+    assert!(matches!(
+        dup,
+        ManifestError::Line {
+            line: 3,
+            problem: LineProblem::Duplicate {
+                index: 1,
+                first_line: 2
+            },
+            ..
+        }
+    ));
+    assert!(dup.to_string().contains("line 3"), "{dup}");
+    let gap = refused(&[line(0), line(2)].concat());
+    assert!(matches!(
+        gap,
+        ManifestError::Line {
+            problem: LineProblem::OutOfOrder {
+                expected: 1,
+                found: 2
+            },
+            ..
+        }
+    ));
+    let bad_hex = refused(&[line(0), line(1).replace(&H[..2], "zz")].concat());
+    assert_eq!(at(&bad_hex), 2);
+    assert!(bad_hex.to_string().contains("64 hex digits"), "{bad_hex}");
+    let short = refused(&line(0).replace(H, &H[..62]));
+    assert_eq!(at(&short), 1);
+    let unknown = refused(&line(0).replace("\"uri\"", "\"label\":1,\"uri\""));
+    assert_eq!(at(&unknown), 1);
+    assert!(unknown.to_string().contains("label"), "{unknown}");
+    let blank = refused(&[line(0), "\n".into(), line(1)].concat());
+    assert!(matches!(
+        blank,
+        ManifestError::Line {
+            line: 2,
+            problem: LineProblem::Blank,
+            ..
+        }
+    ));
+    assert!(matches!(refused(""), ManifestError::Empty(_)));
+}
+
+fn clients_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/clients")
+}
+
+/// Root and every proof of OpenZeppelin's `StandardMerkleTree` for these leaves.
+fn openzeppelin(values: &[(u32, B256)]) -> (B256, Vec<Vec<B256>>) {
+    let script = clients_dir().join("oz-merkle.mjs");
+    assert!(
+        clients_dir()
+            .join("node_modules/@openzeppelin/merkle-tree")
+            .is_dir(),
+        "run `npm ci --prefix tests/clients` first"
+    );
+    let arg: Vec<(String, String)> = values
+        .iter()
+        .map(|(i, h)| (i.to_string(), h.to_string()))
+        .collect();
+    let out = Command::new("node")
+        .arg(script)
+        .arg(serde_json::to_string(&arg).unwrap())
+        .output()
+        .expect("node runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let parse = |x: &Value| x.as_str().unwrap().parse::<B256>().unwrap();
+    let proofs = v["proofs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_array().unwrap().iter().map(parse).collect())
+        .collect();
+    (parse(&v["root"]), proofs)
+}
+
+#[test]
+fn roots_and_proofs_match_openzeppelins_merkle_tree_library() {
+    for n in [1u32, 2, 3, 7, 64] {
+        let values: Vec<(u32, B256)> = (0..n)
+            .map(|i| (i, keccak256(format!("content {i} of {n}"))))
+            .collect();
+        let leaves: Vec<B256> = values
+            .iter()
+            .map(|(i, h)| merkle::leaf((*i).into(), *h))
+            .collect();
+        let tree = merkle::Tree::new(&leaves).unwrap();
+        let (root, proofs) = openzeppelin(&values);
+        assert_eq!(tree.root(), root, "{n} items");
+        for (k, want) in proofs.iter().enumerate() {
+            let ours = tree.proof(k).unwrap();
+            assert_eq!(&ours, want, "{n} items, item {k}");
+            assert!(merkle::verify(root, leaves[k], &ours));
+        }
+    }
+}
+
+#[test]
+fn task_create_with_a_manifest_sets_the_root_and_count_and_records_class_names() {
+    let node = node();
+    let url = node.url().to_owned();
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    dataset(d);
+    let (ok, _, err) = run(labelchain(d).args(["deploy", "--rpc-url", &url]));
+    assert!(ok, "{err}");
+    let (ok, out, err) =
+        run(labelchain(d).args(["dataset", "manifest", "data", "--out", "m.jsonl", "--json"]));
+    assert!(ok, "{err}");
+    let built: Value = serde_json::from_str(&out).unwrap();
+    let create = |extra: &[&str]| {
+        run(labelchain(d)
+            .args(["task", "create", "--manifest", "m.jsonl", "--rpc-url", &url])
+            .args(extra))
+    };
+
+    // Flags that disagree with the manifest, or would drop the class names: refused
+    // before anything is sent.
+    let (ok, _, err) = create(&["--items", "4"]);
+    assert!(!ok);
+    assert!(
+        err.contains("--items 4 disagrees with the manifest's 3"),
+        "{err}"
+    );
+    let (ok, _, err) = create(&["--classes", "cat,dog", "--metadata-uri", "ipfs://x"]);
+    assert!(!ok);
+    assert!(err.contains("--metadata-uri"), "{err}");
+    std::fs::write(d.join("bad.jsonl"), [line(0), line(0)].concat()).unwrap();
+    let (ok, _, err) = run(labelchain(d).args([
+        "task",
+        "create",
+        "--manifest",
+        "bad.jsonl",
+        "--rpc-url",
+        &url,
+    ]));
+    assert!(!ok);
+    assert!(err.contains("bad.jsonl line 2"), "{err}");
+
+    let (ok, out, err) = create(&["--classes", "cat,dog,bird", "--items", "3", "--json"]);
+    assert!(ok, "{err}");
+    let created: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(created["task"], 1, "the refusals created nothing");
+
+    let (ok, out, err) =
+        run(labelchain(d).args(["task", "show", "1", "--json", "--rpc-url", &url]));
+    assert!(ok, "{err}");
+    let t: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(t["dataRoot"], built["dataRoot"]);
+    assert_eq!(t["itemCount"], 3);
+    assert_eq!(t["numClasses"], 3);
+    assert_eq!(t["classNames"], serde_json::json!(["cat", "dog", "bird"]));
+    let meta =
+        labelchain::manifest::metadata::TaskMetadata::from_uri(t["metadataUri"].as_str().unwrap())
+            .expect("a data: URI");
+    let sha = labelchain::manifest::sha256_file(&d.join("m.jsonl")).unwrap();
+    assert_eq!(meta.manifest_sha256, Some(alloy::hex::encode(sha)));
+
+    let (ok, out, _) = run(labelchain(d).args(["task", "show", "1", "--rpc-url", &url]));
+    assert!(ok);
+    assert!(out.contains("class names      cat, dog, bird"), "{out}");
+}

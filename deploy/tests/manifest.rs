@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use alloy::primitives::{keccak256, B256};
+use labelchain::bindings::IDatasetRegistry;
 use labelchain::manifest::{merkle, LineProblem, Manifest, ManifestError};
 use serde_json::Value;
 
@@ -322,4 +323,29 @@ fn task_create_with_a_manifest_sets_the_root_and_count_and_records_class_names()
     let (ok, out, _) = run(labelchain(d).args(["task", "show", "1", "--rpc-url", &url]));
     assert!(ok);
     assert!(out.contains("class names      cat, dog, bird"), "{out}");
+
+    let (m, _) = Manifest::read(&d.join("m.jsonl")).unwrap();
+    every_proof_verifies_on_chain(&url, &d.join("deployments"), &m);
+}
+
+/// The DatasetRegistry's own `verifyItem` accepts each item's proof for task 1 and refuses
+/// it for other content.
+fn every_proof_verifies_on_chain(url: &str, deployments: &Path, m: &Manifest) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let conn = dev_conn(url).await;
+        let a = labelchain::commands::ops::addresses(&conn, deployments).unwrap();
+        let reg = IDatasetRegistry::new(a.datasets, conn.provider.clone());
+        let tree = m.tree();
+        for (k, item) in m.items().iter().enumerate() {
+            let proof = tree.proof(k).unwrap();
+            let ok = reg.verifyItem(1, item.index, item.sha256, proof.clone());
+            assert!(ok.call().await.unwrap(), "item {k}");
+            let other = reg.verifyItem(1, item.index, keccak256(item.sha256), proof);
+            assert!(!other.call().await.unwrap(), "item {k}, other content");
+        }
+    });
 }

@@ -487,9 +487,9 @@ pub async fn item(conn: &Conn, a: &Addresses, task: u64, item: u32) -> Result<It
 mod tests {
     use super::*;
 
-    /// The keys `task show --json` printed before the view held [`TaskTerms`]; scripts
-    /// read them.
-    const TASK_SHOW_KEYS: [&str; 28] = [
+    /// The keys `task show --json` prints (scripts read them): the 28 from before the view
+    /// held [`TaskTerms`], and the metadata ones added with item manifests.
+    const TASK_SHOW_KEYS: [&str; 30] = [
         "id",
         "requester",
         "itemCount",
@@ -518,10 +518,13 @@ mod tests {
         "labelsDigest",
         "bountyRemaining",
         "emissionCap",
+        // Added with item manifests (from the TaskCreated event).
+        "metadataUri",
+        "classNames",
     ];
 
     #[test]
-    fn task_show_json_has_the_same_keys_as_before_the_view_held_the_terms() {
+    fn task_show_json_keeps_its_keys_and_adds_the_metadata() {
         let terms = TaskTerms::decode([U256::ZERO; 6]).expect("zero codes are valid");
         let json = serde_json::to_value(TaskView::from_terms(7, terms)).unwrap();
         let mut keys: Vec<&str> = json

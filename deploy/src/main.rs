@@ -556,7 +556,9 @@ fn print_task(t: &TaskView) {
         "  emission cap     {} LBL per accepted item",
         format_amount(t.terms.emission_cap, 18)
     );
-    println!("  metadata         {}", t.metadata_uri);
+    if let Some(uri) = &t.metadata_uri {
+        println!("  metadata         {uri}");
+    }
     if !t.class_names.is_empty() {
         println!("  class names      {}", t.class_names.join(", "));
     }

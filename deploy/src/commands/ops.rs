@@ -51,8 +51,9 @@ pub struct TaskView {
     pub labels_digest: B256,
     /// Escrowed bounty left.
     pub bounty_remaining: U256,
-    /// From the `TaskCreated` event (the registry does not store it).
-    pub metadata_uri: String,
+    /// From the `TaskCreated` event (the registry does not store it); `None` when the RPC
+    /// would not return the event (some limit `eth_getLogs` ranges), with a warning.
+    pub metadata_uri: Option<String>,
     /// Label `i`'s name, when the metadata URI is a [`TaskMetadata`] data URI with names.
     pub class_names: Vec<String>,
 }
@@ -69,7 +70,7 @@ impl TaskView {
             final_items: 0,
             labels_digest: B256::ZERO,
             bounty_remaining: U256::ZERO,
-            metadata_uri: String::new(),
+            metadata_uri: None,
             class_names: Vec::new(),
         }
     }
@@ -120,10 +121,16 @@ pub async fn task_show(conn: &Conn, a: &Addresses, task: u64) -> Result<TaskView
         .await
         .map_err(|e| contract_error(conn, what, e))?;
     v.bounty_remaining = b._2;
-    v.metadata_uri = metadata_uri(conn, a, task).await?;
-    v.class_names = TaskMetadata::from_uri(&v.metadata_uri)
-        .map(|m| m.classes)
-        .unwrap_or_default();
+    match metadata_uri(conn, a, task).await {
+        Ok(uri) => {
+            v.class_names = TaskMetadata::from_uri(&uri)
+                .map(|m| m.classes)
+                .unwrap_or_default();
+            v.metadata_uri = Some(uri);
+        }
+        // The terms and progress above are still right; only the metadata is missing.
+        Err(e) => tracing::warn!("task {task}: metadata not shown: {e}"),
+    }
     Ok(v)
 }
 

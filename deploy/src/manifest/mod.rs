@@ -155,7 +155,8 @@ impl Manifest {
     /// the task metadata records as `manifestSha256`).
     pub fn read(path: &Path) -> Result<(Manifest, B256), ManifestError> {
         let bytes = std::fs::read(path).map_err(io(path))?;
-        let text = String::from_utf8(bytes.clone())
+        let file_sha256 = B256::from_slice(&Sha256::digest(&bytes));
+        let text = String::from_utf8(bytes)
             .map_err(|e| io(path)(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))?;
         let line_error = |line: usize, problem| ManifestError::Line {
             path: path.to_path_buf(),
@@ -191,10 +192,7 @@ impl Manifest {
         if items.is_empty() {
             return Err(ManifestError::Empty(path.to_path_buf()));
         }
-        Ok((
-            Manifest { items },
-            B256::from_slice(&Sha256::digest(&bytes)),
-        ))
+        Ok((Manifest { items }, file_sha256))
     }
 
     /// The manifest of the files under `inputs` (directories are walked; a file given

@@ -88,3 +88,62 @@ fn disagrees(flag: &'static str, given: impl ToString, manifest: impl ToString) 
         manifest: manifest.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const H: &str = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
+
+    fn manifest_file(dir: &Path) -> std::path::PathBuf {
+        let p = dir.join("m.jsonl");
+        let line = |i: u32| format!("{{\"index\":{i},\"uri\":\"u{i}\",\"sha256\":\"{H}\"}}\n");
+        std::fs::write(&p, [line(0), line(1)].concat()).unwrap();
+        p
+    }
+
+    #[test]
+    fn without_a_manifest_the_demo_root_and_default_uri_are_used() {
+        let d = TaskData::resolve(TaskDataArgs::default()).unwrap();
+        assert_eq!(d.items, DEFAULT_ITEMS);
+        assert_eq!(d.data_root, crate::demo::data_root(DEFAULT_ITEMS));
+        assert_eq!(
+            (d.classes, d.metadata_uri.as_str()),
+            (3, DEFAULT_METADATA_URI)
+        );
+    }
+
+    #[test]
+    fn a_manifest_alone_records_its_hash_and_a_disagreeing_root_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = manifest_file(tmp.path());
+        let args = || TaskDataArgs {
+            manifest: Some(&p),
+            ..TaskDataArgs::default()
+        };
+        let d = TaskData::resolve(args()).unwrap();
+        let (m, sha) = Manifest::read(&p).unwrap();
+        assert_eq!((d.items, d.data_root), (2, m.data_root()));
+        let meta = TaskMetadata::from_uri(&d.metadata_uri).expect("a data: URI");
+        assert!(meta.classes.is_empty());
+        assert_eq!(meta.manifest_sha256, Some(alloy::hex::encode(sha)));
+
+        let wrong = TaskDataArgs {
+            data_root: Some(B256::repeat_byte(1)),
+            ..args()
+        };
+        assert!(matches!(
+            TaskData::resolve(wrong),
+            Err(ManifestError::Disagrees {
+                flag: "--data-root",
+                ..
+            })
+        ));
+        let same = TaskDataArgs {
+            items: Some(2),
+            data_root: Some(m.data_root()),
+            ..args()
+        };
+        assert_eq!(TaskData::resolve(same).unwrap(), d);
+    }
+}

@@ -5,45 +5,13 @@ mod common;
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Stdio;
 
 use devnode::rpc::{Node, NodeConfig};
 
 use common::*;
 
 const UNFUNDED: &str = "0x1111111111111111111111111111111111111111111111111111111111111111";
-
-/// The binary, run in `dir` (so no `.env` of the repository is read) with none of the
-/// variables it reads set from outside.
-fn labelchain(dir: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_labelchain"));
-    c.current_dir(dir);
-    for v in [
-        "RPC_URL",
-        "PRIVATE_KEY",
-        "NETWORK",
-        "KEYSTORE",
-        "KEYSTORE_PASSWORD",
-        "LABELCHAIN_DEPLOYMENTS",
-        "LABELCHAIN_SALTS",
-    ] {
-        c.env_remove(v);
-    }
-    c
-}
-
-fn run(c: &mut Command) -> (bool, String, String) {
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = c.output().expect("the binary runs");
-    (
-        status.success(),
-        String::from_utf8_lossy(&stdout).into_owned(),
-        String::from_utf8_lossy(&stderr).into_owned(),
-    )
-}
 
 /// A dry run prints the plan and writes nothing; `deploy --json` reports the 8 transactions
 /// and writes the deployments file; a rerun has nothing to do. Returns LBL's address.

@@ -14,31 +14,6 @@ use serde_json::Value;
 
 use common::*;
 
-/// The binary, run in `dir` with none of the variables it reads set from outside.
-fn labelchain(dir: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_labelchain"));
-    c.current_dir(dir);
-    for v in [
-        "RPC_URL",
-        "PRIVATE_KEY",
-        "NETWORK",
-        "KEYSTORE",
-        "LABELCHAIN_DEPLOYMENTS",
-    ] {
-        c.env_remove(v);
-    }
-    c
-}
-
-fn run(c: &mut Command) -> (bool, String, String) {
-    let o = c.output().expect("the binary runs");
-    (
-        o.status.success(),
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
-}
-
 /// `data/` with three files, one in a subdirectory, given out of path order.
 fn dataset(root: &Path) -> PathBuf {
     let d = root.join("data");

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 use std::path::Path;
+use std::process::{Command, Output};
 
 use devnode::rpc::{Node, NodeConfig, NodeHandle};
 use labelchain::chain::{connect, Conn};
@@ -53,4 +54,36 @@ pub fn files(dir: &Path) -> Vec<String> {
         }
         Err(_) => vec![],
     }
+}
+
+/// The binary, run in `dir` (so no `.env` of the repository is read) with none of the
+/// variables it reads set from outside.
+pub fn labelchain(dir: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_labelchain"));
+    c.current_dir(dir);
+    for v in [
+        "RPC_URL",
+        "PRIVATE_KEY",
+        "NETWORK",
+        "KEYSTORE",
+        "KEYSTORE_PASSWORD",
+        "LABELCHAIN_DEPLOYMENTS",
+        "LABELCHAIN_SALTS",
+    ] {
+        c.env_remove(v);
+    }
+    c
+}
+
+pub fn run(c: &mut Command) -> (bool, String, String) {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = c.output().expect("the binary runs");
+    (
+        status.success(),
+        String::from_utf8_lossy(&stdout).into_owned(),
+        String::from_utf8_lossy(&stderr).into_owned(),
+    )
 }

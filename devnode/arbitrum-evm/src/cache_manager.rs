@@ -17,13 +17,14 @@ use alloy_sol_types::{SolCall, SolError, SolEvent, SolValue};
 use revm::context::{Block, ContextTr, JournalTr};
 use revm::handler::evm::ContextDbError;
 use revm::interpreter::{FrameInput, InstructionResult, InterpreterResult};
-use revm::primitives::{address, keccak256, Address, Bytes, Log, B256, U256};
+use revm::primitives::{address, Address, Bytes, Log, B256, U256};
 
 use crate::abi::ArbOwnerPublic::isChainOwnerCall;
 use crate::abi::ArbWasm::codehashAsmSizeCall;
 use crate::abi::ArbWasmCache::{cacheProgramCall, codehashIsCachedCall, evictCodehashCall};
 use crate::abi::CacheManager::*;
 use crate::arbos::precompiles::{ARB_OWNER_PUBLIC, ARB_WASM, ARB_WASM_CACHE};
+use crate::arbos::words;
 use crate::evm::{DevContext, DevEvm};
 use crate::native::{self, done, Budget, Stop};
 
@@ -58,9 +59,7 @@ pub fn genesis_words() -> Vec<(U256, U256)> {
 }
 
 fn entry_slot(index: u64) -> U256 {
-    let mut buf = b"devnode.cache_manager.entry".to_vec();
-    buf.extend_from_slice(&index.to_be_bytes());
-    U256::from_be_bytes(keccak256(&buf).0)
+    words::tagged_slot(b"devnode.cache_manager.entry", &[&index.to_be_bytes()])
 }
 
 fn revert(e: impl SolError) -> Stop {
@@ -78,16 +77,12 @@ struct Call<'a> {
 impl Call<'_> {
     fn load(&mut self, slot: U256) -> U256 {
         self.budget.charge(SLOAD_GAS);
-        let j = self.evm.ctx_mut().journal_mut();
-        let _ = j.load_account(ADDRESS);
-        j.sload(ADDRESS, slot).map(|w| w.data).unwrap_or_default()
+        words::read(self.evm.ctx_mut(), ADDRESS, slot)
     }
 
     fn store(&mut self, slot: U256, value: U256) {
         self.budget.charge(SSTORE_GAS);
-        let j = self.evm.ctx_mut().journal_mut();
-        let _ = j.load_account(ADDRESS);
-        let _ = j.sstore(ADDRESS, slot, value);
+        words::write(self.evm.ctx_mut(), ADDRESS, slot, value);
     }
 
     fn word(&mut self, slot: u64) -> u64 {

@@ -8,11 +8,11 @@
 //! `members` keeps nitro's order. Every word read or written is charged to the caller's
 //! [`Burner`] as nitro's `arbos/storage/storage.go` charges it.
 
-use revm::context::{ContextTr, JournalTr};
-use revm::primitives::{keccak256, Address, U256};
+use revm::primitives::{Address, U256};
 
 use super::precompiles::meter::{Burner, OutOfGas};
 use super::precompiles::{ARB_OWNER, ARB_WASM_CACHE};
+use super::words;
 use crate::evm::DevContext;
 
 /// A set operation's result, or the gas ran out part way (nitro's storage burns as it goes).
@@ -43,11 +43,7 @@ impl AddressSet {
     }
 
     fn slot(&self, kind: u8, key: &[u8]) -> U256 {
-        let mut buf = Vec::with_capacity(self.tag.len() + 1 + key.len());
-        buf.extend_from_slice(self.tag);
-        buf.push(kind);
-        buf.extend_from_slice(key);
-        U256::from_be_bytes(keccak256(&buf).0)
+        words::tagged_slot(self.tag, &[&[kind], key])
     }
 
     fn size_slot(&self) -> U256 {
@@ -76,12 +72,7 @@ impl AddressSet {
     /// One word read, charged as nitro's `Storage.Get` (`StorageReadCost`).
     fn read(&self, ctx: &mut DevContext, meter: &mut Burner, slot: U256) -> Charged<U256> {
         meter.read()?;
-        let j = ctx.journal_mut();
-        // The journal reads storage only of accounts it has loaded.
-        let _ = j.load_account(self.account);
-        Ok(j.sload(self.account, slot)
-            .map(|w| w.data)
-            .unwrap_or_default())
+        Ok(words::read(ctx, self.account, slot))
     }
 
     /// One word written, charged as nitro's `Storage.Set` (by the value written).
@@ -93,9 +84,7 @@ impl AddressSet {
         value: U256,
     ) -> Charged<()> {
         meter.write(value)?;
-        let j = ctx.journal_mut();
-        let _ = j.load_account(self.account);
-        let _ = j.sstore(self.account, slot, value);
+        words::write(ctx, self.account, slot, value);
         Ok(())
     }
 

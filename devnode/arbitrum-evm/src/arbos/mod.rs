@@ -7,3 +7,4 @@ pub mod memory;
 pub mod params;
 pub mod precompiles;
 pub mod programs;
+pub mod words;

@@ -3,14 +3,14 @@
 //! account, so they are journaled like any state: an activation that reverts leaves no
 //! record, and `evm_snapshot`/`evm_revert` take them along.
 
-use revm::context::{ContextTr, JournalTr};
-use revm::primitives::{keccak256, Address, B256, U256};
+use revm::primitives::{Address, B256, U256};
 
 use super::data_pricer::DataPricer;
 use super::params::{
     ARBITRUM_START_TIME, CACHED_COST_SCALAR, EXPIRY_DAYS, INIT_COST_SCALAR, MIN_CACHED_INIT_GAS,
     MIN_INIT_GAS, STYLUS_VERSION,
 };
+use super::words;
 use crate::evm::DevContext;
 
 /// Where the records are kept (the ArbWasm precompile).
@@ -109,66 +109,37 @@ pub fn hours_since_origin(now: u64) -> u32 {
     (now.saturating_sub(ARBITRUM_START_TIME) / 3600).min(0xFF_FFFF) as u32
 }
 
-fn tagged_slot(tag: &[u8], codehash: B256) -> U256 {
-    let mut buf = Vec::with_capacity(tag.len() + 32);
-    buf.extend_from_slice(tag);
-    buf.extend_from_slice(codehash.as_slice());
-    U256::from_be_bytes(keccak256(&buf).0)
-}
-
 fn program_slot(codehash: B256) -> U256 {
-    tagged_slot(b"devnode.program", codehash)
+    words::tagged_slot(b"devnode.program", &[codehash.as_slice()])
 }
 
 fn module_slot(codehash: B256) -> U256 {
-    tagged_slot(b"devnode.module", codehash)
+    words::tagged_slot(b"devnode.module", &[codehash.as_slice()])
 }
 
 fn pricer_slot() -> U256 {
-    U256::from_be_bytes(keccak256(b"devnode.data_pricer").0)
-}
-
-/// The journal reads storage only of accounts it has loaded; the records' account is
-/// not a frame's target when a program is called, so load it first.
-fn touch(ctx: &mut DevContext) {
-    let _ = ctx.journal_mut().load_account(RECORDS);
+    words::tagged_slot(b"devnode.data_pricer", &[])
 }
 
 /// Reads the record of `codehash`; a zero word means never activated.
 pub fn load(ctx: &mut DevContext, codehash: B256) -> Option<Program> {
-    touch(ctx);
-    let word = ctx
-        .journal_mut()
-        .sload(RECORDS, program_slot(codehash))
-        .ok()?
-        .data;
+    let word = words::read(ctx, RECORDS, program_slot(codehash));
     (!word.is_zero()).then(|| Program::unpack(word))
 }
 
 pub fn store(ctx: &mut DevContext, codehash: B256, program: &Program, module_hash: B256) {
     store_record(ctx, codehash, program);
-    let _ = ctx.journal_mut().sstore(
-        RECORDS,
-        module_slot(codehash),
-        U256::from_be_bytes(module_hash.0),
-    );
+    let module = U256::from_be_bytes(module_hash.0);
+    words::write(ctx, RECORDS, module_slot(codehash), module);
 }
 
 /// Rewrites the record alone (a keepalive keeps the module hash).
 pub fn store_record(ctx: &mut DevContext, codehash: B256, program: &Program) {
-    touch(ctx);
-    let _ = ctx
-        .journal_mut()
-        .sstore(RECORDS, program_slot(codehash), program.pack());
+    words::write(ctx, RECORDS, program_slot(codehash), program.pack());
 }
 
 pub fn load_pricer(ctx: &mut DevContext) -> DataPricer {
-    touch(ctx);
-    let word = ctx
-        .journal_mut()
-        .sload(RECORDS, pricer_slot())
-        .map(|w| w.data)
-        .unwrap_or_default();
+    let word = words::read(ctx, RECORDS, pricer_slot());
     if word.is_zero() {
         return DataPricer::default();
     }
@@ -180,13 +151,10 @@ pub fn load_pricer(ctx: &mut DevContext) -> DataPricer {
 }
 
 pub fn store_pricer(ctx: &mut DevContext, p: &DataPricer) {
-    touch(ctx);
     let mut w = [0u8; 32];
     w[20..24].copy_from_slice(&p.demand.to_be_bytes());
     w[24..32].copy_from_slice(&p.last_update.to_be_bytes());
-    let _ = ctx
-        .journal_mut()
-        .sstore(RECORDS, pricer_slot(), U256::from_be_bytes(w));
+    words::write(ctx, RECORDS, pricer_slot(), U256::from_be_bytes(w));
 }
 
 #[cfg(test)]

@@ -74,6 +74,16 @@ pub struct Env {
 
 impl Env {
     pub async fn start() -> Env {
+        Self::deploy(false).await
+    }
+
+    /// As [`Env::start`], with the five programs cached by `deploy --cache` (the dev
+    /// account is the devnode's chain owner), which checks each one reads as cached.
+    pub async fn start_cached() -> Env {
+        Self::deploy(true).await
+    }
+
+    async fn deploy(cache: bool) -> Env {
         assert!(
             labelchain::programs::default_dir()
                 .join("reward_token.deploy")
@@ -95,6 +105,7 @@ impl Env {
             deployments_dir: dir.path().to_path_buf(),
             build_if_missing: false,
             auditors: vec![auditor().address()],
+            cache,
             ..DeployOptions::default()
         };
         let report = deploy::run(&admin, &opts, &labelchain::progress::Quiet)

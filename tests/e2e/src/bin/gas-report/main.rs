@@ -5,7 +5,8 @@
 //! and LBL's transfer/approve/transferFrom next to OpenZeppelin's Solidity ERC-20
 //! (compiled at report time with npm solc, `tests/clients/oz-token.mjs`) on the same
 //! chain. All of it twice, on two fresh chains: programs not cached, then all five cached
-//! ([`cache`]).
+//! by the deployment itself (`labelchain deploy --cache`: the devnode's dev account is chain
+//! owner, and the deploy checks each program reads as cached).
 //!
 //! Steps: [`lifecycle`] and [`erc20`] send and record ([`gas`]), [`floors`] counts what
 //! each function must cost, [`render`] writes the tables.
@@ -13,7 +14,6 @@
 #[path = "../../../tests/support/mod.rs"]
 mod support;
 
-mod cache;
 mod erc20;
 mod floors;
 mod gas;
@@ -40,10 +40,10 @@ pub struct Run {
 /// One run on a fresh chain: every protocol function, then the ERC-20 comparison.
 async fn measure(oz: &serde_json::Value, caching: Caching) -> Run {
     eprintln!("gas-report: {caching:?}: starting a devnode and deploying the protocol");
-    let env = Env::start().await;
-    if caching == Caching::AllCached {
-        cache::all_programs(&env).await;
-    }
+    let env = match caching {
+        Caching::NotCached => Env::start().await,
+        Caching::AllCached => Env::start_cached().await,
+    };
     let mut ctx = Ctx::new(&env).await;
     for k in KS {
         eprintln!("gas-report: {caching:?}: lifecycle at k = {k}");

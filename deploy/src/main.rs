@@ -92,6 +92,9 @@ enum Command {
     Dataset(DatasetCmd),
     /// Dev chains only: move time forward and mine a block.
     Advance { seconds: u64 },
+    /// Dev chains only: the demo's labellers at work.
+    #[command(subcommand)]
+    Demo(DemoCmd),
     /// Simulate the token economy of a scenario file with the contracts' settlement
     /// rules: days.csv, attackers.csv, summary.md and charts (SVG and PNG). Offline.
     Tokenomics {
@@ -101,6 +104,14 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+}
+
+#[derive(Subcommand, Debug)]
+enum DemoCmd {
+    /// The three demo labellers label every item of `up`'s demo task (labeller 3 disagrees
+    /// on item 1), time moves past the commit window, they reveal, every item is
+    /// finalized: the task is then ready to export.
+    Label,
 }
 
 #[derive(Subcommand, Debug)]
@@ -118,6 +129,10 @@ enum DatasetCmd {
         /// Prepended to each item's relative path, e.g. ipfs://<cid>/ or https://host/data/.
         #[arg(long, default_value = "")]
         uri_prefix: String,
+        /// Leave out the per-line Merkle proofs (a smaller file, but a changed line can
+        /// then only be detected, not named).
+        #[arg(long)]
+        no_proofs: bool,
     },
 }
 
@@ -126,9 +141,11 @@ fn dataset_manifest(
     inputs: &[PathBuf],
     out: &std::path::Path,
     uri_prefix: &str,
+    proofs: bool,
     json: bool,
 ) -> anyhow::Result<()> {
     let m = Manifest::build(inputs, uri_prefix, Some(out)).map_err(labelchain::Error::from)?;
+    let m = if proofs { m.with_proofs() } else { m };
     m.write_atomic(out).map_err(labelchain::Error::from)?;
     let value = serde_json::json!({
         "dataRoot": m.data_root(),
@@ -251,6 +268,10 @@ struct CreateArgs {
     /// and records the manifest's SHA-256 in the task's metadata.
     #[arg(long)]
     manifest: Option<PathBuf>,
+    /// Where labellers fetch the manifest (recorded in the metadata; a relative URI is
+    /// resolved against the web app's origin).
+    #[arg(long, requires = "manifest")]
+    manifest_uri: Option<String>,
     /// Item count [default: 4, or the manifest's].
     #[arg(long)]
     items: Option<u32>,
@@ -477,9 +498,12 @@ fn print_up(s: &UpSummary<'_>) {
     println!("Local chain: {} (chain id {})", s.rpc_url, s.chain_id);
     if let Some(d) = s.demo {
         println!(
-            "Demo task {}: {} items, 3 classes, 3 labellers per item, 2 LBL per label, 10 LBL stake.",
+            "Demo task {}: {} pictures, classes circle/square/triangle, 3 labellers per item, 2 LBL per label, 10 LBL stake.",
             d.task, d.items
         );
+        if let Some(m) = &d.manifest {
+            println!("Its item manifest: {}", m.display());
+        }
         println!("Demo accounts (dev keys, never use them elsewhere):");
         for (role, key) in &s.demo_keys {
             println!("  {role:<11} {key}");
@@ -650,7 +674,21 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             inputs,
             out,
             uri_prefix,
-        }) => dataset_manifest(inputs, out, uri_prefix, json),
+            no_proofs,
+        }) => dataset_manifest(inputs, out, uri_prefix, !no_proofs, json),
+        Command::Demo(DemoCmd::Label) => {
+            let progress = labelchain::progress::for_output(json);
+            let conn = g.connect().await?;
+            let played =
+                labelchain::demo::play::label(&conn, &g.deployments, progress.as_ref()).await?;
+            emit(json, &played, |p| {
+                println!(
+                    "task {}: {} commits revealed, {} items final",
+                    p.task, p.commits, p.finalized
+                )
+            });
+            Ok(())
+        }
         Command::Advance { seconds } => {
             let now = g.connect().await?.advance(*seconds).await?;
             emit(json, &serde_json::json!({ "timestamp": now }), |v| {
@@ -801,6 +839,7 @@ async fn task_create(conn: &Conn, a: &Addresses, c: &CreateArgs, json: bool) -> 
     };
     let data = TaskData::resolve(TaskDataArgs {
         manifest: c.manifest.as_deref(),
+        manifest_uri: c.manifest_uri.clone(),
         items: c.items,
         data_root: c.data_root,
         classes: c.classes.clone(),

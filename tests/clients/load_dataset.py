@@ -4,7 +4,8 @@ compares it with the rows written):
 
   {"versions": {...},
    "configs": {"default"|"jsonl"|"json"|"csv": {SPLIT: {"num_rows", "features", "rows"}}},
-   "files":   {RELATIVE_PATH: {"pandas": [rows], "pyarrow": [rows] | null}}}
+   "files":   {RELATIVE_PATH: {"pandas": [rows], "pyarrow": [rows] | null,
+                               "features" (Parquet only, from the file's metadata)}}}
 
 `default` is `datasets.load_dataset(DIR)` (the card's Parquet config); the other
 formats load with their own builder and the default config's features, as the card
@@ -96,6 +97,8 @@ def main(root):
         files[parquet] = {
             "pandas": records(pd.read_parquet(p(parquet), dtype_backend="numpy_nullable").to_dict("records")),
             "pyarrow": pq.read_table(p(parquet)).to_pylist(),
+            # The features datasets takes from the file's own "huggingface" metadata.
+            "features": describe(datasets.Features.from_arrow_schema(pq.read_schema(p(parquet)))),
         }
         jsonl = f"jsonl/{split}.jsonl"
         files[jsonl] = {

@@ -157,7 +157,10 @@ table = pq.read_table("path/to/this/directory/{parquet}")
 In CSV files a missing value is an empty cell; read them with the dtypes above (pandas'
 nullable integers: `datasets`' own csv builder reads integer columns as numpy integers,
 which cannot hold a missing value) and `keep_default_na=False, na_values=[""]`, so that
-text such as `NA` stays text. `sha256sum -c MANIFEST` checks every file's hash;
+text such as `NA` stays text. `datasets` reads a JSON array file (`json/`) through
+pandas' ujson with 10 significant digits, so `agreement` is rounded there; the Parquet,
+JSONL and CSV files (and `pandas.read_json(..., precise_float=True)`) read it exactly.
+`sha256sum -c MANIFEST` checks every file's hash;
 `labelchain dataset verify DIR` checks them and compares every file's rows with the chain.
 
 "#

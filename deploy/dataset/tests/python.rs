@@ -123,6 +123,14 @@ fn datasets_pandas_and_pyarrow_read_every_format_as_written() {
         for format in Format::ALL {
             let file = &doc["files"][format.path(split)];
             assert_eq!(file["pandas"], json!(want), "pandas {}", format.path(split));
+            if format == Format::Parquet {
+                assert_eq!(
+                    file["features"],
+                    expected_features(),
+                    "{}",
+                    format.path(split)
+                );
+            }
             if format != Format::Json {
                 assert_eq!(
                     file["pyarrow"],

@@ -64,7 +64,7 @@ pub fn open_row(item: u32) -> Row {
         commits: 0,
         agreement: None,
         seq: None,
-        uri: format!("NA"),
+        uri: "NA".to_string(),
         sha256: "0".repeat(64),
         media_type: None,
         metadata: None,

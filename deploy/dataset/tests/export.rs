@@ -319,3 +319,34 @@ fn the_card_names_the_features_splits_and_provenance() {
     assert_eq!(prov, written.provenance);
     assert_eq!(prov.stats.items, 40);
 }
+
+#[test]
+fn a_parquet_file_of_several_row_groups_reads_back_in_order() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("export");
+    let n = u32::try_from(labelchain_dataset::ROW_GROUP_ROWS).expect("fits") + 1_000;
+    let all_train = labelchain_dataset::SplitSpec::default();
+    let mut w =
+        Writer::create(&out, &classes(), &all_train, WriteOptions::default()).expect("created");
+    let row = |item: u32| Row {
+        seq: Some(item),
+        ..accepted(item, (item % 3) as u8, item)
+    };
+    for item in 0..n {
+        w.push(&row(item)).expect("pushed");
+    }
+    w.finish(card()).expect("finished");
+    let export = open(&out).expect("opens");
+    let parquet = export
+        .files
+        .iter()
+        .find(|f| f.format == Format::Parquet)
+        .expect("a Parquet file");
+    let mut count = 0u32;
+    for (i, r) in export.rows(parquet).expect("opens").enumerate() {
+        let i = u32::try_from(i).expect("fits");
+        assert_eq!(r.expect("row"), row(i));
+        count += 1;
+    }
+    assert_eq!(count, n);
+}

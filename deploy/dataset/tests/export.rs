@@ -17,6 +17,21 @@ fn entries(dir: &Path) -> Vec<String> {
     v
 }
 
+/// Rewrites MANIFEST for the files as they now are (with coreutils, not the crate), as
+/// someone who edits a file and covers their tracks would.
+fn reseal(dir: &Path) {
+    let manifest = std::process::Command::new("sh")
+        .args([
+            "-c",
+            "find . -type f ! -name MANIFEST | sed 's|^./||' | LC_ALL=C sort | xargs sha256sum",
+        ])
+        .current_dir(dir)
+        .output()
+        .expect("sha256sum runs");
+    assert!(manifest.status.success());
+    std::fs::write(dir.join("MANIFEST"), manifest.stdout).expect("write");
+}
+
 fn read_all(dir: &Path) -> Vec<(Format, Split, Vec<Row>)> {
     let export = open(dir).expect("the export opens");
     export
@@ -137,15 +152,7 @@ fn a_rewritten_file_with_a_matching_manifest_still_fails_on_its_bad_row() {
     let text = std::fs::read_to_string(&path).expect("read");
     let changed = text.replacen("\"status\":\"", "\"status\":\"x", 1);
     std::fs::write(&path, changed).expect("write");
-    let manifest = std::process::Command::new("sh")
-        .args([
-            "-c",
-            "find . -type f ! -name MANIFEST | sed 's|^./||' | sort | xargs sha256sum",
-        ])
-        .current_dir(&out)
-        .output()
-        .expect("sha256sum runs");
-    std::fs::write(out.join("MANIFEST"), manifest.stdout).expect("write");
+    reseal(&out);
     let export = open(&out).expect("the hashes match again");
     let file = export
         .files
@@ -349,4 +356,54 @@ fn a_parquet_file_of_several_row_groups_reads_back_in_order() {
         count += 1;
     }
     assert_eq!(count, n);
+}
+
+#[test]
+fn overwrite_replaces_a_plain_file_at_the_output_path() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("export");
+    std::fs::write(&out, b"not a directory").expect("write");
+    let mut w = Writer::create(
+        &out,
+        &classes(),
+        &split_spec(),
+        WriteOptions { overwrite: true },
+    )
+    .expect("allowed");
+    w.push(&accepted(1, 0, 0)).expect("pushed");
+    w.finish(card()).expect("finished");
+    assert!(open(&out).is_ok());
+    assert_eq!(
+        entries(tmp.path()),
+        ["export"],
+        "the replaced file is gone too"
+    );
+}
+
+#[test]
+fn a_row_whose_label_name_differs_from_the_classes_is_refused_on_reading() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("export");
+    write(&out, &[accepted(1, 0, 0)]);
+    let prov = out.join("labelchain.json");
+    let text = std::fs::read_to_string(&prov).expect("read");
+    let renamed = text.replacen("cat, \\\"the\\\" feline", "kitten", 1);
+    assert_ne!(renamed, text);
+    std::fs::write(&prov, renamed).expect("write");
+    reseal(&out);
+    let export = open(&out).expect("the hashes match");
+    for file in &export.files {
+        let first = export.rows(file).expect("opens").next().expect("a row");
+        assert!(
+            matches!(
+                first,
+                Err(Error::Row {
+                    problem: RowProblem::LabelName { .. },
+                    ..
+                })
+            ),
+            "{}: {first:?}",
+            file.path
+        );
+    }
 }

@@ -106,6 +106,8 @@ enum Source {
 /// The rows of one data file, in file order. After an error the iterator ends.
 pub struct Rows {
     path: String,
+    /// The export's class names: each row's label must be one, named as it is.
+    classes: Vec<String>,
     /// 1-based number of the last row given (or refused).
     row: u64,
     source: Source,
@@ -124,6 +126,7 @@ impl Export {
         };
         Ok(Rows {
             path: file.path.clone(),
+            classes: self.provenance.classes.clone(),
             row: 0,
             source,
             done: false,
@@ -193,7 +196,8 @@ impl Iterator for Rows {
             }
             Some(r) => {
                 self.row += 1;
-                Some(r.map_err(|problem| {
+                let checked = r.and_then(|row| row.check(Some(&self.classes)).map(|()| row));
+                Some(checked.map_err(|problem| {
                     self.done = true;
                     Error::Row {
                         path: self.path.clone(),

@@ -269,7 +269,15 @@ impl Writer {
         }
         self.tmp.keep = true;
         if let Some(aside) = old {
-            std::fs::remove_dir_all(&aside).map_err(io(&aside))?;
+            // The new export is in place: failing to delete the old one is not the
+            // export's failure, only litter to report.
+            let removed = match std::fs::symlink_metadata(&aside) {
+                Ok(m) if m.is_dir() => std::fs::remove_dir_all(&aside),
+                _ => std::fs::remove_file(&aside),
+            };
+            if let Err(e) = removed {
+                tracing::warn!(path = %aside.display(), error = %e, "could not remove the replaced export");
+            }
         }
         tracing::info!(dir = %self.out.display(), rows = self.seen.len(), "dataset export written");
         Ok(())

@@ -8,27 +8,44 @@ use crate::columns::{Cell, Col};
 use crate::error::{io, Error, Result};
 use crate::model::Row;
 
-/// JSON text for one cell: `null` for a missing value; floats keep a fraction
+/// Appends one cell's JSON: `null` for a missing value; floats keep a fraction
 /// (`1.0`), so a reader types the column as float.
-fn cell_json(cell: &Cell<'_>) -> String {
+fn push_cell_json(out: &mut String, cell: &Cell<'_>) {
+    use std::fmt::Write as _;
     match cell {
-        Cell::Null => "null".into(),
-        Cell::Int(v) => v.to_string(),
-        Cell::Float(v) => serde_json::to_string(v).expect("a finite float serializes"),
-        Cell::Text(s) => serde_json::to_string(s).expect("a string serializes"),
+        Cell::Null => out.push_str("null"),
+        Cell::Int(v) => {
+            let _ = write!(out, "{v}");
+        }
+        Cell::Float(v) => {
+            out.push_str(&serde_json::to_string(v).expect("a finite float serializes"))
+        }
+        Cell::Text(s) => out.push_str(&serde_json::to_string(s).expect("a string serializes")),
     }
 }
 
-/// A row as one JSON object, keys in column order.
+fn cell_json(cell: &Cell<'_>) -> String {
+    let mut s = String::new();
+    push_cell_json(&mut s, cell);
+    s
+}
+
+/// A row as one JSON object, keys in column order (column names are plain ASCII
+/// identifiers, so they need no escaping).
 pub(crate) fn row_json(row: &Row) -> String {
-    let fields: Vec<String> = Col::ALL
-        .iter()
-        .map(|&c| {
-            let key = serde_json::to_string(c.name()).expect("a string serializes");
-            format!("{key}:{}", cell_json(&row.cell(c)))
-        })
-        .collect();
-    format!("{{{}}}", fields.join(","))
+    let mut out = String::with_capacity(512);
+    out.push('{');
+    for (i, &c) in Col::ALL.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('"');
+        out.push_str(c.name());
+        out.push_str("\":");
+        push_cell_json(&mut out, &row.cell(c));
+    }
+    out.push('}');
+    out
 }
 
 /// The CSV cell text: empty for a missing value.
@@ -120,8 +137,16 @@ impl CsvSink {
         Ok(CsvSink { path, out })
     }
     pub fn push(&mut self, row: &Row) -> Result<()> {
+        for c in Col::ALL {
+            let written = match row.cell(c) {
+                // Text as it is, without a copy; numbers as their JSON text.
+                Cell::Text(s) => self.out.write_field(s),
+                cell => self.out.write_field(cell_csv(&cell)),
+            };
+            written.map_err(csv_err(&self.path))?;
+        }
         self.out
-            .write_record(Col::ALL.iter().map(|&c| cell_csv(&row.cell(c))))
+            .write_record(None::<&[u8]>)
             .map_err(csv_err(&self.path))
     }
     pub fn finish(self) -> Result<()> {

@@ -91,6 +91,10 @@ pub enum Error {
     Manifest(#[from] crate::manifest::ManifestError),
     #[error(transparent)]
     Classes(#[from] crate::manifest::metadata::ClassesError),
+    #[error("dataset: {0}")]
+    Dataset(#[from] labelchain_dataset::Error),
+    #[error("verify: {0}")]
+    Verify(#[from] crate::export::verify::VerifyError),
 }
 
 impl Error {
@@ -143,6 +147,8 @@ impl Error {
             Error::Interrupted => "interrupted",
             Error::Manifest(_) => "manifest",
             Error::Classes(_) => "classes",
+            Error::Dataset(_) => "dataset",
+            Error::Verify(_) => "verify",
         }
     }
 }

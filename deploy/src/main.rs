@@ -87,7 +87,7 @@ enum Command {
     /// The protocol's own commands (need a deployment).
     #[command(flatten)]
     Protocol(ProtocolCmd),
-    /// Datasets: build an item manifest. Offline.
+    /// Datasets: item manifests, exports checked against the chain, published versions.
     #[command(subcommand)]
     Dataset(DatasetCmd),
     /// Dev chains only: move time forward and mine a block.
@@ -134,6 +134,155 @@ enum DatasetCmd {
         #[arg(long)]
         no_proofs: bool,
     },
+    /// Export a task's final labels, checked against the chain (labelsDigest replayed, every
+    /// manifest line against dataRoot), in the Hugging Face layout: Parquet (default
+    /// config), JSONL, JSON, CSV, a dataset card and a MANIFEST of sha256s. Nothing is
+    /// written unless every check passes.
+    Export(ExportArgs),
+    /// Check an export: every file's sha256 against its MANIFEST, every row against the
+    /// chain (and the item columns against --manifest if given).
+    Verify {
+        dir: PathBuf,
+        /// The task the export must be of.
+        #[arg(long)]
+        task: Option<u64>,
+        /// The item manifest to check the uri/sha256 columns against.
+        #[arg(long)]
+        manifest: Option<PathBuf>,
+        #[arg(long, default_value_t = 5_000)]
+        page_blocks: u64,
+    },
+}
+
+#[derive(Args, Debug)]
+struct ExportArgs {
+    #[arg(long)]
+    task: u64,
+    /// The task's item manifest (`labelchain dataset manifest`).
+    #[arg(long)]
+    manifest: PathBuf,
+    /// The export directory (created; must not exist unless --force).
+    out: PathBuf,
+    /// Every item with its status (accepted, void, escalated, pending_audit, open), not
+    /// only accepted ones.
+    #[arg(long)]
+    all: bool,
+    /// Leave out accepted items below this tier.
+    #[arg(long, value_parser = parse_quality)]
+    min_tier: Option<labelchain::protocol::Quality>,
+    /// Train/validation/test percentages, by a seeded hash of the item index.
+    #[arg(long, default_value = "100,0,0")]
+    split: String,
+    #[arg(long, default_value_t = 0)]
+    split_seed: u64,
+    /// Class names, for a task that recorded none.
+    #[arg(long, value_delimiter = ',')]
+    classes: Option<Vec<String>>,
+    /// Replace an existing export directory (only once the new one is complete).
+    #[arg(long)]
+    force: bool,
+    /// Blocks per eth_getLogs request (lower it for RPCs that cap ranges).
+    #[arg(long, default_value_t = 5_000)]
+    page_blocks: u64,
+}
+
+fn parse_quality(s: &str) -> Result<labelchain::protocol::Quality, String> {
+    use labelchain::protocol::Quality;
+    match s.to_ascii_lowercase().as_str() {
+        "standard" | "1" => Ok(Quality::Standard),
+        "strong" | "2" => Ok(Quality::Strong),
+        "audited" | "3" => Ok(Quality::Audited),
+        _ => Err(format!("{s:?}: a tier is standard, strong or audited")),
+    }
+}
+
+/// `labelchain dataset export`.
+async fn dataset_export(g: &Global, x: &ExportArgs) -> anyhow::Result<()> {
+    let split = labelchain_dataset::SplitSpec::parse(&x.split, x.split_seed)
+        .map_err(|e| labelchain::Error::Config(format!("--split {}: {e}", x.split)))?;
+    let conn = g.connect().await?;
+    let a = ops::addresses(&conn, &g.deployments)?;
+    let opts = labelchain::export::ExportOptions {
+        task: x.task,
+        manifest: x.manifest.clone(),
+        out: x.out.clone(),
+        selection: labelchain::export::rows::Selection {
+            all: x.all,
+            min_tier: x.min_tier,
+        },
+        split,
+        classes: x.classes.clone(),
+        overwrite: x.force,
+        logs: labelchain::history::LogOptions {
+            page_blocks: x.page_blocks.max(1),
+            ..Default::default()
+        },
+        quiet: g.json,
+    };
+    let e = labelchain::export::export(&conn, &a, &opts).await?;
+    emit(g.json, &e, |e| {
+        println!(
+            "wrote {} rows of task {} to {} ({}); labels digest {} after {} final items, block {}",
+            e.rows,
+            e.task,
+            e.dir.display(),
+            e.splits
+                .iter()
+                .map(|(s, n)| format!("{s} {n}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            e.labels_digest,
+            e.seq,
+            e.block
+        );
+        println!(
+            "MANIFEST sha256 (the fileHash `dataset publish` records): {}",
+            e.file_hash
+        );
+    });
+    Ok(())
+}
+
+/// `labelchain dataset verify`.
+async fn dataset_verify(
+    g: &Global,
+    dir: &std::path::Path,
+    task: Option<u64>,
+    manifest: Option<&std::path::Path>,
+    page_blocks: u64,
+) -> anyhow::Result<()> {
+    let conn = g.connect().await?;
+    let logs = labelchain::history::LogOptions {
+        page_blocks: page_blocks.max(1),
+        ..Default::default()
+    };
+    let v = labelchain::export::verify::verify(
+        &conn,
+        &g.deployments,
+        dir,
+        task,
+        manifest,
+        &logs,
+        g.json,
+    )
+    .await?;
+    emit(g.json, &v, |v| {
+        println!(
+            "{}: verified — {} files match their MANIFEST, {} rows per format match task {} on chain (labels digest {} after {} items{})",
+            v.dir.display(),
+            v.files,
+            v.rows,
+            v.task,
+            v.labels_digest,
+            v.seq,
+            if u64::from(v.chain_seq_now) > v.seq {
+                format!("; {} items are final now: re-export for them", v.chain_seq_now)
+            } else {
+                String::new()
+            }
+        )
+    });
+    Ok(())
 }
 
 /// `labelchain dataset manifest`: build, write, print the root.
@@ -676,6 +825,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             uri_prefix,
             no_proofs,
         }) => dataset_manifest(inputs, out, uri_prefix, !no_proofs, json),
+        Command::Dataset(DatasetCmd::Export(x)) => dataset_export(g, x).await,
+        Command::Dataset(DatasetCmd::Verify {
+            dir,
+            task,
+            manifest,
+            page_blocks,
+        }) => dataset_verify(g, dir, *task, manifest.as_deref(), *page_blocks).await,
         Command::Demo(DemoCmd::Label) => {
             let progress = labelchain::progress::for_output(json);
             let conn = g.connect().await?;

@@ -180,6 +180,8 @@ fn provenance_table(b: &mut String, prov: &Provenance) {
             "Items exported / in task".into(),
             format!("{} / {}", s.items, c.items_in_task),
         ),
+        ("Data root (items' Merkle root)".into(), c.data_root.clone()),
+        ("Item manifest sha256".into(), c.manifest_sha256.clone()),
     ];
     rows.extend(
         c.contracts

@@ -32,11 +32,16 @@ pub struct CardInfo {
     pub task: u64,
     /// The task's labelsDigest (0x-prefixed hex) that the exported labels replay to.
     pub labels_digest: String,
-    /// How many items were final when the digest was read (the last `seq` + 1).
+    /// How many items were final when the digest was read (the last item's `seq`; seq
+    /// counts from 1).
     pub seq: u64,
     /// The block the chain was read at.
     pub block: u64,
     pub items_in_task: u32,
+    /// The task's dataRoot (0x-prefixed hex), every manifest line was checked against.
+    pub data_root: String,
+    /// SHA-256 (hex) of the item manifest the rows' uri/sha256 came from.
+    pub manifest_sha256: String,
     /// Only accepted items (true) or every item with its status (false).
     pub accepted_only: bool,
     pub min_tier: Option<u8>,

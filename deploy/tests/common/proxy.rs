@@ -61,9 +61,8 @@ fn serve(conn: TcpStream, upstream: &str, rule: &Rule, seen: &AtomicUsize) {
         let answer = match rule(&request, n) {
             Action::Drop => return,
             Action::Fail => {
-                let _ = out.write_all(
-                    b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n",
-                );
+                let _ =
+                    out.write_all(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n");
                 continue;
             }
             Action::Forward => forward(upstream, &body),
@@ -77,7 +76,11 @@ fn serve(conn: TcpStream, upstream: &str, rule: &Rule, seen: &AtomicUsize) {
             "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
             answer.len()
         );
-        if out.write_all(head.as_bytes()).and_then(|()| out.write_all(&answer)).is_err() {
+        if out
+            .write_all(head.as_bytes())
+            .and_then(|()| out.write_all(&answer))
+            .is_err()
+        {
             return;
         }
     }

@@ -28,6 +28,8 @@ pub fn card() -> CardInfo {
         seq: 3,
         block: 99,
         items_in_task: 40,
+        data_root: format!("0x{}", "cd".repeat(32)),
+        manifest_sha256: "ef".repeat(32),
         accepted_only: false,
         min_tier: None,
     }

@@ -10,6 +10,7 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod errors;
+pub mod history;
 pub mod manifest;
 pub mod plan;
 pub mod programs;

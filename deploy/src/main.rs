@@ -87,7 +87,7 @@ enum Command {
     /// The protocol's own commands (need a deployment).
     #[command(flatten)]
     Protocol(ProtocolCmd),
-    /// Datasets: build an item manifest. Offline.
+    /// Datasets: build an item manifest (offline), publish a version, list versions.
     #[command(subcommand)]
     Dataset(DatasetCmd),
     /// Dev chains only: move time forward and mine a block.
@@ -119,6 +119,114 @@ enum DatasetCmd {
         #[arg(long, default_value = "")]
         uri_prefix: String,
     },
+    /// Record a dataset version on chain (requester only). Refused before sending when
+    /// the task's labels digest moved since the export.
+    Publish {
+        #[arg(long)]
+        task: u64,
+        /// The labels digest the export replayed to.
+        #[arg(long)]
+        digest: alloy::primitives::B256,
+        /// The export's final seq (number of items in the digest).
+        #[arg(long)]
+        seq: u32,
+        #[arg(long)]
+        file_hash: alloy::primitives::B256,
+        #[arg(long)]
+        uri: String,
+    },
+    /// Every published version of a task, with its publishing transaction.
+    List {
+        #[arg(long)]
+        task: u64,
+        #[command(flatten)]
+        logs: LogArgs,
+    },
+}
+
+/// How `eth_getLogs` is paged.
+#[derive(Args, Debug, Clone)]
+struct LogArgs {
+    /// Blocks per eth_getLogs request at first (halved on errors down to one block).
+    #[arg(long, default_value_t = 5_000, value_parser = clap::value_parser!(u64).range(1..))]
+    page_blocks: u64,
+    /// First block to read logs from (e.g. the deployment's block).
+    #[arg(long, default_value_t = 0)]
+    from_block: u64,
+}
+
+impl LogArgs {
+    fn options(&self) -> labelchain::history::LogOptions {
+        labelchain::history::LogOptions {
+            page_blocks: self.page_blocks,
+            ..Default::default()
+        }
+    }
+}
+
+/// The connection and deployment `dataset publish` and `list` act on.
+async fn deployment(g: &Global) -> anyhow::Result<(Conn, Addresses)> {
+    let conn = g.connect().await?;
+    let a = ops::addresses(&conn, &g.deployments)?;
+    Ok((conn, a))
+}
+
+/// `labelchain dataset publish`.
+async fn dataset_publish(
+    g: &Global,
+    task: u64,
+    release: labelchain::commands::datasets::Release,
+) -> anyhow::Result<()> {
+    let (conn, a) = deployment(g).await?;
+    let p = labelchain::commands::datasets::publish(&conn, &a, task, &release).await?;
+    emit(g.json, &p, |p| {
+        println!(
+            "published version {} of task {task}: tx {}",
+            p.version, p.tx.tx_hash
+        )
+    });
+    Ok(())
+}
+
+/// `labelchain dataset list`, with a bar over the blocks read for the publish events.
+async fn dataset_list(g: &Global, task: u64, logs: &LogArgs) -> anyhow::Result<()> {
+    let (conn, a) = deployment(g).await?;
+    let bar = labelchain::progress::BlocksBar::new(g.json, "DatasetPublished events");
+    let mut on_page =
+        |p: labelchain::history::PageProgress| bar.page(p.blocks_done, p.blocks_total, p.logs);
+    let versions = labelchain::commands::datasets::list(
+        &conn,
+        &a,
+        task,
+        logs.from_block,
+        &logs.options(),
+        &mut on_page,
+    )
+    .await?;
+    bar.finish();
+    emit(g.json, &versions, |v| print_versions(v));
+    Ok(())
+}
+
+fn print_versions(versions: &[labelchain::commands::datasets::DatasetVersion]) {
+    if versions.is_empty() {
+        println!("no dataset published for this task");
+        return;
+    }
+    println!("version  published at  block     tx / digest / file hash / uri");
+    for v in versions {
+        let show = |x: Option<String>| x.unwrap_or_else(|| "-".into());
+        println!(
+            "{:<8} {:<13} {:<9} tx {}",
+            v.version,
+            v.published_at,
+            show(v.block.map(|b| b.to_string())),
+            show(v.tx.map(|t| t.to_string()))
+        );
+        println!("{:33}digest {}", "", v.labels_digest);
+        println!("{:33}file   {}", "", v.file_hash);
+        println!("{:33}uri    {}", "", v.uri);
+    }
 }
 
 /// `labelchain dataset manifest`: build, write, print the root.
@@ -651,6 +759,22 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             out,
             uri_prefix,
         }) => dataset_manifest(inputs, out, uri_prefix, json),
+        Command::Dataset(DatasetCmd::Publish {
+            task,
+            digest,
+            seq,
+            file_hash,
+            uri,
+        }) => {
+            let release = labelchain::commands::datasets::Release {
+                labels_digest: *digest,
+                seq: *seq,
+                file_hash: *file_hash,
+                uri: uri.clone(),
+            };
+            dataset_publish(g, *task, release).await
+        }
+        Command::Dataset(DatasetCmd::List { task, logs }) => dataset_list(g, *task, logs).await,
         Command::Advance { seconds } => {
             let now = g.connect().await?.advance(*seconds).await?;
             emit(json, &serde_json::json!({ "timestamp": now }), |v| {

@@ -24,7 +24,7 @@ use crate::state::Addresses;
 /// Why a history could not be read or trusted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HistoryError {
-    #[error("could not read the logs of blocks {from}..={to} ({attempts} attempts at one block range, then smaller ones): {reason}. Re-run (finished pages are read again only in a new run), or lower --page-blocks")]
+    #[error("could not read the logs of blocks {from}..={to}: {reason} ({attempts} attempts at each range size, halving down to one block). Re-run the command, or lower --page-blocks")]
     LogsUnreadable {
         from: u64,
         to: u64,

@@ -11,6 +11,7 @@ pub mod demo;
 pub mod error;
 pub mod errors;
 pub mod export;
+pub mod history;
 pub mod manifest;
 pub mod plan;
 pub mod programs;

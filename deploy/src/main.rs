@@ -152,6 +152,22 @@ enum DatasetCmd {
         #[arg(long, default_value_t = 5_000)]
         page_blocks: u64,
     },
+    /// Record an export as a dataset version on chain (requester only): its labels digest
+    /// and the sha256 of its MANIFEST, after the directory checked out against it. Refused
+    /// before sending when the task's labels digest moved since the export.
+    Publish {
+        dir: PathBuf,
+        /// Where the dataset is stored (recorded on chain).
+        #[arg(long)]
+        uri: String,
+    },
+    /// Every published version of a task, with its publishing transaction.
+    List {
+        #[arg(long)]
+        task: u64,
+        #[command(flatten)]
+        logs: LogArgs,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -283,6 +299,100 @@ async fn dataset_verify(
         )
     });
     Ok(())
+}
+
+/// How `eth_getLogs` is paged.
+#[derive(Args, Debug, Clone)]
+struct LogArgs {
+    /// Blocks per eth_getLogs request at first (halved on errors down to one block).
+    #[arg(long, default_value_t = 5_000, value_parser = clap::value_parser!(u64).range(1..))]
+    page_blocks: u64,
+    /// First block to read logs from (e.g. the deployment's block).
+    #[arg(long, default_value_t = 0)]
+    from_block: u64,
+}
+
+impl LogArgs {
+    fn options(&self) -> labelchain::history::LogOptions {
+        labelchain::history::LogOptions {
+            page_blocks: self.page_blocks,
+            ..Default::default()
+        }
+    }
+}
+
+/// The connection and deployment `dataset publish` and `list` act on.
+async fn deployment(g: &Global) -> anyhow::Result<(Conn, Addresses)> {
+    let conn = g.connect().await?;
+    let a = ops::addresses(&conn, &g.deployments)?;
+    Ok((conn, a))
+}
+
+/// `labelchain dataset publish DIR`: the export's digest, seq and MANIFEST hash, once the
+/// directory checked out against its MANIFEST.
+async fn dataset_publish(g: &Global, dir: &std::path::Path, uri: &str) -> anyhow::Result<()> {
+    let (export, file_hash) = labelchain::export::file_hash(dir)?;
+    let card = &export.provenance.card;
+    let task = card.task;
+    let release = labelchain::commands::datasets::Release {
+        labels_digest: card.labels_digest.parse().map_err(|_| {
+            labelchain::Error::Config(format!("{}: the labels digest is not hex", dir.display()))
+        })?,
+        seq: u32::try_from(card.seq)
+            .map_err(|_| labelchain::Error::Config("seq out of range".into()))?,
+        file_hash,
+        uri: uri.to_owned(),
+    };
+    let (conn, a) = deployment(g).await?;
+    let p = labelchain::commands::datasets::publish(&conn, &a, task, &release).await?;
+    emit(g.json, &p, |p| {
+        println!(
+            "published version {} of task {task}: tx {}",
+            p.version, p.tx.tx_hash
+        )
+    });
+    Ok(())
+}
+
+/// `labelchain dataset list`, with a bar over the blocks read for the publish events.
+async fn dataset_list(g: &Global, task: u64, logs: &LogArgs) -> anyhow::Result<()> {
+    let (conn, a) = deployment(g).await?;
+    let bar = labelchain::progress::BlocksBar::new(g.json, "DatasetPublished events");
+    let mut on_page =
+        |p: labelchain::history::PageProgress| bar.page(p.blocks_done, p.blocks_total, p.logs);
+    let versions = labelchain::commands::datasets::list(
+        &conn,
+        &a,
+        task,
+        logs.from_block,
+        &logs.options(),
+        &mut on_page,
+    )
+    .await?;
+    bar.finish();
+    emit(g.json, &versions, |v| print_versions(v));
+    Ok(())
+}
+
+fn print_versions(versions: &[labelchain::commands::datasets::DatasetVersion]) {
+    if versions.is_empty() {
+        println!("no dataset published for this task");
+        return;
+    }
+    println!("version  published at  block     tx / digest / file hash / uri");
+    for v in versions {
+        let show = |x: Option<String>| x.unwrap_or_else(|| "-".into());
+        println!(
+            "{:<8} {:<13} {:<9} tx {}",
+            v.version,
+            v.published_at,
+            show(v.block.map(|b| b.to_string())),
+            show(v.tx.map(|t| t.to_string()))
+        );
+        println!("{:33}digest {}", "", v.labels_digest);
+        println!("{:33}file   {}", "", v.file_hash);
+        println!("{:33}uri    {}", "", v.uri);
+    }
 }
 
 /// `labelchain dataset manifest`: build, write, print the root.
@@ -826,6 +936,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             no_proofs,
         }) => dataset_manifest(inputs, out, uri_prefix, !no_proofs, json),
         Command::Dataset(DatasetCmd::Export(x)) => dataset_export(g, x).await,
+        Command::Dataset(DatasetCmd::Publish { dir, uri }) => dataset_publish(g, dir, uri).await,
+        Command::Dataset(DatasetCmd::List { task, logs }) => dataset_list(g, *task, logs).await,
         Command::Dataset(DatasetCmd::Verify {
             dir,
             task,

@@ -91,6 +91,8 @@ pub enum Error {
     Manifest(#[from] crate::manifest::ManifestError),
     #[error(transparent)]
     Classes(#[from] crate::manifest::metadata::ClassesError),
+    #[error(transparent)]
+    Web(#[from] crate::web::WebError),
 }
 
 impl Error {
@@ -143,6 +145,7 @@ impl Error {
             Error::Interrupted => "interrupted",
             Error::Manifest(_) => "manifest",
             Error::Classes(_) => "classes",
+            Error::Web(_) => "web",
         }
     }
 }

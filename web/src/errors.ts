@@ -45,19 +45,20 @@ function show(v: unknown, p: AbiParameter | undefined): string {
   return String(v);
 }
 
-function render(parts: Part[], raw: readonly unknown[], shown: string[]): string {
+/** The same rendering as the CLI's `errors::table::render`: a slot shows its argument as
+ *  the CLI prints it, or, for a coded argument, the name of that value. */
+function render(parts: Part[], shown: string[]): string {
   return parts
     .map((p) => {
       if (typeof p === 'string') return p;
-      const v = raw[p.arg];
-      const key = typeof v === 'bigint' || typeof v === 'number' ? v.toString(10) : String(v);
-      if (p.names) return p.names[key] ?? p.other ?? key;
-      return shown[p.arg] ?? '';
+      const v = shown[p.arg] ?? '';
+      return p.names ? (p.names[v] ?? p.other ?? v) : v;
     })
     .join('');
 }
 
 export function decodeRevertData(data: Hex): Revert {
+  if (t.schema !== 1) throw new Error(`errors.json schema ${t.schema}: this app reads schema 1`);
   if (data === '0x') return { name: 'empty', args: [], message: t.empty, data };
   const selector = data.slice(0, 10).toLowerCase();
   const entry = t.errors[selector];
@@ -66,11 +67,11 @@ export function decodeRevertData(data: Hex): Revert {
     const raw = (r.args ?? []) as readonly unknown[];
     const inputs = r.abiItem.type === 'error' ? r.abiItem.inputs : [];
     const shown = raw.map((v, i) => show(v, inputs[i]));
-    if (entry) return { name: r.errorName, args: shown, message: render(entry.sentence, raw, shown), data };
+    if (entry) return { name: r.errorName, args: shown, message: render(entry.sentence, shown), data };
   } catch {
     // not one of the known errors, or its arguments do not decode: below
   }
-  return { name: selector, args: [], message: render(t.unknown, [selector], [selector]), data };
+  return { name: selector, args: [], message: render(t.unknown, [selector]), data };
 }
 
 /** The revert data inside a viem error (an eth_call or eth_estimateGas that reverted),

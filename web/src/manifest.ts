@@ -65,7 +65,6 @@ export async function loadManifest(meta: TaskMetadata): Promise<ManifestItem[]> 
   const actual = await sha256Hex(bytes);
   if (meta.manifestSha256 && actual !== meta.manifestSha256)
     throw new IntegrityError('the manifest', meta.manifestSha256, actual);
-  const base = new URL(meta.manifestUri, window.location.origin);
   return new TextDecoder()
     .decode(bytes)
     .split('\n')
@@ -74,9 +73,7 @@ export async function loadManifest(meta: TaskMetadata): Promise<ManifestItem[]> 
       const v = JSON.parse(line) as Record<string, unknown>;
       if (typeof v['uri'] !== 'string' || typeof v['sha256'] !== 'string' || typeof v['index'] !== 'number')
         throw new Error(`manifest line ${n + 1}: index, uri and sha256 are required`);
-      // An item URI is relative to the manifest (where the files sit next to it).
-      const uri = /^[a-z]+:/i.test(v['uri']) ? v['uri'] : new URL(v['uri'], base).toString();
-      const item: ManifestItem = { index: v['index'], uri, sha256: v['sha256'].toLowerCase() };
+      const item: ManifestItem = { index: v['index'], uri: v['uri'], sha256: v['sha256'].toLowerCase() };
       if (typeof v['mediaType'] === 'string') item.mediaType = v['mediaType'];
       return item;
     });

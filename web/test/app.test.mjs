@@ -83,7 +83,7 @@ describe('the labelling app in Chromium', () => {
     // Stake 5 LBL more: approve, then stake.
     await l1.page.goto(`${up.webUrl}#/account`);
     await l1.page.getByTestId('free-stake').filter({ hasText: '100 LBL' }).waitFor();
-    await l1.page.getByLabel('Stake LBL').fill('5');
+    await l1.page.getByLabel('Stake LBL', { exact: true }).fill('5');
     await l1.page.getByRole('button', { name: 'Stake', exact: true }).click();
     await done(l1.page, 'Stake 5 LBL');
     await l1.page.getByTestId('free-stake').filter({ hasText: '105 LBL' }).waitFor();
@@ -94,9 +94,13 @@ describe('the labelling app in Chromium', () => {
     await l1.page.getByTestId('sha-ok').waitFor();
     await l1.page.keyboard.press('1');
     await l1.page.keyboard.press('ArrowRight');
-    await l1.page.getByTestId('sha-ok').waitFor();
     await l1.page.keyboard.press('2');
+    await l1.page.getByTestId('item-title').filter({ hasText: 'Item 2 of 3' }).waitFor();
+    await l1.page.getByTestId('sha-ok').waitFor();
     assert.equal(await l1.page.getByTestId('class-1').getAttribute('aria-pressed'), 'true');
+    await l1.page.keyboard.press('ArrowLeft');
+    assert.equal(await l1.page.getByTestId('class-0').getAttribute('aria-pressed'), 'true');
+    await l1.page.keyboard.press('ArrowRight');
     violations.push(...(await shoot(l1.page, 'label')));
     await l1.page.getByTestId('commit-all').click();
     await done(l1.page, 'Commit 2 items');
@@ -192,7 +196,7 @@ describe('the labelling app in Chromium', () => {
     await l.page.goto(`${up.webUrl}#/account`);
     await l.page.getByTestId('free-stake').waitFor();
     l.wallet.rejectNext = true;
-    await l.page.getByLabel('Stake LBL').fill('1');
+    await l.page.getByLabel('Stake LBL', { exact: true }).fill('1');
     await l.page.getByRole('button', { name: 'Stake', exact: true }).click();
     const notice = l.page.getByTestId('notice-rejected');
     await notice.waitFor();

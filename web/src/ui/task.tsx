@@ -1,6 +1,6 @@
 // Labelling one task: the item, the classes (keys 1–9), commit one or all chosen items,
 // reveal when the window opens, finalize items that are ready.
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { verifierAbi } from '../abi';
 import type { Account, Votes } from '../chain';
 import { countdown, type Env } from '../env';
@@ -48,9 +48,14 @@ export function TaskScreen({ env, task, reveal }: { env: Env; task: bigint; reve
   }, [meta?.manifestUri, meta?.manifestSha256]);
 
   const numClasses = data?.terms.numClasses ?? 0;
+  // The key handler reads the item on screen through a ref: a key pressed right after
+  // moving to the next item must label that item, even before the handler is renewed.
+  const shownItem = useRef(0);
+  shownItem.current = current;
   const choose = useCallback((label: number) => {
-    setChosen((m) => new Map(m).set(current, label));
-  }, [current]);
+    const at = shownItem.current;
+    setChosen((m) => new Map(m).set(at, label));
+  }, []);
 
   useEffect(() => {
     const on = (e: KeyboardEvent) => {
@@ -59,8 +64,13 @@ export function TaskScreen({ env, task, reveal }: { env: Env; task: bigint; reve
       if (e.ctrlKey || e.metaKey || e.altKey) return;
       const n = Number.parseInt(e.key, 10);
       if (n >= 1 && n <= 9 && n <= numClasses) { choose(n - 1); e.preventDefault(); }
-      else if (e.key === 'ArrowRight' && data) setCurrent((c) => Math.min(c + 1, data.terms.itemCount - 1));
-      else if (e.key === 'ArrowLeft') setCurrent((c) => Math.max(c - 1, 0));
+      else if (e.key === 'ArrowRight' && data) {
+        shownItem.current = Math.min(shownItem.current + 1, data.terms.itemCount - 1);
+        setCurrent(shownItem.current);
+      } else if (e.key === 'ArrowLeft') {
+        shownItem.current = Math.max(shownItem.current - 1, 0);
+        setCurrent(shownItem.current);
+      }
     };
     window.addEventListener('keydown', on);
     return () => window.removeEventListener('keydown', on);

@@ -66,6 +66,8 @@ function Connected({ d, onSettings }: { d: Deployment; onSettings: (d: Deploymen
   const notify = useCallback((kind: NoticeKind, title: string, detail?: string) => {
     const id = nextNotice.current++;
     setNotices((n) => [...n.slice(-4), detail === undefined ? { id, kind, title } : { id, kind, title, detail }]);
+    // Confirmations go by themselves; errors, warnings and rejections stay until dismissed.
+    if (kind === 'ok') setTimeout(() => setNotices((n) => n.filter((x) => x.id !== id)), 8000);
   }, []);
 
   const reloadSalts = useCallback(async () => {

@@ -104,6 +104,8 @@ export async function switchChain(p: Eip1193, d: Deployment): Promise<void> {
 
 export function chainName(id: number): string {
   switch (id) {
+    case 1:
+      return 'Ethereum';
     case 412346:
       return 'Labelchain devnode';
     case 421614:
@@ -111,6 +113,6 @@ export function chainName(id: number): string {
     case 42161:
       return 'Arbitrum One';
     default:
-      return `Chain ${id}`;
+      return `chain ${id}`;
   }
 }

@@ -95,7 +95,7 @@ describe('the labelling app in Chromium', () => {
     await l1.page.keyboard.press('1');
     await l1.page.keyboard.press('ArrowRight');
     await l1.page.keyboard.press('2');
-    await l1.page.getByTestId('item-title').filter({ hasText: 'Item 2 of 3' }).waitFor();
+    await l1.page.getByTestId('item-title').filter({ hasText: '(2 of 3)' }).waitFor();
     await l1.page.getByTestId('sha-ok').waitFor();
     assert.equal(await l1.page.getByTestId('class-1').getAttribute('aria-pressed'), 'true');
     await l1.page.keyboard.press('ArrowLeft');

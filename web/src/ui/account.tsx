@@ -55,7 +55,7 @@ export function AccountScreen({ env }: { env: Env }) {
     const out = await env.send(`Unstake ${amount(v)} LBL`, { address: d.contracts.escrow, abi: escrowAbi, functionName: 'unstake', args: [v] });
     if (out.kind === 'mined') setUnstakeIn('');
   };
-  const pct = me.total > 0n ? `${((Number(me.agreed) * 100) / Number(me.total)).toFixed(1)} % agreed` : 'no labels yet';
+  const pct = me.total > 0n ? `${((Number(me.agreed) * 100) / Number(me.total)).toFixed(1)} %` : '';
   return (
     <section>
       <h1>Stake & rewards</h1>
@@ -85,7 +85,7 @@ export function AccountScreen({ env }: { env: Env }) {
         <div class="card">
           <h2>Reputation</h2>
           <p class="big" data-testid="tier">{tierName(me.tier)}</p>
-          <p data-testid="reputation">{String(me.agreed)} of {String(me.total)} labels agreed with consensus ({pct})</p>
+          <p data-testid="reputation">{me.total > 0n ? `${me.agreed} of ${me.total} final labels agreed with consensus (${pct})` : 'No final labels yet.'}</p>
           <p class="muted">Silver: at least 85 % over 20 labels · Gold: at least 95 % over 50 labels.</p>
         </div>
         <div class="card">
@@ -132,14 +132,18 @@ function SaltBackup({ env }: { env: Env }) {
     <div class="card">
       <h2>Salt backup</h2>
       <p>This browser keeps {env.salts.length} commit salt{env.salts.length === 1 ? '' : 's'}. Without its salt a commit cannot be revealed and its stake is lost: keep a copy.</p>
-      <button data-testid="export-salts" onClick={download} disabled={env.salts.length === 0}>Export salts (JSON)</button>
-      <label class="file">
-        Import salts
-        <input type="file" accept="application/json,.json" data-testid="import-salts" onChange={(e) => {
-          const f = (e.target as HTMLInputElement).files?.[0];
-          if (f) void upload(f);
-        }} />
-      </label>
+      <div class="actions">
+        <button data-testid="export-salts" onClick={download} disabled={env.salts.length === 0}>Export salts (JSON)</button>
+      </div>
+      <div class="actions">
+        <label class="button file">
+          Import salts (JSON)
+          <input type="file" class="sr" accept="application/json,.json" data-testid="import-salts" onChange={(e) => {
+            const f = (e.target as HTMLInputElement).files?.[0];
+            if (f) void upload(f);
+          }} />
+        </label>
+      </div>
     </div>
   );
 }

@@ -55,7 +55,7 @@ export function Header({ d, wallets, address, walletChain, screen, due, onConnec
       </nav>
       {wrong ? (
         <div class="banner warn" role="alert" data-testid="wrong-chain">
-          Your wallet is on {chainName(walletChain ?? 0)}; this deployment is on {chainName(d.chainId)} (chain id {d.chainId}).
+          Your wallet is on {chainName(walletChain ?? 0)} (chain id {walletChain}); this deployment is on {chainName(d.chainId)} (chain id {d.chainId}). Nothing can be sent until the wallet switches.
           <button class="primary" onClick={onSwitch}>Switch to {chainName(d.chainId)}</button>
         </div>
       ) : null}

@@ -4,15 +4,21 @@ import { IntegrityError, loadItem, type LoadedItem, type ManifestItem } from '..
 
 type State = { kind: 'loading' } | { kind: 'ok'; item: LoadedItem } | { kind: 'bad'; error: IntegrityError } | { kind: 'error'; message: string };
 
-export function ItemView({ item, classHint }: { item: ManifestItem; classHint: string }) {
+/** `onVerdict(false)` when the bytes do not match their hash: the item must not be labelled. */
+export function ItemView({ item, classHint, onVerdict }: { item: ManifestItem; classHint: string; onVerdict(ok: boolean): void }) {
   const [state, setState] = useState<State>({ kind: 'loading' });
   useEffect(() => {
     let stop = false;
     let url: string | undefined;
     setState({ kind: 'loading' });
+    onVerdict(false);
     loadItem(item).then(
-      (it) => { url = it.url; if (!stop) setState({ kind: 'ok', item: it }); },
-      (e: unknown) => !stop && setState(e instanceof IntegrityError ? { kind: 'bad', error: e } : { kind: 'error', message: String((e as Error).message ?? e) }),
+      (it) => { url = it.url; if (!stop) { setState({ kind: 'ok', item: it }); onVerdict(true); } },
+      (e: unknown) => {
+        if (stop) return;
+        setState(e instanceof IntegrityError ? { kind: 'bad', error: e } : { kind: 'error', message: String((e as Error).message ?? e) });
+        onVerdict(false);
+      },
     );
     return () => { stop = true; if (url) URL.revokeObjectURL(url); };
   }, [item.uri, item.sha256]);
@@ -22,7 +28,7 @@ export function ItemView({ item, classHint }: { item: ManifestItem; classHint: s
       <div class="item banner bad" role="alert" data-testid="integrity-warning">
         <strong>This item is not the one the requester published.</strong>
         <p>Its content does not match the SHA-256 in the task's manifest, so it is not shown. Do not label it; tell the requester.</p>
-        <small>expected {state.error.expected}<br />found {state.error.actual}</small>
+        <small class="hash">expected {state.error.expected}<br />found {state.error.actual}</small>
       </div>
     );
   if (state.kind === 'error') return <div class="item banner bad" role="alert">Cannot fetch item {item.index}: {state.message}</div>;
@@ -33,7 +39,7 @@ export function ItemView({ item, classHint }: { item: ManifestItem; classHint: s
         : it.kind === 'audio' ? <audio controls src={it.url} aria-label={`Item ${item.index} audio`} />
         : it.kind === 'text' ? <pre class="text-item">{it.text}</pre>
         : <a href={it.url} download>Download item {item.index} (no preview for this type)</a>}
-      <figcaption><span class="ok-check" data-testid="sha-ok">✓ SHA-256 matches the manifest</span> · item {item.index}</figcaption>
+      <figcaption><span class="ok-check" data-testid="sha-ok">✓ Content checked: its SHA-256 matches the task's manifest</span></figcaption>
     </figure>
   );
 }

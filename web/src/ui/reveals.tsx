@@ -5,6 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { verifierAbi } from '../abi';
 import type { Votes } from '../chain';
 import { countdown, type Env } from '../env';
+import { parseMetadata } from '../manifest';
 import type { TaskTerms } from '../protocol';
 import type { SaltRecord } from '../salts';
 
@@ -12,6 +13,8 @@ export interface RevealRow {
   rec: SaltRecord;
   terms: TaskTerms;
   revealed: boolean;
+  /** The class's name, from the task's metadata, if it names its classes. */
+  className?: string;
 }
 
 export interface RevealState {
@@ -31,12 +34,19 @@ export function useRevealState(env: Env): RevealState | null {
       const votes: Votes = await reader.myVotes(undefined, account);
       const tasks = [...new Set(mine.map((r) => r.task))];
       const terms = new Map<number, TaskTerms>();
-      await Promise.all(tasks.map(async (t) => terms.set(t, await reader.terms(BigInt(t)))));
+      const classes = new Map<number, string[]>();
+      await Promise.all(tasks.map(async (t) => {
+        const [tt, uri] = await Promise.all([reader.terms(BigInt(t)), reader.metadataUri(BigInt(t))]);
+        terms.set(t, tt);
+        classes.set(t, parseMetadata(uri)?.classes ?? []);
+      }));
       const rows: RevealRow[] = [];
       for (const rec of mine) {
         const key = `${rec.task}:${rec.item}`;
         if (votes.committed.get(key) !== rec.commitment) continue;
-        rows.push({ rec, terms: terms.get(rec.task) as TaskTerms, revealed: votes.revealed.has(key) });
+        const className = classes.get(rec.task)?.[rec.label];
+        const row: RevealRow = { rec, terms: terms.get(rec.task) as TaskTerms, revealed: votes.revealed.has(key) };
+        rows.push(className === undefined ? row : { ...row, className });
       }
       rows.sort((a, b) => a.terms.revealEnd - b.terms.revealEnd || a.rec.task - b.rec.task || a.rec.item - b.rec.item);
       if (!stop) setState({ rows });
@@ -104,13 +114,13 @@ export function RevealsScreen({ env, reveal }: { env: Env; reveal: RevealState |
 function RevealTable({ rows, now, env, action }: { rows: RevealRow[]; now: number; env: Env; action?: boolean }) {
   return (
     <table class="list">
-      <thead><tr><th scope="col">Task</th><th scope="col">Item</th><th scope="col">Label</th><th scope="col">Window</th>{action ? <th scope="col"><span class="sr">Action</span></th> : null}</tr></thead>
+      <thead><tr><th scope="col">Task</th><th scope="col">Item</th><th scope="col">Your label</th><th scope="col">Window</th>{action ? <th scope="col"><span class="sr">Action</span></th> : null}</tr></thead>
       <tbody>
         {rows.map((r) => (
           <tr key={r.rec.commitment}>
             <td><a href={`#/task/${r.rec.task}`}>{r.rec.task}</a></td>
             <td>{r.rec.item}</td>
-            <td>{r.rec.label + 1}</td>
+            <td>{r.className ?? `class ${r.rec.label}`}</td>
             <td>{r.revealed ? 'revealed' : now <= r.terms.commitEnd ? `opens in ${countdown(r.terms.commitEnd + 1 - now)}`
               : now <= r.terms.revealEnd ? `closes in ${countdown(r.terms.revealEnd - now)}` : 'closed'}</td>
             {action ? <td><button onClick={() => revealAll(env, [r])}>Reveal</button></td> : null}

@@ -27,6 +27,8 @@ export function TaskScreen({ env, task, reveal }: { env: Env; task: bigint; reve
   const [manifestError, setManifestError] = useState<string | null>(null);
   const [current, setCurrent] = useState(0);
   const [chosen, setChosen] = useState<Map<number, number>>(new Map());
+  const [symbol, setSymbol] = useState('');
+  const [itemOk, setItemOk] = useState(false);
   const { reader, account, version } = env;
 
   useEffect(() => {
@@ -38,6 +40,7 @@ export function TaskScreen({ env, task, reveal }: { env: Env; task: bigint; reve
         account ? reader.account(account) : Promise.resolve(null),
       ]);
       setData({ terms, meta: parseMetadata(uri), items, votes, me });
+      setSymbol(await reader.tokenSymbol(terms.paymentToken));
     })().catch((e: unknown) => setError(String((e as Error).message ?? e)));
   }, [reader, task, account, version]);
 
@@ -126,6 +129,10 @@ export function TaskScreen({ env, task, reveal }: { env: Env; task: bigint; reve
 
   const mine = chosen.get(current);
   const myVote = committed(current);
+  // With a manifest, an item is labelled only once its bytes were checked.
+  const blocked = meta?.manifestUri !== undefined && !itemOk;
+  const myRecord = env.salts.find((r) => BigInt(r.task) === task && r.item === current && r.labeller === account && r.commitment === votes?.committed.get(key(current)));
+  const myLabel = votes?.revealed.get(key(current)) ?? myRecord?.label;
   return (
     <section class="task-screen">
       <div class="row">
@@ -133,11 +140,12 @@ export function TaskScreen({ env, task, reveal }: { env: Env; task: bigint; reve
         <Windows t={terms} now={now} />
       </div>
       <p class="muted">
-        {amount(terms.rewardPerLabel)} per agreeing label · {amount(terms.stakePerLabel)} LBL stake locked per label ·
-        minimum tier {tierName(terms.minTier)} · commit until {countdown(terms.commitEnd - now)} from now, reveal until {countdown(terms.revealEnd - now)}
+        {amount(terms.rewardPerLabel)} {symbol} per label that agrees with consensus · {amount(terms.stakePerLabel)} LBL of stake locked per label ·
+        minimum tier {tierName(terms.minTier)} · {p === 'commit' ? `commit window closes in ${countdown(terms.commitEnd - now)}, ` : ''}
+        {p === 'ended' ? 'reveal window closed' : `reveal window closes in ${countdown(terms.revealEnd - now)}`}
       </p>
       {!account ? <p class="banner warn">Connect a wallet to label this task.</p> : null}
-      {lowStake && p === 'commit' ? <p class="banner warn">You have {amount(me.free)} LBL free stake; each commit locks {amount(terms.stakePerLabel)}. <a href="#/account">Stake more</a>.</p> : null}
+      {lowStake && p === 'commit' ? <p class="banner warn">You have {amount(me.free)} LBL of free stake; each commit locks {amount(terms.stakePerLabel)} LBL.<a href="#/account">Stake more</a></p> : null}
       {lowTier ? <p class="banner warn">This task needs tier {tierName(terms.minTier)}; yours is {tierName(me.tier)}.</p> : null}
       {manifestError ? <p class="banner bad" role="alert">The items cannot be shown: {manifestError}</p> : null}
       {!meta?.manifestUri && !manifestError ? <p class="banner warn">This task does not publish a manifest the app can read; its items cannot be shown here.</p> : null}
@@ -146,32 +154,42 @@ export function TaskScreen({ env, task, reveal }: { env: Env; task: bigint; reve
         <div class="stage">
           <div class="row">
             <button onClick={() => setCurrent((c) => Math.max(0, c - 1))} disabled={current === 0} aria-label="Previous item">←</button>
-            <span data-testid="item-title">Item {current + 1} of {terms.itemCount}</span>
+            <span data-testid="item-title">Item {current} <span class="muted">({current + 1} of {terms.itemCount})</span></span>
             <button onClick={() => setCurrent((c) => Math.min(terms.itemCount - 1, c + 1))} disabled={current >= terms.itemCount - 1} aria-label="Next item">→</button>
           </div>
-          {manifest && manifest[current] ? <ItemView item={manifest[current] as ManifestItem} classHint={names.join(', ')} /> : null}
+          {manifest && manifest[current] ? <ItemView item={manifest[current] as ManifestItem} classHint={names.join(', ')} onVerdict={setItemOk} /> : null}
           {item ? (
             <p class="muted" data-testid="item-status">
-              {ITEM_STATUS[item.status] ?? item.status} · {item.commits}/{terms.labellersPerItem} commits · {item.reveals} reveals
-              {item.status === 4 ? ` · final label “${names[item.label] ?? item.label}” (${QUALITY[item.quality] ?? ''})` : ''}
-              {myVote ? ' · you committed' : ''}{votes?.revealed.has(key(current)) ? ' · you revealed' : ''}
+              {item.commits} of {terms.labellersPerItem} labellers committed · {item.reveals} revealed
+              {item.status === 4 ? ` · final label “${names[item.label] ?? item.label}” (${QUALITY[item.quality] ?? ''})` : item.status > 1 ? ` · ${ITEM_STATUS[item.status]}` : ''}
             </p>
           ) : null}
-          <fieldset class="classes" disabled={myVote || p !== 'commit'}>
-            <legend>Choose a class (keys 1–{Math.min(9, names.length)})</legend>
-            {names.map((n, i) => (
-              <button key={i} class={mine === i ? 'choice on' : 'choice'} aria-pressed={mine === i} onClick={() => choose(i)} data-testid={`class-${i}`}>
-                {i < 9 ? <kbd>{i + 1}</kbd> : null} {n}
+          {myVote ? (
+            <p class="banner good" data-testid="my-vote">
+              You committed {myLabel !== undefined ? `“${names[myLabel]}”` : 'a label'} on this item
+              {votes?.revealed.has(key(current)) ? ' and revealed it.' : p === 'commit' ? '; reveal it when the reveal window opens.' : '.'}
+            </p>
+          ) : null}
+          {!myVote && p !== 'commit' ? <p class="muted">The commit window is closed: this item takes no more labels.</p> : null}
+          {!myVote && p === 'commit' ? (
+            <>
+            <fieldset class="classes" disabled={myVote || p !== 'commit' || blocked}>
+              <legend>Choose a class (keys 1–{Math.min(9, names.length)})</legend>
+              {names.map((n, i) => (
+                <button key={i} class={mine === i ? 'choice on' : 'choice'} aria-pressed={mine === i} onClick={() => choose(i)} data-testid={`class-${i}`}>
+                  {i < 9 ? <kbd>{i + 1}</kbd> : null} {n}
+                </button>
+              ))}
+            </fieldset>
+            <div class="actions">
+              <button class="primary" data-testid="commit" disabled={!account || mine === undefined || myVote || p !== 'commit' || blocked}
+                onClick={() => mine !== undefined && commit([[current, mine]])}>Commit “{mine !== undefined ? names[mine] : '…'}”</button>
+              <button data-testid="commit-all" disabled={!account || pendingCommits.length < 2 || p !== 'commit'} onClick={() => commit(pendingCommits)}>
+                Commit all chosen ({pendingCommits.length})
               </button>
-            ))}
-          </fieldset>
-          <div class="actions">
-            <button class="primary" data-testid="commit" disabled={!account || mine === undefined || myVote || p !== 'commit'}
-              onClick={() => mine !== undefined && commit([[current, mine]])}>Commit “{mine !== undefined ? names[mine] : '…'}”</button>
-            <button data-testid="commit-all" disabled={!account || pendingCommits.length < 2 || p !== 'commit'} onClick={() => commit(pendingCommits)}>
-              Commit all chosen ({pendingCommits.length})
-            </button>
-          </div>
+            </div>
+            </>
+          ) : null}
         </div>
         <aside class="side">
           <h2>Reveals for this task</h2>
@@ -187,7 +205,7 @@ export function TaskScreen({ env, task, reveal }: { env: Env; task: bigint; reve
             {items.map((it, i) => (
               <li key={i}>
                 <button class={i === current ? 'on' : ''} aria-current={i === current ? 'true' : undefined} onClick={() => setCurrent(i)}>
-                  {i + 1}: {ITEM_STATUS[it.status]} {committed(i) ? '· committed' : chosen.has(i) ? `· chose ${names[chosen.get(i) as number]}` : ''}
+                  Item {i} · {ITEM_STATUS[it.status]}{committed(i) ? ' · you committed' : chosen.has(i) ? ` · chosen: ${names[chosen.get(i) as number]}` : ''}
                 </button>
               </li>
             ))}

@@ -400,7 +400,7 @@ mod tests {
     fn unknown_data_and_no_data_read_as_the_cli_says() {
         let t = table().unwrap();
         let r = decode(&[1, 2, 3, 4, 5]);
-        assert_eq!(render(&t.unknown, &[r.name.clone()]), r.message);
+        assert_eq!(render(&t.unknown, std::slice::from_ref(&r.name)), r.message);
         assert_eq!(t.empty, decode(&[]).message);
     }
 }

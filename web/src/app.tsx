@@ -152,7 +152,7 @@ function Connected({ d, onSettings }: { d: Deployment; onSettings: (d: Deploymen
   }, [client, walletClient, account, notify]);
 
   const env: Env = {
-    d, reader, now, version, salts: records, send, notify,
+    d, reader, now, version, salts: records, send, notify, busy: pending.length > 0,
     refresh: () => setVersion((v) => v + 1), reloadSalts,
     ...(account ? { account } : {}),
   };

@@ -25,6 +25,8 @@ export interface Env {
   /** Bumped after every mined transaction: screens read again. */
   version: number;
   salts: SaltRecord[];
+  /** A transaction is being signed or mined: actions wait (no double sends). */
+  busy: boolean;
   send(label: string, call: Call): Promise<Outcome>;
   notify(kind: NoticeKind, title: string, detail?: string): void;
   refresh(): void;

@@ -46,12 +46,13 @@ async function createTask() {
 /** A fresh browser profile (its own IndexedDB) with a wallet of `key`, connected. */
 async function open(key, opts = {}) {
   const wallet = new TestWallet({ key, rpcUrl: up.rpcUrl, chainId: 412346, ...opts });
+  const name = opts.eip6963 === false ? 'Connect Browser wallet' : 'Connect Test Wallet';
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
   const page = await context.newPage();
   page.on('pageerror', (e) => { throw e; });
   await wallet.attach(page);
   await page.goto(up.webUrl);
-  await page.getByRole('button', { name: 'Connect Test Wallet' }).click();
+  await page.getByRole('button', { name }).click();
   await page.getByTestId('account').waitFor();
   return { wallet, context, page };
 }
@@ -77,8 +78,11 @@ describe('the labelling app in Chromium', () => {
     const l1 = await open(k1);
     violations.push(...(await shoot(l1.page, 'tasks')));
     const card = l1.page.getByTestId(`task-${task}`);
+    // The app reads the packed terms as the CLI does.
     const shown = await cli(up, ['task', 'show', String(task)]);
-    assert.match(await card.getByTestId('reward').innerText(), new RegExp(`^${Number(BigInt(shown.rewardPerLabel) / 10n ** 18n)} `));
+    assert.match(await card.getByTestId('reward').innerText(), new RegExp(`^${Number(BigInt(shown.rewardPerLabel) / 10n ** 18n)} LBL`));
+    assert.equal(await card.getByTestId('items').innerText(), `${shown.itemCount} × ${shown.labellersPerItem} labellers`);
+    assert.equal(await card.getByTestId('min-tier').innerText(), ['Bronze', 'Silver', 'Gold'][shown.minTier]);
 
     // Stake 5 LBL more: approve, then stake.
     await l1.page.goto(`${up.webUrl}#/account`);
@@ -180,8 +184,9 @@ describe('the labelling app in Chromium', () => {
     for (const l of [r1, ...others]) await l.context.close();
   });
 
-  test('a wallet on another chain is switched, adding the chain first', async () => {
-    const l = await open(up.keys['labeller 2'], { startChainId: 1, knownChains: [1] });
+  test('a window.ethereum wallet on another chain is switched, adding the chain first', async () => {
+    // No EIP-6963 announcement: the app falls back to window.ethereum.
+    const l = await open(up.keys['labeller 2'], { startChainId: 1, knownChains: [1], eip6963: false });
     await l.page.getByTestId('wrong-chain').waitFor();
     violations.push(...(await shoot(l.page, 'wrong-chain')));
     await l.page.getByRole('button', { name: /Switch to/ }).click();
@@ -205,8 +210,14 @@ describe('the labelling app in Chromium', () => {
     violations.push(...(await shoot(l.page, 'rejected')));
     await notice.getByRole('button', { name: 'Dismiss this message' }).click();
     await notice.waitFor({ state: 'detached' });
+    // Tried again, and held by the wallet before it is broadcast: pending until mined.
+    l.wallet.holdNext = 1500;
     await l.page.getByRole('button', { name: 'Stake', exact: true }).click();
+    await l.page.getByTestId('pending').filter({ hasText: 'waiting to be mined' }).waitFor();
+    violations.push(...(await shoot(l.page, 'pending')));
+    await done(l.page, 'Allow the escrow to take 1 LBL');
     await done(l.page, 'Stake 1 LBL');
+    assert.equal(await l.page.getByTestId('pending').count(), 0);
     await l.context.close();
   });
 

@@ -4,7 +4,7 @@
 // other request to the RPC. It knows only the chains it was given, so a wrong-chain switch
 // meets error 4902 and wallet_addEthereumChain as in MetaMask; `rejectNext` makes the
 // next signature request fail with EIP-1193's 4001, as a person pressing "Reject" would.
-import { createWalletClient, defineChain, http, numberToHex } from 'viem';
+import { createWalletClient, defineChain, http, keccak256, numberToHex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 
 export class TestWallet {
@@ -16,6 +16,10 @@ export class TestWallet {
     this.chainId = startChainId;
     this.known = new Set(knownChains);
     this.rejectNext = false;
+    /** Milliseconds the next transaction is held after its hash is returned, before it is
+     *  broadcast: the app must show it as pending until it is mined. */
+    this.holdNext = 0;
+    this.announce = opts6963(arguments[0]);
     this.calls = [];
     this.page = null;
   }
@@ -29,7 +33,7 @@ export class TestWallet {
         return { error: { code: e.code ?? -32603, message: e.message ?? String(e) } };
       }
     });
-    await page.addInitScript(() => {
+    await page.addInitScript((announceIt) => {
       const listeners = {};
       const provider = {
         isTestWallet: true,
@@ -45,9 +49,10 @@ export class TestWallet {
       window.ethereum = provider;
       const info = { uuid: '5b2a1f4e-6c1d-4c57-9a53-1c0de0000001', name: 'Test Wallet', icon: 'data:image/svg+xml,<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"/>', rdns: 'dev.labelchain.testwallet' };
       const announce = () => window.dispatchEvent(new CustomEvent('eip6963:announceProvider', { detail: Object.freeze({ info, provider }) }));
+      if (!announceIt) return;
       window.addEventListener('eip6963:requestProvider', announce);
       announce();
-    });
+    }, this.announce);
   }
 
   emit(event, value) {
@@ -89,10 +94,17 @@ export class TestWallet {
         if (this.rejectNext) this.reject();
         if (this.chainId !== this.devChainId) throw Object.assign(new Error('wallet is on another chain'), { code: 4901 });
         const t = params[0];
-        return this.client().sendTransaction({
+        const client = this.client();
+        const prepared = await client.prepareTransactionRequest({
           to: t.to, data: t.data, value: t.value ? BigInt(t.value) : undefined,
           gas: t.gas ? BigInt(t.gas) : undefined,
         });
+        const raw = await this.account.signTransaction(prepared);
+        const hold = this.holdNext;
+        this.holdNext = 0;
+        if (hold === 0) return client.sendRawTransaction({ serializedTransaction: raw });
+        setTimeout(() => client.sendRawTransaction({ serializedTransaction: raw }).catch(() => {}), hold);
+        return keccak256(raw);
       }
       case 'eth_signTypedData_v4': {
         if (this.rejectNext) this.reject();
@@ -107,6 +119,11 @@ export class TestWallet {
         return rpc(this.rpcUrl, method, params);
     }
   }
+}
+
+/** Whether the wallet announces itself by EIP-6963 (else it is only window.ethereum). */
+function opts6963(o) {
+  return o.eip6963 !== false;
 }
 
 let id = 1;

@@ -71,14 +71,14 @@ export function AccountScreen({ env }: { env: Env }) {
           <form class="inline" onSubmit={(e) => { e.preventDefault(); void stake(); }}>
             <label for="stake-amount">Stake LBL</label>
             <input id="stake-amount" inputMode="decimal" placeholder="25" value={stakeIn} onInput={(e) => setStakeIn((e.target as HTMLInputElement).value)} />
-            <button class="primary" type="submit">Stake</button>
+            <button class="primary" type="submit" disabled={env.busy}>Stake</button>
           </form>
           <form class="inline" onSubmit={(e) => { e.preventDefault(); void unstake(); }}>
             <label for="unstake-amount">Unstake LBL</label>
             <input id="unstake-amount" inputMode="decimal" placeholder="10" value={unstakeIn} onInput={(e) => setUnstakeIn((e.target as HTMLInputElement).value)} />
-            <button type="submit">Unstake</button>
+            <button type="submit" disabled={env.busy}>Unstake</button>
           </form>
-          <button disabled={me.unbonding === 0n} onClick={() => env.send('Withdraw unbonded stake', { address: d.contracts.escrow, abi: escrowAbi, functionName: 'withdraw' })}>
+          <button disabled={me.unbonding === 0n || env.busy} onClick={() => env.send('Withdraw unbonded stake', { address: d.contracts.escrow, abi: escrowAbi, functionName: 'withdraw' })}>
             Withdraw unbonded stake
           </button>
         </div>
@@ -97,7 +97,7 @@ export function AccountScreen({ env }: { env: Env }) {
                 <tr key={c.token}>
                   <td>{c.symbol}</td>
                   <td data-testid={`claimable-${c.symbol}`}>{amount(c.amount)}</td>
-                  <td><button class="primary" disabled={c.amount === 0n} onClick={() => env.send(`Claim ${c.symbol}`, { address: d.contracts.escrow, abi: escrowAbi, functionName: 'claim', args: [c.token] })}>Claim</button></td>
+                  <td><button class="primary" disabled={c.amount === 0n || env.busy} onClick={() => env.send(`Claim ${c.symbol}`, { address: d.contracts.escrow, abi: escrowAbi, functionName: 'claim', args: [c.token] })}>Claim</button></td>
                 </tr>
               ))}
             </tbody>

@@ -98,7 +98,7 @@ export function RevealsScreen({ env, reveal }: { env: Env; reveal: RevealState |
       <h2>Due now ({due.length})</h2>
       {due.length > 0 ? (
         <>
-          <button class="primary" data-testid="reveal-all" onClick={() => revealAll(env, due)}>Reveal all {due.length}</button>
+          <button class="primary" data-testid="reveal-all" disabled={env.busy} onClick={() => revealAll(env, due)}>Reveal all {due.length}</button>
           <RevealTable rows={due} now={now} env={env} action />
         </>
       ) : <p>Nothing to reveal right now.</p>}
@@ -123,7 +123,7 @@ function RevealTable({ rows, now, env, action }: { rows: RevealRow[]; now: numbe
             <td>{r.className ?? `class ${r.rec.label}`}</td>
             <td>{r.revealed ? 'revealed' : now <= r.terms.commitEnd ? `opens in ${countdown(r.terms.commitEnd + 1 - now)}`
               : now <= r.terms.revealEnd ? `closes in ${countdown(r.terms.revealEnd - now)}` : 'closed'}</td>
-            {action ? <td><button onClick={() => revealAll(env, [r])}>Reveal</button></td> : null}
+            {action ? <td><button disabled={env.busy} onClick={() => revealAll(env, [r])}>Reveal</button></td> : null}
           </tr>
         ))}
       </tbody>

@@ -182,9 +182,9 @@ export function TaskScreen({ env, task, reveal }: { env: Env; task: bigint; reve
               ))}
             </fieldset>
             <div class="actions">
-              <button class="primary" data-testid="commit" disabled={!account || mine === undefined || myVote || p !== 'commit' || blocked}
+              <button class="primary" data-testid="commit" disabled={!account || mine === undefined || myVote || p !== 'commit' || blocked || env.busy}
                 onClick={() => mine !== undefined && commit([[current, mine]])}>Commit “{mine !== undefined ? names[mine] : '…'}”</button>
-              <button data-testid="commit-all" disabled={!account || pendingCommits.length < 2 || p !== 'commit'} onClick={() => commit(pendingCommits)}>
+              <button data-testid="commit-all" disabled={!account || pendingCommits.length < 2 || p !== 'commit' || env.busy} onClick={() => commit(pendingCommits)}>
                 Commit all chosen ({pendingCommits.length})
               </button>
             </div>
@@ -194,11 +194,11 @@ export function TaskScreen({ env, task, reveal }: { env: Env; task: bigint; reve
         <aside class="side">
           <h2>Reveals for this task</h2>
           {p === 'commit' ? <p>The reveal window opens in {countdown(terms.commitEnd + 1 - now)}.</p> : null}
-          {myDue.length > 0 ? <button class="primary" data-testid="reveal-task" onClick={() => revealAll(env, myDue)}>Reveal {myDue.length} now</button>
+          {myDue.length > 0 ? <button class="primary" data-testid="reveal-task" disabled={env.busy} onClick={() => revealAll(env, myDue)}>Reveal {myDue.length} now</button>
             : p === 'reveal' ? <p>Nothing of yours to reveal.</p> : null}
           <h2>Finalize</h2>
           {ready.length > 0 ? (
-            <button data-testid="finalize" onClick={() => finalize(ready.map((r) => r.i))}>Finalize {ready.length} ready item{ready.length > 1 ? 's' : ''}</button>
+            <button data-testid="finalize" disabled={env.busy} onClick={() => finalize(ready.map((r) => r.i))}>Finalize {ready.length} ready item{ready.length > 1 ? 's' : ''}</button>
           ) : <p class="muted">Items can be finalized once all commits are revealed or the reveal window is over.</p>}
           <h2>Items</h2>
           <ol class="items">

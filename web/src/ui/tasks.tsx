@@ -44,7 +44,7 @@ export function TasksScreen({ env }: { env: Env }) {
               <dl class="facts">
                 <div><dt>Reward</dt><dd data-testid="reward">{amount(t.terms.rewardPerLabel)} {sym} per label</dd></div>
                 <div><dt>Stake</dt><dd>{amount(t.terms.stakePerLabel)} LBL locked per label</dd></div>
-                <div><dt>Items</dt><dd>{t.terms.itemCount} × {t.terms.labellersPerItem} labellers</dd></div>
+                <div><dt>Items</dt><dd data-testid="items">{t.terms.itemCount} × {t.terms.labellersPerItem} labellers</dd></div>
                 <div><dt>Minimum tier</dt><dd data-testid="min-tier">{tierName(t.terms.minTier)}</dd></div>
                 <div><dt>Classes</dt><dd>{meta?.classes.length ? meta.classes.join(', ') : `${t.terms.numClasses} (unnamed)`}</dd></div>
                 <div><dt>Status</dt><dd>{TASK_STATUS[t.terms.status] ?? t.terms.status}{t.terms.paused ? ' (protocol paused)' : ''}</dd></div>

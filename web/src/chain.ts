@@ -130,6 +130,12 @@ export class ChainReader {
     return logs.length > 0 ? ((argsOf(logs[0])['metadataURI'] as string) ?? '') : '';
   }
 
+  async dataRoot(task: bigint): Promise<Hex> {
+    return (await this.client.readContract({
+      address: this.d.contracts.registry, abi: registryAbi, functionName: 'dataRoot', args: [task],
+    })) as Hex;
+  }
+
   async terms(task: bigint): Promise<TaskTerms> {
     const words = (await this.client.readContract({
       address: this.d.contracts.registry, abi: registryAbi, functionName: 'terms', args: [task],

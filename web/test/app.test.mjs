@@ -22,6 +22,8 @@ const violations = [];
 
 /** A task over three SVG items served under /demo/webtest/, the third altered after its
  *  manifest was made (so its hash no longer matches). */
+let metadataUri;
+
 async function createTask() {
   const dir = join(up.deployments, 'demo', 'webtest');
   mkdirSync(dir, { recursive: true });
@@ -38,6 +40,7 @@ async function createTask() {
     manifestUri: '/demo/webtest/manifest.jsonl',
   };
   const uri = `data:application/json;base64,${Buffer.from(JSON.stringify(meta)).toString('base64')}`;
+  metadataUri = uri;
   const out = await cli(up, ['task', 'create', '--manifest', manifest, '--classes', '3', '--metadata-uri', uri,
     '--k', '3', '--commit-secs', '600', '--reveal-secs', '600', '--private-key', up.keys.requester]);
   return out.task;
@@ -218,6 +221,18 @@ describe('the labelling app in Chromium', () => {
     await done(l.page, 'Allow the escrow to take 1 LBL');
     await done(l.page, 'Stake 1 LBL');
     assert.equal(await l.page.getByTestId('pending').count(), 0);
+    await l.context.close();
+  });
+
+  test('a manifest whose Merkle root is not the task\'s dataRoot is not used', async () => {
+    const other = await cli(up, ['task', 'create', '--items', '3', '--data-root', `0x${'11'.repeat(32)}`, '--classes', '3',
+      '--metadata-uri', metadataUri, '--private-key', up.keys.requester]);
+    const l = await open(up.keys['labeller 1']);
+    await l.page.goto(`${up.webUrl}#/task/${other.task}`);
+    const banner = l.page.getByRole('alert').filter({ hasText: 'The items cannot be shown' });
+    await banner.waitFor();
+    assert.match(await banner.innerText(), /is not the task's dataRoot 0x1111/);
+    assert.equal(await l.page.getByTestId('item-view').count(), 0);
     await l.context.close();
   });
 

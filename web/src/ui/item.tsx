@@ -39,7 +39,7 @@ export function ItemView({ item, classHint, onVerdict }: { item: ManifestItem; c
         : it.kind === 'audio' ? <audio controls src={it.url} aria-label={`Item ${item.index} audio`} />
         : it.kind === 'text' ? <pre class="text-item">{it.text}</pre>
         : <a href={it.url} download>Download item {item.index} (no preview for this type)</a>}
-      <figcaption><span class="ok-check" data-testid="sha-ok">✓ Content checked: its SHA-256 matches the task's manifest</span></figcaption>
+      <figcaption><span class="ok-check" data-testid="sha-ok">✓ Content checked: its SHA-256 is the one in the task's manifest, whose Merkle root is the task's dataRoot</span></figcaption>
     </figure>
   );
 }

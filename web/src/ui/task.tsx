@@ -5,6 +5,7 @@ import { verifierAbi } from '../abi';
 import type { Account, Votes } from '../chain';
 import { countdown, type Env } from '../env';
 import { loadManifest, parseMetadata, type ManifestItem, type TaskMetadata } from '../manifest';
+import { leaf, root } from '../merkle';
 import { ITEM_STATUS, phase, QUALITY, tierName, type Item, type TaskTerms } from '../protocol';
 import * as salts from '../salts';
 import { amount } from './format';
@@ -45,10 +46,17 @@ export function TaskScreen({ env, task, reveal }: { env: Env; task: bigint; reve
   }, [reader, task, account, version]);
 
   const meta = data?.meta ?? null;
+  // The manifest is used only if its items are the task's: their Merkle root is dataRoot.
   useEffect(() => {
     if (!meta) return;
-    loadManifest(meta).then(setManifest, (e: unknown) => setManifestError(String((e as Error).message ?? e)));
-  }, [meta?.manifestUri, meta?.manifestSha256]);
+    (async () => {
+      const [items, onChain] = await Promise.all([loadManifest(meta), reader.dataRoot(task)]);
+      const computed = root(items.map((it) => leaf(it.index, `0x${it.sha256}`)));
+      if (computed?.toLowerCase() !== onChain.toLowerCase())
+        throw new Error(`its items' Merkle root ${computed} is not the task's dataRoot ${onChain}`);
+      setManifest(items);
+    })().catch((e: unknown) => setManifestError(String((e as Error).message ?? e)));
+  }, [meta?.manifestUri, meta?.manifestSha256, reader, task]);
 
   const numClasses = data?.terms.numClasses ?? 0;
   // The key handler reads the item on screen through a ref: a key pressed right after

@@ -20,8 +20,8 @@ let browser;
 let task;
 const violations = [];
 
-/** A task over three SVG items served under /demo/webtest/, the third altered after its
- *  manifest was made (so its hash no longer matches). */
+/** A task over three SVG items and a text served under /demo/webtest/, the third image
+ *  altered after its manifest was made (so its hash no longer matches). */
 let metadataUri;
 
 async function createTask() {
@@ -30,6 +30,7 @@ async function createTask() {
   writeFileSync(join(dir, '0.svg'), svg('#b45309', 'item 0'));
   writeFileSync(join(dir, '1.svg'), svg('#1d4ed8', 'item 1'));
   writeFileSync(join(dir, '2.svg'), svg('#15803d', 'item 2'));
+  writeFileSync(join(dir, '3.txt'), 'The cat sat on the mat.\n');
   const manifest = join(up.dir, 'manifest.jsonl');
   await cli(up, ['dataset', 'manifest', dir, '--out', manifest, '--uri-prefix', '/demo/webtest/']);
   writeFileSync(join(dir, 'manifest.jsonl'), readFileSync(manifest));
@@ -102,7 +103,7 @@ describe('the labelling app in Chromium', () => {
     await l1.page.keyboard.press('1');
     await l1.page.keyboard.press('ArrowRight');
     await l1.page.keyboard.press('2');
-    await l1.page.getByTestId('item-title').filter({ hasText: '(2 of 3)' }).waitFor();
+    await l1.page.getByTestId('item-title').filter({ hasText: '(2 of 4)' }).waitFor();
     await l1.page.getByTestId('sha-ok').waitFor();
     assert.equal(await l1.page.getByTestId('class-1').getAttribute('aria-pressed'), 'true');
     await l1.page.keyboard.press('ArrowLeft');
@@ -115,7 +116,12 @@ describe('the labelling app in Chromium', () => {
     // The third item is not the published one: a warning, not the image.
     await l1.page.keyboard.press('ArrowRight');
     await l1.page.getByTestId('integrity-warning').waitFor();
+    assert.equal(await l1.page.getByTestId('class-0').isDisabled(), true);
     violations.push(...(await shoot(l1.page, 'integrity-warning')));
+    // A text item is shown as text, once checked.
+    await l1.page.keyboard.press('ArrowRight');
+    await l1.page.getByTestId('sha-ok').waitFor();
+    assert.equal(await l1.page.locator('.text-item').innerText(), 'The cat sat on the mat.\n');
 
     // Salts leave this browser as a file and come back in a fresh one.
     await l1.page.goto(`${up.webUrl}#/account`);

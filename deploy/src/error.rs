@@ -103,6 +103,8 @@ pub enum Error {
         onchain_seq: u32,
         export_seq: u32,
     },
+    #[error(transparent)]
+    Web(#[from] crate::web::WebError),
 }
 
 impl Error {
@@ -159,6 +161,7 @@ impl Error {
             Error::Verify(_) => "verify",
             Error::History(_) => "history",
             Error::DatasetStale { .. } => "dataset_stale",
+            Error::Web(_) => "web",
         }
     }
 }

@@ -21,5 +21,6 @@ pub mod salts;
 pub mod state;
 pub mod steps;
 pub mod units;
+pub mod web;
 
 pub use error::{Error, Result};

@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use labelchain::chain::Conn;
 use labelchain::commands::deploy::{DeployOptions, DeployReport};
 use labelchain::commands::ops::{self, Status, TaskSpec, TaskView};
-use labelchain::commands::up::{UpOptions, UpSummary};
+use labelchain::commands::up::{UpOptions, UpSummary, WebOptions};
 use labelchain::config::{Endpoint, KeyArgs, Network};
 use labelchain::manifest::metadata::Classes;
 use labelchain::manifest::task::{TaskData, TaskDataArgs};
@@ -95,6 +95,9 @@ enum Command {
     /// Dev chains only: the demo's labellers at work.
     #[command(subcommand)]
     Demo(DemoCmd),
+    /// Print the revert sentences as a JSON table (what the web app reads; kept in
+    /// web/src/generated/errors.json). Offline.
+    Errors,
     /// Simulate the token economy of a scenario file with the contracts' settlement
     /// rules: days.csv, attackers.csv, summary.md and charts (SVG and PNG). Offline.
     Tokenomics {
@@ -583,6 +586,15 @@ struct UpArgs {
     /// Exit after deploying and seeding instead of serving until Ctrl-C.
     #[arg(long)]
     exit: bool,
+    /// Port of the web app (0: any free one).
+    #[arg(long, default_value_t = 8080)]
+    web_port: u16,
+    /// The built web app [default: web/dist].
+    #[arg(long)]
+    web_dir: Option<PathBuf>,
+    /// Do not serve the web app.
+    #[arg(long)]
+    no_web: bool,
     #[command(flatten)]
     deploy: DeployArgs,
 }
@@ -787,6 +799,10 @@ fn print_up(s: &UpSummary<'_>) {
         println!("  labelchain status --private-key {k1}");
         println!("  labelchain claim --private-key {k1}");
     }
+    if let Some(url) = &s.web_url {
+        println!();
+        println!("Web app: {url} (connect a wallet on chain {}; the demo keys above import into MetaMask)", s.chain_id);
+    }
     println!();
     println!("Ctrl-C stops the node.");
 }
@@ -928,6 +944,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Up(args) => up(g, args).await,
+        Command::Errors => {
+            let table = labelchain::errors::table::table()?;
+            println!("{}", serde_json::to_string_pretty(&table)?);
+            Ok(())
+        }
         Command::Tokenomics { scenario, out } => tokenomics(scenario, out.as_deref(), json),
         Command::Dataset(DatasetCmd::Manifest {
             inputs,
@@ -992,8 +1013,22 @@ async fn up(g: &Global, args: &UpArgs) -> anyhow::Result<()> {
         _ = sigint.recv() => return Err(labelchain::Error::Interrupted.into()),
         _ = sigterm.recv() => return Err(labelchain::Error::Interrupted.into()),
     };
-    emit(g.json, &up.summary(), print_up);
-    if !args.exit && up.node.is_some() {
+    let web = if args.exit || args.no_web {
+        None
+    } else {
+        let opts = WebOptions {
+            port: args.web_port,
+            dist: args
+                .web_dir
+                .clone()
+                .unwrap_or_else(labelchain::web::default_dist),
+        };
+        Some(up.serve_web(&opts, &g.deployments).await?)
+    };
+    let mut summary = up.summary();
+    summary.web_url = web.as_ref().map(|w| w.url());
+    emit(g.json, &summary, print_up);
+    if !args.exit && (up.node.is_some() || web.is_some()) {
         use std::io::Write as _;
         let _ = std::io::stdout().flush();
         tokio::select! {
@@ -1007,6 +1042,9 @@ async fn up(g: &Global, args: &UpArgs) -> anyhow::Result<()> {
                 None => String::new(),
             }
         );
+    }
+    if let Some(web) = web {
+        web.stop().await;
     }
     if let Some(node) = up.node {
         node.shutdown();

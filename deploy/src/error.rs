@@ -93,8 +93,10 @@ pub enum Error {
     Classes(#[from] crate::manifest::metadata::ClassesError),
     #[error("dataset: {0}")]
     Dataset(#[from] labelchain_dataset::Error),
+    /// Boxed: its variants carry the file, row and both values, and `Error` is returned
+    /// everywhere.
     #[error("verify: {0}")]
-    Verify(#[from] crate::export::verify::VerifyError),
+    Verify(Box<crate::export::verify::VerifyError>),
     #[error(transparent)]
     History(#[from] crate::history::HistoryError),
     #[error("{}", stale_message(*task, *onchain_seq, *export_seq))]
@@ -105,6 +107,12 @@ pub enum Error {
     },
     #[error(transparent)]
     Web(#[from] crate::web::WebError),
+}
+
+impl From<crate::export::verify::VerifyError> for Error {
+    fn from(e: crate::export::verify::VerifyError) -> Self {
+        Error::Verify(Box::new(e))
+    }
 }
 
 impl Error {

@@ -515,7 +515,7 @@ struct SaltsArg {
 #[derive(Subcommand, Debug)]
 enum TaskCmd {
     /// Create and fund a task (approves the escrow for bounty + fee if needed).
-    Create(CreateArgs),
+    Create(Box<CreateArgs>),
     /// Show a task's terms and progress.
     Show { task: u64 },
     /// Cancel a task before its first commit (requester).

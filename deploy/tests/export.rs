@@ -403,13 +403,12 @@ fn export_with_manifest(text: &str) -> String {
 fn a_manifest_line_failing_its_proof_a_duplicate_or_missing_item_is_named_and_nothing_written() {
     let good = std::fs::read_to_string(shared().manifest()).unwrap();
     let lines: Vec<&str> = good.lines().collect();
-    let tampered = good.replacen(&lines[2][..40], &lines[2][..40], 1).replace(
-        &serde_json::from_str::<Value>(lines[2]).unwrap()["sha256"]
-            .as_str()
-            .unwrap()
-            .to_string(),
-        &"00".repeat(32),
-    );
+    // Line 3's content hash changed; its proof (and every other line) left alone.
+    let sha = serde_json::from_str::<Value>(lines[2]).unwrap()["sha256"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let tampered = good.replace(&sha, &"00".repeat(32));
     let m = export_with_manifest(&tampered);
     assert!(m.contains("line 3") && m.contains("proof"), "{m}");
     let dup = format!("{}\n{}\n", lines[0], lines[0]);

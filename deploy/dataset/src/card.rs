@@ -189,7 +189,13 @@ fn provenance_table(b: &mut String, prov: &Provenance) {
             .map(|k| (format!("Contract {}", k.name), k.address.clone())),
     );
     for (tier, n) in &s.tiers {
-        rows.push((format!("Rows of tier {tier}"), n.to_string()));
+        let name = match tier.as_str() {
+            "1" => " (standard)",
+            "2" => " (strong)",
+            "3" => " (audited)",
+            _ => "",
+        };
+        rows.push((format!("Rows of tier {tier}{name}"), n.to_string()));
     }
     for (status, n) in &s.statuses {
         rows.push((format!("Rows {}", status.as_str()), n.to_string()));

@@ -201,7 +201,7 @@ async fn dataset_verify(
     .await?;
     emit(g.json, &v, |v| {
         println!(
-            "{}: verified — {} files match their MANIFEST, {} rows per format match task {} on chain (labels digest {} after {} items{})",
+            "{}: verified — every file matches its MANIFEST; the {} data files hold {} rows each match task {} on chain (labels digest {} after {} items{})",
             v.dir.display(),
             v.files,
             v.rows,

@@ -340,6 +340,17 @@ fn print_up(s: &UpSummary<'_>) {
         );
         println!("  labelchain status --private-key {k1}");
         println!("  labelchain claim --private-key {k1}");
+        if let Some(m) = &d.manifest {
+            println!();
+            println!("Or let the demo labellers label all six, then export the dataset:");
+            println!("  labelchain demo label");
+            println!(
+                "  labelchain dataset export --task {} --manifest {} demo-dataset",
+                d.task,
+                m.display()
+            );
+            println!("  labelchain dataset verify demo-dataset");
+        }
     }
     if let Some(url) = &s.web_url {
         println!();

@@ -1,0 +1,170 @@
+//! The dataset-export benchmark (not a test): `cargo run --release -p e2e --bin
+//! export-bench -- [--items N] [--labellers L] [--write-report]` (`bash tests/bench/run
+//! export` builds what it needs and passes `--write-report`).
+//!
+//! An in-process devnode with the protocol deployed ([`e2e::Env`]), one task of N items
+//! (default 100,000) seeded to finality through batches ([`seed`]), then the release
+//! `labelchain` binary's `dataset export` run on it twice (cold, then again into a
+//! second directory) and `dataset verify` on the result, each timed from spawn to exit
+//! with its peak RSS ([`run`]). With `--write-report` the numbers replace the section
+//! "Dataset export at 100,000 items" of `tests/bench/REPORT.md` ([`render`]).
+
+mod items;
+mod render;
+mod run;
+mod seed;
+mod sender;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use e2e::Env;
+
+/// Blocks of state the node keeps for reads at older tags. Each kept block is a copy of
+/// the whole state, which at 100,000 items is hundreds of thousands of slots: the default
+/// 256 copies would hold gigabytes, and copying the state every block slows seeding as
+/// it grows. The export reads at its pinned head, so a few suffice.
+const HISTORY: usize = 8;
+
+struct Args {
+    items: u32,
+    labellers: usize,
+    write_report: bool,
+    labelchain: PathBuf,
+}
+
+fn usage() -> ! {
+    eprintln!(
+        "usage: export-bench [--items N] [--labellers L] [--labelchain PATH] [--write-report]"
+    );
+    std::process::exit(2)
+}
+
+fn parse_args() -> Args {
+    let mut args = Args {
+        items: 100_000,
+        labellers: 2,
+        write_report: false,
+        labelchain: sibling("labelchain"),
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(a) = it.next() {
+        let mut value = || it.next().unwrap_or_else(|| usage());
+        match a.as_str() {
+            "--items" => args.items = value().parse().unwrap_or_else(|_| usage()),
+            "--labellers" => args.labellers = value().parse().unwrap_or_else(|_| usage()),
+            "--labelchain" => args.labelchain = PathBuf::from(value()),
+            "--write-report" => args.write_report = true,
+            _ => usage(),
+        }
+    }
+    if args.items == 0 || args.labellers == 0 {
+        usage();
+    }
+    args
+}
+
+/// The binary `name` next to this one (the same cargo profile's target directory).
+fn sibling(name: &str) -> PathBuf {
+    let me = std::env::current_exe().expect("the benchmark's own path");
+    me.parent().expect("a directory").join(name)
+}
+
+/// `labelchain <global> <args>` against the benchmark's node and deployment.
+fn labelchain(args: &Args, url: &str, deployments: &Path) -> Command {
+    let mut c = Command::new(&args.labelchain);
+    c.args([
+        "--network",
+        "devnode",
+        "--rpc-url",
+        url,
+        "--json",
+        "--deployments",
+    ])
+    .arg(deployments);
+    c
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let args = parse_args();
+    assert!(
+        args.labelchain.is_file(),
+        "{} is missing: build it first (`cargo build --release -p labelchain --bin labelchain`)",
+        args.labelchain.display()
+    );
+    eprintln!("export-bench: starting a devnode and deploying the protocol");
+    let env = Env::start().await;
+    let node = env
+        .node
+        .as_ref()
+        .expect("an in-process devnode (unset STYLUS_RPC_URL)");
+    node.with_chain(|c| c.set_history(HISTORY));
+    let url = node.url().to_string();
+    let deployments = env.dir.path().join("deployments");
+    let work = tempfile::tempdir().expect("a temporary directory");
+    let manifest = work.path().join("manifest.jsonl");
+
+    eprintln!("export-bench: seeding {} items", args.items);
+    let seeded = seed::seed(&env, args.items, args.labellers, &manifest).await;
+    for p in std::iter::once(&seeded.setup).chain(&seeded.phases) {
+        eprintln!(
+            "export-bench: {}: {} txs in {:.1} s, {} gas",
+            p.name, p.txs, p.secs, p.gas
+        );
+    }
+
+    let export = |out: &Path| {
+        let mut c = labelchain(&args, &url, &deployments);
+        c.args([
+            "dataset",
+            "export",
+            "--task",
+            &seeded.task.to_string(),
+            "--manifest",
+        ])
+        .arg(&manifest)
+        .arg(out);
+        let o = run::run(&mut c);
+        assert!(
+            o.success(),
+            "export failed ({:?}):\n{}\n{}",
+            o.exit_code,
+            o.stdout,
+            o.stderr
+        );
+        o
+    };
+    let (cold_dir, warm_dir) = (work.path().join("cold"), work.path().join("warm"));
+    eprintln!("export-bench: dataset export (cold)");
+    let cold = export(&cold_dir);
+    eprintln!("export-bench: dataset export (again)");
+    let warm = export(&warm_dir);
+    eprintln!("export-bench: dataset verify");
+    let mut v = labelchain(&args, &url, &deployments);
+    v.args(["dataset", "verify"]).arg(&cold_dir);
+    let verify = run::run(&mut v);
+    assert!(
+        verify.success(),
+        "verify failed ({:?}):\n{}\n{}",
+        verify.exit_code,
+        verify.stdout,
+        verify.stderr
+    );
+
+    let measured = render::Measured {
+        seeded: &seeded,
+        cold: &cold,
+        warm: &warm,
+        verify: &verify,
+        sizes: run::sizes(&cold_dir),
+        manifest_bytes: std::fs::metadata(&manifest).map(|m| m.len()).unwrap_or(0),
+    };
+    let section = render::section(&measured);
+    print!("{section}");
+    if args.write_report {
+        let path = e2e::repo_root().join("tests/bench/REPORT.md");
+        render::splice(&path, &section);
+        eprintln!("export-bench: wrote {}", path.display());
+    }
+}

@@ -91,6 +91,28 @@ pub enum Error {
     Manifest(#[from] crate::manifest::ManifestError),
     #[error(transparent)]
     Classes(#[from] crate::manifest::metadata::ClassesError),
+    #[error("dataset: {0}")]
+    Dataset(#[from] labelchain_dataset::Error),
+    /// Boxed: its variants carry the file, row and both values, and `Error` is returned
+    /// everywhere.
+    #[error("verify: {0}")]
+    Verify(Box<crate::export::verify::VerifyError>),
+    #[error(transparent)]
+    History(#[from] crate::history::HistoryError),
+    #[error("{}", stale_message(*task, *onchain_seq, *export_seq))]
+    DatasetStale {
+        task: u64,
+        onchain_seq: u32,
+        export_seq: u32,
+    },
+    #[error(transparent)]
+    Web(#[from] crate::web::WebError),
+}
+
+impl From<crate::export::verify::VerifyError> for Error {
+    fn from(e: crate::export::verify::VerifyError) -> Self {
+        Error::Verify(Box::new(e))
+    }
 }
 
 impl Error {
@@ -143,8 +165,22 @@ impl Error {
             Error::Interrupted => "interrupted",
             Error::Manifest(_) => "manifest",
             Error::Classes(_) => "classes",
+            Error::Dataset(_) => "dataset",
+            Error::Verify(_) => "verify",
+            Error::History(_) => "history",
+            Error::DatasetStale { .. } => "dataset_stale",
+            Error::Web(_) => "web",
         }
     }
+}
+
+/// [`Error::DatasetStale`]'s sentence: how far the chain moved, when it moved forward.
+fn stale_message(task: u64, onchain_seq: u32, export_seq: u32) -> String {
+    let moved = match onchain_seq.checked_sub(export_seq) {
+        Some(n) if n > 0 => format!("{n} more item(s) were finalized since the export"),
+        _ => "the export's digest is not one this task's chain reached".into(),
+    };
+    format!("task {task}'s labels digest differs from the export's: {moved} (on chain seq {onchain_seq}, the export's seq {export_seq}). Re-export with `labelchain dataset export --task {task} ...` and publish that")
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

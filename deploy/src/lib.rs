@@ -10,6 +10,8 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod errors;
+pub mod export;
+pub mod history;
 pub mod manifest;
 pub mod plan;
 pub mod programs;
@@ -19,5 +21,6 @@ pub mod salts;
 pub mod state;
 pub mod steps;
 pub mod units;
+pub mod web;
 
 pub use error::{Error, Result};

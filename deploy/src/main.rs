@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use labelchain::chain::Conn;
 use labelchain::commands::deploy::{DeployOptions, DeployReport};
 use labelchain::commands::ops::{self, Status, TaskSpec, TaskView};
-use labelchain::commands::up::{UpOptions, UpSummary};
+use labelchain::commands::up::{UpOptions, UpSummary, WebOptions};
 use labelchain::config::{Endpoint, KeyArgs, Network};
 use labelchain::manifest::metadata::Classes;
 use labelchain::manifest::task::{TaskData, TaskDataArgs};
@@ -87,11 +87,17 @@ enum Command {
     /// The protocol's own commands (need a deployment).
     #[command(flatten)]
     Protocol(ProtocolCmd),
-    /// Datasets: build an item manifest. Offline.
+    /// Datasets: item manifests, exports checked against the chain, published versions.
     #[command(subcommand)]
     Dataset(DatasetCmd),
     /// Dev chains only: move time forward and mine a block.
     Advance { seconds: u64 },
+    /// Dev chains only: the demo's labellers at work.
+    #[command(subcommand)]
+    Demo(DemoCmd),
+    /// Print the revert sentences as a JSON table (what the web app reads; kept in
+    /// web/src/generated/errors.json). Offline.
+    Errors,
     /// Simulate the token economy of a scenario file with the contracts' settlement
     /// rules: days.csv, attackers.csv, summary.md and charts (SVG and PNG). Offline.
     Tokenomics {
@@ -101,6 +107,14 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+}
+
+#[derive(Subcommand, Debug)]
+enum DemoCmd {
+    /// The three demo labellers label every item of `up`'s demo task (labeller 3 disagrees
+    /// on item 1), time moves past the commit window, they reveal, every item is
+    /// finalized: the task is then ready to export.
+    Label,
 }
 
 #[derive(Subcommand, Debug)]
@@ -118,7 +132,270 @@ enum DatasetCmd {
         /// Prepended to each item's relative path, e.g. ipfs://<cid>/ or https://host/data/.
         #[arg(long, default_value = "")]
         uri_prefix: String,
+        /// Leave out the per-line Merkle proofs (a smaller file, but a changed line can
+        /// then only be detected, not named).
+        #[arg(long)]
+        no_proofs: bool,
     },
+    /// Export a task's final labels, checked against the chain (labelsDigest replayed, every
+    /// manifest line against dataRoot), in the Hugging Face layout: Parquet (default
+    /// config), JSONL, JSON, CSV, a dataset card and a MANIFEST of sha256s. Nothing is
+    /// written unless every check passes.
+    Export(ExportArgs),
+    /// Check an export: every file's sha256 against its MANIFEST, every row against the
+    /// chain (and the item columns against --manifest if given).
+    Verify {
+        dir: PathBuf,
+        /// The task the export must be of.
+        #[arg(long)]
+        task: Option<u64>,
+        /// The item manifest to check the uri/sha256 columns against.
+        #[arg(long)]
+        manifest: Option<PathBuf>,
+        #[arg(long, default_value_t = 5_000)]
+        page_blocks: u64,
+    },
+    /// Record an export as a dataset version on chain (requester only): its labels digest
+    /// and the sha256 of its MANIFEST, after the directory checked out against it. Refused
+    /// before sending when the task's labels digest moved since the export.
+    Publish {
+        dir: PathBuf,
+        /// Where the dataset is stored (recorded on chain).
+        #[arg(long)]
+        uri: String,
+    },
+    /// Every published version of a task, with its publishing transaction.
+    List {
+        #[arg(long)]
+        task: u64,
+        #[command(flatten)]
+        logs: LogArgs,
+    },
+}
+
+#[derive(Args, Debug)]
+struct ExportArgs {
+    #[arg(long)]
+    task: u64,
+    /// The task's item manifest (`labelchain dataset manifest`).
+    #[arg(long)]
+    manifest: PathBuf,
+    /// The export directory (created; must not exist unless --force).
+    out: PathBuf,
+    /// Every item with its status (accepted, void, escalated, pending_audit, open), not
+    /// only accepted ones.
+    #[arg(long)]
+    all: bool,
+    /// Leave out accepted items below this tier.
+    #[arg(long, value_parser = parse_quality)]
+    min_tier: Option<labelchain::protocol::Quality>,
+    /// Train/validation/test percentages, by a seeded hash of the item index.
+    #[arg(long, default_value = "100,0,0")]
+    split: String,
+    #[arg(long, default_value_t = 0)]
+    split_seed: u64,
+    /// Class names, for a task that recorded none.
+    #[arg(long, value_delimiter = ',')]
+    classes: Option<Vec<String>>,
+    /// Replace an existing export directory (only once the new one is complete).
+    #[arg(long)]
+    force: bool,
+    /// Blocks per eth_getLogs request (lower it for RPCs that cap ranges).
+    #[arg(long, default_value_t = 5_000)]
+    page_blocks: u64,
+}
+
+fn parse_quality(s: &str) -> Result<labelchain::protocol::Quality, String> {
+    use labelchain::protocol::Quality;
+    match s.to_ascii_lowercase().as_str() {
+        "standard" | "1" => Ok(Quality::Standard),
+        "strong" | "2" => Ok(Quality::Strong),
+        "audited" | "3" => Ok(Quality::Audited),
+        _ => Err(format!("{s:?}: a tier is standard, strong or audited")),
+    }
+}
+
+/// `labelchain dataset export`.
+async fn dataset_export(g: &Global, x: &ExportArgs) -> anyhow::Result<()> {
+    let split = labelchain_dataset::SplitSpec::parse(&x.split, x.split_seed)
+        .map_err(|e| labelchain::Error::Config(format!("--split {}: {e}", x.split)))?;
+    let conn = g.connect().await?;
+    let a = ops::addresses(&conn, &g.deployments)?;
+    let opts = labelchain::export::ExportOptions {
+        task: x.task,
+        manifest: x.manifest.clone(),
+        out: x.out.clone(),
+        selection: labelchain::export::rows::Selection {
+            all: x.all,
+            min_tier: x.min_tier,
+        },
+        split,
+        classes: x.classes.clone(),
+        overwrite: x.force,
+        logs: labelchain::history::LogOptions {
+            page_blocks: x.page_blocks.max(1),
+            ..Default::default()
+        },
+        quiet: g.json,
+    };
+    let e = labelchain::export::export(&conn, &a, &opts).await?;
+    emit(g.json, &e, |e| {
+        println!(
+            "wrote {} rows of task {} to {} ({}); labels digest {} after {} final items, block {}",
+            e.rows,
+            e.task,
+            e.dir.display(),
+            e.splits
+                .iter()
+                .map(|(s, n)| format!("{s} {n}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            e.labels_digest,
+            e.seq,
+            e.block
+        );
+        println!(
+            "MANIFEST sha256 (the fileHash `dataset publish` records): {}",
+            e.file_hash
+        );
+    });
+    Ok(())
+}
+
+/// `labelchain dataset verify`.
+async fn dataset_verify(
+    g: &Global,
+    dir: &std::path::Path,
+    task: Option<u64>,
+    manifest: Option<&std::path::Path>,
+    page_blocks: u64,
+) -> anyhow::Result<()> {
+    let conn = g.connect().await?;
+    let logs = labelchain::history::LogOptions {
+        page_blocks: page_blocks.max(1),
+        ..Default::default()
+    };
+    let v = labelchain::export::verify::verify(
+        &conn,
+        &g.deployments,
+        dir,
+        task,
+        manifest,
+        &logs,
+        g.json,
+    )
+    .await?;
+    emit(g.json, &v, |v| {
+        println!(
+            "{}: verified — {} files match their MANIFEST, {} rows per format match task {} on chain (labels digest {} after {} items{})",
+            v.dir.display(),
+            v.files,
+            v.rows,
+            v.task,
+            v.labels_digest,
+            v.seq,
+            if u64::from(v.chain_seq_now) > v.seq {
+                format!("; {} items are final now: re-export for them", v.chain_seq_now)
+            } else {
+                String::new()
+            }
+        )
+    });
+    Ok(())
+}
+
+/// How `eth_getLogs` is paged.
+#[derive(Args, Debug, Clone)]
+struct LogArgs {
+    /// Blocks per eth_getLogs request at first (halved on errors down to one block).
+    #[arg(long, default_value_t = 5_000, value_parser = clap::value_parser!(u64).range(1..))]
+    page_blocks: u64,
+    /// First block to read logs from (e.g. the deployment's block).
+    #[arg(long, default_value_t = 0)]
+    from_block: u64,
+}
+
+impl LogArgs {
+    fn options(&self) -> labelchain::history::LogOptions {
+        labelchain::history::LogOptions {
+            page_blocks: self.page_blocks,
+            ..Default::default()
+        }
+    }
+}
+
+/// The connection and deployment `dataset publish` and `list` act on.
+async fn deployment(g: &Global) -> anyhow::Result<(Conn, Addresses)> {
+    let conn = g.connect().await?;
+    let a = ops::addresses(&conn, &g.deployments)?;
+    Ok((conn, a))
+}
+
+/// `labelchain dataset publish DIR`: the export's digest, seq and MANIFEST hash, once the
+/// directory checked out against its MANIFEST.
+async fn dataset_publish(g: &Global, dir: &std::path::Path, uri: &str) -> anyhow::Result<()> {
+    let (export, file_hash) = labelchain::export::file_hash(dir)?;
+    let card = &export.provenance.card;
+    let task = card.task;
+    let release = labelchain::commands::datasets::Release {
+        labels_digest: card.labels_digest.parse().map_err(|_| {
+            labelchain::Error::Config(format!("{}: the labels digest is not hex", dir.display()))
+        })?,
+        seq: u32::try_from(card.seq)
+            .map_err(|_| labelchain::Error::Config("seq out of range".into()))?,
+        file_hash,
+        uri: uri.to_owned(),
+    };
+    let (conn, a) = deployment(g).await?;
+    let p = labelchain::commands::datasets::publish(&conn, &a, task, &release).await?;
+    emit(g.json, &p, |p| {
+        println!(
+            "published version {} of task {task}: tx {}",
+            p.version, p.tx.tx_hash
+        )
+    });
+    Ok(())
+}
+
+/// `labelchain dataset list`, with a bar over the blocks read for the publish events.
+async fn dataset_list(g: &Global, task: u64, logs: &LogArgs) -> anyhow::Result<()> {
+    let (conn, a) = deployment(g).await?;
+    let bar = labelchain::progress::BlocksBar::new(g.json, "DatasetPublished events");
+    let mut on_page =
+        |p: labelchain::history::PageProgress| bar.page(p.blocks_done, p.blocks_total, p.logs);
+    let versions = labelchain::commands::datasets::list(
+        &conn,
+        &a,
+        task,
+        logs.from_block,
+        &logs.options(),
+        &mut on_page,
+    )
+    .await?;
+    bar.finish();
+    emit(g.json, &versions, |v| print_versions(v));
+    Ok(())
+}
+
+fn print_versions(versions: &[labelchain::commands::datasets::DatasetVersion]) {
+    if versions.is_empty() {
+        println!("no dataset published for this task");
+        return;
+    }
+    println!("version  published at  block     tx / digest / file hash / uri");
+    for v in versions {
+        let show = |x: Option<String>| x.unwrap_or_else(|| "-".into());
+        println!(
+            "{:<8} {:<13} {:<9} tx {}",
+            v.version,
+            v.published_at,
+            show(v.block.map(|b| b.to_string())),
+            show(v.tx.map(|t| t.to_string()))
+        );
+        println!("{:33}digest {}", "", v.labels_digest);
+        println!("{:33}file   {}", "", v.file_hash);
+        println!("{:33}uri    {}", "", v.uri);
+    }
 }
 
 /// `labelchain dataset manifest`: build, write, print the root.
@@ -126,9 +403,11 @@ fn dataset_manifest(
     inputs: &[PathBuf],
     out: &std::path::Path,
     uri_prefix: &str,
+    proofs: bool,
     json: bool,
 ) -> anyhow::Result<()> {
     let m = Manifest::build(inputs, uri_prefix, Some(out)).map_err(labelchain::Error::from)?;
+    let m = if proofs { m.with_proofs() } else { m };
     m.write_atomic(out).map_err(labelchain::Error::from)?;
     let value = serde_json::json!({
         "dataRoot": m.data_root(),
@@ -236,7 +515,7 @@ struct SaltsArg {
 #[derive(Subcommand, Debug)]
 enum TaskCmd {
     /// Create and fund a task (approves the escrow for bounty + fee if needed).
-    Create(CreateArgs),
+    Create(Box<CreateArgs>),
     /// Show a task's terms and progress.
     Show { task: u64 },
     /// Cancel a task before its first commit (requester).
@@ -251,6 +530,10 @@ struct CreateArgs {
     /// and records the manifest's SHA-256 in the task's metadata.
     #[arg(long)]
     manifest: Option<PathBuf>,
+    /// Where labellers fetch the manifest (recorded in the metadata; a relative URI is
+    /// resolved against the web app's origin).
+    #[arg(long, requires = "manifest")]
+    manifest_uri: Option<String>,
     /// Item count [default: 4, or the manifest's].
     #[arg(long)]
     items: Option<u32>,
@@ -303,6 +586,15 @@ struct UpArgs {
     /// Exit after deploying and seeding instead of serving until Ctrl-C.
     #[arg(long)]
     exit: bool,
+    /// Port of the web app (0: any free one).
+    #[arg(long, default_value_t = 8080)]
+    web_port: u16,
+    /// The built web app [default: web/dist].
+    #[arg(long)]
+    web_dir: Option<PathBuf>,
+    /// Do not serve the web app.
+    #[arg(long)]
+    no_web: bool,
     #[command(flatten)]
     deploy: DeployArgs,
 }
@@ -477,9 +769,12 @@ fn print_up(s: &UpSummary<'_>) {
     println!("Local chain: {} (chain id {})", s.rpc_url, s.chain_id);
     if let Some(d) = s.demo {
         println!(
-            "Demo task {}: {} items, 3 classes, 3 labellers per item, 2 LBL per label, 10 LBL stake.",
+            "Demo task {}: {} pictures, classes circle/square/triangle, 3 labellers per item, 2 LBL per label, 10 LBL stake.",
             d.task, d.items
         );
+        if let Some(m) = &d.manifest {
+            println!("Its item manifest: {}", m.display());
+        }
         println!("Demo accounts (dev keys, never use them elsewhere):");
         for (role, key) in &s.demo_keys {
             println!("  {role:<11} {key}");
@@ -503,6 +798,10 @@ fn print_up(s: &UpSummary<'_>) {
         );
         println!("  labelchain status --private-key {k1}");
         println!("  labelchain claim --private-key {k1}");
+    }
+    if let Some(url) = &s.web_url {
+        println!();
+        println!("Web app: {url} (connect a wallet on chain {}; the demo keys above import into MetaMask)", s.chain_id);
     }
     println!();
     println!("Ctrl-C stops the node.");
@@ -645,12 +944,40 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Up(args) => up(g, args).await,
+        Command::Errors => {
+            let table = labelchain::errors::table::table()?;
+            println!("{}", serde_json::to_string_pretty(&table)?);
+            Ok(())
+        }
         Command::Tokenomics { scenario, out } => tokenomics(scenario, out.as_deref(), json),
         Command::Dataset(DatasetCmd::Manifest {
             inputs,
             out,
             uri_prefix,
-        }) => dataset_manifest(inputs, out, uri_prefix, json),
+            no_proofs,
+        }) => dataset_manifest(inputs, out, uri_prefix, !no_proofs, json),
+        Command::Dataset(DatasetCmd::Export(x)) => dataset_export(g, x).await,
+        Command::Dataset(DatasetCmd::Publish { dir, uri }) => dataset_publish(g, dir, uri).await,
+        Command::Dataset(DatasetCmd::List { task, logs }) => dataset_list(g, *task, logs).await,
+        Command::Dataset(DatasetCmd::Verify {
+            dir,
+            task,
+            manifest,
+            page_blocks,
+        }) => dataset_verify(g, dir, *task, manifest.as_deref(), *page_blocks).await,
+        Command::Demo(DemoCmd::Label) => {
+            let progress = labelchain::progress::for_output(json);
+            let conn = g.connect().await?;
+            let played =
+                labelchain::demo::play::label(&conn, &g.deployments, progress.as_ref()).await?;
+            emit(json, &played, |p| {
+                println!(
+                    "task {}: {} commits revealed, {} items final",
+                    p.task, p.commits, p.finalized
+                )
+            });
+            Ok(())
+        }
         Command::Advance { seconds } => {
             let now = g.connect().await?.advance(*seconds).await?;
             emit(json, &serde_json::json!({ "timestamp": now }), |v| {
@@ -686,8 +1013,22 @@ async fn up(g: &Global, args: &UpArgs) -> anyhow::Result<()> {
         _ = sigint.recv() => return Err(labelchain::Error::Interrupted.into()),
         _ = sigterm.recv() => return Err(labelchain::Error::Interrupted.into()),
     };
-    emit(g.json, &up.summary(), print_up);
-    if !args.exit && up.node.is_some() {
+    let web = if args.exit || args.no_web {
+        None
+    } else {
+        let opts = WebOptions {
+            port: args.web_port,
+            dist: args
+                .web_dir
+                .clone()
+                .unwrap_or_else(labelchain::web::default_dist),
+        };
+        Some(up.serve_web(&opts, &g.deployments).await?)
+    };
+    let mut summary = up.summary();
+    summary.web_url = web.as_ref().map(|w| w.url());
+    emit(g.json, &summary, print_up);
+    if !args.exit && (up.node.is_some() || web.is_some()) {
         use std::io::Write as _;
         let _ = std::io::stdout().flush();
         tokio::select! {
@@ -701,6 +1042,9 @@ async fn up(g: &Global, args: &UpArgs) -> anyhow::Result<()> {
                 None => String::new(),
             }
         );
+    }
+    if let Some(web) = web {
+        web.stop().await;
     }
     if let Some(node) = up.node {
         node.shutdown();
@@ -801,6 +1145,7 @@ async fn task_create(conn: &Conn, a: &Addresses, c: &CreateArgs, json: bool) -> 
     };
     let data = TaskData::resolve(TaskDataArgs {
         manifest: c.manifest.as_deref(),
+        manifest_uri: c.manifest_uri.clone(),
         items: c.items,
         data_root: c.data_root,
         classes: c.classes.clone(),

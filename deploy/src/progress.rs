@@ -116,3 +116,38 @@ pub fn for_output(json: bool) -> Box<dyn Progress> {
         Box::new(Lines)
     }
 }
+
+/// A bar over the blocks of a paged log read (`dataset list`, the export): blocks done
+/// of the total and logs found so far, on a terminal; nothing otherwise (a page's line
+/// per request would flood a CI log) and nothing in `--json` mode.
+pub struct BlocksBar(Option<ProgressBar>);
+
+impl BlocksBar {
+    pub fn new(json: bool, what: &str) -> Self {
+        if json || !std::io::stderr().is_terminal() {
+            return BlocksBar(None);
+        }
+        let bar = ProgressBar::new(0);
+        bar.set_style(
+            ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} blocks, {prefix} ({eta})")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar.set_message(what.to_owned());
+        BlocksBar(Some(bar))
+    }
+
+    /// One page read: `done` of `total` blocks, `logs` found so far.
+    pub fn page(&self, done: u64, total: u64, logs: usize) {
+        if let Some(bar) = &self.0 {
+            bar.set_length(total);
+            bar.set_position(done);
+            bar.set_prefix(format!("{logs} logs"));
+        }
+    }
+
+    pub fn finish(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}

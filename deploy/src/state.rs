@@ -65,6 +65,9 @@ pub struct DemoRecord {
     pub requester: Address,
     pub labellers: Vec<Address>,
     pub items: u32,
+    /// The demo items' manifest (absent in demos seeded before the demo had files).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest: Option<std::path::PathBuf>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

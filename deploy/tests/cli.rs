@@ -179,7 +179,7 @@ fn up_serves_until_ctrl_c_and_keeps_its_state() {
     let state = dir.path().join("chain.json");
     let serve = |extra: &[&str]| {
         let mut child = labelchain(dir.path())
-            .args(["up", "--port", "0", "--state"])
+            .args(["up", "--port", "0", "--web-port", "0", "--state"])
             .arg(&state)
             .args(extra)
             .stdout(Stdio::piped())
@@ -205,6 +205,7 @@ fn up_serves_until_ctrl_c_and_keeps_its_state() {
     assert!(ok, "{out}");
     assert!(out.contains("Demo task 1"), "{out}");
     assert!(out.contains("labelchain commit --task 1"), "{out}");
+    assert!(out.contains("Web app: http://127.0.0.1:"), "{out}");
     assert!(state.is_file(), "the chain was saved");
 
     // Restarted on the saved chain: nothing deployed or seeded again.

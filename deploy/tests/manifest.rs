@@ -68,6 +68,63 @@ fn a_directory_manifest_indexes_files_by_relative_path_with_their_sha256_and_med
     assert_eq!(v["dataRoot"], m.data_root().to_string());
     let leaves: Vec<B256> = m.items().iter().map(|i| i.leaf()).collect();
     assert_eq!(merkle::Tree::new(&leaves).unwrap().root(), m.data_root());
+    for item in m.items() {
+        let proof = item.proof.as_ref().expect("a proof on every line");
+        assert!(merkle::verify(m.data_root(), item.leaf(), proof));
+    }
+}
+
+#[test]
+fn each_line_is_checked_against_the_root_by_its_proof_and_a_changed_line_is_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    dataset(tmp.path());
+    let path = tmp.path().join("m.jsonl");
+    let (ok, _, err) =
+        run(labelchain(tmp.path()).args(["dataset", "manifest", "data", "--out", "m.jsonl"]));
+    assert!(ok, "{err}");
+    let (m, _) = Manifest::read(&path).unwrap();
+    let root = m.data_root();
+    m.check_against(&path, 3, root)
+        .expect("the manifest's own root");
+
+    // Line 2's content hash changed: that line, and only it, fails its proof.
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut l: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    l[1]["sha256"] = Value::String("11".repeat(32));
+    let tampered: String = l.iter().map(|v| format!("{v}\n")).collect();
+    std::fs::write(&path, &tampered).unwrap();
+    let (bad, _) = Manifest::read(&path).unwrap();
+    match bad.check_against(&path, 3, root) {
+        Err(ManifestError::ProofFails {
+            line: 2, index: 1, ..
+        }) => {}
+        other => panic!("line 2 should be named: {other:?}"),
+    }
+    // Without proofs the change is still caught, by the whole tree's root.
+    for v in &mut l {
+        v.as_object_mut().unwrap().remove("proof");
+    }
+    std::fs::write(
+        &path,
+        l.iter().map(|v| format!("{v}\n")).collect::<String>(),
+    )
+    .unwrap();
+    let (bare, _) = Manifest::read(&path).unwrap();
+    assert!(matches!(
+        bare.check_against(&path, 3, root),
+        Err(ManifestError::RootMismatch { .. })
+    ));
+    assert!(matches!(
+        m.check_against(&path, 4, root),
+        Err(ManifestError::CountMismatch {
+            found: 3,
+            expected: 4,
+            ..
+        })
+    ));
 }
 
 #[test]

@@ -125,10 +125,11 @@ async fn up_seeds_a_demo_that_labels_end_to_end() {
             t.terms.num_classes,
             t.terms.labellers_per_item
         ),
-        (TaskStatus::Open, 4, 3, 3)
+        (TaskStatus::Open, 6, 3, 3)
     );
     assert_eq!(t.terms.requester, d.requester);
-    assert_eq!(t.bounty_remaining, labelchain::plan::lbl(24));
+    assert_eq!(t.bounty_remaining, labelchain::plan::lbl(36));
+    assert_eq!(t.class_names, ["circle", "square", "triangle"]);
 
     let labellers: Vec<_> = demo::labellers()
         .into_iter()

@@ -52,7 +52,7 @@ pub struct TaskView {
     /// Escrowed bounty left.
     pub bounty_remaining: U256,
     /// From the `TaskCreated` event (the registry does not store it); `None` when the RPC
-    /// would not return the event (some limit `eth_getLogs` ranges), with a warning.
+    /// would not return the event even in small pages, with a warning.
     pub metadata_uri: Option<String>,
     /// Label `i`'s name, when the metadata URI is a [`TaskMetadata`] data URI with names.
     pub class_names: Vec<String>,
@@ -134,19 +134,16 @@ pub async fn task_show(conn: &Conn, a: &Addresses, task: u64) -> Result<TaskView
     Ok(v)
 }
 
-/// The `metadataURI` of `task`'s `TaskCreated` event (the task is indexed, topic 1).
+/// The `metadataURI` of `task`'s `TaskCreated` event (the task is indexed, topic 1), read
+/// from block 0 with the paged reader: RPCs that cap `eth_getLogs` ranges still answer.
 async fn metadata_uri(conn: &Conn, a: &Addresses, task: u64) -> Result<String> {
-    use alloy::providers::Provider as _;
     let filter = alloy::rpc::types::Filter::new()
         .address(a.registry)
         .event_signature(ITaskRegistry::TaskCreated::SIGNATURE_HASH)
-        .topic1(B256::from(U256::from(task)))
-        .from_block(0);
-    let logs = conn
-        .provider
-        .get_logs(&filter)
-        .await
-        .map_err(|e| Error::rpc("reading the TaskCreated event", e))?;
+        .topic1(B256::from(U256::from(task)));
+    let head = crate::history::head(conn).await?;
+    let opts = crate::history::LogOptions::default();
+    let logs = crate::history::logs::fetch(conn, &filter, 0, head, &opts, &mut |_| {}).await?;
     logs.iter()
         .find_map(|l| ITaskRegistry::TaskCreated::decode_log(&l.inner).ok())
         .map(|e| e.data.metadataURI)

@@ -3,7 +3,7 @@
 //! chain and so the deployment survive restarts), seeds the demo. The caller keeps the
 //! returned node alive until Ctrl-C and then shuts it down (which saves the state file).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use devnode::rpc::{Node, NodeConfig, NodeError, NodeHandle};
 use serde::Serialize;
@@ -15,6 +15,7 @@ use crate::demo;
 use crate::error::{Error, Result};
 use crate::progress::{Outcome, Progress};
 use crate::state::DemoRecord;
+use crate::web::{self, DeploymentDoc, WebConfig, WebServer};
 
 #[derive(Clone, Debug)]
 pub struct UpOptions {
@@ -44,9 +45,36 @@ pub struct UpSummary<'a> {
     pub deployment: &'a DeployReport,
     pub demo: Option<&'a DemoRecord>,
     pub demo_keys: Vec<(String, String)>,
+    /// Where the web app is served (set by the caller that started it).
+    pub web_url: Option<String>,
+}
+
+/// Where `up` serves the web app.
+#[derive(Clone, Debug)]
+pub struct WebOptions {
+    /// 0: any free port.
+    pub port: u16,
+    /// The built app ([`web::default_dist`] by default).
+    pub dist: PathBuf,
 }
 
 impl Up {
+    /// Serves the web app for this chain and deployment: the app, `/deployment.json` and
+    /// `/demo/` from `<deployments>/demo/` (where the demo writes its items).
+    pub async fn serve_web(&self, opts: &WebOptions, deployments_dir: &Path) -> Result<WebServer> {
+        let config = WebConfig {
+            dist: opts.dist.clone(),
+            demo: deployments_dir.join("demo"),
+            deployment: DeploymentDoc {
+                chain_id: self.conn.chain_id,
+                rpc_url: self.conn.endpoint.url.clone(),
+                contracts: self.deploy.addresses,
+                demo: self.demo.clone(),
+            },
+        };
+        Ok(web::start(opts.port, config).await?)
+    }
+
     pub fn summary(&self) -> UpSummary<'_> {
         let mut keys = vec![("requester".to_string(), demo::key_hex(&demo::requester()))];
         for (i, l) in demo::labellers().iter().enumerate() {
@@ -58,6 +86,7 @@ impl Up {
             deployment: &self.deploy,
             demo: self.demo.as_ref(),
             demo_keys: if self.demo.is_some() { keys } else { vec![] },
+            web_url: None,
         }
     }
 }

@@ -16,6 +16,7 @@ mod escrow;
 mod registry;
 mod shared;
 mod system;
+pub mod table;
 mod token;
 mod verifier;
 
@@ -107,6 +108,27 @@ const DECODERS: [Decoder; 8] = [
     decode_as::<ArbWasmErrors>,
     decode_as::<StylusDeployerErrors>,
 ];
+
+/// The signature of every error [`decode`] knows, each once, in [`DECODERS`]' order.
+fn signatures() -> Vec<&'static str> {
+    let lists: [&[&'static str]; 8] = [
+        &["Error(string)", "Panic(uint256)"],
+        IRewardTokenErrors::SIGNATURES,
+        IStakingEscrowErrors::SIGNATURES,
+        ITaskRegistryErrors::SIGNATURES,
+        IConsensusVerifierErrors::SIGNATURES,
+        IDatasetRegistryErrors::SIGNATURES,
+        ArbWasmErrors::SIGNATURES,
+        StylusDeployerErrors::SIGNATURES,
+    ];
+    let mut out: Vec<&'static str> = Vec::new();
+    for s in lists.into_iter().flatten() {
+        if !out.contains(s) {
+            out.push(s);
+        }
+    }
+    out
+}
 
 fn show(v: &DynSolValue) -> String {
     match v {

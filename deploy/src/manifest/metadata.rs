@@ -1,5 +1,5 @@
 //! A task's metadata when `task create` is given class names or a manifest: the JSON
-//! `{"classes":[…],"manifestSha256":"…"}` carried in the task's `metadataURI` itself as a
+//! `{"classes":[…],"manifestSha256":"…","manifestUri":"…"}` carried in the task's `metadataURI` itself as a
 //! `data:application/json;base64,` URI. The registry keeps the URI only in its
 //! `TaskCreated` event, so this needs no hosting and `task show` (and exports) read the
 //! class names back from the chain.
@@ -18,6 +18,10 @@ pub struct TaskMetadata {
     /// SHA-256 (hex) of the manifest file the task's items and dataRoot came from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manifest_sha256: Option<String>,
+    /// Where labellers (the web app) fetch the manifest, checked against
+    /// `manifestSha256`; a relative URI is resolved against the app's origin.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest_uri: Option<String>,
 }
 
 impl TaskMetadata {
@@ -98,6 +102,7 @@ mod tests {
         let m = TaskMetadata {
             classes: vec!["cat".into(), "dog".into()],
             manifest_sha256: Some("ab".repeat(32)),
+            manifest_uri: Some("demo/manifest.jsonl".into()),
         };
         let uri = m.to_uri();
         assert!(uri.starts_with(PREFIX), "{uri}");

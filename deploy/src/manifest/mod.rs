@@ -31,6 +31,12 @@ pub struct Item {
     pub media_type: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Value>,
+    /// The item's Merkle proof (siblings, leaf to root, as OpenZeppelin's tree dump gives
+    /// them). Optional, but with it every line can be checked against the task's
+    /// `dataRoot` alone, so a changed line is named instead of only "the root differs",
+    /// and a browser can check one item without the whole manifest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proof: Option<Vec<B256>>,
 }
 
 impl Item {
@@ -92,6 +98,27 @@ pub enum ManifestError {
         given: String,
         manifest: String,
     },
+    #[error("{path} line {line}: item {index}'s proof does not lead to the task's dataRoot {root}: the line was changed, or the manifest is another task's")]
+    ProofFails {
+        path: PathBuf,
+        line: usize,
+        index: u32,
+        root: B256,
+    },
+    #[error("{path}: its items' root {manifest} is not the task's dataRoot {root}, so it is another task's manifest or a line was changed (this manifest has no per-line proofs to tell which; `labelchain dataset manifest` writes them)")]
+    RootMismatch {
+        path: PathBuf,
+        manifest: B256,
+        root: B256,
+    },
+    #[error("{path}: {found} items, but the task has {expected}")]
+    CountMismatch {
+        path: PathBuf,
+        found: u32,
+        expected: u32,
+    },
+    #[error("--manifest-uri needs --manifest (the metadata records the manifest's hash next to where it is served)")]
+    UriWithoutManifest,
     #[error("--metadata-uri and class names both set the task's metadataURI (names go in a data: URI); give one of them")]
     MetadataConflict,
 }
@@ -154,6 +181,52 @@ impl Manifest {
 
     pub fn data_root(&self) -> B256 {
         self.tree().root()
+    }
+
+    /// Every item with its proof filled in from this manifest's own tree.
+    pub fn with_proofs(mut self) -> Manifest {
+        let tree = self.tree();
+        for (k, item) in self.items.iter_mut().enumerate() {
+            item.proof = tree.proof(k);
+        }
+        self
+    }
+
+    /// Checks the manifest (read from `path`) against a task's `items` and `root`: each
+    /// line that carries a proof on its own (the first that fails is named), and, when
+    /// any line has none, the root of the whole tree.
+    pub fn check_against(&self, path: &Path, items: u32, root: B256) -> Result<(), ManifestError> {
+        if self.count() != items {
+            return Err(ManifestError::CountMismatch {
+                path: path.to_path_buf(),
+                found: self.count(),
+                expected: items,
+            });
+        }
+        let mut all_proved = true;
+        for (n, item) in self.items.iter().enumerate() {
+            match &item.proof {
+                Some(p) if merkle::verify(root, item.leaf(), p) => {}
+                Some(_) => {
+                    return Err(ManifestError::ProofFails {
+                        path: path.to_path_buf(),
+                        line: n + 1,
+                        index: item.index,
+                        root,
+                    })
+                }
+                None => all_proved = false,
+            }
+        }
+        let manifest = if all_proved { root } else { self.data_root() };
+        if manifest != root {
+            return Err(ManifestError::RootMismatch {
+                path: path.to_path_buf(),
+                manifest,
+                root,
+            });
+        }
+        Ok(())
     }
 
     /// The JSONL text: one line per item, each ending in a newline.
@@ -272,6 +345,7 @@ impl Manifest {
                 sha256: sha256_file(&path)?,
                 media_type: media_type(&rel).map(str::to_owned),
                 metadata: None,
+                proof: None,
             });
         }
         Ok(Manifest { items })

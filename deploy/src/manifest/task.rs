@@ -18,6 +18,8 @@ pub const DEFAULT_METADATA_URI: &str = "ipfs://task-metadata";
 #[derive(Clone, Debug, Default)]
 pub struct TaskDataArgs<'a> {
     pub manifest: Option<&'a Path>,
+    /// Where the manifest is served (recorded in the metadata next to its hash).
+    pub manifest_uri: Option<String>,
     pub items: Option<u32>,
     pub data_root: Option<B256>,
     pub classes: Option<Classes>,
@@ -39,6 +41,9 @@ impl TaskData {
     /// `--metadata-uri` next to class names is refused (one of them would be lost).
     pub fn resolve(args: TaskDataArgs<'_>) -> Result<TaskData, ManifestError> {
         let classes = args.classes.unwrap_or(Classes::Count(3));
+        if args.manifest_uri.is_some() && args.manifest.is_none() {
+            return Err(ManifestError::UriWithoutManifest);
+        }
         let (items, data_root, manifest_sha256) = match args.manifest {
             Some(path) => {
                 let (m, sha) = Manifest::read(path)?;
@@ -69,6 +74,7 @@ impl TaskData {
             (None, _) => TaskMetadata {
                 classes: names,
                 manifest_sha256,
+                manifest_uri: args.manifest_uri,
             }
             .to_uri(),
         };

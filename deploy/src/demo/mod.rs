@@ -1,7 +1,11 @@
 //! The demo `labelchain up` seeds on a dev chain: a funded requester, three labellers
-//! with stake, and one task with a few items, all from deterministic demo keys (printed
-//! so a person can act as any of them). Idempotent: a seeded demo is recorded in the
-//! deployments file and found again on chain.
+//! with stake, and one task over six pictures ([`items`]: circles, squares, triangles)
+//! with their manifest and class names, all from deterministic demo keys (printed so a
+//! person can act as any of them). Idempotent: a seeded demo is recorded in the
+//! deployments file and found again on chain. [`play`] has the demo labellers label it.
+
+pub mod items;
+pub mod play;
 
 use std::path::Path;
 
@@ -15,12 +19,12 @@ use crate::chain::{contract_error, Conn};
 use crate::commands::ops::{self, TaskSpec};
 use crate::error::{Error, Result};
 use crate::manifest::merkle;
+use crate::manifest::metadata::TaskMetadata;
 use crate::plan::lbl;
 use crate::progress::{Outcome, Progress};
 use crate::state::{self, Addresses, DemoRecord};
 
 pub const LABELLERS: usize = 3;
-pub const ITEMS: u32 = 4;
 pub const STAKE_LBL: u64 = 100;
 
 /// The demo's keys: `keccak256("labelchain demo <role>")`.
@@ -43,8 +47,9 @@ pub fn key_hex(s: &PrivateKeySigner) -> String {
     format!("0x{}", alloy::hex::encode(s.to_bytes()))
 }
 
-/// The demo items' `dataRoot`: item `i`'s content hash is `keccak256("demo item i")` (there
-/// are no files behind the demo), in the same tree a manifest's root is ([`merkle`]).
+/// A placeholder `dataRoot` for tasks created without a manifest (`task create` with
+/// neither `--manifest` nor `--data-root`, and older demos): item `i`'s content hash is
+/// `keccak256("demo item i")`, with no files behind it, in the manifest's tree ([`merkle`]).
 pub fn data_root(items: u32) -> B256 {
     let leaves: Vec<B256> = (0..items)
         .map(|i| merkle::leaf(i.into(), keccak256(format!("demo item {i}"))))
@@ -98,6 +103,7 @@ pub async fn seed(
         chain_id: admin.chain_id,
         path: path.clone(),
     })?;
+    let written = items::write(deployments_dir)?;
     if let Some(demo) = &d.demo {
         if seeded(admin, &a, demo).await? {
             progress.finish(
@@ -113,8 +119,12 @@ pub async fn seed(
     stake_labellers(admin, &a, &labellers, progress).await?;
 
     progress.start("demo: the requester creates a task");
-    let created =
-        ops::task_create(&admin.with_signer(requester.clone())?, &a, &demo_task()).await?;
+    let created = ops::task_create(
+        &admin.with_signer(requester.clone())?,
+        &a,
+        &demo_task(&written),
+    )
+    .await?;
     progress.finish(
         "demo: the requester creates a task",
         Outcome::Done(format!("task {} (tx {})", created.task, created.tx.tx_hash)),
@@ -123,7 +133,8 @@ pub async fn seed(
         task: created.task,
         requester: requester.address(),
         labellers: labellers.iter().map(PrivateKeySigner::address).collect(),
-        items: ITEMS,
+        items: items::COUNT,
+        manifest: Some(written.manifest.clone()),
     };
     d.demo = Some(demo.clone());
     state::save(&path, &d)?;
@@ -189,12 +200,18 @@ async fn stake_labellers(
     Ok(())
 }
 
-/// The demo task: `ITEMS` items, three classes, three labellers each, paid in LBL.
-fn demo_task() -> TaskSpec {
+/// The demo task: the [`items`], three classes, three labellers each, paid in LBL; its
+/// metadata names the classes and where the manifest is served.
+fn demo_task(written: &items::DemoItems) -> TaskSpec {
+    let metadata = TaskMetadata {
+        classes: items::CLASSES.iter().map(|c| c.to_string()).collect(),
+        manifest_sha256: Some(alloy::hex::encode(written.manifest_sha256)),
+        manifest_uri: Some(items::MANIFEST_URI.into()),
+    };
     TaskSpec {
-        data_root: data_root(ITEMS),
-        items: ITEMS,
-        classes: 3,
+        data_root: written.data_root,
+        items: items::COUNT,
+        classes: items::CLASSES.len() as u16,
         k: 3,
         threshold_bps: 6_000,
         payment_token: None,
@@ -204,7 +221,7 @@ fn demo_task() -> TaskSpec {
         reveal_secs: 3_600,
         audit_rate_bps: 0,
         min_tier: 0,
-        metadata_uri: "ipfs://labelchain-demo/task.json".into(),
+        metadata_uri: metadata.to_uri(),
     }
 }
 
@@ -229,6 +246,6 @@ mod tests {
         let want: B256 = "0x1266ffe677b86f3b052150a8953b1f2bba319736eb36e400cb5b33e9ff7feb59"
             .parse()
             .expect("hex");
-        assert_eq!(data_root(ITEMS), want);
+        assert_eq!(data_root(4), want);
     }
 }

@@ -239,6 +239,7 @@ fn item(index: u32) -> labelchain::manifest::Item {
         sha256: keccak256(index.to_be_bytes()),
         media_type: None,
         metadata: None,
+        proof: None,
     }
 }
 

@@ -24,7 +24,8 @@ fn content(i: u32) -> String {
     format!("labelchain export-bench item {i}")
 }
 
-/// The manifest of items `0..n`, built through the library (`Manifest::from_items`).
+/// The manifest of items `0..n` with their proofs, built through the library
+/// (`Manifest::from_items`, `with_proofs`).
 pub fn manifest(n: u32) -> Manifest {
     let items = (0..n)
         .map(|index| Item {
@@ -33,9 +34,12 @@ pub fn manifest(n: u32) -> Manifest {
             sha256: B256::from_slice(&Sha256::digest(content(index))),
             media_type: Some("text/plain".into()),
             metadata: None,
+            proof: None,
         })
         .collect();
-    Manifest::from_items(items).expect("indices run 0..n")
+    Manifest::from_items(items)
+        .expect("indices run 0..n")
+        .with_proofs()
 }
 
 /// Item `i`'s label: spread over every class, the same on every run.

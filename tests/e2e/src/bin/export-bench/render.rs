@@ -121,7 +121,7 @@ pub fn section(m: &Measured<'_>) -> String {
     );
     let _ = writeln!(
         out,
-        "The manifest ({} items, {}) was built in memory and written in {:.2} s; the chain's head after seeding: block {}.\n",
+        "The manifest ({} items with their Merkle proofs, {}) was built in memory and written in {:.2} s; the chain's head after seeding: block {}.\n",
         thousands(n.into()),
         mib(m.manifest_bytes),
         s.manifest_secs,

@@ -6,7 +6,7 @@
 //! (default 100,000) seeded to finality through batches ([`seed`]), then the release
 //! `labelchain` binary's `dataset export` run on it twice (cold, then again into a
 //! second directory) and `dataset verify` on the result, each timed from spawn to exit
-//! with its peak RSS ([`run`]). With `--write-report` the numbers replace the section
+//! with its peak RSS under GNU time ([`run`]). With `--write-report` the numbers replace the section
 //! "Dataset export at 100,000 items" of `tests/bench/REPORT.md` ([`render`]).
 
 mod items;
@@ -15,8 +15,8 @@ mod run;
 mod seed;
 mod sender;
 
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use e2e::Env;
 
@@ -74,19 +74,20 @@ fn sibling(name: &str) -> PathBuf {
     me.parent().expect("a directory").join(name)
 }
 
-/// `labelchain <global> <args>` against the benchmark's node and deployment.
-fn labelchain(args: &Args, url: &str, deployments: &Path) -> Command {
-    let mut c = Command::new(&args.labelchain);
-    c.args([
+/// `labelchain`'s global arguments against the benchmark's node and deployment, then `more`.
+fn labelchain_args(url: &str, deployments: &Path, more: &[&OsStr]) -> Vec<OsString> {
+    let global = [
         "--network",
         "devnode",
         "--rpc-url",
         url,
         "--json",
         "--deployments",
-    ])
-    .arg(deployments);
-    c
+    ];
+    let mut v: Vec<OsString> = global.iter().map(OsString::from).collect();
+    v.push(deployments.into());
+    v.extend(more.iter().map(OsString::from));
+    v
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -118,21 +119,12 @@ async fn main() {
         );
     }
 
-    let export = |out: &Path| {
-        let mut c = labelchain(&args, &url, &deployments);
-        c.args([
-            "dataset",
-            "export",
-            "--task",
-            &seeded.task.to_string(),
-            "--manifest",
-        ])
-        .arg(&manifest)
-        .arg(out);
-        let o = run::run(&mut c);
+    let task = seeded.task.to_string();
+    let command = |more: &[&OsStr]| {
+        let o = run::run(&args.labelchain, &labelchain_args(&url, &deployments, more));
         assert!(
             o.success(),
-            "export failed ({:?}):\n{}\n{}",
+            "{more:?} failed ({:?}):\n{}\n{}",
             o.exit_code,
             o.stdout,
             o.stderr
@@ -140,29 +132,31 @@ async fn main() {
         o
     };
     let (cold_dir, warm_dir) = (work.path().join("cold"), work.path().join("warm"));
+    let export = |out: &Path| {
+        command(&[
+            "dataset".as_ref(),
+            "export".as_ref(),
+            "--task".as_ref(),
+            task.as_ref(),
+            "--manifest".as_ref(),
+            manifest.as_os_str(),
+            out.as_os_str(),
+        ])
+    };
     eprintln!("export-bench: dataset export (cold)");
     let cold = export(&cold_dir);
     eprintln!("export-bench: dataset export (again)");
     let warm = export(&warm_dir);
     eprintln!("export-bench: dataset verify");
-    let mut v = labelchain(&args, &url, &deployments);
-    v.args([
-        "dataset",
-        "verify",
-        "--task",
-        &seeded.task.to_string(),
-        "--manifest",
-    ])
-    .arg(&manifest)
-    .arg(&cold_dir);
-    let verify = run::run(&mut v);
-    assert!(
-        verify.success(),
-        "verify failed ({:?}):\n{}\n{}",
-        verify.exit_code,
-        verify.stdout,
-        verify.stderr
-    );
+    let verify = command(&[
+        "dataset".as_ref(),
+        "verify".as_ref(),
+        "--task".as_ref(),
+        task.as_ref(),
+        "--manifest".as_ref(),
+        manifest.as_os_str(),
+        cold_dir.as_os_str(),
+    ]);
 
     let measured = render::Measured {
         seeded: &seeded,
@@ -172,6 +166,12 @@ async fn main() {
         sizes: run::sizes(&cold_dir),
         manifest_bytes: std::fs::metadata(&manifest).map(|m| m.len()).unwrap_or(0),
         history: args.history,
+        labelchain: args
+            .labelchain
+            .strip_prefix(e2e::repo_root().canonicalize().unwrap_or_default())
+            .unwrap_or(&args.labelchain)
+            .display()
+            .to_string(),
     };
     let section = render::section(&measured);
     print!("{section}");

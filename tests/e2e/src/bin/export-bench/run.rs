@@ -1,15 +1,22 @@
 //! Runs a command as a child, timed from spawn to exit, with its own peak resident set
-//! from `wait4`'s rusage (so two runs in one process each get their own, which
-//! `getrusage(RUSAGE_CHILDREN)` would not give), and its output captured.
+//! measured by GNU time (`/usr/bin/time -f %M`, Debian's `time`), and its output captured.
+//!
+//! Not `wait4`'s rusage of a child spawned from here: Linux carries the parent's
+//! high-water RSS across fork and exec into the child's `ru_maxrss`, and this process
+//! holds the whole devnode (a gigabyte after serving the export's logs), so that figure
+//! was this process's size, not the export's. GNU time's own child is forked from a
+//! process of a few megabytes.
 
 use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
+const GNU_TIME: &str = "/usr/bin/time";
+
 pub struct Outcome {
     pub secs: f64,
-    /// Peak resident set size (KiB, Linux's `ru_maxrss` unit).
+    /// Peak resident set size (KiB).
     pub max_rss_kib: u64,
     pub exit_code: Option<i32>,
     pub stdout: String,
@@ -22,10 +29,19 @@ impl Outcome {
     }
 }
 
-/// Spawns `cmd`, drains its stdout and stderr on threads of their own (a full pipe would
-/// block it) and reaps it with `wait4` (which clippy does not see as a wait).
-#[allow(clippy::zombie_processes)]
-pub fn run(cmd: &mut Command) -> Outcome {
+/// Runs `program args…` under GNU time; drains stdout and stderr on threads of their own
+/// (a full pipe would block it).
+pub fn run(program: &Path, args: &[std::ffi::OsString]) -> Outcome {
+    assert!(
+        Path::new(GNU_TIME).is_file(),
+        "{GNU_TIME} is missing (Debian: apt-get install time)"
+    );
+    let rss_file = tempfile::NamedTempFile::new().expect("a temporary file");
+    let mut cmd = Command::new(GNU_TIME);
+    cmd.args(["-f", "%M", "-o"])
+        .arg(rss_file.path())
+        .arg(program)
+        .args(args);
     let started = Instant::now();
     let mut child = cmd
         .stdin(Stdio::null())
@@ -42,19 +58,18 @@ pub fn run(cmd: &mut Command) -> Outcome {
     };
     let out = drain(Box::new(child.stdout.take().expect("piped")));
     let err = drain(Box::new(child.stderr.take().expect("piped")));
-    let pid = libc::pid_t::try_from(child.id()).expect("a pid fits pid_t");
-    let mut status: libc::c_int = 0;
-    // SAFETY: rusage is plain old data that wait4 fills; `pid` is our own unreaped child
-    // (std's `Child` neither waits on drop nor is waited on elsewhere).
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let status = child.wait().expect("the child is waited for");
     let secs = started.elapsed().as_secs_f64();
-    assert_eq!(reaped, pid, "wait4: {}", std::io::Error::last_os_error());
-    let exit_code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
+    let rss = std::fs::read_to_string(rss_file.path()).unwrap_or_default();
     Outcome {
         secs,
-        max_rss_kib: u64::try_from(usage.ru_maxrss).unwrap_or(0),
-        exit_code,
+        // GNU time writes "Command exited with non-zero status N" first on a failure.
+        max_rss_kib: rss
+            .lines()
+            .last()
+            .and_then(|l| l.trim().parse().ok())
+            .unwrap_or(0),
+        exit_code: status.code(),
         stdout: out.join().unwrap_or_default(),
         stderr: err.join().unwrap_or_default(),
     }

@@ -232,6 +232,52 @@ fn a_bad_manifest_line_is_refused_naming_its_line() {
     assert!(matches!(refused(""), ManifestError::Empty(_)));
 }
 
+fn item(index: u32) -> labelchain::manifest::Item {
+    labelchain::manifest::Item {
+        index,
+        uri: format!("mem://{index}"),
+        sha256: keccak256(index.to_be_bytes()),
+        media_type: None,
+        metadata: None,
+        proof: None,
+    }
+}
+
+#[test]
+fn a_manifest_made_in_memory_is_held_to_the_rules_of_a_file_and_writes_what_reads_back() {
+    let m = Manifest::from_items((0..5).map(item).collect()).expect("indices 0..5");
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("m.jsonl");
+    m.write_atomic(&p).unwrap();
+    let (back, _) = Manifest::read(&p).unwrap();
+    assert_eq!(back, m);
+    assert_eq!(back.data_root(), m.data_root());
+
+    let gap = Manifest::from_items(vec![item(0), item(2)]).expect_err("a gap");
+    assert!(matches!(
+        gap,
+        ManifestError::Item {
+            position: 1,
+            problem: LineProblem::OutOfOrder {
+                expected: 1,
+                found: 2
+            }
+        }
+    ));
+    let dup = Manifest::from_items(vec![item(0), item(1), item(1)]).expect_err("a repeat");
+    assert!(matches!(
+        dup,
+        ManifestError::Item {
+            position: 2,
+            problem: LineProblem::Duplicate { index: 1, .. }
+        }
+    ));
+    assert!(matches!(
+        Manifest::from_items(Vec::new()),
+        Err(ManifestError::NoItems)
+    ));
+}
+
 fn clients_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/clients")
 }

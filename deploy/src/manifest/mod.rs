@@ -85,6 +85,13 @@ pub enum ManifestError {
     },
     #[error("{count} items: a task holds at most {} items", u32::MAX)]
     TooMany { count: usize },
+    #[error("no items: a manifest needs at least one")]
+    NoItems,
+    #[error("item {position} of the list: {problem}")]
+    Item {
+        position: usize,
+        problem: LineProblem,
+    },
     #[error("{flag} {given} disagrees with the manifest's {manifest}; drop {flag} (the manifest gives it)")]
     Disagrees {
         flag: &'static str,
@@ -132,6 +139,34 @@ pub struct Manifest {
 impl Manifest {
     pub fn items(&self) -> &[Item] {
         &self.items
+    }
+
+    /// A manifest of items made in memory (generated items, a benchmark's synthetic
+    /// ones) rather than hashed from files, held to the rules [`Manifest::read`] holds
+    /// a file to: at least one item, indices 0, 1, 2, … in order.
+    pub fn from_items(items: Vec<Item>) -> Result<Manifest, ManifestError> {
+        if items.is_empty() {
+            return Err(ManifestError::NoItems);
+        }
+        let count = items.len();
+        for (position, item) in items.iter().enumerate() {
+            let expected = u32::try_from(position).map_err(|_| ManifestError::TooMany { count })?;
+            if item.index != expected {
+                let problem = if item.index < expected {
+                    LineProblem::Duplicate {
+                        index: item.index,
+                        first_line: item.index as usize + 1,
+                    }
+                } else {
+                    LineProblem::OutOfOrder {
+                        expected,
+                        found: item.index,
+                    }
+                };
+                return Err(ManifestError::Item { position, problem });
+            }
+        }
+        Ok(Manifest { items })
     }
 
     /// The item count as the registry takes it (checked on construction).

@@ -400,6 +400,16 @@ impl Chain {
         self.db.insert_account_info(address, info);
     }
 
+    /// Keeps the state of the last `keep` blocks besides the latest (the window reads at
+    /// older tags see; [`DEFAULT_HISTORY`] unless configured). Each kept block holds a
+    /// copy of the whole state, so a chain with a large state (a benchmark's 100,000
+    /// items: hundreds of thousands of slots) needs a short window to stay in memory. A
+    /// chain loaded from a dump starts with the default window; this sets another.
+    pub fn set_history(&mut self, keep: usize) {
+        self.config.history = keep;
+        self.history.set_keep(keep);
+    }
+
     /// Moves the clock forward for the next block.
     pub fn increase_time(&mut self, seconds: u64) {
         self.time_offset = self.time_offset.saturating_add(seconds);

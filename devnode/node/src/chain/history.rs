@@ -41,6 +41,16 @@ impl History {
         }
     }
 
+    /// Keeps `keep` blocks besides the latest from now on, forgetting the oldest at once
+    /// if the window shrank.
+    pub(crate) fn set_keep(&mut self, keep: usize) {
+        self.keep = keep;
+        let len = if keep == 0 { 0 } else { keep + 1 };
+        while self.states.len() > len {
+            self.states.pop_front();
+        }
+    }
+
     pub(crate) fn get(&self, number: u64) -> Option<&DevDb> {
         let first = self.states.front()?.0;
         let i = number.checked_sub(first)? as usize;

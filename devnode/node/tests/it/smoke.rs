@@ -34,3 +34,29 @@ fn time_travel_continues_from_a_jump() {
         "increase_time after a jump moves past it"
     );
 }
+
+#[test]
+fn a_shorter_history_forgets_older_states_at_once_and_keeps_its_window_after() {
+    let mut chain = chain();
+    for _ in 0..5 {
+        chain.mine();
+    }
+    let head = chain.block_number();
+    assert!(chain.state_at(head - 4).is_some(), "the default window");
+    chain.set_history(2);
+    assert!(chain.state_at(head - 2).is_some());
+    assert!(chain.state_at(head - 3).is_none(), "forgotten at once");
+    assert_eq!(chain.oldest_state(), head - 2);
+    chain.mine();
+    assert!(chain.state_at(head - 1).is_some());
+    assert!(
+        chain.state_at(head - 2).is_none(),
+        "the window moves with the head"
+    );
+    chain.set_history(0);
+    assert!(chain.state_at(head).is_none());
+    assert!(
+        chain.state_at(head + 1).is_some(),
+        "the latest is always read live"
+    );
+}

@@ -126,6 +126,22 @@ pub fn path_for(dir: &Path, chain_id: u64) -> PathBuf {
 }
 
 /// Reads a deployments file; `None` if there is none.
+/// The deployment recorded for `chain_id` under `deployments_dir`, with its path and its
+/// programs' addresses; [`Error::NoDeployment`] when there is none (or it has no programs).
+pub fn load_deployed(
+    deployments_dir: &Path,
+    chain_id: u64,
+) -> Result<(PathBuf, Deployment, Addresses)> {
+    let path = path_for(deployments_dir, chain_id);
+    let none = |path: &Path| Error::NoDeployment {
+        chain_id,
+        path: path.to_path_buf(),
+    };
+    let d = load(&path)?.ok_or_else(|| none(&path))?;
+    let a = d.addresses().ok_or_else(|| none(&path))?;
+    Ok((path, d, a))
+}
+
 pub fn load(path: &Path) -> Result<Option<Deployment>> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,

@@ -38,26 +38,33 @@ impl Chain {
 
     /// The CLI against this chain, run in `cwd`.
     fn cli(&self, cwd: &Path, args: &[&str]) -> (bool, String, String) {
+        self.cli_via(&self.url, cwd, args)
+    }
+
+    /// The CLI against this chain's deployment through the RPC at `url`.
+    fn cli_via(&self, url: &str, cwd: &Path, args: &[&str]) -> (bool, String, String) {
         let mut c = labelchain(cwd);
         c.args(args)
-            .args(["--rpc-url", &self.url, "--deployments"])
+            .args(["--rpc-url", url, "--deployments"])
             .arg(self.deployments());
         run(&mut c)
     }
 
+    /// `dataset export` of the demo task with its manifest into `out`, plus `extra`.
+    fn export_args(&self, out: &Path, extra: &[&str]) -> Vec<String> {
+        let mut args: Vec<String> = ["dataset", "export", "--task", "1", "--manifest"]
+            .map(String::from)
+            .into();
+        args.push(self.manifest().display().to_string());
+        args.push(out.display().to_string());
+        args.push("--json".into());
+        args.extend(extra.iter().map(|s| s.to_string()));
+        args
+    }
+
     fn export(&self, out: &Path, extra: &[&str]) -> (bool, String, String) {
-        let manifest = self.manifest();
-        let mut args = vec![
-            "dataset",
-            "export",
-            "--task",
-            "1",
-            "--manifest",
-            manifest.to_str().unwrap(),
-            out.to_str().unwrap(),
-            "--json",
-        ];
-        args.extend_from_slice(extra);
+        let args = self.export_args(out, extra);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
         self.cli(out.parent().unwrap(), &args)
     }
 
@@ -439,28 +446,14 @@ fn a_manifest_line_failing_its_proof_a_duplicate_or_missing_item_is_named_and_no
     assert!(entries(tmp.path()).is_empty());
 }
 
-/// The export through a proxy in front of the shared chain.
+/// The export through a proxy in front of the shared chain: the refusal and what was
+/// left in the directory.
 fn export_via(rule: Box<proxy::Rule>, extra: &[&str]) -> (String, Vec<String>) {
     let p = proxy::start(&shared().url, rule);
     let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("ds");
-    let manifest = shared().manifest();
-    let mut args = vec![
-        "dataset",
-        "export",
-        "--task",
-        "1",
-        "--manifest",
-        manifest.to_str().unwrap(),
-        out.to_str().unwrap(),
-        "--json",
-    ];
-    args.extend_from_slice(extra);
-    let mut c = labelchain(tmp.path());
-    c.args(&args)
-        .args(["--rpc-url", &p.url, "--deployments"])
-        .arg(shared().deployments());
-    let m = refused(run(&mut c));
+    let args = shared().export_args(&tmp.path().join("ds"), extra);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let m = refused(shared().cli_via(&p.url, tmp.path(), &args));
     (m, entries(tmp.path()))
 }
 

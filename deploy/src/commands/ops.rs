@@ -18,21 +18,14 @@ use crate::state::{self, Addresses};
 
 /// The contracts of the connected chain's deployment.
 pub fn addresses(conn: &Conn, deployments_dir: &Path) -> Result<Addresses> {
-    let path = state::path_for(deployments_dir, conn.chain_id);
-    let d = state::load(&path)?.ok_or_else(|| Error::NoDeployment {
-        chain_id: conn.chain_id,
-        path: path.clone(),
-    })?;
+    let (path, d, a) = state::load_deployed(deployments_dir, conn.chain_id)?;
     if !d.complete {
         return Err(Error::State {
             path,
             detail: "the deployment is not complete: rerun `labelchain deploy` to finish it".into(),
         });
     }
-    d.addresses().ok_or(Error::NoDeployment {
-        chain_id: conn.chain_id,
-        path,
-    })
+    Ok(a)
 }
 
 /// A task's terms ([`TaskTerms`]) and progress, as `task show` prints them. The terms are

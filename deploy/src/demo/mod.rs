@@ -17,7 +17,7 @@ use alloy::signers::local::PrivateKeySigner;
 use crate::bindings::{IRewardToken, IStakingEscrow, ITaskRegistry};
 use crate::chain::{contract_error, Conn};
 use crate::commands::ops::{self, TaskSpec};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::manifest::merkle;
 use crate::manifest::metadata::TaskMetadata;
 use crate::plan::lbl;
@@ -94,15 +94,7 @@ pub async fn seed(
     deployments_dir: &Path,
     progress: &dyn Progress,
 ) -> Result<DemoRecord> {
-    let path = state::path_for(deployments_dir, admin.chain_id);
-    let mut d = state::load(&path)?.ok_or_else(|| Error::NoDeployment {
-        chain_id: admin.chain_id,
-        path: path.clone(),
-    })?;
-    let a = d.addresses().ok_or_else(|| Error::NoDeployment {
-        chain_id: admin.chain_id,
-        path: path.clone(),
-    })?;
+    let (path, mut d, a) = state::load_deployed(deployments_dir, admin.chain_id)?;
     let written = items::write(deployments_dir)?;
     if let Some(demo) = &d.demo {
         if seeded(admin, &a, demo).await? {

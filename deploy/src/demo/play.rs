@@ -107,15 +107,7 @@ pub async fn finalize(
 
 /// The deployment and the demo `up` recorded, if it has the demo's files.
 fn recorded(admin: &Conn, deployments_dir: &Path) -> Result<(Addresses, DemoRecord)> {
-    let path = state::path_for(deployments_dir, admin.chain_id);
-    let d = state::load(&path)?.ok_or_else(|| Error::NoDeployment {
-        chain_id: admin.chain_id,
-        path: path.clone(),
-    })?;
-    let a = d.addresses().ok_or_else(|| Error::NoDeployment {
-        chain_id: admin.chain_id,
-        path: path.clone(),
-    })?;
+    let (path, d, a) = state::load_deployed(deployments_dir, admin.chain_id)?;
     match d.demo {
         Some(demo) if demo.manifest.is_some() => Ok((a, demo)),
         _ => Err(Error::Config(format!(

@@ -63,18 +63,7 @@ pub fn row(item: &Item, s: &ItemState, classes: &[String]) -> Row {
 /// A row with only `item`'s manifest columns (the chain's are those of an open item):
 /// what verify compares the item columns of every file with.
 pub fn item_only(item: &Item) -> Row {
-    let open = ItemState {
-        status: Status::Open,
-        label: None,
-        tier: None,
-        votes: 0,
-        commits: 0,
-        seq: None,
-        finalized_block: None,
-        finalized_tx: None,
-        audited_by: None,
-    };
-    row(item, &open, &[])
+    row(item, &ItemState::OPEN, &[])
 }
 
 /// The class names an export writes: the task's own (from its metadata) unless none are

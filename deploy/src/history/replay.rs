@@ -56,7 +56,8 @@ pub struct ItemState {
 }
 
 impl ItemState {
-    const OPEN: ItemState = ItemState {
+    /// An item no event has touched yet.
+    pub const OPEN: ItemState = ItemState {
         status: Status::Open,
         label: None,
         tier: None,

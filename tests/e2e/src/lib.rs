@@ -17,6 +17,7 @@
 pub mod attack;
 pub mod books;
 pub mod env;
+pub mod numbers;
 pub mod solidity;
 
 pub use books::{Books, Snapshot};

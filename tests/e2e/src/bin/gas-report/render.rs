@@ -36,15 +36,7 @@ const FLAT: [&str; 6] = [
 
 /// `1234567` → `1,234,567`.
 fn n(v: u64) -> String {
-    let s = v.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    e2e::numbers::thousands(v)
 }
 
 /// Mean gasUsed, with the min–max range when the calls differ.

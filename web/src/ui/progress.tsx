@@ -69,7 +69,7 @@ export function ProgressScreen({ env, task }: { env: Env; task: bigint }) {
         </button>
         <a class="button" href={`#/task/${task}`}>Open the labelling view</a>
       </div>
-      <div class="table-wrap">
+      <div class="table-wrap" tabIndex={0} role="region" aria-label={`Items of task ${task}`}>
         <table class="items-table" data-testid="progress-table">
           <caption class="sr">Items of task {String(task)}</caption>
           <thead><tr><th scope="col">Item</th><th scope="col">Commits</th><th scope="col">Reveals</th><th scope="col">Status</th><th scope="col">Label</th><th scope="col">Tier</th></tr></thead>

@@ -105,7 +105,7 @@ export function CreateScreen({ env }: { env: Env }) {
     <section class="create">
       <h1>Create a task</h1>
       <form class="card form" onSubmit={submit}>
-        <label>Manifest file (JSONL from <code>labelchain dataset manifest</code>)
+        <label><span>Manifest file (JSONL from <code>labelchain dataset manifest</code>)</span>
           <input type="file" accept=".jsonl,.json,application/jsonl,text/plain" onChange={pick} data-testid="manifest-file" /></label>
         {fileError ? <p class="banner bad" role="alert">{fileError}</p> : null}
         {picked ? (

@@ -57,7 +57,10 @@ export function TasksScreen({ env }: { env: Env }) {
                 <div><dt>Classes</dt><dd>{meta?.classes.length ? meta.classes.join(', ') : `${t.terms.numClasses} (unnamed)`}</dd></div>
                 <div><dt>Status</dt><dd>{TASK_STATUS[t.terms.status] ?? t.terms.status}{t.terms.paused ? ' (protocol paused)' : ''}</dd></div>
               </dl>
-              <a class="button primary" href={`#/task/${t.id}`}>Label task {String(t.id)}</a>
+              <div class="actions">
+                <a class="button primary" href={`#/task/${t.id}`}>Label task {String(t.id)}</a>
+                <a class="button" href={`#/progress/${t.id}`}>Progress of task {String(t.id)}</a>
+              </div>
             </li>
           );
         })}

@@ -16,6 +16,8 @@ import { TaskScreen } from './ui/task';
 import { AccountScreen } from './ui/account';
 import { RevealsScreen, dueReveals, useRevealState } from './ui/reveals';
 import { SettingsScreen } from './ui/settings';
+import { CreateScreen } from './ui/create';
+import { ProgressScreen } from './ui/progress';
 
 function useHash(): string {
   const [hash, setHash] = useState(window.location.hash || '#/tasks');
@@ -155,6 +157,7 @@ function Connected({ d, onSettings }: { d: Deployment; onSettings: (d: Deploymen
     d, reader, now, version, salts: records, send, notify, busy: pending.length > 0,
     refresh: () => setVersion((v) => v + 1), reloadSalts,
     ...(account ? { account } : {}),
+    ...(account && walletClient ? { wallet: walletClient } : {}),
   };
 
   // Warn before leaving with commits that still need their reveal.
@@ -177,6 +180,8 @@ function Connected({ d, onSettings }: { d: Deployment; onSettings: (d: Deploymen
       <Notices notices={notices} pending={pending} onDismiss={(id) => setNotices((n) => n.filter((x) => x.id !== id))} />
       <main id="main" tabIndex={-1}>
         {screen === 'task' && arg ? <TaskScreen env={env} task={BigInt(arg)} reveal={reveal} />
+          : screen === 'progress' && arg ? <ProgressScreen env={env} task={BigInt(arg)} />
+          : screen === 'create' ? <CreateScreen env={env} />
           : screen === 'account' ? <AccountScreen env={env} />
           : screen === 'reveals' ? <RevealsScreen env={env} reveal={reveal} />
           : screen === 'settings' ? <SettingsScreen d={d} onSaved={onSettings} />

@@ -1,6 +1,6 @@
 // What every screen gets: the deployment and its reader, the connected account (if any),
 // chain time, and the actions that go through the app (send, notify, refresh).
-import type { Address } from 'viem';
+import type { Address, WalletClient } from 'viem';
 import type { ChainReader } from './chain';
 import type { Deployment } from './deployment';
 import type { SaltRecord } from './salts';
@@ -20,6 +20,8 @@ export interface Env {
   reader: ChainReader;
   /** Set once a wallet is connected and on the deployment's chain. */
   account?: Address;
+  /** The connected wallet, for signatures that are not transactions (permits). */
+  wallet?: WalletClient;
   /** Chain time (unix seconds), ticking between reads. */
   now: number;
   /** Bumped after every mined transaction: screens read again. */

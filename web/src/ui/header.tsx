@@ -17,6 +17,7 @@ interface Props {
 const NAV: [string, string][] = [
   ['tasks', 'Tasks'],
   ['reveals', 'Reveals'],
+  ['create', 'Create task'],
   ['account', 'Stake & rewards'],
   ['settings', 'Settings'],
 ];
@@ -47,7 +48,7 @@ export function Header({ d, wallets, address, walletChain, screen, due, onConnec
       </div>
       <nav aria-label="Main">
         {NAV.map(([id, label]) => (
-          <a key={id} href={`#/${id}`} aria-current={screen === id || (id === 'tasks' && screen === 'task') ? 'page' : undefined}>
+          <a key={id} href={`#/${id}`} aria-current={screen === id || (id === 'tasks' && screen === 'task') || (id === 'create' && screen === 'progress') ? 'page' : undefined}>
             {label}
             {id === 'reveals' && due > 0 ? <span class="badge" aria-label={`${due} due`}>{due}</span> : null}
           </a>

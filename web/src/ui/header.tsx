@@ -48,7 +48,7 @@ export function Header({ d, wallets, address, walletChain, screen, due, onConnec
       </div>
       <nav aria-label="Main">
         {NAV.map(([id, label]) => (
-          <a key={id} href={`#/${id}`} aria-current={screen === id || (id === 'tasks' && screen === 'task') || (id === 'create' && screen === 'progress') ? 'page' : undefined}>
+          <a key={id} href={`#/${id}`} aria-current={screen === id || (id === 'tasks' && (screen === 'task' || screen === 'progress')) ? 'page' : undefined}>
             {label}
             {id === 'reveals' && due > 0 ? <span class="badge" aria-label={`${due} due`}>{due}</span> : null}
           </a>

@@ -277,6 +277,17 @@ fn rehash(dir: &Path) {
     std::fs::write(dir.join("MANIFEST"), lines).unwrap();
 }
 
+/// Replaces `from` by `to` once in the export's file `rel` and re-hashes MANIFEST, as a
+/// forger would, so only the check against the chain can notice.
+fn forge(dir: &Path, rel: &str, from: &str, to: &str) {
+    let p = dir.join(rel);
+    let text = std::fs::read_to_string(&p).unwrap();
+    let forged = text.replacen(from, to, 1);
+    assert_ne!(forged, text, "{from:?} is not in {rel}: {text}");
+    std::fs::write(&p, forged).unwrap();
+    rehash(dir);
+}
+
 #[test]
 fn verify_accepts_an_untouched_export() {
     let (_tmp, out) = exported();
@@ -328,13 +339,13 @@ fn verify_names_a_removed_row_even_with_the_manifest_rehashed() {
 #[test]
 fn verify_names_a_swapped_label_even_with_the_manifest_rehashed() {
     let (_tmp, out) = exported();
-    let p = out.join("csv/train.csv");
-    let text = std::fs::read_to_string(&p).unwrap();
     // Item 0 is a circle (label 0): call it a square.
-    let swapped = text.replacen(",accepted,0,circle,", ",accepted,1,square,", 1);
-    assert_ne!(swapped, text, "{text}");
-    std::fs::write(&p, swapped).unwrap();
-    rehash(&out);
+    forge(
+        &out,
+        "csv/train.csv",
+        ",accepted,0,circle,",
+        ",accepted,1,square,",
+    );
     let m = refused(verify(&out, &[]));
     assert!(m.contains("csv/train.csv row 1: item 0's label"), "{m}");
 }
@@ -344,12 +355,7 @@ fn verify_refuses_another_task_named_by_the_caller_or_in_a_forged_provenance() {
     let (_tmp, out) = exported();
     let m = refused(verify(&out, &["--task", "2"]));
     assert!(m.contains("task 1, not of task 2"), "{m}");
-    let p = out.join("labelchain.json");
-    let text = std::fs::read_to_string(&p).unwrap();
-    let forged = text.replace("\"task\": 1,", "\"task\": 2,");
-    assert_ne!(forged, text);
-    std::fs::write(&p, forged).unwrap();
-    rehash(&out);
+    forge(&out, "labelchain.json", "\"task\": 1,", "\"task\": 2,");
     let m = refused(verify(&out, &[]));
     assert!(m.contains("task 2"), "{m}");
 }

@@ -5,7 +5,9 @@ use std::path::PathBuf;
 /// Why a storage operation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("unknown storage scheme `{scheme}` in `{url}` (expected file://, a path, s3:// or gs://)")]
+    #[error(
+        "unknown storage scheme `{scheme}` in `{url}` (expected file://, a path, s3:// or gs://)"
+    )]
     UnknownScheme { url: String, scheme: String },
     #[error("storage URL `{url}`: {problem}")]
     BadUrl { url: String, problem: &'static str },

@@ -7,6 +7,7 @@
 //! into a temporary directory, checks every file against the MANIFEST and only then renames the
 //! directory into place: a refused download leaves nothing behind.
 
+mod crypto;
 mod download;
 mod error;
 mod hashing;

@@ -4,13 +4,11 @@
 //! is an MD5 only for single-part uploads; local files have none). So each object gets a
 //! sidecar object `SIDECAR_DIR/<path>` holding its hex digest, written only after the object
 //! itself completed: a sidecar therefore vouches for a whole object. A file is skipped when
-//! its object exists with the local size and its sidecar names the local hash. The sidecar
+//! its object exists (HEAD) with the local size and its sidecar names the local hash. The sidecar
 //! is a shortcut for upload only; a download trusts nothing but the MANIFEST's hashes.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
-use futures_util::TryStreamExt;
 use object_store::buffered::BufWriter;
 use object_store::{ObjectStoreExt, PutPayload};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -48,7 +46,6 @@ pub async fn upload_dir(dir: &Path, store: &Store, prefix: &str) -> Result<Uploa
     }
     let manifest_hash = labelchain_dataset::file_sha256(&manifest_path)?;
     let scoped = store.scoped(prefix);
-    let present = scoped.list_sizes().await?;
     let mut done = Uploaded::default();
     // BTreeMap order, and the MANIFEST appended after every other file.
     let manifest_key = labelchain_dataset::MANIFEST.to_owned();
@@ -57,7 +54,9 @@ pub async fn upload_dir(dir: &Path, store: &Store, prefix: &str) -> Result<Uploa
     for (file, hash) in order {
         let source = dir.join(&file);
         let size = std::fs::metadata(&source).map_err(local(&source))?.len();
-        if present.get(&file) == Some(&size) && scoped.sidecar(&file).await?.as_ref() == Some(&hash) {
+        if scoped.stored_size(&file).await? == Some(size)
+            && scoped.sidecar(&file).await?.as_ref() == Some(&hash)
+        {
             tracing::debug!(file, "already stored with the same sha256");
             done.skipped.push(file);
             continue;
@@ -82,29 +81,25 @@ impl Store {
         s
     }
 
-    /// Relative path → size of every object under the prefix, in one listing.
-    async fn list_sizes(&self) -> Result<BTreeMap<String, u64>> {
-        let prefix = self.prefix.clone();
-        let metas: Vec<_> = self
-            .inner
-            .list(Some(&prefix))
-            .try_collect()
-            .await
-            .map_err(|e| remote(&self.url, prefix.as_ref(), e))?;
-        Ok(metas
-            .into_iter()
-            .filter_map(|m| {
-                let rel: Vec<_> = m.location.prefix_match(&prefix)?.map(|p| p.as_ref().to_owned()).collect();
-                Some((rel.join("/"), m.size))
-            })
-            .collect())
+    /// The size of a stored object, or None if absent. One HEAD per file rather than one
+    /// listing: GCS's XML listing is not served by fake-gcs-server, and an export has few files.
+    async fn stored_size(&self, file: &str) -> Result<Option<u64>> {
+        let path = self.object_path(file);
+        match self.inner.head(&path).await {
+            Ok(meta) => Ok(Some(meta.size)),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(remote(&self.url, path.as_ref(), e)),
+        }
     }
 
     async fn sidecar(&self, file: &str) -> Result<Option<String>> {
         let path = self.object_path(&format!("{SIDECAR_DIR}/{file}"));
         match self.inner.get(&path).await {
             Ok(got) => {
-                let bytes = got.bytes().await.map_err(|e| remote(&self.url, path.as_ref(), e))?;
+                let bytes = got
+                    .bytes()
+                    .await
+                    .map_err(|e| remote(&self.url, path.as_ref(), e))?;
                 Ok(Some(String::from_utf8_lossy(&bytes).trim().to_owned()))
             }
             Err(object_store::Error::NotFound { .. }) => Ok(None),
@@ -139,7 +134,10 @@ impl Store {
                 return Err(io_to_store(&self.url, file, e));
             }
         }
-        writer.shutdown().await.map_err(|e| io_to_store(&self.url, file, e))
+        writer
+            .shutdown()
+            .await
+            .map_err(|e| io_to_store(&self.url, file, e))
     }
 }
 

@@ -87,8 +87,7 @@ pub fn fake_gcs() -> Server {
         "-backend",
         "memory",
     ]);
-    let s = start(cmd, port);
-    s
+    start(cmd, port)
 }
 
 /// One HTTP request straight to a server (bucket creation, tampering), bypassing the crate.

@@ -84,6 +84,9 @@ pub fn fake_gcs() -> Server {
         &port.to_string(),
         "-scheme",
         "http",
+        // Path-style XML-API requests (GET/HEAD /{bucket}/{object}) are routed only for this host.
+        "-public-host",
+        "127.0.0.1",
         "-backend",
         "memory",
     ]);

@@ -54,7 +54,7 @@ fn plain_relative(path: &str) -> bool {
 }
 
 /// Parses MANIFEST text into path → sha256, refusing a malformed or repeated line.
-pub(crate) fn parse(text: &str) -> Result<BTreeMap<String, String>> {
+pub fn parse(text: &str) -> Result<BTreeMap<String, String>> {
     let mut out = BTreeMap::new();
     if !text.is_empty() && !text.ends_with('\n') {
         let line = text.lines().count();

@@ -1,0 +1,20 @@
+//! Where a Labelchain dataset export is stored (DESIGN.md §5, "Storage"): one abstraction over
+//! the `object_store` crate for a local directory (the default), S3-compatible servers and GCS.
+//!
+//! An export is a directory of files plus a `MANIFEST` of their SHA-256s. [`upload_dir`] copies
+//! it under a prefix, MANIFEST last, so a store holding a MANIFEST holds a whole export; it is
+//! resumable, skipping every object already stored with the same hash. [`download_dir`] fetches
+//! into a temporary directory, checks every file against the MANIFEST and only then renames the
+//! directory into place: a refused download leaves nothing behind.
+
+mod crypto;
+mod download;
+mod error;
+mod hashing;
+mod store;
+mod upload;
+
+pub use download::download_dir;
+pub use error::{Error, Result};
+pub use store::{Backend, Store};
+pub use upload::{upload_dir, Uploaded, SIDECAR_DIR};

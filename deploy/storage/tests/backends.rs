@@ -1,0 +1,244 @@
+//! Upload and download of an export against each backend, with real servers on loopback:
+//! moto's S3 server and fake-gcs-server (both from the venv), and a local directory.
+
+mod common;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use labelchain_storage::{download_dir, upload_dir, Backend, Error, Store};
+use object_store::ObjectStoreExt;
+
+const BUCKET: &str = "datasets";
+/// Above object_store's 10 MiB writer buffer, so S3 takes the multipart path.
+const MULTIPART_SIZE: usize = 12 << 20;
+
+fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+    let map: HashMap<String, String> = pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    move |k| map.get(k).cloned()
+}
+
+fn s3_env(endpoint: &str) -> impl Fn(&str) -> Option<String> {
+    env(&[
+        ("AWS_ACCESS_KEY_ID", "testing"),
+        ("AWS_SECRET_ACCESS_KEY", "testing"),
+        ("AWS_REGION", "us-east-1"),
+        ("AWS_ENDPOINT_URL", endpoint),
+    ])
+}
+
+/// The whole contract on one store: upload, a re-upload that sends nothing, a download
+/// identical to the export, and a tampered object refused by name with nothing left behind.
+fn round_trip(store: &Store, big: usize) {
+    let rt = common::runtime();
+    let work = tempfile::tempdir().expect("tempdir");
+    let src = work.path().join("export");
+    common::export(&src, big);
+
+    let first = rt
+        .block_on(upload_dir(&src, store, "task-7/v1"))
+        .expect("upload");
+    assert_eq!(first.sent.len(), 5, "{first:?}");
+    assert_eq!(
+        first.sent.last().map(String::as_str),
+        Some("MANIFEST"),
+        "MANIFEST goes last"
+    );
+    assert!(first.skipped.is_empty());
+
+    let again = rt
+        .block_on(upload_dir(&src, store, "task-7/v1"))
+        .expect("re-upload");
+    assert!(
+        again.sent.is_empty(),
+        "a re-upload sends nothing: {again:?}"
+    );
+    assert_eq!(again.skipped.len(), 5);
+    assert_eq!(again.bytes, 0);
+
+    let out = work.path().join("out");
+    rt.block_on(download_dir(store, "task-7/v1", &out))
+        .expect("download");
+    assert_eq!(common::tree(&out), common::tree(&src));
+
+    // Overwrite one object straight through the server, as an attacker with write access would.
+    let key = store.object_path("task-7/v1/data/test.csv");
+    rt.block_on(
+        store
+            .object_store()
+            .put(&key, b"item,label\n0,0\n".to_vec().into()),
+    )
+    .expect("tamper");
+    let refused = work.path().join("refused");
+    let err = rt
+        .block_on(download_dir(store, "task-7/v1", &refused))
+        .expect_err("tampered");
+    match err {
+        Error::HashMismatch { file, .. } => assert_eq!(file, "data/test.csv"),
+        other => panic!("expected a hash mismatch, got {other:?}"),
+    }
+    assert!(
+        !refused.exists(),
+        "nothing is left where the download would have gone"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(work.path())
+        .expect("ls")
+        .map(|e| e.expect("e").file_name())
+        .collect();
+    assert_eq!(
+        leftovers.len(),
+        2,
+        "no temporary directory is left: {leftovers:?}"
+    );
+}
+
+#[test]
+fn an_export_round_trips_through_moto_s3_and_a_tampered_object_is_refused() {
+    let server = common::moto();
+    assert_eq!(
+        common::http("PUT", &format!("{}/{BUCKET}", server.endpoint), vec![]),
+        200
+    );
+    let store =
+        Store::from_url_with_env(&format!("s3://{BUCKET}/exports"), s3_env(&server.endpoint))
+            .expect("store");
+    assert_eq!(store.backend(), Backend::S3);
+    round_trip(&store, MULTIPART_SIZE);
+}
+
+// object_store's GCS client writes through the XML API (PUT `/{bucket}/{object}`).
+// fake-gcs-server (wrapper 0.1.1) started with `-public-host 127.0.0.1` serves XML GET and
+// HEAD on those paths but sends PUT to its JSON upload handler ("400 invalid uploadType");
+// without -public-host every XML path is 404. Unfinished: GCS uploads need either a JSON-API
+// upload path in this crate or a newer emulator.
+#[test]
+#[ignore = "fake-gcs-server does not serve object_store's GCS XML-API requests"]
+fn an_export_round_trips_through_fake_gcs_server_and_a_tampered_object_is_refused() {
+    let server = common::fake_gcs();
+    let create = format!("{}/storage/v1/b", server.endpoint);
+    let status = common::http(
+        "POST",
+        &create,
+        format!("{{\"name\":\"{BUCKET}\"}}").into_bytes(),
+    );
+    assert_eq!(status, 200, "create the bucket");
+    let store = Store::from_url_with_env(
+        &format!("gs://{BUCKET}/exports"),
+        env(&[("STORAGE_EMULATOR_HOST", &server.endpoint)]),
+    )
+    .expect("store");
+    assert_eq!(store.backend(), Backend::Gcs);
+    round_trip(&store, 1 << 20);
+}
+
+#[test]
+fn an_export_round_trips_through_a_local_directory() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let url = format!("file://{}", root.path().display());
+    let store = Store::from_url(&url).expect("store");
+    assert_eq!(store.backend(), Backend::Local);
+    round_trip(&store, MULTIPART_SIZE);
+}
+
+#[test]
+fn a_plain_path_is_a_local_store() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let store = Store::from_url(&root.path().display().to_string()).expect("store");
+    assert_eq!(store.backend(), Backend::Local);
+}
+
+#[test]
+fn an_unknown_scheme_is_refused() {
+    let err = Store::from_url("ftp://host/dir").expect_err("ftp");
+    assert!(
+        matches!(err, Error::UnknownScheme { ref scheme, .. } if scheme == "ftp"),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn s3_without_credentials_is_a_missing_credentials_error() {
+    let err = Store::from_url_with_env("s3://bucket/p", env(&[("AWS_REGION", "us-east-1")]))
+        .expect_err("no keys");
+    assert!(
+        matches!(err, Error::MissingCredentials { backend: "S3", .. }),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn gcs_without_credentials_or_an_emulator_is_a_missing_credentials_error() {
+    let err = Store::from_url_with_env("gs://bucket/p", env(&[])).expect_err("no creds");
+    assert!(
+        matches!(err, Error::MissingCredentials { backend: "GCS", .. }),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn an_unreachable_s3_endpoint_is_an_unreachable_error() {
+    // A port nobody listens on: bound, then released.
+    let endpoint = format!("http://127.0.0.1:{}", common::free_port());
+    let store = Store::from_url_with_env("s3://bucket/p", s3_env(&endpoint)).expect("store");
+    let work = tempfile::tempdir().expect("tempdir");
+    common::export(work.path(), 10);
+    let err = common::runtime()
+        .block_on(upload_dir(work.path(), &store, "v1"))
+        .expect_err("unreachable");
+    assert!(matches!(err, Error::Unreachable { .. }), "{err:?}");
+}
+
+#[test]
+fn a_missing_object_is_named_and_nothing_is_left_behind() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let store = Store::from_url(&root.path().display().to_string()).expect("store");
+    let work = tempfile::tempdir().expect("tempdir");
+    let src = work.path().join("export");
+    common::export(&src, 10);
+    let rt = common::runtime();
+    rt.block_on(upload_dir(&src, &store, "v1")).expect("upload");
+    std::fs::remove_file(root.path().join("v1/data/test.csv")).expect("delete one object");
+    let out = work.path().join("out");
+    let err = rt
+        .block_on(download_dir(&store, "v1", &out))
+        .expect_err("missing");
+    assert!(
+        matches!(err, Error::ObjectMissing { ref path } if path == "data/test.csv"),
+        "{err:?}"
+    );
+    assert!(!out.exists());
+}
+
+#[test]
+fn an_upload_refuses_an_export_whose_file_differs_from_its_manifest() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let store = Store::from_url(&root.path().display().to_string()).expect("store");
+    let work = tempfile::tempdir().expect("tempdir");
+    common::export(work.path(), 10);
+    std::fs::write(work.path().join("README.md"), "changed after export").expect("edit");
+    let err = common::runtime()
+        .block_on(upload_dir(work.path(), &store, "v1"))
+        .expect_err("refused");
+    assert!(
+        matches!(err, Error::HashMismatch { ref file, .. } if file == "README.md"),
+        "{err:?}"
+    );
+    assert!(
+        !Path::new(&root.path().join("v1/MANIFEST")).exists(),
+        "nothing was sent"
+    );
+}
+
+#[test]
+fn a_download_never_overwrites_an_existing_directory() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let store = Store::from_url(&root.path().display().to_string()).expect("store");
+    let target = tempfile::tempdir().expect("existing");
+    let err = common::runtime()
+        .block_on(download_dir(&store, "v1", target.path()))
+        .expect_err("exists");
+    assert!(matches!(err, Error::TargetExists { .. }), "{err:?}");
+}

@@ -52,14 +52,7 @@ impl Chain {
 
     /// `dataset export` of the demo task with its manifest into `out`, plus `extra`.
     fn export_args(&self, out: &Path, extra: &[&str]) -> Vec<String> {
-        let mut args: Vec<String> = ["dataset", "export", "--task", "1", "--manifest"]
-            .map(String::from)
-            .into();
-        args.push(self.manifest().display().to_string());
-        args.push(out.display().to_string());
-        args.push("--json".into());
-        args.extend(extra.iter().map(|s| s.to_string()));
-        args
+        export_args_with(&self.manifest(), out, extra)
     }
 
     fn export(&self, out: &Path, extra: &[&str]) -> (bool, String, String) {
@@ -114,6 +107,18 @@ impl Chain {
                 .unwrap();
         })
     }
+}
+
+/// `dataset export --task 1 --manifest MANIFEST OUT --json`, plus `extra`.
+fn export_args_with(manifest: &Path, out: &Path, extra: &[&str]) -> Vec<String> {
+    let mut args: Vec<String> = ["dataset", "export", "--task", "1", "--manifest"]
+        .map(String::from)
+        .into();
+    args.push(manifest.display().to_string());
+    args.push(out.display().to_string());
+    args.push("--json".into());
+    args.extend(extra.iter().map(|s| s.to_string()));
+    args
 }
 
 /// One chain with all six demo items final, shared by the tests that only read it.
@@ -393,21 +398,9 @@ fn export_with_manifest(text: &str) -> String {
     let tmp = tempfile::tempdir().unwrap();
     let m = tmp.path().join("bad.jsonl");
     std::fs::write(&m, text).unwrap();
-    let out = tmp.path().join("ds");
-    let r = shared().cli(
-        tmp.path(),
-        &[
-            "dataset",
-            "export",
-            "--task",
-            "1",
-            "--manifest",
-            m.to_str().unwrap(),
-            out.to_str().unwrap(),
-            "--json",
-        ],
-    );
-    let msg = refused(r);
+    let args = export_args_with(&m, &tmp.path().join("ds"), &[]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let msg = refused(shared().cli(tmp.path(), &args));
     assert_eq!(entries(tmp.path()), ["bad.jsonl"], "nothing written: {msg}");
     msg
 }
@@ -434,20 +427,9 @@ fn a_manifest_line_failing_its_proof_a_duplicate_or_missing_item_is_named_and_no
     let m = export_with_manifest(&short);
     assert!(m.contains("5 items, but the task has 6"), "{m}");
     let tmp = tempfile::tempdir().unwrap();
-    let r = shared().cli(
-        tmp.path(),
-        &[
-            "dataset",
-            "export",
-            "--task",
-            "1",
-            "--manifest",
-            "missing.jsonl",
-            "ds",
-            "--json",
-        ],
-    );
-    let m = refused(r);
+    let args = export_args_with(Path::new("missing.jsonl"), Path::new("ds"), &[]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let m = refused(shared().cli(tmp.path(), &args));
     assert!(m.contains("missing.jsonl"), "{m}");
     assert!(entries(tmp.path()).is_empty());
 }

@@ -276,12 +276,16 @@ fn check_files(
     // The item columns of the first file that had the item: every other must agree.
     let mut first: HashMap<u32, (String, Row)> = HashMap::new();
     let mut by_format: BTreeMap<&'static str, HashSet<u32>> = BTreeMap::new();
+    let chain_columns: Vec<Col> = Col::ALL
+        .into_iter()
+        .filter(|c| !ITEM_COLUMNS.contains(c))
+        .collect();
     for file in &export.files {
         let seen = by_format.entry(format_name(file.format)).or_default();
         for (n, row) in export.rows(file)?.enumerate() {
             let row = row?;
             let at = n as u64 + 1;
-            check_row(file, at, &row, expected, seen)?;
+            check_row(file, at, &row, expected, seen, &chain_columns)?;
             if export.provenance.split.assign(row.item) != file.split {
                 return Err(VerifyError::Unexpected {
                     path: file.path.clone(),
@@ -344,6 +348,7 @@ fn check_row(
     row: &Row,
     expected: &BTreeMap<u32, Row>,
     seen: &mut HashSet<u32>,
+    chain_columns: &[Col],
 ) -> Result<()> {
     let unexpected = |why: String| VerifyError::Unexpected {
         path: file.path.clone(),
@@ -357,11 +362,7 @@ fn check_row(
     if !seen.insert(row.item) {
         return Err(unexpected("appears a second time in this format".into()).into());
     }
-    let chain_columns: Vec<Col> = Col::ALL
-        .into_iter()
-        .filter(|c| !ITEM_COLUMNS.contains(c))
-        .collect();
-    compare(file, at, row, want, &chain_columns, "the chain")
+    compare(file, at, row, want, chain_columns, "the chain")
 }
 
 fn compare(

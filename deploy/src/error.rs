@@ -107,7 +107,66 @@ pub enum Error {
     },
     #[error(transparent)]
     Web(#[from] crate::web::WebError),
+    /// Transparent (as the others below): the CLI prints the error's sources after it, and
+    /// a storage error's source is the server's answer, which says what to fix.
+    #[error(transparent)]
+    Storage(#[from] labelchain_storage::Error),
+    #[error(transparent)]
+    Access(#[from] labelchain_access::Error),
+    #[error(transparent)]
+    Trigger(#[from] labelchain_trigger::Error),
+    #[error("{}", match version { Some(v) => format!("task {task} has no dataset version {v}: it has {count} (versions 0..{count}, see `labelchain dataset list --task {task}`)"), None => format!("task {task} has no published dataset: publish one with `labelchain dataset publish`") })]
+    UnknownDataset {
+        task: u64,
+        version: Option<u32>,
+        count: u32,
+    },
+    #[error("no data key for task {task} version {version} at {}: only the machine that published it with `dataset publish --encrypt` holds it (a version published without --encrypt needs no grant). Publish a new encrypted version to grant from here", path.display())]
+    NoDataKey {
+        task: u64,
+        version: u32,
+        path: PathBuf,
+    },
+    #[error("no access key for pipeline {pipeline} ({recipient}) on task {task}: the requester grants it with `labelchain dataset grant --task {task} --pipeline {recipient}`")]
+    NoGrant {
+        task: u64,
+        pipeline: Address,
+        recipient: String,
+    },
+    #[error("this pipeline's access key opens task {granted_task} version {granted_version}, not task {task} version {version}: pull --version {granted_version}, or ask the requester to grant version {version}")]
+    GrantForOtherVersion {
+        task: u64,
+        version: u32,
+        granted_task: u64,
+        granted_version: u32,
+    },
+    #[error("{}", if *encrypted_expected { format!("task {task} version {version} at {uri} is not encrypted (no CIPHERTEXT there): pull it without --key") } else { format!("task {task} version {version} at {uri} is encrypted (no MANIFEST in the clear): pull it with --key PIPELINE_KEY") })]
+    PullMode {
+        task: u64,
+        version: u32,
+        uri: String,
+        encrypted_expected: bool,
+    },
+    #[error("refused task {task} version {version} from {uri}: {what} is {actual} but the chain records {expected}; the stored copy is not the published dataset (nothing was written)")]
+    PullMismatch {
+        task: u64,
+        version: u32,
+        uri: String,
+        what: &'static str,
+        expected: String,
+        actual: String,
+    },
+    #[error("trigger to {target} failed after {attempts} attempt(s){}: {response}. {failed} target(s) failed; every attempt is in {}; rerun `labelchain trigger` to deliver again (same idempotency key)", status.map(|s| format!(" (HTTP {s})")).unwrap_or_default(), log.display())]
+    TriggerFailed {
+        target: String,
+        attempts: u32,
+        status: Option<u16>,
+        response: String,
+        failed: usize,
+        log: PathBuf,
+    },
 }
+
 
 impl From<crate::export::verify::VerifyError> for Error {
     fn from(e: crate::export::verify::VerifyError) -> Self {
@@ -170,6 +229,16 @@ impl Error {
             Error::History(_) => "history",
             Error::DatasetStale { .. } => "dataset_stale",
             Error::Web(_) => "web",
+            Error::Storage(_) => "storage",
+            Error::Access(_) => "access",
+            Error::Trigger(_) => "trigger",
+            Error::UnknownDataset { .. } => "unknown_dataset",
+            Error::NoDataKey { .. } => "no_data_key",
+            Error::NoGrant { .. } => "no_grant",
+            Error::GrantForOtherVersion { .. } => "grant_for_other_version",
+            Error::PullMode { .. } => "pull_mode",
+            Error::PullMismatch { .. } => "pull_mismatch",
+            Error::TriggerFailed { .. } => "trigger_failed",
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod errors;
 pub mod export;
 pub mod history;
 pub mod manifest;
+pub mod pipeline;
 pub mod plan;
 pub mod programs;
 pub mod progress;

@@ -6,140 +6,21 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 
+use common::chain::{export_args_with, ok_json, python_load, refused, Chain};
 use common::proxy::{self, Action};
 use common::{labelchain, run};
-use devnode::rpc::{Node, NodeConfig, NodeHandle};
-use labelchain::commands::deploy::DeployOptions;
+use devnode::rpc::{Node, NodeConfig};
 use labelchain::commands::ops;
-use labelchain::commands::up::{start, UpOptions};
 use labelchain::demo;
-use labelchain::progress::Quiet;
 use labelchain::protocol::{ItemStatus, Quality};
 use serde_json::Value;
-
-/// `up`'s chain with the demo labelled: its deployments directory (which holds the demo's
-/// items and manifest) and RPC URL; `items` of the six are finalized.
-struct Chain {
-    dir: tempfile::TempDir,
-    url: String,
-    _node: Mutex<NodeHandle>,
-}
-
-impl Chain {
-    fn deployments(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn manifest(&self) -> PathBuf {
-        self.dir.path().join("demo/manifest.jsonl")
-    }
-
-    /// The CLI against this chain, run in `cwd`.
-    fn cli(&self, cwd: &Path, args: &[&str]) -> (bool, String, String) {
-        self.cli_via(&self.url, cwd, args)
-    }
-
-    /// The CLI against this chain's deployment through the RPC at `url`.
-    fn cli_via(&self, url: &str, cwd: &Path, args: &[&str]) -> (bool, String, String) {
-        let mut c = labelchain(cwd);
-        c.args(args)
-            .args(["--rpc-url", url, "--deployments"])
-            .arg(self.deployments());
-        run(&mut c)
-    }
-
-    /// `dataset export` of the demo task with its manifest into `out`, plus `extra`.
-    fn export_args(&self, out: &Path, extra: &[&str]) -> Vec<String> {
-        export_args_with(&self.manifest(), out, extra)
-    }
-
-    fn export(&self, out: &Path, extra: &[&str]) -> (bool, String, String) {
-        let args = self.export_args(out, extra);
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        self.cli(out.parent().unwrap(), &args)
-    }
-
-    fn runtime() -> tokio::runtime::Runtime {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap()
-    }
-
-    /// A fresh chain: `up` with its demo, every item committed and revealed by the demo
-    /// labellers, `finalized` of them final.
-    fn labelled(finalized: std::ops::Range<u32>) -> Chain {
-        let dir = tempfile::tempdir().unwrap();
-        Chain::runtime().block_on(async {
-            let opts = UpOptions {
-                port: 0,
-                state: None,
-                rpc_url: None,
-                deploy: DeployOptions {
-                    deployments_dir: dir.path().to_path_buf(),
-                    build_if_missing: false,
-                    ..DeployOptions::default()
-                },
-                demo: true,
-            };
-            let up = start(&opts, &Quiet).await.unwrap();
-            demo::play::commit_and_reveal(&up.conn, dir.path(), &Quiet)
-                .await
-                .unwrap();
-            demo::play::finalize(&up.conn, dir.path(), finalized)
-                .await
-                .unwrap();
-            Chain {
-                url: up.conn.endpoint.url.clone(),
-                _node: Mutex::new(up.node.unwrap()),
-                dir,
-            }
-        })
-    }
-
-    fn finalize(&self, items: std::ops::Range<u32>) {
-        Chain::runtime().block_on(async {
-            let conn = common::dev_conn(&self.url).await;
-            demo::play::finalize(&conn, self.deployments(), items)
-                .await
-                .unwrap();
-        })
-    }
-}
-
-/// `dataset export --task 1 --manifest MANIFEST OUT --json`, plus `extra`.
-fn export_args_with(manifest: &Path, out: &Path, extra: &[&str]) -> Vec<String> {
-    let mut args: Vec<String> = ["dataset", "export", "--task", "1", "--manifest"]
-        .map(String::from)
-        .into();
-    args.push(manifest.display().to_string());
-    args.push(out.display().to_string());
-    args.push("--json".into());
-    args.extend(extra.iter().map(|s| s.to_string()));
-    args
-}
 
 /// One chain with all six demo items final, shared by the tests that only read it.
 fn shared() -> &'static Chain {
     static CHAIN: OnceLock<Chain> = OnceLock::new();
     CHAIN.get_or_init(|| Chain::labelled(0..demo::items::COUNT))
-}
-
-fn ok_json(r: (bool, String, String)) -> Value {
-    let (ok, out, err) = r;
-    assert!(ok, "the command failed: {err}\n{out}");
-    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
-}
-
-/// The refusal's message (JSON error document), checking the exit was non-zero.
-fn refused(r: (bool, String, String)) -> String {
-    let (ok, out, err) = r;
-    assert!(!ok, "the command should have failed: {out}");
-    let v: Value =
-        serde_json::from_str(&out).unwrap_or_else(|_| panic!("no JSON error: {out}{err}"));
-    v["error"]["message"].as_str().unwrap().to_owned()
 }
 
 fn entries(dir: &Path) -> Vec<String> {
@@ -203,29 +84,6 @@ fn the_demo_exports_and_python_loads_it_with_the_chains_labels_and_class_names()
 }
 
 /// tests/clients/load_dataset.py's document for `dir` (the real datasets, pandas, pyarrow).
-fn python_load(dir: &Path) -> Value {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let python = std::env::var_os("LABELCHAIN_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join(".venv/bin/python"));
-    assert!(
-        python.exists(),
-        "{} is missing: run `bash .ci/setup` (it creates the venv with datasets, pandas, pyarrow)",
-        python.display()
-    );
-    let hf = tempfile::tempdir().unwrap();
-    let o = std::process::Command::new(python)
-        .arg(root.join("tests/clients/load_dataset.py"))
-        .arg(dir)
-        .env("HF_HOME", hf.path())
-        .env("HF_DATASETS_OFFLINE", "1")
-        .env("HF_HUB_OFFLINE", "1")
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    serde_json::from_slice(&o.stdout).unwrap()
-}
-
 #[test]
 fn a_split_and_a_minimum_tier_select_rows_as_the_card_and_provenance_say() {
     let chain = shared();

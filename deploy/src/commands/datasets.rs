@@ -42,19 +42,7 @@ pub async fn publish(
     task: u64,
     release: &Release,
 ) -> Result<Published> {
-    ops::ensure_task(conn, a, task).await?;
-    let p = IConsensusVerifier::new(a.verifier, conn.provider.clone())
-        .taskProgress(task)
-        .call()
-        .await
-        .map_err(|e| contract_error(conn, "reading the task's labels digest", e))?;
-    if p._3 != release.labels_digest {
-        return Err(Error::DatasetStale {
-            task,
-            onchain_seq: p._2,
-            export_seq: release.seq,
-        });
-    }
+    ensure_current(conn, a, task, release).await?;
     let tx = IDatasetRegistry::new(a.datasets, conn.provider.clone())
         .publishDataset(
             task,
@@ -71,6 +59,25 @@ pub async fn publish(
         .map(|e| e.version)
         .ok_or_else(|| Error::rpc("publishDataset", "no DatasetPublished event in the receipt"))?;
     Ok(Published { version, tx: sent })
+}
+
+/// Refuses an export whose digest is not the task's current one, saying how many items it
+/// misses: checked before an upload as well as before `publishDataset` (which checks again).
+pub async fn ensure_current(conn: &Conn, a: &Addresses, task: u64, release: &Release) -> Result<()> {
+    ops::ensure_task(conn, a, task).await?;
+    let p = IConsensusVerifier::new(a.verifier, conn.provider.clone())
+        .taskProgress(task)
+        .call()
+        .await
+        .map_err(|e| contract_error(conn, "reading the task's labels digest", e))?;
+    if p._3 != release.labels_digest {
+        return Err(Error::DatasetStale {
+            task,
+            onchain_seq: p._2,
+            export_seq: release.seq,
+        });
+    }
+    Ok(())
 }
 
 /// One published version, as `dataset list` prints it.

@@ -9,7 +9,7 @@ use labelchain::commands::ops;
 use labelchain::manifest::Manifest;
 use labelchain::state::Addresses;
 
-use crate::{emit, Global};
+use crate::{emit, pipeline, Global};
 
 pub(crate) async fn run(g: &Global, cmd: &DatasetCmd) -> anyhow::Result<()> {
     match cmd {
@@ -20,7 +20,9 @@ pub(crate) async fn run(g: &Global, cmd: &DatasetCmd) -> anyhow::Result<()> {
             no_proofs,
         } => dataset_manifest(inputs, out, uri_prefix, !no_proofs, g.json),
         DatasetCmd::Export(x) => dataset_export(g, x).await,
-        DatasetCmd::Publish { dir, uri } => dataset_publish(g, dir, uri).await,
+        DatasetCmd::Publish(p) => dataset_publish(g, p).await,
+        DatasetCmd::Grant(x) => pipeline::grant(g, x).await,
+        DatasetCmd::Pull(x) => pipeline::pull(g, x).await,
         DatasetCmd::List { task, logs } => dataset_list(g, *task, logs).await,
         DatasetCmd::Verify {
             dir,
@@ -71,13 +73,19 @@ pub(crate) enum DatasetCmd {
     },
     /// Record an export as a dataset version on chain (requester only): its labels digest
     /// and the sha256 of its MANIFEST, after the directory checked out against it. Refused
-    /// before sending when the task's labels digest moved since the export.
-    Publish {
-        dir: PathBuf,
-        /// Where the dataset is stored (recorded on chain).
-        #[arg(long)]
-        uri: String,
-    },
+    /// before sending (or uploading) when the task's labels digest moved since the export.
+    /// With --store the export is uploaded first (encrypted with --encrypt) and the URI
+    /// the upload produced is recorded; --trigger then starts retraining.
+    Publish(PublishArgs),
+    /// Give a pipeline the data key of an encrypted version: wrapped to its public key
+    /// (age, X25519) and stored on chain by grantAccess (requester only). A later grant to
+    /// the same pipeline replaces this one; to revoke, publish a new version (a new key)
+    /// and grant it to the pipelines that keep access.
+    Grant(pipeline::GrantArgs),
+    /// Fetch a published version as a pipeline: the URI, MANIFEST hash and wrapped key
+    /// come from the chain; every file is checked (and decrypted with --key) before OUT
+    /// appears. Nothing is left behind on any refusal.
+    Pull(pipeline::PullArgs),
     /// Every published version of a task, with its publishing transaction.
     List {
         #[arg(long)]
@@ -85,6 +93,26 @@ pub(crate) enum DatasetCmd {
         #[command(flatten)]
         logs: LogArgs,
     },
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct PublishArgs {
+    dir: PathBuf,
+    /// Where the dataset already is, recorded on chain as given (nothing is uploaded).
+    #[arg(long, required_unless_present = "store", conflicts_with = "store")]
+    uri: Option<String>,
+    /// Upload the export here and record the URI of what was stored: a path or file:///dir,
+    /// s3://bucket/prefix (AWS_* variables, AWS_ENDPOINT_URL), gs://bucket/prefix
+    /// (GOOGLE_APPLICATION_CREDENTIALS or STORAGE_EMULATOR_HOST), ipfs:// (IPFS_API_URL).
+    /// Objects go under task-T/vV/; a rerun skips those already stored with the same hash.
+    #[arg(long)]
+    store: Option<String>,
+    /// Encrypt every file to a fresh data key first (age; kept in
+    /// <deployments>/keys/<chain>/task-T-vV.key for `dataset grant`).
+    #[arg(long, requires = "store")]
+    encrypt: bool,
+    #[command(flatten)]
+    trigger: pipeline::TriggerArgs,
 }
 
 #[derive(Args, Debug)]
@@ -247,7 +275,10 @@ async fn deployment(g: &Global) -> anyhow::Result<(Conn, Addresses)> {
 
 /// `labelchain dataset publish DIR`: the export's digest, seq and MANIFEST hash, once the
 /// directory checked out against its MANIFEST.
-async fn dataset_publish(g: &Global, dir: &std::path::Path, uri: &str) -> anyhow::Result<()> {
+async fn dataset_publish(g: &Global, x: &PublishArgs) -> anyhow::Result<()> {
+    let dir = x.dir.as_path();
+    // Parsed first: a bad target fails before anything is uploaded or sent.
+    let trigger = x.trigger.spec(g)?;
     let (export, file_hash) = labelchain::export::file_hash(dir)?;
     let card = &export.provenance.card;
     let task = card.task;
@@ -258,8 +289,15 @@ async fn dataset_publish(g: &Global, dir: &std::path::Path, uri: &str) -> anyhow
         seq: u32::try_from(card.seq)
             .map_err(|_| labelchain::Error::Config("seq out of range".into()))?,
         file_hash,
-        uri: uri.to_owned(),
+        uri: x.uri.clone().unwrap_or_default(),
     };
+    if let Some(store) = &x.store {
+        let spec = labelchain::pipeline::publish::StoreSpec {
+            url: store.clone(),
+            encrypt: x.encrypt,
+        };
+        return pipeline::publish_stored(g, dir, &release, task, spec, trigger).await;
+    }
     let (conn, a) = deployment(g).await?;
     let p = labelchain::commands::datasets::publish(&conn, &a, task, &release).await?;
     emit(g.json, &p, |p| {
@@ -268,6 +306,16 @@ async fn dataset_publish(g: &Global, dir: &std::path::Path, uri: &str) -> anyhow
             p.version, p.tx.tx_hash
         )
     });
+    if let Some(spec) = trigger {
+        let record = labelchain::pipeline::pull::Record {
+            task,
+            version: p.version,
+            labels_digest: release.labels_digest,
+            file_hash: release.file_hash,
+            uri: release.uri.clone(),
+        };
+        pipeline::trigger_after(g, conn.chain_id, &a, &record, p.tx.tx_hash, false, &spec).await?;
+    }
     Ok(())
 }
 

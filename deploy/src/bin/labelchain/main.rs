@@ -1,6 +1,7 @@
 //! `labelchain`: argument parsing and output over the `labelchain` library.
 
 mod dataset;
+mod pipeline;
 mod protocol;
 
 use std::path::PathBuf;
@@ -87,6 +88,12 @@ enum Command {
     /// Datasets: item manifests, exports checked against the chain, published versions.
     #[command(subcommand)]
     Dataset(dataset::DatasetCmd),
+    /// Training pipelines: their keys.
+    #[command(subcommand)]
+    Pipeline(pipeline::PipelineCmd),
+    /// Start retraining for a published version (again): POST the signed event to a
+    /// webhook, or create an MLflow run, retried with backoff and logged (JSONL).
+    Trigger(pipeline::TriggerCmd),
     /// Dev chains only: move time forward and mine a block.
     Advance { seconds: u64 },
     /// Dev chains only: the demo's labellers at work.
@@ -421,6 +428,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Tokenomics { scenario, out } => tokenomics(scenario, out.as_deref(), json),
         Command::Dataset(cmd) => dataset::run(g, cmd).await,
+        Command::Pipeline(cmd) => pipeline::run(g, cmd),
+        Command::Trigger(t) => pipeline::trigger(g, t).await,
         Command::Demo(DemoCmd::Label) => {
             let progress = labelchain::progress::for_output(json);
             let conn = g.connect().await?;

@@ -55,7 +55,12 @@ fn x25519_stanza(file_key: &[u8; 16], to: &Recipient) -> Result<Stanza> {
 /// Encrypts `plain` to every recipient in `to`, writing binary age v1 to `out`.
 /// Streams in 64 KiB chunks; returns the plaintext's size.
 pub fn encrypt<R: Read, W: Write>(plain: R, out: W, to: &[Recipient]) -> Result<u64> {
-    encrypt_named(plain, out, to, (Path::new("<input>"), Path::new("<output>")))
+    encrypt_named(
+        plain,
+        out,
+        to,
+        (Path::new("<input>"), Path::new("<output>")),
+    )
 }
 
 pub(crate) fn encrypt_named<R: Read, W: Write>(
@@ -107,8 +112,12 @@ fn open_x25519(s: &Stanza, with: &Identity) -> Result<Option<Zeroizing<[u8; 16]>
     key.copy_from_slice(sealed);
     let tag: [u8; 16] = tag.try_into().map_err(|_| not_age("X25519 body tag"))?;
     let tag = Tag::from(tag);
-    let opened = wrap_key(shared.as_bytes(), &share, me.as_bytes())
-        .decrypt_in_place_detached(&Nonce::default(), &[], &mut key[..], &tag);
+    let opened = wrap_key(shared.as_bytes(), &share, me.as_bytes()).decrypt_in_place_detached(
+        &Nonce::default(),
+        &[],
+        &mut key[..],
+        &tag,
+    );
     Ok(opened.ok().map(|()| key))
 }
 
@@ -139,7 +148,12 @@ fn file_key(cipher: &mut impl BufRead, with: &Identity) -> Result<Zeroizing<[u8;
 /// Streams: on an error mid-payload, `out` holds the chunks verified so far; use
 /// [`crate::decrypt_file`] where all-or-nothing matters. Returns the plaintext's size.
 pub fn decrypt<R: Read, W: Write>(cipher: R, out: W, with: &Identity) -> Result<u64> {
-    decrypt_named(cipher, out, with, (Path::new("<input>"), Path::new("<output>")))
+    decrypt_named(
+        cipher,
+        out,
+        with,
+        (Path::new("<input>"), Path::new("<output>")),
+    )
 }
 
 pub(crate) fn decrypt_named<R: Read, W: Write>(

@@ -14,7 +14,10 @@ pub enum Error {
          opens with this identity; use the identity it was encrypted to, or ask the dataset's \
          owner to grant access to {recipient}"
     )]
-    WrongKey { recipient: Recipient, stanzas: usize },
+    WrongKey {
+        recipient: Recipient,
+        stanzas: usize,
+    },
     #[error(
         "{what}: authentication failed, so it was changed (or cut) after it was encrypted; \
          nothing of it can be trusted: fetch a fresh copy from its source"

@@ -147,7 +147,9 @@ pub(crate) fn read(r: &mut impl BufRead) -> Result<Header> {
                 covered,
             });
         } else {
-            return Err(not_age("a header line is neither a stanza (->) nor the MAC (---)"));
+            return Err(not_age(
+                "a header line is neither a stanza (->) nor the MAC (---)",
+            ));
         }
     }
 }
@@ -195,18 +197,31 @@ mod tests {
     #[test]
     fn bodies_wrap_at_64_columns_with_a_short_last_line() {
         let key = [7u8; 16];
-        for (len, lines) in [(0, 1), (32, 1), (47, 1), (48, 2), (49, 2), (96, 3), (100, 3)] {
+        for (len, lines) in [
+            (0, 1),
+            (32, 1),
+            (47, 1),
+            (48, 2),
+            (49, 2),
+            (96, 3),
+            (100, 3),
+        ] {
             let bytes = write(&[stanza(len)], &key).expect("writes");
             let text = String::from_utf8(bytes.clone()).expect("ascii");
             let body: Vec<&str> = text.lines().skip(2).take(lines).collect();
             assert!(body[..lines - 1].iter().all(|l| l.len() == 64), "{text}");
             assert!(body[lines - 1].len() < 64, "{len}: {text}");
-            assert!(text.lines().nth(2 + lines).expect("mac").starts_with("--- "));
+            assert!(text
+                .lines()
+                .nth(2 + lines)
+                .expect("mac")
+                .starts_with("--- "));
             let back = read(&mut &bytes[..]).expect("parses");
             assert_eq!(back.stanzas, vec![stanza(len)]);
             let mut h = mac(&key).expect("mac");
             h.update(&back.covered);
-            h.verify_slice(&back.mac).expect("the MAC covers the parsed bytes");
+            h.verify_slice(&back.mac)
+                .expect("the MAC covers the parsed bytes");
         }
     }
 
@@ -232,7 +247,10 @@ mod tests {
         let noncanonical = format!("{}{}", &body[..body.len() - 1], (last as u8 + 1) as char);
         for bad in [format!("{body}="), noncanonical] {
             let t = text.replacen(&body, &bad, 1);
-            assert!(matches!(read(&mut t.as_bytes()), Err(Error::NotAge { .. })), "{t}");
+            assert!(
+                matches!(read(&mut t.as_bytes()), Err(Error::NotAge { .. })),
+                "{t}"
+            );
         }
     }
 }

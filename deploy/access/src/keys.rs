@@ -16,7 +16,8 @@ use crate::error::{io, Error, Result};
 const RECIPIENT_HRP: &str = "age";
 const SECRET_HRP: &str = "AGE-SECRET-KEY-";
 const RECIPIENT_FORM: &str = "an age1… recipient (the `# public key:` line of an age-keygen file)";
-const SECRET_FORM: &str = "an AGE-SECRET-KEY-1… identity (as `labelchain pipeline keygen` or age-keygen writes it)";
+const SECRET_FORM: &str =
+    "an AGE-SECRET-KEY-1… identity (as `labelchain pipeline keygen` or age-keygen writes it)";
 
 /// An X25519 secret key: a pipeline's identity, or a dataset version's data key.
 /// Its `Debug` shows only the recipient, so a logged value never leaks the secret.
@@ -49,10 +50,12 @@ impl Identity {
             .lines()
             .map(str::trim)
             .filter(|l| !l.is_empty() && !l.starts_with('#'));
-        let bad = |problem: &str| Error::BadKey {
+        let bad = |problem: &str| {
+            Error::BadKey {
             what: path.display().to_string(),
             problem: problem.to_string(),
             expected: "one AGE-SECRET-KEY-1… line (# comments allowed), as age-keygen or `labelchain pipeline keygen` writes",
+        }
         };
         let first = keys.next().ok_or_else(|| bad("no key line"))?;
         if keys.next().is_some() {

@@ -102,12 +102,11 @@ pub(crate) fn open(
         let tag = Tag::from(tag);
         // ChaCha20Poly1305 checks the tag before decrypting: a failed try leaves the
         // chunk as it was, so it can be tried again with the other flag.
-        let try_open =
-            |flag: bool, text: &mut [u8]| -> Result<bool> {
-                Ok(aead
-                    .decrypt_in_place_detached(&nonce(counter, flag)?, &[], text, &tag)
-                    .is_ok())
-            };
+        let try_open = |flag: bool, text: &mut [u8]| -> Result<bool> {
+            Ok(aead
+                .decrypt_in_place_detached(&nonce(counter, flag)?, &[], text, &tag)
+                .is_ok())
+        };
         if try_open(last, text)? {
             if last && text.is_empty() && counter > 0 {
                 return Err(Error::Tampered {
@@ -126,7 +125,9 @@ pub(crate) fn open(
         return Err(if full && try_open(!last, text)? {
             if last {
                 Error::Truncated {
-                    what: format!("the payload: it ends after chunk {counter}, which is not its last"),
+                    what: format!(
+                        "the payload: it ends after chunk {counter}, which is not its last"
+                    ),
                 }
             } else {
                 Error::Tampered {

@@ -36,7 +36,10 @@ fn go_age_decrypts_what_we_encrypt_with_a_keygen_file() {
     let to = keygen(&keyfile).expect("keygen");
     for len in SIZES {
         let plain = bytes(len, 10 + len as u64);
-        let out = run(go_age("age").arg("-d").arg("-i").arg(&keyfile), &seal(&plain, &to));
+        let out = run(
+            go_age("age").arg("-d").arg("-i").arg(&keyfile),
+            &seal(&plain, &to),
+        );
         assert_eq!(ok(out, "age -d"), plain, "{len}");
     }
 }
@@ -62,8 +65,14 @@ fn we_read_an_age_keygen_file_and_decrypt_what_go_age_encrypts_to_it() {
     );
     let id = Identity::from_file(&keyfile).expect("age-keygen's file parses");
     let text = std::fs::read_to_string(&keyfile).expect("reads");
-    assert!(text.contains(&format!("# public key: {}", id.recipient())), "{text}");
-    let cipher = ok(run(go_age("age").arg("-e").arg("-i").arg(&keyfile), b"hi"), "age -e -i");
+    assert!(
+        text.contains(&format!("# public key: {}", id.recipient())),
+        "{text}"
+    );
+    let cipher = ok(
+        run(go_age("age").arg("-e").arg("-i").arg(&keyfile), b"hi"),
+        "age -e -i",
+    );
     assert_eq!(open(&cipher, &id), b"hi");
 }
 
@@ -97,7 +106,10 @@ print(str(k)); print(str(k.to_public()))";
     let mut lines = out.lines();
     let (secret, public) = (lines.next().expect("secret"), lines.next().expect("public"));
     let id: Identity = secret.parse().expect("pyrage's identity parses");
-    assert_eq!(id.recipient(), public.parse::<Recipient>().expect("recipient parses"));
+    assert_eq!(
+        id.recipient(),
+        public.parse::<Recipient>().expect("recipient parses")
+    );
     assert_eq!(id.to_secret_string(), secret);
     assert_eq!(id.recipient().to_string(), public);
 }

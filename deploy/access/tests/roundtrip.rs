@@ -26,7 +26,11 @@ fn open(cipher: &[u8], with: &Identity) -> Result<Vec<u8>, Error> {
 
 /// Where the payload starts: after the header's `--- mac\n` line and the 16-byte nonce.
 fn payload_start(cipher: &[u8]) -> usize {
-    let mac = cipher.windows(4).position(|w| w == b"\n---").expect("mac line") + 1;
+    let mac = cipher
+        .windows(4)
+        .position(|w| w == b"\n---")
+        .expect("mac line")
+        + 1;
     mac + cipher[mac..].iter().position(|&b| b == b'\n').expect("eol") + 1 + 16
 }
 
@@ -37,7 +41,11 @@ fn files_of_every_size_around_the_chunk_boundaries_round_trip() {
         let plain = bytes(len, len as u64);
         let cipher = seal(&plain, &[id.recipient()]);
         let chunks = len.div_ceil(CHUNK).max(1);
-        assert_eq!(cipher.len() - payload_start(&cipher), len + 16 * chunks, "{len}");
+        assert_eq!(
+            cipher.len() - payload_start(&cipher),
+            len + 16 * chunks,
+            "{len}"
+        );
         assert_eq!(open(&cipher, &id).expect("opens"), plain, "{len}");
     }
 }
@@ -59,7 +67,10 @@ fn another_identity_gets_wrong_key_naming_its_recipient() {
     match open(&cipher, &other) {
         Err(e @ Error::WrongKey { .. }) => {
             let text = e.to_string();
-            assert!(text.contains(&format!("not encrypted to {}", other.recipient())), "{text}");
+            assert!(
+                text.contains(&format!("not encrypted to {}", other.recipient())),
+                "{text}"
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -100,7 +111,13 @@ fn a_flipped_payload_byte_is_tampered() {
     let id = Identity::generate();
     let cipher = seal(&bytes(3 * CHUNK + 5, 2), &[id.recipient()]);
     let start = payload_start(&cipher);
-    for at in [start - 16, start - 1, start, start + CHUNK + 3, cipher.len() - 1] {
+    for at in [
+        start - 16,
+        start - 1,
+        start,
+        start + CHUNK + 3,
+        cipher.len() - 1,
+    ] {
         let mut bad = cipher.clone();
         bad[at] ^= 0x40;
         match open(&bad, &id) {
@@ -117,14 +134,14 @@ fn a_cut_file_is_truncated_or_tampered_wherever_it_is_cut() {
     let start = payload_start(&cipher);
     let boundary = start + CHUNK + 16;
     for (cut, truncated) in [
-        (10, true),                    // inside the version line
-        (start - 40, true),            // inside the header
-        (start - 8, true),             // inside the nonce
-        (start, true),                 // no chunk at all
-        (start + 1000, false),         // mid-chunk: its tag fails
-        (boundary, true),              // exactly at a chunk boundary
-        (2 * boundary - start, true),  // at the second boundary
-        (cipher.len() - 1, false),     // the last byte
+        (10, true),                   // inside the version line
+        (start - 40, true),           // inside the header
+        (start - 8, true),            // inside the nonce
+        (start, true),                // no chunk at all
+        (start + 1000, false),        // mid-chunk: its tag fails
+        (boundary, true),             // exactly at a chunk boundary
+        (2 * boundary - start, true), // at the second boundary
+        (cipher.len() - 1, false),    // the last byte
     ] {
         match open(&cipher[..cut], &id) {
             Err(Error::Truncated { .. }) if truncated => {}
@@ -150,8 +167,16 @@ fn trailing_bytes_after_the_last_chunk_are_refused() {
 #[test]
 fn an_empty_or_foreign_input_is_not_age() {
     let id = Identity::generate();
-    for input in [&b""[..], b"hello world\n", b"\x89PNG\r\n\x1a\n", b"age-encryption.org/v2\n"] {
-        assert!(matches!(open(input, &id), Err(Error::NotAge { .. })), "{input:?}");
+    for input in [
+        &b""[..],
+        b"hello world\n",
+        b"\x89PNG\r\n\x1a\n",
+        b"age-encryption.org/v2\n",
+    ] {
+        assert!(
+            matches!(open(input, &id), Err(Error::NotAge { .. })),
+            "{input:?}"
+        );
     }
 }
 

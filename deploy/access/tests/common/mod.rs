@@ -32,7 +32,10 @@ pub fn python() -> PathBuf {
 
 /// Runs `script` with the venv's Python, `stdin` on its standard input.
 pub fn run_python(script: &str, args: &[&str], stdin: &[u8]) -> Output {
-    run(Command::new(python()).arg("-c").arg(script).args(args), stdin)
+    run(
+        Command::new(python()).arg("-c").arg(script).args(args),
+        stdin,
+    )
 }
 
 /// The Go reference `age` (or `age-keygen`), which `.ci/setup` installs from Debian.
@@ -42,7 +45,10 @@ pub fn go_age(tool: &str) -> Command {
         .output()
         .map(|o| o.status.success())
         .unwrap_or(false);
-    assert!(found, "`{tool}` is not on PATH: run .ci/setup (Debian package `age`)");
+    assert!(
+        found,
+        "`{tool}` is not on PATH: run .ci/setup (Debian package `age`)"
+    );
     Command::new(tool)
 }
 

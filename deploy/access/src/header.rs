@@ -137,6 +137,9 @@ pub(crate) fn read(r: &mut impl BufRead) -> Result<Header> {
             }
             stanzas.push(stanza(words, r, &mut raw)?);
         } else if let Some(tag) = text.strip_prefix("--- ") {
+            if stanzas.is_empty() {
+                return Err(not_age("the header has no recipient stanza"));
+            }
             let covered = raw[..raw.len() - tag.len() - 2].to_vec();
             let mac = unb64(tag, "the header MAC")?
                 .try_into()
@@ -233,6 +236,15 @@ mod tests {
         assert_ne!(cut, text);
         assert!(matches!(
             read(&mut cut.as_bytes()),
+            Err(Error::NotAge { .. })
+        ));
+    }
+
+    #[test]
+    fn a_header_without_stanzas_is_refused() {
+        let text = format!("{VERSION_LINE}\n--- {}\n", b64(&[0; 32]));
+        assert!(matches!(
+            read(&mut text.as_bytes()),
             Err(Error::NotAge { .. })
         ));
     }

@@ -11,8 +11,8 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub enum Error {
     #[error(
         "this file was not encrypted to {recipient}: none of its {stanzas} recipient stanza(s) \
-         opens with this identity; use the identity it was encrypted to, or ask the dataset's \
-         owner to grant access to {recipient}"
+         opens with this identity (or its header was damaged); use the identity it was \
+         encrypted to, or ask the dataset's owner to grant access to {recipient}"
     )]
     WrongKey {
         recipient: Recipient,

@@ -93,6 +93,11 @@ fn line(r: &mut impl BufRead, raw: &mut Vec<u8>) -> Result<String> {
         if n > MAX_LINE {
             return Err(not_age("a header line is too long"));
         }
+        // A cut header leaves printable text; binary means the header ran into the
+        // payload (a damaged line end) or this is not age at all.
+        if !raw[start..].iter().all(|b| (0x20..0x7f).contains(b)) {
+            return Err(not_age("the header has a control or non-ASCII character"));
+        }
         return Err(Error::Truncated {
             what: "the header".into(),
         });

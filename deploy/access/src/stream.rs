@@ -141,3 +141,67 @@ pub(crate) fn open(
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: [u8; 32] = [9; 32];
+    fn names() -> (&'static Path, &'static Path) {
+        (Path::new("in"), Path::new("out"))
+    }
+
+    /// One chunk sealed by hand, so malformed streams that `seal` never makes can be built.
+    fn chunk(counter: u128, last: bool, plain: &[u8]) -> Vec<u8> {
+        let aead = ChaCha20Poly1305::new(&Key::from(KEY));
+        let mut buf = plain.to_vec();
+        let tag = aead
+            .encrypt_in_place_detached(&nonce(counter, last).expect("nonce"), &[], &mut buf)
+            .expect("seals");
+        buf.extend_from_slice(&tag);
+        buf
+    }
+
+    fn open_all(cipher: &[u8]) -> Result<Vec<u8>> {
+        let mut out = Vec::new();
+        open(&KEY, &mut &cipher[..], &mut out, names()).map(|_| out)
+    }
+
+    #[test]
+    fn hand_made_chunks_open_like_sealed_ones() {
+        let mut sealed = Vec::new();
+        seal(&KEY, &mut &[5u8; CHUNK + 1][..], &mut sealed, names()).expect("seals");
+        let hand = [chunk(0, false, &[5; CHUNK]), chunk(1, true, &[5])].concat();
+        assert_eq!(sealed, hand);
+        assert_eq!(open_all(&hand).expect("opens"), vec![5; CHUNK + 1]);
+        assert_eq!(open_all(&chunk(0, true, b"")).expect("empty payload"), b"");
+    }
+
+    #[test]
+    fn an_empty_final_chunk_after_data_is_refused() {
+        let cipher = [chunk(0, false, &[1; CHUNK]), chunk(1, true, b"")].concat();
+        assert!(matches!(open_all(&cipher), Err(Error::Tampered { .. })));
+    }
+
+    #[test]
+    fn a_short_chunk_that_is_not_final_is_refused() {
+        for cipher in [
+            chunk(0, false, b"short"),
+            [chunk(0, false, b"short"), chunk(1, true, b"end")].concat(),
+        ] {
+            assert!(matches!(open_all(&cipher), Err(Error::Tampered { .. })));
+        }
+    }
+
+    #[test]
+    fn chunks_out_of_order_are_refused() {
+        let cipher = [chunk(1, false, &[1; CHUNK]), chunk(0, true, b"x")].concat();
+        assert!(matches!(open_all(&cipher), Err(Error::Tampered { .. })));
+    }
+
+    #[test]
+    fn a_full_final_chunk_followed_by_more_is_refused() {
+        let cipher = [chunk(0, true, &[1; CHUNK]), chunk(1, true, b"x")].concat();
+        assert!(matches!(open_all(&cipher), Err(Error::Tampered { .. })));
+    }
+}

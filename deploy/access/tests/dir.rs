@@ -254,3 +254,33 @@ fn a_python_pipeline_reads_the_dataset_through_its_wrapped_key() {
         );
     }
 }
+
+#[test]
+fn a_failed_decrypt_file_leaves_no_output() {
+    let f = Fixture::new();
+    let src = f.path("export/data/train-00000-of-00001.parquet");
+    let enc = f.path("one.age");
+    labelchain_access::encrypt_file(&src, &enc, &[f.key.recipient()]).expect("encrypts");
+    let cut = f.path("cut.age");
+    let data = std::fs::read(&enc).expect("reads");
+    std::fs::write(&cut, &data[..data.len() - 100]).expect("writes");
+    let before = tree(f.root.path());
+    let other = Identity::generate();
+    for (src, with) in [(&enc, &other), (&cut, &f.key)] {
+        let err = labelchain_access::decrypt_file(src, &f.path("plain"), with).expect_err("fails");
+        assert!(
+            matches!(err, Error::WrongKey { .. } | Error::Tampered { .. }),
+            "{err:?}"
+        );
+        assert_eq!(tree(f.root.path()), before, "nothing left by {err}");
+    }
+    labelchain_access::decrypt_file(&enc, &f.path("plain"), &f.key).expect("decrypts");
+    assert_eq!(
+        std::fs::read(f.path("plain")).expect("r"),
+        std::fs::read(&src).expect("r")
+    );
+    assert!(matches!(
+        labelchain_access::decrypt_file(&enc, &f.path("plain"), &f.key),
+        Err(Error::TargetExists { .. })
+    ));
+}

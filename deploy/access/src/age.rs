@@ -122,8 +122,12 @@ fn open_x25519(s: &Stanza, with: &Identity) -> Result<Option<Zeroizing<[u8; 16]>
 }
 
 /// Reads the header, finds the file key `with` opens and checks the header MAC.
-fn file_key(cipher: &mut impl BufRead, with: &Identity) -> Result<Zeroizing<[u8; 16]>> {
-    let head = header::read(cipher)?;
+fn file_key(
+    cipher: &mut impl BufRead,
+    with: &Identity,
+    name: &Path,
+) -> Result<Zeroizing<[u8; 16]>> {
+    let head = header::read(cipher, name)?;
     let mut found = None;
     for s in head.stanzas.iter().filter(|s| s.tag == X25519_TAG) {
         // Every X25519 stanza is checked for well-formedness, even after a match.
@@ -163,7 +167,7 @@ pub(crate) fn decrypt_named<R: Read, W: Write>(
     names: (&Path, &Path),
 ) -> Result<u64> {
     let mut cipher = BufReader::with_capacity(stream::CHUNK, cipher);
-    let file_key = file_key(&mut cipher, with)?;
+    let file_key = file_key(&mut cipher, with, names.0)?;
     let mut nonce = [0u8; NONCE];
     cipher.read_exact(&mut nonce).map_err(|e| match e.kind() {
         std::io::ErrorKind::UnexpectedEof => Error::Truncated {

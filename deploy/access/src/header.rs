@@ -3,6 +3,7 @@
 //! exactly the bytes that were parsed.
 
 use std::io::BufRead;
+use std::path::Path;
 
 use base64::engine::general_purpose::STANDARD_NO_PAD;
 use base64::Engine;
@@ -84,11 +85,11 @@ pub(crate) fn write(stanzas: &[Stanza], file_key: &[u8; 16]) -> Result<Vec<u8>> 
 }
 
 /// Reads one `\n`-terminated header line (without its `\n`), bounded in length.
-fn line(r: &mut impl BufRead, raw: &mut Vec<u8>) -> Result<String> {
+fn line(r: &mut impl BufRead, raw: &mut Vec<u8>, name: &Path) -> Result<String> {
     let start = raw.len();
     let n = std::io::Read::take(&mut *r, MAX_LINE as u64 + 1)
         .read_until(b'\n', raw)
-        .map_err(io("<input>"))?;
+        .map_err(io(name))?;
     if n == 0 || raw.last() != Some(&b'\n') {
         if n > MAX_LINE {
             return Err(not_age("a header line is too long"));
@@ -111,9 +112,9 @@ fn line(r: &mut impl BufRead, raw: &mut Vec<u8>) -> Result<String> {
 }
 
 /// Parses the header from the start of `r`, leaving `r` at the payload's first byte.
-pub(crate) fn read(r: &mut impl BufRead) -> Result<Header> {
+pub(crate) fn read(r: &mut impl BufRead, name: &Path) -> Result<Header> {
     let mut raw = Vec::new();
-    let first = match line(r, &mut raw) {
+    let first = match line(r, &mut raw, name) {
         Ok(text) => text,
         Err(Error::Truncated { .. }) if raw.is_empty() => return Err(not_age("the file is empty")),
         Err(e @ Error::Truncated { .. }) if VERSION_LINE.as_bytes().starts_with(&raw) => {
@@ -135,12 +136,12 @@ pub(crate) fn read(r: &mut impl BufRead) -> Result<Header> {
     }
     let mut stanzas = Vec::new();
     loop {
-        let text = line(r, &mut raw)?;
+        let text = line(r, &mut raw, name)?;
         if let Some(words) = text.strip_prefix("-> ") {
             if stanzas.len() == MAX_STANZAS {
                 return Err(not_age("too many recipient stanzas"));
             }
-            stanzas.push(stanza(words, r, &mut raw)?);
+            stanzas.push(stanza(words, r, &mut raw, name)?);
         } else if let Some(tag) = text.strip_prefix("--- ") {
             if stanzas.is_empty() {
                 return Err(not_age("the header has no recipient stanza"));
@@ -163,7 +164,7 @@ pub(crate) fn read(r: &mut impl BufRead) -> Result<Header> {
 }
 
 /// The rest of a stanza after its `-> ` line's words: body lines up to a short one.
-fn stanza(words: &str, r: &mut impl BufRead, raw: &mut Vec<u8>) -> Result<Stanza> {
+fn stanza(words: &str, r: &mut impl BufRead, raw: &mut Vec<u8>, name: &Path) -> Result<Stanza> {
     let mut parts = Vec::new();
     for word in words.split(' ') {
         if word.is_empty() || !word.bytes().all(|b| (0x21..0x7f).contains(&b)) {
@@ -174,7 +175,7 @@ fn stanza(words: &str, r: &mut impl BufRead, raw: &mut Vec<u8>) -> Result<Stanza
     let tag = parts.remove(0);
     let mut body = String::new();
     loop {
-        let text = line(r, raw)?;
+        let text = line(r, raw, name)?;
         if text.len() > COLUMNS {
             return Err(not_age("a stanza body line is longer than 64 columns"));
         }
@@ -224,7 +225,7 @@ mod tests {
                 .nth(2 + lines)
                 .expect("mac")
                 .starts_with("--- "));
-            let back = read(&mut &bytes[..]).expect("parses");
+            let back = read(&mut &bytes[..], Path::new("t")).expect("parses");
             assert_eq!(back.stanzas, vec![stanza(len)]);
             let mut h = mac(&key).expect("mac");
             h.update(&back.covered);
@@ -240,7 +241,7 @@ mod tests {
         let cut = text.replacen("\n\n---", "\n---", 1);
         assert_ne!(cut, text);
         assert!(matches!(
-            read(&mut cut.as_bytes()),
+            read(&mut cut.as_bytes(), Path::new("t")),
             Err(Error::NotAge { .. })
         ));
     }
@@ -249,7 +250,7 @@ mod tests {
     fn a_header_without_stanzas_is_refused() {
         let text = format!("{VERSION_LINE}\n--- {}\n", b64(&[0; 32]));
         assert!(matches!(
-            read(&mut text.as_bytes()),
+            read(&mut text.as_bytes(), Path::new("t")),
             Err(Error::NotAge { .. })
         ));
     }
@@ -265,7 +266,10 @@ mod tests {
         for bad in [format!("{body}="), noncanonical] {
             let t = text.replacen(&body, &bad, 1);
             assert!(
-                matches!(read(&mut t.as_bytes()), Err(Error::NotAge { .. })),
+                matches!(
+                    read(&mut t.as_bytes(), Path::new("t")),
+                    Err(Error::NotAge { .. })
+                ),
                 "{t}"
             );
         }

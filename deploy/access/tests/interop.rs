@@ -113,3 +113,26 @@ print(str(k)); print(str(k.to_public()))";
     assert_eq!(id.to_secret_string(), secret);
     assert_eq!(id.recipient().to_string(), public);
 }
+
+#[test]
+fn multi_recipient_files_interoperate_with_go_age_both_ways() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (a, b) = (dir.path().join("a.key"), dir.path().join("b.key"));
+    let (ra, rb) = (keygen(&a).expect("keygen a"), keygen(&b).expect("keygen b"));
+    let plain = bytes(70_000, 50);
+    let mut ours = Vec::new();
+    encrypt(&plain[..], &mut ours, &[ra, rb]).expect("encrypts");
+    for key in [&a, &b] {
+        let out = run(go_age("age").arg("-d").arg("-i").arg(key), &ours);
+        assert_eq!(ok(out, "age -d"), plain);
+    }
+    let (sa, sb) = (ra.to_string(), rb.to_string());
+    let theirs = ok(
+        run(go_age("age").args(["-r", &sa, "-r", &sb]), &plain),
+        "age -r -r",
+    );
+    for key in [&a, &b] {
+        let id = Identity::from_file(key).expect("reads");
+        assert_eq!(open(&theirs, &id), plain);
+    }
+}

@@ -28,7 +28,7 @@ pub use card::{hf_features_json, pandas_dtypes_python, yaml_str};
 pub use columns::{Cell, Col, Kind};
 pub use error::{ClassesProblem, Error, ManifestProblem, Result, RowProblem, SplitSpecError};
 pub use layout::{Format, SplitFile, MANIFEST, PROVENANCE, README};
-pub use manifest::{file_sha256, parse as parse_manifest};
+pub use manifest::{file_sha256, parse as parse_manifest, render as render_manifest};
 pub use model::{Row, Split, Status};
 pub use provenance::{CardInfo, Contract, Provenance, Stats, FORMAT_VERSION};
 pub use read::{open, DataFile, Export, Rows};

@@ -35,8 +35,9 @@ pub fn file_sha256(path: &Path) -> Result<String> {
     Ok(hex(&h.finalize()))
 }
 
-/// The MANIFEST text for `(relative path, sha256)` pairs.
-pub(crate) fn render(hashes: &BTreeMap<String, String>) -> String {
+/// The MANIFEST text for `(relative path, sha256)` pairs: sorted `<hex>  <path>` lines,
+/// what [`parse`] reads back (also used for labelchain-access's CIPHERTEXT list).
+pub fn render(hashes: &BTreeMap<String, String>) -> String {
     hashes
         .iter()
         .map(|(path, hash)| format!("{hash}  {path}\n"))

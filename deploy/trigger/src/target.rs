@@ -71,7 +71,10 @@ impl Target {
             Target::Mlflow {
                 tracking_uri,
                 experiment,
-            } => format!("mlflow+{}#{experiment}", redact_url(tracking_uri)),
+            } => format!(
+                "mlflow+{}#{experiment}",
+                redact_url(tracking_uri).trim_end_matches('/')
+            ),
         }
     }
 }

@@ -198,3 +198,80 @@ pub fn wait_healthy(port: u16, what: &str, limit: Duration) -> Duration {
     }
     start.elapsed()
 }
+
+/// `mlflow server` from the venv on a free port, with a sqlite store in a temporary
+/// directory. One per test binary while any test holds it (see [`mlflow`]).
+pub struct Mlflow {
+    _proc: Group,
+    pub uri: String,
+    pub started_in: Duration,
+    _dir: tempfile::TempDir,
+}
+
+impl Mlflow {
+    fn start() -> Mlflow {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let port = free_port();
+        let log = std::fs::File::create(dir.path().join("server.log")).expect("server log");
+        let mut cmd = Command::new(venv_bin("mlflow"));
+        cmd.args([
+            "server",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &port.to_string(),
+            "--workers",
+            "1",
+        ])
+        .arg("--backend-store-uri")
+        .arg(format!(
+            "sqlite:///{}",
+            dir.path().join("mlflow.db").display()
+        ))
+        .arg("--default-artifact-root")
+        .arg(dir.path().join("artifacts"))
+        // The server's background job runner (huey consumers) is not needed for runs
+        // and datasets; without it start-up is faster and fewer processes are left to stop.
+        .env("MLFLOW_SERVER_ENABLE_JOB_EXECUTION", "false")
+        .stdout(log.try_clone().expect("log fd"))
+        .stderr(log);
+        let proc = Group::spawn(&mut cmd);
+        let started_in = wait_healthy(port, "mlflow server", Duration::from_secs(180));
+        eprintln!("mlflow server healthy after {started_in:?}");
+        Mlflow {
+            _proc: proc,
+            uri: format!("http://127.0.0.1:{port}"),
+            started_in,
+            _dir: dir,
+        }
+    }
+
+    /// What tests/clients/mlflow_check.py (the `mlflow` Python client) sees in `experiment`.
+    pub fn check(&self, experiment: &str) -> Value {
+        let out = Command::new(python())
+            .arg(client_script("mlflow_check.py"))
+            .args([&self.uri, experiment])
+            .output()
+            .expect("run mlflow_check.py");
+        assert!(
+            out.status.success(),
+            "mlflow_check.py: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("mlflow_check.py prints JSON")
+    }
+}
+
+/// The shared server: started by the first test that asks, stopped when the last holder
+/// drops it (a static would never be dropped, leaving the server running after the tests).
+pub fn mlflow() -> std::sync::Arc<Mlflow> {
+    use std::sync::{Arc, Mutex, Weak};
+    static SHARED: Mutex<Weak<Mlflow>> = Mutex::new(Weak::new());
+    let mut slot = SHARED.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(server) = slot.upgrade() {
+        return server;
+    }
+    let server = Arc::new(Mlflow::start());
+    *slot = Arc::downgrade(&server);
+    server
+}

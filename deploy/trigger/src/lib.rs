@@ -4,6 +4,24 @@
 //! an MLflow tracking server (a run tagged with the event, the dataset as its input).
 //! Deliveries are retried with exponential backoff, and every trigger is appended to a
 //! local JSONL log.
+//!
+//! # Verifying a webhook (for receivers)
+//!
+//! Each POST carries `X-Labelchain-Signature: t=<unix seconds>,v1=<hex>` where `v1` is
+//! HMAC-SHA256 under the shared secret of the ASCII `t`, a `.`, and the raw body bytes (the
+//! scheme Stripe uses). A receiver recomputes it over the body exactly as received, compares
+//! in constant time, and rejects a `t` older than a few minutes (replays). `Idempotency-Key`
+//! is the same on every retry and every re-run for one dataset version: store it and answer
+//! 2xx to a key already seen. In Python:
+//!
+//! ```text
+//! t, v1 = (dict(p.split("=", 1) for p in header.split(","))[k] for k in ("t", "v1"))
+//! good = hmac.compare_digest(hmac.new(secret, t.encode() + b"." + body, "sha256").hexdigest(), v1)
+//! good = good and abs(time.time() - int(t)) < 300
+//! ```
+//!
+//! Any 2xx is success; 408, 429 (with `Retry-After` seconds) and 5xx make the sender retry;
+//! any other status is final.
 
 mod error;
 mod event;
@@ -68,48 +86,12 @@ pub async fn trigger(
         .map_err(Error::Client)?;
     let delivery = match target {
         Target::Webhook { url, secret } => {
-            let body = serde_json::to_vec(event).map_err(|e| Error::BadEvent {
-                field: "event",
-                problem: e.to_string(),
-            })?;
-            let (result, attempts) =
-                webhook::deliver(&client, url, secret, &key, &body, policy).await;
-            match result {
-                Ok(reply) => delivered(attempts, Some(reply.status), reply.body, None),
-                Err(f) => failed(attempts, f),
-            }
+            to_webhook(&client, url, secret, event, &key, policy).await?
         }
         Target::Mlflow {
             tracking_uri,
             experiment,
-        } => {
-            let start_ms = event.start_millis()?;
-            let (result, attempts) = mlflow::deliver(
-                &client,
-                tracking_uri,
-                experiment,
-                event,
-                &key,
-                start_ms,
-                policy,
-            )
-            .await;
-            match result {
-                Ok(run) => {
-                    let how = if run.existing {
-                        "existing run"
-                    } else {
-                        "created run"
-                    };
-                    let response = format!(
-                        "{how} {} in experiment `{experiment}` ({})",
-                        run.id, run.experiment_id
-                    );
-                    delivered(attempts, Some(200), response, Some(run.id))
-                }
-                Err(f) => failed(attempts, f),
-            }
-        }
+        } => to_mlflow(&client, tracking_uri, experiment, event, &key, policy).await?,
     };
     let redacted = target.redacted();
     match delivery.outcome {
@@ -122,6 +104,62 @@ pub async fn trigger(
     }
     log::append(log, event, &redacted, &key, &delivery)?;
     Ok(delivery)
+}
+
+async fn to_webhook(
+    client: &reqwest::Client,
+    url: &str,
+    secret: &[u8],
+    event: &Event,
+    key: &str,
+    policy: &RetryPolicy,
+) -> Result<Delivery> {
+    // Serialised once: every retry sends exactly these bytes, under the same key.
+    let body = serde_json::to_vec(event).map_err(|e| Error::BadEvent {
+        field: "event",
+        problem: e.to_string(),
+    })?;
+    let (result, attempts) = webhook::deliver(client, url, secret, key, &body, policy).await;
+    Ok(match result {
+        Ok(reply) => delivered(attempts, Some(reply.status), reply.body, None),
+        Err(f) => failed(attempts, f),
+    })
+}
+
+async fn to_mlflow(
+    client: &reqwest::Client,
+    tracking_uri: &str,
+    experiment: &str,
+    event: &Event,
+    key: &str,
+    policy: &RetryPolicy,
+) -> Result<Delivery> {
+    let start_ms = event.start_millis()?;
+    let (result, attempts) = mlflow::deliver(
+        client,
+        tracking_uri,
+        experiment,
+        event,
+        key,
+        start_ms,
+        policy,
+    )
+    .await;
+    Ok(match result {
+        Ok(run) => {
+            let how = if run.existing {
+                "existing run"
+            } else {
+                "created run"
+            };
+            let response = format!(
+                "{how} {} in experiment `{experiment}` ({})",
+                run.id, run.experiment_id
+            );
+            delivered(attempts, Some(200), response, Some(run.id))
+        }
+        Err(f) => failed(attempts, f),
+    })
 }
 
 fn delivered(

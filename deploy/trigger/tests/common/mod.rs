@@ -186,17 +186,16 @@ pub fn http_status(port: u16, path: &str) -> Option<u16> {
     head.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// Polls `port` until `/health` answers 200.
-pub fn wait_healthy(port: u16, what: &str, limit: Duration) -> Duration {
+/// Polls `port` until `/health` answers 200: how long that took, or `Err` after `limit`.
+pub fn wait_healthy(port: u16, limit: Duration) -> Result<Duration, Duration> {
     let start = Instant::now();
     while http_status(port, "/health") != Some(200) {
-        assert!(
-            start.elapsed() < limit,
-            "{what} not healthy on {port} after {limit:?}"
-        );
+        if start.elapsed() > limit {
+            return Err(start.elapsed());
+        }
         std::thread::sleep(Duration::from_millis(200));
     }
-    start.elapsed()
+    Ok(start.elapsed())
 }
 
 /// `mlflow server` from the venv on a free port, with a sqlite store in a temporary
@@ -236,7 +235,24 @@ impl Mlflow {
         .stdout(log.try_clone().expect("log fd"))
         .stderr(log);
         let proc = Group::spawn(&mut cmd);
-        let started_in = wait_healthy(port, "mlflow server", Duration::from_secs(180));
+        let started_in = match wait_healthy(port, Duration::from_secs(180)) {
+            Ok(t) => t,
+            Err(waited) => {
+                let log =
+                    std::fs::read_to_string(dir.path().join("server.log")).unwrap_or_default();
+                let tail: String = log
+                    .chars()
+                    .rev()
+                    .take(3000)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
+                panic!(
+                    "mlflow server not healthy on {port} after {waited:?}; its log ends:\n{tail}"
+                );
+            }
+        };
         eprintln!("mlflow server healthy after {started_in:?}");
         Mlflow {
             _proc: proc,

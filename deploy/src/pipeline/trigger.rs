@@ -51,7 +51,7 @@ pub async fn run(event: &Event, spec: &TriggerSpec) -> Result<Vec<Triggered>> {
     for target in &spec.targets {
         let delivery = labelchain_trigger::trigger(event, target, &spec.policy, &spec.log).await?;
         out.push(Triggered {
-            target: target.display_url(),
+            target: target.redacted(),
             delivery,
         });
     }

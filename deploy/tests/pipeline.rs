@@ -6,6 +6,8 @@
 mod common;
 #[path = "../storage/tests/common/mod.rs"]
 mod servers;
+#[path = "../trigger/tests/common/mod.rs"]
+mod trigger_support;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, OnceLock};
@@ -13,6 +15,7 @@ use std::sync::{Mutex, MutexGuard, OnceLock};
 use common::chain::{ok_json, python_load, refused, Chain};
 use labelchain::demo;
 use serde_json::Value;
+use trigger_support::{Receiver, Script, SECRET};
 
 /// The demo task with its six items final, and the lock every test holds: publishes from
 /// one requester key must not interleave (the version a publish prepares is the next one).
@@ -146,7 +149,13 @@ fn the_whole_path_demo_task_to_a_pipeline_that_loads_it_from_s3() {
     let (chain, _lock) = chain();
     let tmp = tempfile::tempdir().unwrap();
     let s3 = S3::start();
-    let receiver = Receiver::start(tmp.path(), 1);
+    let receiver = Receiver::start(
+        SECRET,
+        Script {
+            fail: 1,
+            ..Script::default()
+        },
+    );
     let out = export(chain, tmp.path());
     let (key, pubkey) = keygen(chain, tmp.path(), "pipeline.key");
     use std::os::unix::fs::PermissionsExt;
@@ -155,7 +164,10 @@ fn the_whole_path_demo_task_to_a_pipeline_that_loads_it_from_s3() {
 
     let log = tmp.path().join("triggers.jsonl");
     let mut env = s3.env();
-    env.push(("LABELCHAIN_WEBHOOK_SECRET", Receiver::SECRET.into()));
+    env.push((
+        "LABELCHAIN_WEBHOOK_SECRET",
+        String::from_utf8(SECRET.to_vec()).unwrap(),
+    ));
     let p = ok_json(as_requester(
         chain,
         tmp.path(),
@@ -210,9 +222,13 @@ fn the_whole_path_demo_task_to_a_pipeline_that_loads_it_from_s3() {
     let seen = receiver.requests();
     assert_eq!(seen.len(), 2, "one refused, one accepted: {seen:?}");
     assert!(seen.iter().all(|r| r["signature_valid"] == true), "{seen:?}");
-    assert_eq!(seen[0]["idempotency_key"], seen[1]["idempotency_key"]);
-    assert_eq!(seen[1]["body"]["uri"], uri.as_str());
-    assert_eq!(seen[1]["body"]["publish_tx"], p["tx"]["txHash"]);
+    let key = |r: &Value| r["headers"]["idempotency-key"].clone();
+    assert_eq!(key(&seen[0]), key(&seen[1]));
+    let body: Value = serde_json::from_str(seen[1]["body"].as_str().unwrap()).unwrap();
+    assert_eq!(body["uri"], uri.as_str());
+    assert_eq!(body["publish_tx"], p["tx"]["txHash"]);
+    assert_eq!(body["version"], version);
+    assert_eq!(body["encrypted"], true);
 }
 
 fn jsonl(path: &Path) -> Vec<Value> {
@@ -426,4 +442,87 @@ fn bad_stores_are_refused_before_anything_is_published() {
     assert!(m.to_lowercase().contains("target"), "{m}");
     assert_eq!(count(), before, "nothing was published");
     assert!(!tmp.path().join("s").exists(), "nothing uploaded for a bad trigger target");
+}
+
+#[test]
+fn labelchain_trigger_starts_an_mlflow_run_tagged_with_the_published_version() {
+    let (chain, _lock) = chain();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = export(chain, tmp.path());
+    let store = tmp.path().join("store");
+    let version = publish_to(chain, tmp.path(), &out, s(&store), false, &[]);
+    let server = trigger_support::mlflow();
+    let target = format!("mlflow+{}#labelchain-e2e", server.uri);
+    let log = tmp.path().join("triggers.jsonl");
+    let v = version.to_string();
+    let args = ["trigger", "--task", "1", "--version", &v, "--trigger", &target, "--trigger-log", s(&log)];
+    let done = ok_json(as_requester(chain, tmp.path(), &args, &[]));
+    let run_id = done[0]["delivery"]["run_id"].as_str().unwrap().to_owned();
+    let list = ok_json(as_pipeline(chain, tmp.path(), &["dataset", "list", "--task", "1"], &[]));
+    let published = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["version"] == version)
+        .unwrap()
+        .clone();
+
+    // What MLflow's own client reads back.
+    let runs = server.check("labelchain-e2e")["runs"].as_array().unwrap().clone();
+    assert_eq!(runs.len(), 1, "{runs:?}");
+    let run = &runs[0];
+    assert_eq!(run["run_id"], run_id.as_str());
+    let tags = &run["tags"];
+    assert_eq!(tags["labelchain.version"], v.as_str());
+    assert_eq!(tags["labelchain.publish_tx"], published["tx"]);
+    assert_eq!(tags["labelchain.file_hash"], published["fileHash"]);
+    assert_eq!(tags["labelchain.uri"], published["uri"]);
+    assert!(tags["labelchain.start_time"].as_str().unwrap().ends_with('Z'));
+    assert_eq!(run["inputs"][0]["name"], "labelchain-task-1");
+
+    // Again: the same idempotency key, so the same run; both logged.
+    let again = ok_json(as_requester(chain, tmp.path(), &args, &[]));
+    assert_eq!(again[0]["delivery"]["run_id"], run_id.as_str());
+    assert_eq!(server.check("labelchain-e2e")["runs"].as_array().unwrap().len(), 1);
+    let lines = jsonl(&log);
+    assert_eq!(lines.len(), 2);
+    assert!(lines.iter().all(|l| l["outcome"] == "delivered" && l["publish_tx"] == published["tx"]));
+}
+
+#[test]
+fn a_webhook_answering_500_is_retried_logged_and_fails_the_command_after_the_publish() {
+    let (chain, _lock) = chain();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = export(chain, tmp.path());
+    let receiver = Receiver::start(
+        SECRET,
+        Script {
+            fail: 100,
+            ..Script::default()
+        },
+    );
+    let log = tmp.path().join("triggers.jsonl");
+    let secret = tmp.path().join("secret");
+    std::fs::write(&secret, [SECRET, b"\n"].concat()).unwrap();
+    let store = tmp.path().join("store");
+    let (ok, stdout, _) = as_requester(
+        chain,
+        tmp.path(),
+        &[
+            "dataset", "publish", s(&out), "--store", s(&store), "--trigger", &receiver.url,
+            "--webhook-secret-file", s(&secret), "--trigger-log", s(&log), "--trigger-attempts", "2",
+        ],
+        &[],
+    );
+    assert!(!ok, "the trigger failed: {stdout}");
+    let m = refused((ok, stdout, String::new()));
+    assert!(m.contains("failed after 2 attempt(s) (HTTP 500)"), "{m}");
+    assert!(m.contains("labelchain trigger"), "says how to deliver again: {m}");
+    let lines = jsonl(&log);
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["outcome"], "failed");
+    assert_eq!(lines[0]["status"], 500);
+    assert!(lines[0]["response"].as_str().unwrap().contains("simulated failure"));
+    assert_eq!(receiver.requests().len(), 2, "retried once");
+    assert!(receiver.requests().iter().all(|r| r["signature_valid"] == true), "the secret file's newline is not part of the key");
 }

@@ -300,23 +300,31 @@ async fn dataset_publish(g: &Global, x: &PublishArgs) -> anyhow::Result<()> {
     }
     let (conn, a) = deployment(g).await?;
     let p = labelchain::commands::datasets::publish(&conn, &a, task, &release).await?;
-    emit(g.json, &p, |p| {
+    if !g.json {
         println!(
             "published version {} of task {task}: tx {}",
             p.version, p.tx.tx_hash
-        )
-    });
-    if let Some(spec) = trigger {
-        let record = labelchain::pipeline::pull::Record {
-            task,
-            version: p.version,
-            labels_digest: release.labels_digest,
-            file_hash: release.file_hash,
-            uri: release.uri.clone(),
-        };
-        pipeline::trigger_after(g, conn.chain_id, &a, &record, p.tx.tx_hash, false, &spec).await?;
+        );
     }
-    Ok(())
+    let record = labelchain::pipeline::pull::Record {
+        task,
+        version: p.version,
+        labels_digest: release.labels_digest,
+        file_hash: release.file_hash,
+        uri: release.uri.clone(),
+    };
+    let doc = serde_json::to_value(&p)?;
+    pipeline::after_publish(
+        g,
+        conn.chain_id,
+        &a,
+        &record,
+        doc,
+        p.tx.tx_hash,
+        false,
+        trigger.as_ref(),
+    )
+    .await
 }
 
 /// `labelchain dataset list`, with a bar over the blocks read for the publish events.

@@ -150,31 +150,20 @@ pub(crate) async fn trigger(g: &Global, t: &TriggerCmd) -> anyhow::Result<()> {
     // Whether the version was encrypted is known where it was published: its data key.
     let encrypted = pipeline::data_key_path(&g.deployments, conn.chain_id, t.task, record.version)
         .exists();
-    trigger_after(g, conn.chain_id, &a, &record, tx, encrypted, &spec).await
-}
-
-/// The trigger for a version just published (or published earlier, by `labelchain trigger`).
-pub(crate) async fn trigger_after(
-    g: &Global,
-    chain_id: u64,
-    a: &labelchain::state::Addresses,
-    record: &Record,
-    tx: alloy::primitives::B256,
-    encrypted: bool,
-    spec: &TriggerSpec,
-) -> anyhow::Result<()> {
-    let event = pipeline::trigger::event(chain_id, a, record, tx, encrypted);
-    deliver(g, &event, spec).await
+    let event = pipeline::trigger::event(conn.chain_id, &a, &record, tx, encrypted);
+    let done = deliver(g, &event, &spec).await?;
+    emit(g.json, &done, |_| {});
+    Ok(())
 }
 
 async fn deliver(
     g: &Global,
     event: &labelchain_trigger::Event,
     spec: &TriggerSpec,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Vec<pipeline::trigger::Triggered>> {
     let done = pipeline::trigger::run(event, spec).await?;
-    emit(g.json, &done, |done| {
-        for t in done {
+    if !g.json {
+        for t in &done {
             println!(
                 "triggered {} for task {} version {}: {} after {} attempt(s){}; logged to {}",
                 t.target,
@@ -190,7 +179,41 @@ async fn deliver(
                 spec.log.display()
             );
         }
-    });
+    }
+    Ok(done)
+}
+
+/// After a publish: the trigger, if asked, and one output document. A failed trigger
+/// fails the command but says the version is on chain (it is: only the delivery is left,
+/// for `labelchain trigger`).
+pub(crate) async fn after_publish(
+    g: &Global,
+    chain_id: u64,
+    a: &labelchain::state::Addresses,
+    record: &Record,
+    published: serde_json::Value,
+    tx: alloy::primitives::B256,
+    encrypted: bool,
+    trigger: Option<&TriggerSpec>,
+) -> anyhow::Result<()> {
+    let triggers = match trigger {
+        Some(spec) => {
+            let event = pipeline::trigger::event(chain_id, a, record, tx, encrypted);
+            let done = deliver(g, &event, spec).await.map_err(|e| {
+                e.context(format!(
+                    "published version {} of task {} at {} (tx {tx}) and the retraining trigger failed",
+                    record.version, record.task, record.uri
+                ))
+            })?;
+            Some(done)
+        }
+        None => None,
+    };
+    if g.json {
+        let mut doc = published;
+        doc["triggers"] = serde_json::to_value(&triggers)?;
+        emit(true, &doc, |_| {});
+    }
     Ok(())
 }
 
@@ -215,8 +238,7 @@ pub(crate) async fn publish_stored(
         &spec,
     )
     .await?;
-    let value = serde_json::json!({ "version": p.version, "tx": p.tx, "stored": stored });
-    emit(g.json, &value, |_| {
+    if !g.json {
         println!(
             "uploaded {} file(s) ({} bytes), {} already stored; published version {} of task {task} at {}: tx {}",
             stored.sent, stored.bytes, stored.skipped, p.version, stored.uri, p.tx.tx_hash
@@ -228,18 +250,26 @@ pub(crate) async fn publish_stored(
                 p.version
             );
         }
-    });
-    if let Some(spec) = trigger {
-        let record = Record {
-            task,
-            version: p.version,
-            labels_digest: release.labels_digest,
-            file_hash: release.file_hash,
-            uri: stored.uri.clone(),
-        };
-        trigger_after(g, conn.chain_id, &a, &record, p.tx.tx_hash, stored.encrypted, &spec).await?;
     }
-    Ok(())
+    let record = Record {
+        task,
+        version: p.version,
+        labels_digest: release.labels_digest,
+        file_hash: release.file_hash,
+        uri: stored.uri.clone(),
+    };
+    let doc = serde_json::json!({ "version": p.version, "tx": p.tx, "stored": stored });
+    after_publish(
+        g,
+        conn.chain_id,
+        &a,
+        &record,
+        doc,
+        p.tx.tx_hash,
+        stored.encrypted,
+        trigger.as_ref(),
+    )
+    .await
 }
 
 /// `dataset grant`.

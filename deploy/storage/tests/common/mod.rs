@@ -7,9 +7,15 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// The repository's venv (made by .ci/setup from tests/clients/requirements.txt).
+/// The repository's venv (made by .ci/setup from tests/clients/requirements.txt). Found
+/// from the crate up to the host workspace's root, as the `labelchain` crate's tests (one
+/// directory higher) use this module too.
 pub fn venv() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv")
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    here.ancestors()
+        .find(|p| p.join("Cargo.lock").is_file())
+        .unwrap_or(here)
+        .join(".venv")
 }
 
 pub fn free_port() -> u16 {

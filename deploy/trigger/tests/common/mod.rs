@@ -21,16 +21,22 @@ pub fn python() -> PathBuf {
     }
 }
 
+/// The repository's root (the directory with the host workspace's Cargo.lock): this module
+/// is also used by the `labelchain` crate's tests, one directory higher.
+pub fn repo_root() -> PathBuf {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    here.ancestors()
+        .find(|p| p.join("Cargo.lock").is_file())
+        .unwrap_or(here)
+        .to_path_buf()
+}
+
 pub fn venv_bin(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../.venv/bin")
-        .join(name)
+    repo_root().join(".venv/bin").join(name)
 }
 
 pub fn client_script(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/clients")
-        .join(name)
+    repo_root().join("tests/clients").join(name)
 }
 
 /// A port nothing listens on (bound, then released).

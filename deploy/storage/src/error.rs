@@ -6,7 +6,7 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error(
-        "unknown storage scheme `{scheme}` in `{url}` (expected file://, a path, s3:// or gs://)"
+        "unknown storage scheme `{scheme}` in `{url}` (expected file://, a path, s3://, gs:// or ipfs://)"
     )]
     UnknownScheme { url: String, scheme: String },
     #[error("storage URL `{url}`: {problem}")]
@@ -20,7 +20,7 @@ pub enum Error {
     Unreachable {
         url: String,
         #[source]
-        source: object_store::Error,
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
     #[error("object `{path}` is missing from the store")]
     ObjectMissing { path: String },
@@ -42,12 +42,50 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-    #[error("`{file}` does not match the MANIFEST: expected sha256 {expected}, got {actual}")]
+    /// A file differs from its MANIFEST line, or the manifest itself from the expected hash.
+    #[error("`{file}` has the wrong content: expected sha256 {expected}, got {actual}")]
     HashMismatch {
         file: String,
         expected: String,
         actual: String,
     },
+    /// IPFS served bytes that are not the raw block a CID names.
+    #[error("`{file}` is not the content of its CID: expected {expected}, got {actual}")]
+    CidMismatch {
+        file: String,
+        expected: String,
+        actual: String,
+    },
+    #[error("`{cid}` is not a usable CID: {problem}")]
+    Cid {
+        cid: String,
+        problem: crate::cid::CidProblem,
+    },
+    /// The IPFS node answered a call with an error (kubo: HTTP 500 and `{"Message",…}`).
+    #[error("IPFS {call} `{arg}` refused (HTTP {status}): {message}")]
+    IpfsRefused {
+        call: &'static str,
+        arg: String,
+        status: u16,
+        message: String,
+    },
+    #[error("IPFS {call} `{arg}` failed")]
+    IpfsRequest {
+        call: &'static str,
+        arg: String,
+        #[source]
+        source: reqwest::Error,
+    },
+    #[error("IPFS {call} `{arg}`: unexpected answer")]
+    IpfsAnswer {
+        call: &'static str,
+        arg: String,
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The IPFS index object (`<cid>  <path>` lines) is malformed.
+    #[error("IPFS index line {line}: {problem}")]
+    BadIndex { line: usize, problem: &'static str },
     #[error("export's MANIFEST or files")]
     Export(#[from] labelchain_dataset::Error),
     #[error("{} already exists: a download never overwrites", path.display())]
@@ -76,7 +114,7 @@ pub(crate) fn remote(url: &str, path: &str, source: object_store::Error) -> Erro
     if is_connect_failure(&source) {
         return Error::Unreachable {
             url: url.to_owned(),
-            source,
+            source: Box::new(source),
         };
     }
     Error::Store {

@@ -7,14 +7,18 @@
 //! into a temporary directory, checks every file against the MANIFEST and only then renames the
 //! directory into place: a refused download leaves nothing behind.
 
+mod cid;
 mod crypto;
 mod download;
 mod error;
 mod hashing;
+mod ipfs;
 mod store;
 mod upload;
 
-pub use download::download_dir;
+pub use cid::{Cid, CidProblem, Codec};
+pub use download::{download_dir, download_dir_with, download_uri};
 pub use error::{Error, Result};
-pub use store::{Backend, Store};
-pub use upload::{upload_dir, Uploaded, SIDECAR_DIR};
+pub use ipfs::{DEFAULT_IPFS_API, IPFS_API_VAR};
+pub use store::{Backend, Store, GCS_EMULATOR_VAR};
+pub use upload::{upload_dir, upload_dir_with, Layout, Uploaded, SIDECAR_DIR};

@@ -9,8 +9,10 @@ use object_store::local::LocalFileSystem;
 use object_store::path::Path as ObjectPath;
 use object_store::{ClientOptions, ObjectStore, RetryConfig};
 
+use crate::cid::Cid;
 use crate::crypto::RustCrypto;
 use crate::error::{local, Error, Result};
+use crate::ipfs::{Ipfs, DEFAULT_IPFS_API, IPFS_API_VAR};
 
 /// The kind of store a URL named.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,15 +20,46 @@ pub enum Backend {
     Local,
     S3,
     Gcs,
+    Ipfs,
 }
 
-/// An object store and the prefix the URL put every object under.
+/// Where a URL points: an object store with the prefix it put every object under, or an IPFS
+/// node (content-addressed: no prefixes; the URL may name an uploaded export's index CID).
 #[derive(Debug, Clone)]
 pub struct Store {
-    pub(crate) inner: Arc<dyn ObjectStore>,
+    pub(crate) kind: Kind,
     pub(crate) url: String,
     pub(crate) prefix: ObjectPath,
     backend: Backend,
+}
+
+/// The two kinds of storage behind a [`Store`]; each upload and download matches on it once.
+#[derive(Debug, Clone)]
+pub(crate) enum Kind {
+    Objects(Arc<dyn ObjectStore>),
+    Ipfs { node: Ipfs, root: Option<Cid> },
+}
+
+/// An object store at one prefix: what the object-store upload and download work on.
+#[derive(Debug, Clone)]
+pub(crate) struct Objects {
+    pub(crate) inner: Arc<dyn ObjectStore>,
+    pub(crate) url: String,
+    pub(crate) prefix: ObjectPath,
+}
+
+impl Objects {
+    /// The object path of `relative` (a `/`-separated path) under the prefix.
+    pub(crate) fn object_path(&self, relative: &str) -> ObjectPath {
+        join(&self.prefix, relative)
+    }
+}
+
+fn join(prefix: &ObjectPath, relative: &str) -> ObjectPath {
+    relative
+        .split('/')
+        .filter(|part| !part.is_empty())
+        .fold(prefix.clone(), |p, part| p.join(part))
 }
 
 /// The emulator variable Google's own client libraries read (fake-gcs-server's docs use it):
@@ -37,7 +70,8 @@ impl Store {
     /// The store a URL names, configured from the process environment: `file:///dir` or a
     /// plain path; `s3://bucket/prefix` (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, optional
     /// AWS_SESSION_TOKEN, AWS_REGION or AWS_DEFAULT_REGION, AWS_ENDPOINT_URL);
-    /// `gs://bucket/prefix` (GOOGLE_APPLICATION_CREDENTIALS, or STORAGE_EMULATOR_HOST).
+    /// `gs://bucket/prefix` (GOOGLE_APPLICATION_CREDENTIALS, or STORAGE_EMULATOR_HOST);
+    /// `ipfs://` or `ipfs://CID` (kubo's RPC API at IPFS_API_URL, default http://127.0.0.1:5001).
     pub fn from_url(url: &str) -> Result<Store> {
         Self::from_url_with_env(url, |k| std::env::var(k).ok())
     }
@@ -61,6 +95,18 @@ impl Store {
                 let inner = gcs(bucket, &env)?;
                 Ok(Self::new(inner, url, prefix, Backend::Gcs))
             }
+            "ipfs" => {
+                let root = rest.trim_matches('/');
+                let root = (!root.is_empty()).then(|| parse_cid(root)).transpose()?;
+                let api = env(IPFS_API_VAR).unwrap_or_else(|| DEFAULT_IPFS_API.to_owned());
+                let node = Ipfs::new(&api)?;
+                Ok(Store {
+                    kind: Kind::Ipfs { node, root },
+                    url: url.to_owned(),
+                    prefix: ObjectPath::default(),
+                    backend: Backend::Ipfs,
+                })
+            }
             other => Err(Error::UnknownScheme {
                 url: url.to_owned(),
                 scheme: other.to_owned(),
@@ -76,21 +122,39 @@ impl Store {
         &self.url
     }
 
-    /// The underlying object store, for callers (and tests) that need a request of their own.
-    pub fn object_store(&self) -> &Arc<dyn ObjectStore> {
-        &self.inner
+    /// The underlying object store, for callers (and tests) that need a request of their own;
+    /// None for IPFS.
+    pub fn object_store(&self) -> Option<&Arc<dyn ObjectStore>> {
+        match &self.kind {
+            Kind::Objects(inner) => Some(inner),
+            Kind::Ipfs { .. } => None,
+        }
     }
 
     /// The object path of `relative` (a `/`-separated path) under the URL's prefix.
     pub fn object_path(&self, relative: &str) -> ObjectPath {
-        relative
-            .split('/')
-            .fold(self.prefix.clone(), |p, part| p.clone().join(part))
+        join(&self.prefix, relative)
+    }
+
+    /// This store with `prefix` appended to the URL's prefix.
+    pub fn scoped(&self, prefix: &str) -> Store {
+        let mut s = self.clone();
+        s.prefix = self.object_path(prefix);
+        s
+    }
+
+    /// The URI naming what lies under `prefix`: the URL with the prefix joined on.
+    pub(crate) fn uri_of(&self, prefix: &str) -> String {
+        let prefix = prefix.trim_matches('/');
+        if prefix.is_empty() {
+            return self.url.clone();
+        }
+        format!("{}/{prefix}", self.url.trim_end_matches('/'))
     }
 
     fn new(inner: Arc<dyn ObjectStore>, url: &str, prefix: &str, backend: Backend) -> Store {
         Store {
-            inner,
+            kind: Kind::Objects(inner),
             url: url.to_owned(),
             prefix: ObjectPath::from(prefix),
             backend,
@@ -110,6 +174,13 @@ impl Store {
             .map_err(|source| crate::error::remote(url, dir, source))?;
         Ok(Self::new(Arc::new(fs), url, "", Backend::Local))
     }
+}
+
+pub(crate) fn parse_cid(text: &str) -> Result<Cid> {
+    Cid::parse(text).map_err(|problem| Error::Cid {
+        cid: text.to_owned(),
+        problem,
+    })
 }
 
 fn bucket_and_prefix<'a>(url: &str, rest: &'a str) -> Result<(&'a str, &'a str)> {

@@ -14,24 +14,73 @@ use object_store::{ObjectStoreExt, PutPayload};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::error::{local, remote, Error, Result};
-use crate::store::Store;
+use crate::store::{Kind, Objects, Store};
 
 /// The folder under a prefix holding each object's SHA-256 sidecar.
 pub const SIDECAR_DIR: &str = ".labelchain-sha256";
 
-/// What an upload did: relative paths sent and skipped, and the bytes sent.
+/// What an upload did: relative paths sent and skipped, the bytes sent, and the URI to record
+/// on chain for it ([`crate::download_uri`] opens it).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Uploaded {
     pub sent: Vec<String>,
     pub skipped: Vec<String>,
     pub bytes: u64,
+    /// For an object store its URL joined with the prefix (`s3://bucket/base/task-1/v0`); for
+    /// IPFS `ipfs://<CID of the index>`.
+    pub uri: String,
 }
 
-/// Uploads every file the export in `dir` lists in its MANIFEST, then the MANIFEST, under
-/// `prefix` in `store`. A local file that differs from its MANIFEST line is refused before
-/// anything is sent.
+/// The name of an export's file list: `MANIFEST` for a plain export, `CIPHERTEXT` for an
+/// encrypted one (its files are the ciphertexts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Layout<'a> {
+    pub manifest: &'a str,
+}
+
+impl Layout<'static> {
+    pub const PLAIN: Layout<'static> = Layout {
+        manifest: labelchain_dataset::MANIFEST,
+    };
+    pub const ENCRYPTED: Layout<'static> = Layout {
+        manifest: "CIPHERTEXT",
+    };
+}
+
+/// [`upload_dir_with`] for a plain export, its file list named `MANIFEST`.
 pub async fn upload_dir(dir: &Path, store: &Store, prefix: &str) -> Result<Uploaded> {
-    let manifest_path = dir.join(labelchain_dataset::MANIFEST);
+    upload_dir_with(dir, store, prefix, labelchain_dataset::MANIFEST).await
+}
+
+/// Uploads every file the export in `dir` lists in its `manifest` file (sha256sum format), then
+/// the manifest, under `prefix` in `store` (IPFS, content-addressed, has no prefixes and ignores
+/// it). A local file that differs from its manifest line is refused before anything is sent.
+pub async fn upload_dir_with(
+    dir: &Path,
+    store: &Store,
+    prefix: &str,
+    manifest: &str,
+) -> Result<Uploaded> {
+    let files = local_files(dir, manifest)?;
+    match &store.kind {
+        Kind::Objects(inner) => {
+            let objects = Objects {
+                inner: inner.clone(),
+                url: store.url.clone(),
+                prefix: store.object_path(prefix),
+            };
+            let mut done = objects.upload(dir, files).await?;
+            done.uri = store.uri_of(prefix);
+            Ok(done)
+        }
+        Kind::Ipfs { node, .. } => crate::ipfs::upload(node, dir, files).await,
+    }
+}
+
+/// The export's files with their checked hashes, in path order and the manifest last (so a
+/// store holding the manifest holds the whole export).
+fn local_files(dir: &Path, manifest: &str) -> Result<Vec<(String, String)>> {
+    let manifest_path = dir.join(manifest);
     let text = std::fs::read_to_string(&manifest_path).map_err(local(&manifest_path))?;
     let mut files = labelchain_dataset::parse_manifest(&text)?;
     for (file, expected) in &files {
@@ -45,40 +94,33 @@ pub async fn upload_dir(dir: &Path, store: &Store, prefix: &str) -> Result<Uploa
         }
     }
     let manifest_hash = labelchain_dataset::file_sha256(&manifest_path)?;
-    let scoped = store.scoped(prefix);
-    let mut done = Uploaded::default();
-    // BTreeMap order, and the MANIFEST appended after every other file.
-    let manifest_key = labelchain_dataset::MANIFEST.to_owned();
-    files.remove(&manifest_key);
-    let order = files.into_iter().chain([(manifest_key, manifest_hash)]);
-    for (file, hash) in order {
-        let source = dir.join(&file);
-        let size = std::fs::metadata(&source).map_err(local(&source))?.len();
-        if scoped.stored_size(&file).await? == Some(size)
-            && scoped.sidecar(&file).await?.as_ref() == Some(&hash)
-        {
-            tracing::debug!(file, "already stored with the same sha256");
-            done.skipped.push(file);
-            continue;
-        }
-        scoped.put_file(&source, &file).await?;
-        scoped.put_sidecar(&file, &hash).await?;
-        tracing::info!(file, size, "uploaded");
-        done.bytes += size;
-        done.sent.push(file);
-    }
-    Ok(done)
+    files.remove(manifest);
+    Ok(files
+        .into_iter()
+        .chain([(manifest.to_owned(), manifest_hash)])
+        .collect())
 }
 
-impl Store {
-    /// This store with `prefix` appended to the URL's prefix.
-    pub fn scoped(&self, prefix: &str) -> Store {
-        let mut s = self.clone();
-        let prefix = prefix.trim_matches('/');
-        if !prefix.is_empty() {
-            s.prefix = self.object_path(prefix);
+impl Objects {
+    async fn upload(&self, dir: &Path, files: Vec<(String, String)>) -> Result<Uploaded> {
+        let mut done = Uploaded::default();
+        for (file, hash) in files {
+            let source = dir.join(&file);
+            let size = std::fs::metadata(&source).map_err(local(&source))?.len();
+            if self.stored_size(&file).await? == Some(size)
+                && self.sidecar(&file).await?.as_ref() == Some(&hash)
+            {
+                tracing::debug!(file, "already stored with the same sha256");
+                done.skipped.push(file);
+                continue;
+            }
+            self.put_file(&source, &file).await?;
+            self.put_sidecar(&file, &hash).await?;
+            tracing::info!(file, size, "uploaded");
+            done.bytes += size;
+            done.sent.push(file);
         }
-        s
+        Ok(done)
     }
 
     /// The size of a stored object, or None if absent. One HEAD per file rather than one

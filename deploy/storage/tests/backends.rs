@@ -69,6 +69,7 @@ fn round_trip(store: &Store, big: usize) {
     rt.block_on(
         store
             .object_store()
+            .expect("an object store")
             .put(&key, b"item,label\n0,0\n".to_vec().into()),
     )
     .expect("tamper");

@@ -179,3 +179,61 @@ pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     out.sort();
     out
 }
+
+/// The minimal IPFS node (tests/clients/ipfs_server.py) and the directory holding its blocks,
+/// one file per CID, so a test can tamper with what `cat` returns.
+pub struct IpfsNode {
+    pub server: Server,
+    pub blocks: tempfile::TempDir,
+}
+
+pub fn ipfs_node() -> IpfsNode {
+    let blocks = tempfile::tempdir().expect("blocks dir");
+    let port = free_port();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/clients/ipfs_server.py");
+    let mut cmd = Command::new(venv().join("bin/python"));
+    cmd.arg(script)
+        .args(["--port", &port.to_string(), "--dir"])
+        .arg(blocks.path());
+    IpfsNode {
+        server: start(cmd, port),
+        blocks,
+    }
+}
+
+/// A POST straight to a server, returning its status and body.
+pub fn post(url: &str) -> (u16, Vec<u8>) {
+    runtime().block_on(async {
+        let resp = reqwest::Client::new()
+            .post(url)
+            .send()
+            .await
+            .expect("request to the test server");
+        let status = resp.status().as_u16();
+        (status, resp.bytes().await.expect("body").to_vec())
+    })
+}
+
+/// The raw CIDv1 of each file's bytes as Python `multiformats` computes it: an implementation
+/// independent of the crate's.
+pub fn multiformats_cids(files: &[PathBuf]) -> Vec<String> {
+    let code = "import sys\nfrom multiformats import CID, multihash\n\
+        for p in sys.argv[1:]:\n    \
+        print(CID('base32', 1, 'raw', multihash.digest(open(p, 'rb').read(), 'sha2-256')))\n";
+    let out = Command::new(venv().join("bin/python"))
+        .arg("-c")
+        .arg(code)
+        .args(files)
+        .output()
+        .expect("run the venv's python");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .expect("utf-8")
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}

@@ -526,3 +526,38 @@ fn a_webhook_answering_500_is_retried_logged_and_fails_the_command_after_the_pub
     assert_eq!(receiver.requests().len(), 2, "retried once");
     assert!(receiver.requests().iter().all(|r| r["signature_valid"] == true), "the secret file's newline is not part of the key");
 }
+
+#[test]
+fn a_version_on_ipfs_is_recorded_by_its_cid_and_pulled_by_a_granted_pipeline() {
+    let (chain, _lock) = chain();
+    let tmp = tempfile::tempdir().unwrap();
+    let node = servers::ipfs_node();
+    let env = vec![("IPFS_API_URL", node.server.endpoint.clone())];
+    let out = export(chain, tmp.path());
+    let (key, pubkey) = keygen(chain, tmp.path(), "pipeline.key");
+    let p = ok_json(as_requester(
+        chain,
+        tmp.path(),
+        &["dataset", "publish", s(&out), "--store", "ipfs://", "--encrypt"],
+        &env,
+    ));
+    let version = p["version"].as_u64().unwrap();
+    let uri = p["stored"]["uri"].as_str().unwrap().to_owned();
+    assert!(uri.starts_with("ipfs://bafkrei"), "a CIDv1 (raw, sha2-256) of the index: {uri}");
+    grant(chain, tmp.path(), version, &pubkey);
+    let got = tmp.path().join("pulled");
+    let pl = ok_json(pull(chain, tmp.path(), version, Some(&key), &got, &env));
+    assert_eq!(pl["uri"], uri.as_str(), "the chain's pointer");
+    assert_same_files(&out, &got);
+    // The same export published again: every object is already on the node.
+    let again = ok_json(as_requester(
+        chain,
+        tmp.path(),
+        &["dataset", "publish", s(&out), "--store", "ipfs://"],
+        &env,
+    ));
+    let plain = again["version"].as_u64().unwrap();
+    let got = tmp.path().join("plain");
+    ok_json(pull(chain, tmp.path(), plain, None, &got, &env));
+    assert_same_files(&out, &got);
+}

@@ -11,11 +11,15 @@ use std::time::{Duration, Instant};
 /// from the crate up to the host workspace's root, as the `labelchain` crate's tests (one
 /// directory higher) use this module too.
 pub fn venv() -> PathBuf {
+    repo_root().join(".venv")
+}
+
+pub fn repo_root() -> PathBuf {
     let here = Path::new(env!("CARGO_MANIFEST_DIR"));
     here.ancestors()
         .find(|p| p.join("Cargo.lock").is_file())
         .unwrap_or(here)
-        .join(".venv")
+        .to_path_buf()
 }
 
 pub fn free_port() -> u16 {
@@ -190,7 +194,7 @@ pub struct IpfsNode {
 pub fn ipfs_node() -> IpfsNode {
     let blocks = tempfile::tempdir().expect("blocks dir");
     let port = free_port();
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/clients/ipfs_server.py");
+    let script = repo_root().join("tests/clients/ipfs_server.py");
     let mut cmd = Command::new(venv().join("bin/python"));
     cmd.arg(script)
         .args(["--port", &port.to_string(), "--dir"])

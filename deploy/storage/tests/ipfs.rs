@@ -280,3 +280,19 @@ fn a_file_above_kubos_chunk_has_a_dag_pb_cid_and_is_checked_by_its_sha256() {
         Vec::<String>::new()
     );
 }
+
+#[test]
+fn a_file_the_index_does_not_list_is_missing_by_name() {
+    let up = uploaded();
+    let store = ipfs_store(&up.uri, &up.node.server.endpoint);
+    let out = up.work.path().join("out");
+    // A plain export has no CIPHERTEXT: asked for one, the download names it missing.
+    let err = common::runtime()
+        .block_on(download_dir_with(&store, "", &out, "CIPHERTEXT", None))
+        .expect_err("no CIPHERTEXT");
+    assert!(
+        matches!(err, Error::ObjectMissing { ref path } if path == "CIPHERTEXT"),
+        "{err:?}"
+    );
+    assert_eq!(leftovers(up.work.path(), &["export"]), Vec::<String>::new());
+}

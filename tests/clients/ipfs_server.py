@@ -10,12 +10,15 @@ answers as kubo does for `cid-version=1&raw-leaves=true`:
   POST /api/v0/block/stat?arg=  {"Key","Size"}
   errors: HTTP 500 {"Message","Code":0,"Type":"error"}; other methods: HTTP 405
 
-CIDs come from the `multiformats` package, an implementation independent of the crate's. One
-difference from kubo: every file is stored as one raw block, whatever its size (kubo chunks a file
-above 256 KiB into a dag-pb DAG). Blocks are files named by CID in --dir, so a test can tamper
-with one.
+CIDs come from the `multiformats` package, an implementation independent of the crate's. By
+default every file is stored as one raw block, whatever its size. With --chunk-size N a larger
+file is stored as kubo stores one above its 256 KiB chunk: raw leaves of N bytes under one dag-pb
+UnixFS file node (one level only: up to 174 leaves, kubo's links per node), whose CID `add`
+returns; its encoding follows the dag-pb and UnixFS specs but is not checked against kubo here.
+Blocks are files named by CID in --dir (a dag-pb node also has `<cid>.leaves`, its leaf CIDs, for
+`cat`), so a test can tamper with one.
 
-Usage: python ipfs_server.py --port PORT --dir DIR
+Usage: python ipfs_server.py --port PORT --dir DIR [--chunk-size N]
 """
 
 import argparse
@@ -34,6 +37,33 @@ class Refused(Exception):
 
 def raw_cid(data: bytes) -> str:
     return str(CID("base32", 1, "raw", multihash.digest(data, "sha2-256")))
+
+
+def pb_varint(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte, n = n & 0x7F, n >> 7
+        out.append(byte | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def pb_field(number: int, value) -> bytes:
+    """A protobuf field: bytes are length-delimited (wire type 2), ints are varints (0)."""
+    if isinstance(value, bytes):
+        return pb_varint(number << 3 | 2) + pb_varint(len(value)) + value
+    return pb_varint(number << 3) + pb_varint(value)
+
+
+def dag_pb_file(leaves: list[tuple[str, bytes]], size: int) -> bytes:
+    """A dag-pb PBNode (Links, field 2, before Data, field 1) with UnixFS Data of type File."""
+    links = b""
+    for cid, leaf in leaves:
+        link = pb_field(1, bytes(CID.decode(cid))) + pb_field(2, b"") + pb_field(3, len(leaf))
+        links += pb_field(2, link)
+    unixfs = pb_field(1, 2) + pb_field(3, size)
+    unixfs += b"".join(pb_field(4, len(leaf)) for _, leaf in leaves)
+    return links + pb_field(1, unixfs)
 
 
 def checked_cid(text: str) -> str:
@@ -61,6 +91,7 @@ def multipart_file(content_type: str, body: bytes) -> tuple[str, bytes]:
 
 class Handler(BaseHTTPRequestHandler):
     blocks = "."
+    chunk_size = None
 
     def log_message(self, *args):
         pass
@@ -104,19 +135,43 @@ class Handler(BaseHTTPRequestHandler):
         if query.get("cid-version") != "1" or query.get("raw-leaves") != "true":
             raise Refused("this test node stores only cid-version=1 raw-leaves=true")
         name, data = multipart_file(self.headers.get("Content-Type"), body)
-        cid = raw_cid(data)
+        n = self.chunk_size
+        if n is None or len(data) <= n:
+            cid = self.put(raw_cid(data), data)
+        else:
+            leaves = [data[i : i + n] for i in range(0, len(data), n)]
+            if len(leaves) > 174:
+                raise Refused("this test node builds one dag-pb level only (174 leaves)")
+            leaves = [(self.put(raw_cid(leaf), leaf), leaf) for leaf in leaves]
+            node = dag_pb_file(leaves, len(data))
+            cid = str(CID("base32", 1, "dag-pb", multihash.digest(node, "sha2-256")))
+            with open(os.path.join(self.blocks, cid + ".leaves"), "w") as f:
+                json.dump([c for c, _ in leaves], f)
+            self.put(cid, node)
+        line = {"Name": name or cid, "Hash": cid, "Size": str(len(data))}
+        self.answer(200, (json.dumps(line) + "\n").encode())
+
+    def put(self, cid: str, data: bytes) -> str:
         path = os.path.join(self.blocks, cid)
         if not os.path.exists(path):
             with open(path + ".tmp", "wb") as f:
                 f.write(data)
             os.replace(path + ".tmp", path)
-        line = {"Name": name or cid, "Hash": cid, "Size": str(len(data))}
-        self.answer(200, (json.dumps(line) + "\n").encode())
+        return cid
 
     def cat(self, query, _body):
-        _, path = self.block(query)
-        with open(path, "rb") as f:
-            self.answer(200, f.read(), "text/plain")
+        cid, path = self.block(query)
+        leaves = os.path.join(self.blocks, cid + ".leaves")
+        if os.path.exists(leaves):
+            with open(leaves) as f:
+                paths = [os.path.join(self.blocks, c) for c in json.load(f)]
+        else:
+            paths = [path]
+        content = b""
+        for p in paths:
+            with open(p, "rb") as f:
+                content += f.read()
+        self.answer(200, content, "text/plain")
 
     def stat(self, query, _body):
         cid, path = self.block(query)
@@ -127,8 +182,10 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--port", type=int, required=True)
     p.add_argument("--dir", required=True)
+    p.add_argument("--chunk-size", type=int, default=None)
     args = p.parse_args()
     Handler.blocks = args.dir
+    Handler.chunk_size = args.chunk_size
     ThreadingHTTPServer(("127.0.0.1", args.port), Handler).serve_forever()
 
 

@@ -22,7 +22,7 @@ impl Hasher {
 
 /// Lower-case hex back to bytes; None for anything else.
 pub(crate) fn unhex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return None;
     }
     let digit = |c: u8| match c {

@@ -6,7 +6,10 @@ mod common;
 use std::collections::HashMap;
 use std::path::Path;
 
-use labelchain_storage::{download_dir, upload_dir, Backend, Error, Store};
+use labelchain_storage::{
+    download_dir, download_dir_with, download_uri, upload_dir, upload_dir_with, Backend, Error,
+    Layout, Store,
+};
 use object_store::ObjectStoreExt;
 
 const BUCKET: &str = "datasets";
@@ -48,6 +51,7 @@ fn round_trip(store: &Store, big: usize) {
         "MANIFEST goes last"
     );
     assert!(first.skipped.is_empty());
+    assert_eq!(first.uri, format!("{}/task-7/v1", store.url()));
 
     let again = rt
         .block_on(upload_dir(&src, store, "task-7/v1"))
@@ -110,11 +114,15 @@ fn an_export_round_trips_through_moto_s3_and_a_tampered_object_is_refused() {
     round_trip(&store, MULTIPART_SIZE);
 }
 
-// object_store's GCS client writes through the XML API (PUT `/{bucket}/{object}`).
-// fake-gcs-server (wrapper 0.1.1) started with `-public-host 127.0.0.1` serves XML GET and
-// HEAD on those paths but sends PUT to its JSON upload handler ("400 invalid uploadType");
-// without -public-host every XML path is 404. Unfinished: GCS uploads need either a JSON-API
-// upload path in this crate or a newer emulator.
+// object_store's GCS client writes through the XML API (PUT `/{bucket}/{object}`, and for
+// large objects XML multipart: POST `?uploads`, PUT `?partNumber=…&uploadId=…`). fake-gcs-server
+// (wrapper 0.1.1) routes an XML PUT, on the public host (`-public-host 127.0.0.1` or
+// `127.0.0.1:PORT`: the matcher compares the Host header with or without the port), only as a
+// signed-URL upload: its handler `insertObject` takes a PUT without `uploadType` only when the
+// query has `X-Goog-Algorithm`, else answers 400 "invalid uploadType". object_store signs with a
+// bearer token and never sends that parameter; `-scheme http` and `-external-url` change nothing
+// here (checked by hand: the same PUT with `?X-Goog-Algorithm=x` is stored, without it 400).
+// XML multipart is not routed at all. GCS uploads need a JSON-API upload path or another emulator.
 #[test]
 #[ignore = "fake-gcs-server does not serve object_store's GCS XML-API requests"]
 fn an_export_round_trips_through_fake_gcs_server_and_a_tampered_object_is_refused() {
@@ -242,4 +250,101 @@ fn a_download_never_overwrites_an_existing_directory() {
         .block_on(download_dir(&store, "v1", target.path()))
         .expect_err("exists");
     assert!(matches!(err, Error::TargetExists { .. }), "{err:?}");
+}
+
+/// An encrypted export's layout: ciphertext files listed in `CIPHERTEXT` (sha256sum format).
+fn ciphertext_export(dir: &Path) {
+    let files: [(&str, &[u8]); 2] = [
+        ("blob-0.age", b"\x00\x01 not really ciphertext \xff"),
+        ("data/blob-1.age", b"more opaque bytes"),
+    ];
+    let mut list = String::new();
+    for (name, bytes) in files {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&path, bytes).expect("write");
+        let sha = labelchain_dataset::file_sha256(&path).expect("hash");
+        list.push_str(&format!("{sha}  {name}\n"));
+    }
+    std::fs::write(dir.join("CIPHERTEXT"), list).expect("write CIPHERTEXT");
+}
+
+#[test]
+fn a_ciphertext_manifest_round_trips_through_moto_s3_pinned_by_its_hash() {
+    let server = common::moto();
+    assert_eq!(
+        common::http("PUT", &format!("{}/{BUCKET}", server.endpoint), vec![]),
+        200
+    );
+    let store = Store::from_url_with_env(&format!("s3://{BUCKET}/base"), s3_env(&server.endpoint))
+        .expect("store");
+    let work = tempfile::tempdir().expect("tempdir");
+    let src = work.path().join("export");
+    ciphertext_export(&src);
+    let manifest = Layout::ENCRYPTED.manifest;
+    let rt = common::runtime();
+    let up = rt
+        .block_on(upload_dir_with(&src, &store, "task-1/v0", manifest))
+        .expect("upload");
+    assert_eq!(up.sent, ["blob-0.age", "data/blob-1.age", "CIPHERTEXT"]);
+    assert_eq!(up.uri, format!("s3://{BUCKET}/base/task-1/v0"));
+    let pinned = labelchain_dataset::file_sha256(&src.join(manifest)).expect("hash");
+    let out = work.path().join("out");
+    rt.block_on(download_dir_with(
+        &store,
+        "task-1/v0",
+        &out,
+        manifest,
+        Some(&pinned),
+    ))
+    .expect("download");
+    assert_eq!(common::tree(&out), common::tree(&src));
+    // Without a CIPHERTEXT name the export has no MANIFEST: nothing to download.
+    let err = rt
+        .block_on(download_dir(
+            &store,
+            "task-1/v0",
+            &work.path().join("plain"),
+        ))
+        .expect_err("no MANIFEST");
+    assert!(
+        matches!(err, Error::ObjectMissing { ref path } if path == "MANIFEST"),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn a_recorded_uri_downloads_what_was_uploaded() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let store = Store::from_url(&format!("file://{}", root.path().display())).expect("store");
+    let work = tempfile::tempdir().expect("tempdir");
+    let src = work.path().join("export");
+    ciphertext_export(&src);
+    let rt = common::runtime();
+    let up = rt
+        .block_on(upload_dir_with(&src, &store, "task-2/v3", "CIPHERTEXT"))
+        .expect("upload");
+    assert_eq!(
+        up.uri,
+        format!("file://{}/task-2/v3", root.path().display())
+    );
+    let pinned = labelchain_dataset::file_sha256(&src.join("CIPHERTEXT")).expect("hash");
+    let out = work.path().join("out");
+    rt.block_on(download_uri(&up.uri, &out, "CIPHERTEXT", Some(&pinned)))
+        .expect("download");
+    assert_eq!(common::tree(&out), common::tree(&src));
+    let wrong = work.path().join("wrong");
+    let err = rt
+        .block_on(download_uri(
+            &up.uri,
+            &wrong,
+            "CIPHERTEXT",
+            Some(&"a".repeat(64)),
+        ))
+        .expect_err("pinned to another manifest");
+    assert!(
+        matches!(err, Error::HashMismatch { ref file, .. } if file == "CIPHERTEXT"),
+        "{err:?}"
+    );
+    assert!(!wrong.exists());
 }

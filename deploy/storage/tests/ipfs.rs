@@ -6,7 +6,7 @@ mod common;
 use std::path::Path;
 
 use labelchain_storage::{
-    download_dir, download_dir_with, upload_dir, Backend, Cid, CidProblem, Error, Store,
+    download_dir, download_dir_with, upload_dir, Backend, Cid, CidProblem, Codec, Error, Store,
     IPFS_API_VAR,
 };
 
@@ -230,4 +230,69 @@ fn an_unreachable_ipfs_api_is_an_unreachable_error() {
         matches!(err, Error::Unreachable { ref url, .. } if *url == api),
         "{err:?}"
     );
+}
+
+#[test]
+fn a_file_above_kubos_chunk_has_a_dag_pb_cid_and_is_checked_by_its_sha256() {
+    let node = common::ipfs_node_chunked();
+    let work = tempfile::tempdir().expect("tempdir");
+    let src = work.path().join("export");
+    common::export(&src, 2 * common::KUBO_CHUNK + 5);
+    let store = ipfs_store("ipfs://", &node.server.endpoint);
+    let rt = common::runtime();
+    let first = rt.block_on(upload_dir(&src, &store, "")).expect("upload");
+    let root = first.uri.strip_prefix("ipfs://").expect("ipfs uri");
+    let (_, index) = common::post(&format!("{}/api/v0/cat?arg={root}", node.server.endpoint));
+    let index = String::from_utf8(index).expect("utf-8");
+    let big = index
+        .lines()
+        .find_map(|l| l.strip_suffix("  data/big.bin"))
+        .expect("big.bin in the index");
+    assert_eq!(Cid::parse(big).expect("cid").codec(), Codec::DagPb);
+
+    // Its CID cannot be computed without kubo's chunker: a re-upload sends it again, only it.
+    let again = rt
+        .block_on(upload_dir(&src, &store, ""))
+        .expect("re-upload");
+    assert_eq!(again.sent, ["data/big.bin"]);
+    assert_eq!(again.uri, first.uri);
+
+    let at_root = ipfs_store(&first.uri, &node.server.endpoint);
+    let out = work.path().join("out");
+    rt.block_on(download_dir(&at_root, "", &out))
+        .expect("download");
+    assert_eq!(common::tree(&out), common::tree(&src));
+
+    // A changed leaf changes the bytes `cat` returns: refused by the MANIFEST's sha256.
+    let bytes = std::fs::read(src.join("data/big.bin")).expect("read");
+    let leaf = &common::multiformats_cids_of(&[&bytes[..common::KUBO_CHUNK]])[0];
+    std::fs::write(node.blocks.path().join(leaf), vec![0u8; common::KUBO_CHUNK]).expect("tamper");
+    let refused = work.path().join("refused");
+    let err = rt
+        .block_on(download_dir(&at_root, "", &refused))
+        .expect_err("tampered leaf");
+    assert!(
+        matches!(err, Error::HashMismatch { ref file, .. } if file == "data/big.bin"),
+        "{err:?}"
+    );
+    assert_eq!(
+        leftovers(work.path(), &["export", "out"]),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn a_file_the_index_does_not_list_is_missing_by_name() {
+    let up = uploaded();
+    let store = ipfs_store(&up.uri, &up.node.server.endpoint);
+    let out = up.work.path().join("out");
+    // A plain export has no CIPHERTEXT: asked for one, the download names it missing.
+    let err = common::runtime()
+        .block_on(download_dir_with(&store, "", &out, "CIPHERTEXT", None))
+        .expect_err("no CIPHERTEXT");
+    assert!(
+        matches!(err, Error::ObjectMissing { ref path } if path == "CIPHERTEXT"),
+        "{err:?}"
+    );
+    assert_eq!(leftovers(up.work.path(), &["export"]), Vec::<String>::new());
 }

@@ -192,13 +192,26 @@ pub struct IpfsNode {
 }
 
 pub fn ipfs_node() -> IpfsNode {
+    ipfs_node_with(&[])
+}
+
+/// kubo's chunk: a file above it becomes raw leaves under a dag-pb node (`--chunk-size`).
+pub const KUBO_CHUNK: usize = 256 << 10;
+
+/// The node storing files above [`KUBO_CHUNK`] as kubo does, under a dag-pb CID.
+pub fn ipfs_node_chunked() -> IpfsNode {
+    ipfs_node_with(&["--chunk-size", &KUBO_CHUNK.to_string()])
+}
+
+fn ipfs_node_with(args: &[&str]) -> IpfsNode {
     let blocks = tempfile::tempdir().expect("blocks dir");
     let port = free_port();
     let script = repo_root().join("tests/clients/ipfs_server.py");
     let mut cmd = Command::new(venv().join("bin/python"));
     cmd.arg(script)
         .args(["--port", &port.to_string(), "--dir"])
-        .arg(blocks.path());
+        .arg(blocks.path())
+        .args(args);
     IpfsNode {
         server: start(cmd, port),
         blocks,
@@ -240,4 +253,19 @@ pub fn multiformats_cids(files: &[PathBuf]) -> Vec<String> {
         .lines()
         .map(str::to_owned)
         .collect()
+}
+
+/// As [`multiformats_cids`], for bytes in memory (written to temporary files).
+pub fn multiformats_cids_of(contents: &[&[u8]]) -> Vec<String> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let files: Vec<PathBuf> = contents
+        .iter()
+        .enumerate()
+        .map(|(i, bytes)| {
+            let path = dir.path().join(i.to_string());
+            std::fs::write(&path, bytes).expect("write");
+            path
+        })
+        .collect();
+    multiformats_cids(&files)
 }

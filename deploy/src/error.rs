@@ -167,7 +167,6 @@ pub enum Error {
     },
 }
 
-
 impl From<crate::export::verify::VerifyError> for Error {
     fn from(e: crate::export::verify::VerifyError) -> Self {
         Error::Verify(Box::new(e))

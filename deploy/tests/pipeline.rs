@@ -57,14 +57,50 @@ impl S3 {
         format!("s3://{}/labelchain", self.bucket)
     }
 
-    /// The object at `key` (under the bucket), straight from the server.
-    fn object_url(&self, key: &str) -> String {
-        format!("{}/{}/{key}", self.server.endpoint, self.bucket)
+    /// The bucket through object_store (signed requests), bypassing the CLI.
+    fn bucket(&self) -> std::sync::Arc<dyn object_store::ObjectStore> {
+        let env = self.env();
+        let store =
+            labelchain_storage::Store::from_url_with_env(&format!("s3://{}", self.bucket), |k| {
+                env.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone())
+            })
+            .unwrap();
+        store.object_store().expect("an object store").clone()
+    }
+
+    /// The object at `key` in the bucket, or None.
+    fn object(&self, key: &str) -> Option<Vec<u8>> {
+        use object_store::ObjectStoreExt;
+        let bucket = self.bucket();
+        servers::runtime().block_on(async {
+            match bucket.get(&object_store::path::Path::from(key)).await {
+                Ok(got) => Some(got.bytes().await.unwrap().to_vec()),
+                Err(object_store::Error::NotFound { .. }) => None,
+                Err(e) => panic!("GET {key}: {e}"),
+            }
+        })
+    }
+
+    /// Replaces the object at `key` (an attacker with write access to the bucket).
+    fn overwrite(&self, key: &str, bytes: Vec<u8>) {
+        use object_store::ObjectStoreExt;
+        let bucket = self.bucket();
+        servers::runtime().block_on(async {
+            bucket
+                .put(&object_store::path::Path::from(key), bytes.into())
+                .await
+                .unwrap();
+        });
     }
 }
 
 /// The CLI against the chain in `cwd` with `env` set, as the requester.
-fn as_requester(chain: &Chain, cwd: &Path, args: &[&str], env: &[(&str, String)]) -> (bool, String, String) {
+fn as_requester(
+    chain: &Chain,
+    cwd: &Path,
+    args: &[&str],
+    env: &[(&str, String)],
+) -> (bool, String, String) {
     let key = demo::key_hex(&demo::requester());
     let mut a: Vec<&str> = args.to_vec();
     a.extend(["--private-key", key.as_str(), "--json"]);
@@ -73,7 +109,12 @@ fn as_requester(chain: &Chain, cwd: &Path, args: &[&str], env: &[(&str, String)]
 }
 
 /// The CLI as a pipeline (the dev key signs nothing it runs; pull only reads).
-fn as_pipeline(chain: &Chain, cwd: &Path, args: &[&str], env: &[(&str, String)]) -> (bool, String, String) {
+fn as_pipeline(
+    chain: &Chain,
+    cwd: &Path,
+    args: &[&str],
+    env: &[(&str, String)],
+) -> (bool, String, String) {
     let mut a: Vec<&str> = args.to_vec();
     a.push("--json");
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -90,7 +131,12 @@ fn export(chain: &Chain, dir: &Path) -> PathBuf {
 /// `pipeline keygen` in `dir`: the key file and its public key.
 fn keygen(chain: &Chain, dir: &Path, name: &str) -> (PathBuf, String) {
     let file = dir.join(name);
-    let v = ok_json(as_pipeline(chain, dir, &["pipeline", "keygen", file.to_str().unwrap()], &[]));
+    let v = ok_json(as_pipeline(
+        chain,
+        dir,
+        &["pipeline", "keygen", file.to_str().unwrap()],
+        &[],
+    ));
     (file, v["publicKey"].as_str().unwrap().to_owned())
 }
 
@@ -131,15 +177,6 @@ fn leftovers(dir: &Path, keep: &[&str]) -> Vec<String> {
         .collect()
 }
 
-/// One GET straight to a server, bypassing the CLI: (status, body).
-fn get(url: &str) -> (u16, Vec<u8>) {
-    servers::runtime().block_on(async {
-        let r = reqwest::get(url).await.expect("GET from the test server");
-        let status = r.status().as_u16();
-        (status, r.bytes().await.expect("body").to_vec())
-    })
-}
-
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
@@ -160,7 +197,10 @@ fn the_whole_path_demo_task_to_a_pipeline_that_loads_it_from_s3() {
     let (key, pubkey) = keygen(chain, tmp.path(), "pipeline.key");
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(&key).unwrap().permissions().mode() & 0o777;
-    assert_eq!(mode, 0o600, "the pipeline's key is readable by its owner only");
+    assert_eq!(
+        mode, 0o600,
+        "the pipeline's key is readable by its owner only"
+    );
 
     let log = tmp.path().join("triggers.jsonl");
     let mut env = s3.env();
@@ -172,8 +212,16 @@ fn the_whole_path_demo_task_to_a_pipeline_that_loads_it_from_s3() {
         chain,
         tmp.path(),
         &[
-            "dataset", "publish", s(&out), "--store", &s3.url(), "--encrypt",
-            "--trigger", &receiver.url, "--trigger-log", s(&log),
+            "dataset",
+            "publish",
+            s(&out),
+            "--store",
+            &s3.url(),
+            "--encrypt",
+            "--trigger",
+            &receiver.url,
+            "--trigger-log",
+            s(&log),
         ],
         &env,
     ));
@@ -184,10 +232,11 @@ fn the_whole_path_demo_task_to_a_pipeline_that_loads_it_from_s3() {
 
     // The store holds ciphertext only: age files and their CIPHERTEXT list.
     let prefix = format!("labelchain/task-1/v{version}");
-    assert_eq!(get(&s3.object_url(&format!("{prefix}/MANIFEST"))).0, 404);
-    assert_eq!(get(&s3.object_url(&format!("{prefix}/labelchain.json"))).0, 404);
-    let (status, body) = get(&s3.object_url(&format!("{prefix}/MANIFEST.age")));
-    assert_eq!(status, 200);
+    assert_eq!(s3.object(&format!("{prefix}/MANIFEST")), None);
+    assert_eq!(s3.object(&format!("{prefix}/labelchain.json")), None);
+    let body = s3
+        .object(&format!("{prefix}/MANIFEST.age"))
+        .expect("stored");
     assert!(body.starts_with(b"age-encryption.org/v1\n"), "an age file");
 
     let g = ok_json(as_requester(
@@ -202,15 +251,32 @@ fn the_whole_path_demo_task_to_a_pipeline_that_loads_it_from_s3() {
     let pl = ok_json(as_pipeline(
         chain,
         tmp.path(),
-        &["dataset", "pull", "--task", "1", "--key", s(&key), s(&pulled)],
+        &[
+            "dataset",
+            "pull",
+            "--task",
+            "1",
+            "--key",
+            s(&key),
+            s(&pulled),
+        ],
         &s3.env(),
     ));
     assert_eq!(pl["encrypted"], true);
     assert_eq!(pl["uri"], uri.as_str());
     assert_same_files(&out, &pulled);
     let (theirs, ours) = (python_load(&pulled), python_load(&out));
-    assert_eq!(theirs["configs"], ours["configs"], "datasets loads the pulled copy as the export");
-    assert_eq!(theirs["configs"]["default"]["train"]["rows"].as_array().unwrap().len(), 6);
+    assert_eq!(
+        theirs["configs"], ours["configs"],
+        "datasets loads the pulled copy as the export"
+    );
+    assert_eq!(
+        theirs["configs"]["default"]["train"]["rows"]
+            .as_array()
+            .unwrap()
+            .len(),
+        6
+    );
 
     // The trigger: a 500 first, then delivered; signed, with one idempotency key.
     let lines = jsonl(&log);
@@ -221,7 +287,10 @@ fn the_whole_path_demo_task_to_a_pipeline_that_loads_it_from_s3() {
     assert_eq!(last["publish_tx"], p["tx"]["txHash"]);
     let seen = receiver.requests();
     assert_eq!(seen.len(), 2, "one refused, one accepted: {seen:?}");
-    assert!(seen.iter().all(|r| r["signature_valid"] == true), "{seen:?}");
+    assert!(
+        seen.iter().all(|r| r["signature_valid"] == true),
+        "{seen:?}"
+    );
     let key = |r: &Value| r["headers"]["idempotency-key"].clone();
     assert_eq!(key(&seen[0]), key(&seen[1]));
     let body: Value = serde_json::from_str(seen[1]["body"].as_str().unwrap()).unwrap();
@@ -240,7 +309,14 @@ fn jsonl(path: &Path) -> Vec<Value> {
 }
 
 /// Publishes the demo export (encrypted or not) to `store`, returns its version.
-fn publish_to(chain: &Chain, tmp: &Path, out: &Path, store: &str, encrypt: bool, env: &[(&str, String)]) -> u64 {
+fn publish_to(
+    chain: &Chain,
+    tmp: &Path,
+    out: &Path,
+    store: &str,
+    encrypt: bool,
+    env: &[(&str, String)],
+) -> u64 {
     let mut args = vec!["dataset", "publish", s(out), "--store", store];
     if encrypt {
         args.push("--encrypt");
@@ -254,12 +330,28 @@ fn grant(chain: &Chain, tmp: &Path, version: u64, pubkey: &str) {
     ok_json(as_requester(
         chain,
         tmp,
-        &["dataset", "grant", "--task", "1", "--version", &v, "--pipeline", pubkey],
+        &[
+            "dataset",
+            "grant",
+            "--task",
+            "1",
+            "--version",
+            &v,
+            "--pipeline",
+            pubkey,
+        ],
         &[],
     ));
 }
 
-fn pull(chain: &Chain, tmp: &Path, version: u64, key: Option<&Path>, out: &Path, env: &[(&str, String)]) -> (bool, String, String) {
+fn pull(
+    chain: &Chain,
+    tmp: &Path,
+    version: u64,
+    key: Option<&Path>,
+    out: &Path,
+    env: &[(&str, String)],
+) -> (bool, String, String) {
     let v = version.to_string();
     let mut args = vec!["dataset", "pull", "--task", "1", "--version", &v];
     if let Some(k) = key {
@@ -280,7 +372,14 @@ fn an_unauthorised_key_is_refused_and_nothing_is_written() {
     let version = publish_to(chain, tmp.path(), &out, s(&store), true, &[]);
     grant(chain, tmp.path(), version, &granted_pub);
     let target = tmp.path().join("pulled");
-    let m = refused(pull(chain, tmp.path(), version, Some(&stranger), &target, &[]));
+    let m = refused(pull(
+        chain,
+        tmp.path(),
+        version,
+        Some(&stranger),
+        &target,
+        &[],
+    ));
     assert!(m.contains("no access key for pipeline"), "{m}");
     assert!(m.contains("dataset grant --task 1"), "says what to do: {m}");
     // The stranger claims the granted pipeline's address: the wrapped key does not open.
@@ -289,13 +388,28 @@ fn an_unauthorised_key_is_refused_and_nothing_is_written() {
     let m = refused(as_pipeline(
         chain,
         tmp.path(),
-        &["dataset", "pull", "--task", "1", "--version", &v, "--key", s(&stranger), "--as", &addr, s(&target)],
+        &[
+            "dataset",
+            "pull",
+            "--task",
+            "1",
+            "--version",
+            &v,
+            "--key",
+            s(&stranger),
+            "--as",
+            &addr,
+            s(&target),
+        ],
         &[],
     ));
     assert!(m.contains("not encrypted to"), "{m}");
     assert!(!target.exists());
     assert_eq!(
-        leftovers(tmp.path(), &["export", "store", "granted.key", "stranger.key"]),
+        leftovers(
+            tmp.path(),
+            &["export", "store", "granted.key", "stranger.key"]
+        ),
         Vec::<String>::new()
     );
 }
@@ -311,17 +425,26 @@ fn a_tampered_object_is_refused_naming_it_and_nothing_is_written() {
     grant(chain, tmp.path(), version, &pubkey);
     let prefix = format!("labelchain/task-1/v{version}");
     let object = format!("{prefix}/data/train-00000-of-00001.parquet.age");
-    let (status, mut bytes) = get(&s3.object_url(&object));
-    assert_eq!(status, 200);
+    let mut bytes = s3.object(&object).expect("stored");
     let last = bytes.len() - 1;
     bytes[last] ^= 1;
-    assert_eq!(servers::http("PUT", &s3.object_url(&object), bytes.clone()), 200);
+    s3.overwrite(&object, bytes.clone());
     let target = tmp.path().join("pulled");
-    let m = refused(pull(chain, tmp.path(), version, Some(&key), &target, &s3.env()));
-    assert!(m.contains("data/train-00000-of-00001.parquet.age"), "names the object: {m}");
+    let m = refused(pull(
+        chain,
+        tmp.path(),
+        version,
+        Some(&key),
+        &target,
+        &s3.env(),
+    ));
+    assert!(
+        m.contains("data/train-00000-of-00001.parquet.age"),
+        "names the object: {m}"
+    );
 
     // Also rewrite the CIPHERTEXT list to match: decryption's authentication refuses it.
-    let (_, list) = get(&s3.object_url(&format!("{prefix}/CIPHERTEXT")));
+    let list = s3.object(&format!("{prefix}/CIPHERTEXT")).expect("stored");
     let digest = alloy::hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes));
     let list: String = String::from_utf8(list)
         .unwrap()
@@ -334,11 +457,24 @@ fn a_tampered_object_is_refused_naming_it_and_nothing_is_written() {
             }
         })
         .collect();
-    assert_eq!(servers::http("PUT", &s3.object_url(&format!("{prefix}/CIPHERTEXT")), list.into_bytes()), 200);
-    let m = refused(pull(chain, tmp.path(), version, Some(&key), &target, &s3.env()));
-    assert!(m.to_lowercase().contains("tampered") || m.contains("authentic"), "{m}");
+    s3.overwrite(&format!("{prefix}/CIPHERTEXT"), list.into_bytes());
+    let m = refused(pull(
+        chain,
+        tmp.path(),
+        version,
+        Some(&key),
+        &target,
+        &s3.env(),
+    ));
+    assert!(
+        m.to_lowercase().contains("tampered") || m.contains("authentic"),
+        "{m}"
+    );
     assert!(!target.exists());
-    assert_eq!(leftovers(tmp.path(), &["export", "pipeline.key"]), Vec::<String>::new());
+    assert_eq!(
+        leftovers(tmp.path(), &["export", "pipeline.key"]),
+        Vec::<String>::new()
+    );
 }
 
 #[test]
@@ -352,11 +488,32 @@ fn a_version_pulls_from_a_local_directory_plain_or_encrypted_and_the_mode_is_che
     let got = tmp.path().join("plain");
     ok_json(pull(chain, tmp.path(), plain, None, &got, &[]));
     assert_same_files(&out, &got);
-    let m = refused(pull(chain, tmp.path(), plain, Some(&key), &tmp.path().join("x"), &[]));
+    let m = refused(pull(
+        chain,
+        tmp.path(),
+        plain,
+        Some(&key),
+        &tmp.path().join("x"),
+        &[],
+    ));
     assert!(m.contains("not encrypted"), "{m}");
 
-    let enc = publish_to(chain, tmp.path(), &out, &format!("file://{}", store.display()), true, &[]);
-    let m = refused(pull(chain, tmp.path(), enc, None, &tmp.path().join("x"), &[]));
+    let enc = publish_to(
+        chain,
+        tmp.path(),
+        &out,
+        &format!("file://{}", store.display()),
+        true,
+        &[],
+    );
+    let m = refused(pull(
+        chain,
+        tmp.path(),
+        enc,
+        None,
+        &tmp.path().join("x"),
+        &[],
+    ));
     assert!(m.contains("--key"), "{m}");
     grant(chain, tmp.path(), enc, &pubkey);
     let got = tmp.path().join("decrypted");
@@ -375,20 +532,31 @@ fn a_plain_object_changed_in_the_store_is_refused_against_the_chains_hash() {
     // Both a file and its MANIFEST line rewritten: only the chain's fileHash catches it.
     let dir = store.join(format!("task-1/v{version}"));
     let card = dir.join("README.md");
-    let text = std::fs::read_to_string(&card).unwrap().replace("Labelchain", "Iabelchain");
+    let text = std::fs::read_to_string(&card)
+        .unwrap()
+        .replace("Labelchain", "Iabelchain");
     std::fs::write(&card, &text).unwrap();
     let digest = alloy::hex::encode(<sha2::Sha256 as sha2::Digest>::digest(text.as_bytes()));
     let manifest = std::fs::read_to_string(dir.join("MANIFEST")).unwrap();
     let manifest: String = manifest
         .lines()
-        .map(|l| if l.ends_with("  README.md") { format!("{digest}  README.md\n") } else { format!("{l}\n") })
+        .map(|l| {
+            if l.ends_with("  README.md") {
+                format!("{digest}  README.md\n")
+            } else {
+                format!("{l}\n")
+            }
+        })
         .collect();
     std::fs::write(dir.join("MANIFEST"), manifest).unwrap();
     let target = tmp.path().join("pulled");
     let m = refused(pull(chain, tmp.path(), version, None, &target, &[]));
     assert!(m.contains("MANIFEST"), "{m}");
     assert!(!target.exists());
-    assert_eq!(leftovers(tmp.path(), &["export", "store"]), Vec::<String>::new());
+    assert_eq!(
+        leftovers(tmp.path(), &["export", "store"]),
+        Vec::<String>::new()
+    );
 }
 
 #[test]
@@ -405,13 +573,47 @@ fn revocation_is_a_new_version_with_a_new_key_granted_to_the_pipelines_that_keep
     // A is revoked: v2 under a new data key, granted to B only.
     let v2 = publish_to(chain, tmp.path(), &out, s(&store), true, &[]);
     grant(chain, tmp.path(), v2, &b_pub);
-    ok_json(pull(chain, tmp.path(), v2, Some(&b_key), &tmp.path().join("b2"), &[]));
-    let m = refused(pull(chain, tmp.path(), v2, Some(&a_key), &tmp.path().join("a2"), &[]));
-    assert!(m.contains(&format!("version {v1}, not task 1 version {v2}")), "{m}");
+    ok_json(pull(
+        chain,
+        tmp.path(),
+        v2,
+        Some(&b_key),
+        &tmp.path().join("b2"),
+        &[],
+    ));
+    let m = refused(pull(
+        chain,
+        tmp.path(),
+        v2,
+        Some(&a_key),
+        &tmp.path().join("a2"),
+        &[],
+    ));
+    assert!(
+        m.contains(&format!("version {v1}, not task 1 version {v2}")),
+        "{m}"
+    );
     // What A was given it keeps: v1 still opens with its key.
-    ok_json(pull(chain, tmp.path(), v1, Some(&a_key), &tmp.path().join("a1"), &[]));
-    let k1 = std::fs::read(chain.deployments().join(format!("keys/412346/task-1-v{v1}.key"))).unwrap();
-    let k2 = std::fs::read(chain.deployments().join(format!("keys/412346/task-1-v{v2}.key"))).unwrap();
+    ok_json(pull(
+        chain,
+        tmp.path(),
+        v1,
+        Some(&a_key),
+        &tmp.path().join("a1"),
+        &[],
+    ));
+    let k1 = std::fs::read(
+        chain
+            .deployments()
+            .join(format!("keys/412346/task-1-v{v1}.key")),
+    )
+    .unwrap();
+    let k2 = std::fs::read(
+        chain
+            .deployments()
+            .join(format!("keys/412346/task-1-v{v2}.key")),
+    )
+    .unwrap();
     assert_ne!(k1, k2, "each version has its own data key");
     assert!(!tmp.path().join("a2").exists());
 }
@@ -422,13 +624,28 @@ fn bad_stores_are_refused_before_anything_is_published() {
     let tmp = tempfile::tempdir().unwrap();
     let out = export(chain, tmp.path());
     let count = || {
-        let l = ok_json(as_pipeline(chain, tmp.path(), &["dataset", "list", "--task", "1"], &[]));
+        let l = ok_json(as_pipeline(
+            chain,
+            tmp.path(),
+            &["dataset", "list", "--task", "1"],
+            &[],
+        ));
         l.as_array().unwrap().len()
     };
     let before = count();
-    let m = refused(as_requester(chain, tmp.path(), &["dataset", "publish", s(&out), "--store", "ftp://host/x"], &[]));
+    let m = refused(as_requester(
+        chain,
+        tmp.path(),
+        &["dataset", "publish", s(&out), "--store", "ftp://host/x"],
+        &[],
+    ));
     assert!(m.contains("unknown storage scheme"), "{m}");
-    let m = refused(as_requester(chain, tmp.path(), &["dataset", "publish", s(&out), "--store", "s3://bucket/x"], &[]));
+    let m = refused(as_requester(
+        chain,
+        tmp.path(),
+        &["dataset", "publish", s(&out), "--store", "s3://bucket/x"],
+        &[],
+    ));
     assert!(m.contains("AWS_ACCESS_KEY_ID"), "{m}");
     let dead = format!("http://127.0.0.1:{}", servers::free_port());
     let env = vec![
@@ -436,12 +653,40 @@ fn bad_stores_are_refused_before_anything_is_published() {
         ("AWS_SECRET_ACCESS_KEY", "s".to_owned()),
         ("AWS_ENDPOINT_URL", dead),
     ];
-    let m = refused(as_requester(chain, tmp.path(), &["dataset", "publish", s(&out), "--store", "s3://bucket/x", "--encrypt"], &env));
+    let m = refused(as_requester(
+        chain,
+        tmp.path(),
+        &[
+            "dataset",
+            "publish",
+            s(&out),
+            "--store",
+            "s3://bucket/x",
+            "--encrypt",
+        ],
+        &env,
+    ));
     assert!(m.contains("unreachable"), "{m}");
-    let m = refused(as_requester(chain, tmp.path(), &["dataset", "publish", s(&out), "--store", "./s", "--trigger", "gopher://x"], &[]));
+    let m = refused(as_requester(
+        chain,
+        tmp.path(),
+        &[
+            "dataset",
+            "publish",
+            s(&out),
+            "--store",
+            "./s",
+            "--trigger",
+            "gopher://x",
+        ],
+        &[],
+    ));
     assert!(m.to_lowercase().contains("target"), "{m}");
     assert_eq!(count(), before, "nothing was published");
-    assert!(!tmp.path().join("s").exists(), "nothing uploaded for a bad trigger target");
+    assert!(
+        !tmp.path().join("s").exists(),
+        "nothing uploaded for a bad trigger target"
+    );
 }
 
 #[test]
@@ -455,10 +700,25 @@ fn labelchain_trigger_starts_an_mlflow_run_tagged_with_the_published_version() {
     let target = format!("mlflow+{}#labelchain-e2e", server.uri);
     let log = tmp.path().join("triggers.jsonl");
     let v = version.to_string();
-    let args = ["trigger", "--task", "1", "--version", &v, "--trigger", &target, "--trigger-log", s(&log)];
+    let args = [
+        "trigger",
+        "--task",
+        "1",
+        "--version",
+        &v,
+        "--trigger",
+        &target,
+        "--trigger-log",
+        s(&log),
+    ];
     let done = ok_json(as_requester(chain, tmp.path(), &args, &[]));
     let run_id = done[0]["delivery"]["run_id"].as_str().unwrap().to_owned();
-    let list = ok_json(as_pipeline(chain, tmp.path(), &["dataset", "list", "--task", "1"], &[]));
+    let list = ok_json(as_pipeline(
+        chain,
+        tmp.path(),
+        &["dataset", "list", "--task", "1"],
+        &[],
+    ));
     let published = list
         .as_array()
         .unwrap()
@@ -468,7 +728,10 @@ fn labelchain_trigger_starts_an_mlflow_run_tagged_with_the_published_version() {
         .clone();
 
     // What MLflow's own client reads back.
-    let runs = server.check("labelchain-e2e")["runs"].as_array().unwrap().clone();
+    let runs = server.check("labelchain-e2e")["runs"]
+        .as_array()
+        .unwrap()
+        .clone();
     assert_eq!(runs.len(), 1, "{runs:?}");
     let run = &runs[0];
     assert_eq!(run["run_id"], run_id.as_str());
@@ -477,16 +740,27 @@ fn labelchain_trigger_starts_an_mlflow_run_tagged_with_the_published_version() {
     assert_eq!(tags["labelchain.publish_tx"], published["tx"]);
     assert_eq!(tags["labelchain.file_hash"], published["fileHash"]);
     assert_eq!(tags["labelchain.uri"], published["uri"]);
-    assert!(tags["labelchain.start_time"].as_str().unwrap().ends_with('Z'));
+    assert!(tags["labelchain.start_time"]
+        .as_str()
+        .unwrap()
+        .ends_with('Z'));
     assert_eq!(run["inputs"][0]["name"], "labelchain-task-1");
 
     // Again: the same idempotency key, so the same run; both logged.
     let again = ok_json(as_requester(chain, tmp.path(), &args, &[]));
     assert_eq!(again[0]["delivery"]["run_id"], run_id.as_str());
-    assert_eq!(server.check("labelchain-e2e")["runs"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        server.check("labelchain-e2e")["runs"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
     let lines = jsonl(&log);
     assert_eq!(lines.len(), 2);
-    assert!(lines.iter().all(|l| l["outcome"] == "delivered" && l["publish_tx"] == published["tx"]));
+    assert!(lines
+        .iter()
+        .all(|l| l["outcome"] == "delivered" && l["publish_tx"] == published["tx"]));
 }
 
 #[test]
@@ -509,22 +783,45 @@ fn a_webhook_answering_500_is_retried_logged_and_fails_the_command_after_the_pub
         chain,
         tmp.path(),
         &[
-            "dataset", "publish", s(&out), "--store", s(&store), "--trigger", &receiver.url,
-            "--webhook-secret-file", s(&secret), "--trigger-log", s(&log), "--trigger-attempts", "2",
+            "dataset",
+            "publish",
+            s(&out),
+            "--store",
+            s(&store),
+            "--trigger",
+            &receiver.url,
+            "--webhook-secret-file",
+            s(&secret),
+            "--trigger-log",
+            s(&log),
+            "--trigger-attempts",
+            "2",
         ],
         &[],
     );
     assert!(!ok, "the trigger failed: {stdout}");
     let m = refused((ok, stdout, String::new()));
     assert!(m.contains("failed after 2 attempt(s) (HTTP 500)"), "{m}");
-    assert!(m.contains("labelchain trigger"), "says how to deliver again: {m}");
+    assert!(
+        m.contains("labelchain trigger"),
+        "says how to deliver again: {m}"
+    );
     let lines = jsonl(&log);
     assert_eq!(lines.len(), 1);
     assert_eq!(lines[0]["outcome"], "failed");
     assert_eq!(lines[0]["status"], 500);
-    assert!(lines[0]["response"].as_str().unwrap().contains("simulated failure"));
+    assert!(lines[0]["response"]
+        .as_str()
+        .unwrap()
+        .contains("simulated failure"));
     assert_eq!(receiver.requests().len(), 2, "retried once");
-    assert!(receiver.requests().iter().all(|r| r["signature_valid"] == true), "the secret file's newline is not part of the key");
+    assert!(
+        receiver
+            .requests()
+            .iter()
+            .all(|r| r["signature_valid"] == true),
+        "the secret file's newline is not part of the key"
+    );
 }
 
 #[test]
@@ -538,12 +835,22 @@ fn a_version_on_ipfs_is_recorded_by_its_cid_and_pulled_by_a_granted_pipeline() {
     let p = ok_json(as_requester(
         chain,
         tmp.path(),
-        &["dataset", "publish", s(&out), "--store", "ipfs://", "--encrypt"],
+        &[
+            "dataset",
+            "publish",
+            s(&out),
+            "--store",
+            "ipfs://",
+            "--encrypt",
+        ],
         &env,
     ));
     let version = p["version"].as_u64().unwrap();
     let uri = p["stored"]["uri"].as_str().unwrap().to_owned();
-    assert!(uri.starts_with("ipfs://bafkrei"), "a CIDv1 (raw, sha2-256) of the index: {uri}");
+    assert!(
+        uri.starts_with("ipfs://bafkrei"),
+        "a CIDv1 (raw, sha2-256) of the index: {uri}"
+    );
     grant(chain, tmp.path(), version, &pubkey);
     let got = tmp.path().join("pulled");
     let pl = ok_json(pull(chain, tmp.path(), version, Some(&key), &got, &env));

@@ -63,7 +63,12 @@ pub async fn publish(
 
 /// Refuses an export whose digest is not the task's current one, saying how many items it
 /// misses: checked before an upload as well as before `publishDataset` (which checks again).
-pub async fn ensure_current(conn: &Conn, a: &Addresses, task: u64, release: &Release) -> Result<()> {
+pub async fn ensure_current(
+    conn: &Conn,
+    a: &Addresses,
+    task: u64,
+    release: &Release,
+) -> Result<()> {
     ops::ensure_task(conn, a, task).await?;
     let p = IConsensusVerifier::new(a.verifier, conn.provider.clone())
         .taskProgress(task)

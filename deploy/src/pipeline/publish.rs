@@ -58,17 +58,13 @@ pub async fn publish_stored(
     let prefix = format!("task-{task}/v{version}");
     let (uploaded, key_file) = if spec.encrypt {
         let staged = stage_encrypted(conn.chain_id, deployments, dir, task, version, release)?;
-        let up = labelchain_storage::upload_dir_with(&staged.dir, &store, &prefix, CIPHERTEXT)
-            .await?;
+        let up =
+            labelchain_storage::upload_dir_with(&staged.dir, &store, &prefix, CIPHERTEXT).await?;
         (up, Some(staged.key_file))
     } else {
-        let up = labelchain_storage::upload_dir_with(
-            dir,
-            &store,
-            &prefix,
-            labelchain_dataset::MANIFEST,
-        )
-        .await?;
+        let up =
+            labelchain_storage::upload_dir_with(dir, &store, &prefix, labelchain_dataset::MANIFEST)
+                .await?;
         (up, None)
     };
     let release = Release {

@@ -91,10 +91,6 @@ pub async fn pull(conn: &Conn, a: &Addresses, o: &PullOptions) -> Result<Pulled>
         )));
     }
     let record = record(conn, a, o.task, o.version).await?;
-    let key = match &o.key {
-        Some(path) => Some(data_key(conn, a, &record, path, o.granted_to).await?),
-        None => None,
-    };
     let parent = parent_of(&o.out);
     std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
     let temp = tempfile::Builder::new()
@@ -103,13 +99,53 @@ pub async fn pull(conn: &Conn, a: &Addresses, o: &PullOptions) -> Result<Pulled>
         .map_err(|e| Error::io(&parent, e))?;
     let plain = temp.path().join("plain");
     let expected = format!("{:x}", record.file_hash);
+    let key = match &o.key {
+        Some(path) => match data_key(conn, a, &record, path, o.granted_to).await {
+            Ok(k) => Some(k),
+            // No key for this version may mean it needs none: say so rather than send the
+            // user to ask for a grant that would not help.
+            Err(e @ (Error::NoGrant { .. } | Error::GrantForOtherVersion { .. })) => {
+                let probe = temp.path().join("probe");
+                let plain_version = download(
+                    &record,
+                    &probe,
+                    labelchain_dataset::MANIFEST,
+                    Some(&expected),
+                    false,
+                )
+                .await
+                .is_ok();
+                return Err(if plain_version {
+                    Error::PullMode {
+                        task: record.task,
+                        version: record.version,
+                        uri: record.uri.clone(),
+                        encrypted_expected: true,
+                    }
+                } else {
+                    e
+                });
+            }
+            Err(e) => return Err(e),
+        },
+        None => None,
+    };
     match &key {
         Some((data_key, _)) => {
             let enc = temp.path().join("encrypted");
             download(&record, &enc, CIPHERTEXT, None, true).await?;
             labelchain_access::decrypt_dir(&enc, &plain, data_key)?;
         }
-        None => download(&record, &plain, labelchain_dataset::MANIFEST, Some(&expected), false).await?,
+        None => {
+            download(
+                &record,
+                &plain,
+                labelchain_dataset::MANIFEST,
+                Some(&expected),
+                false,
+            )
+            .await?
+        }
     }
     let data_files = check_plaintext(&plain, &record)?;
     std::fs::rename(&plain, &o.out).map_err(|e| Error::io(&o.out, e))?;
@@ -200,7 +236,11 @@ fn check_plaintext(dir: &Path, record: &Record) -> Result<usize> {
         ));
     }
     if card.task != record.task {
-        return Err(mismatch("the task", record.task.to_string(), card.task.to_string()));
+        return Err(mismatch(
+            "the task",
+            record.task.to_string(),
+            card.task.to_string(),
+        ));
     }
     if card.labels_digest.to_lowercase() != record.labels_digest.to_string() {
         return Err(mismatch(

@@ -142,7 +142,6 @@ pub fn refused(r: (bool, String, String)) -> String {
     v["error"]["message"].as_str().unwrap().to_owned()
 }
 
-
 /// `datasets.load_dataset`, pandas and pyarrow on an export (tests/clients/load_dataset.py):
 /// what each of them read, as one JSON document.
 pub fn python_load(dir: &Path) -> Value {
@@ -167,4 +166,3 @@ pub fn python_load(dir: &Path) -> Value {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     serde_json::from_slice(&o.stdout).unwrap()
 }
-

@@ -123,7 +123,9 @@ pub(crate) struct TriggerCmd {
 
 pub(crate) async fn trigger(g: &Global, t: &TriggerCmd) -> anyhow::Result<()> {
     let Some(spec) = t.trigger.spec(g)? else {
-        anyhow::bail!("no target: pass --trigger URL (a webhook) or --trigger mlflow+http://host:port");
+        anyhow::bail!(
+            "no target: pass --trigger URL (a webhook) or --trigger mlflow+http://host:port"
+        );
     };
     let conn = g.connect().await?;
     let a = labelchain::commands::ops::addresses(&conn, &g.deployments)?;
@@ -148,8 +150,8 @@ pub(crate) async fn trigger(g: &Global, t: &TriggerCmd) -> anyhow::Result<()> {
             ))
         })?;
     // Whether the version was encrypted is known where it was published: its data key.
-    let encrypted = pipeline::data_key_path(&g.deployments, conn.chain_id, t.task, record.version)
-        .exists();
+    let encrypted =
+        pipeline::data_key_path(&g.deployments, conn.chain_id, t.task, record.version).exists();
     let event = pipeline::trigger::event(conn.chain_id, &a, &record, tx, encrypted);
     let done = deliver(g, &event, &spec).await?;
     emit(g.json, &done, |_| {});
@@ -169,7 +171,10 @@ async fn deliver(
                 t.target,
                 event.task,
                 event.version,
-                t.delivery.status.map(|s| format!("HTTP {s}")).unwrap_or_default(),
+                t.delivery
+                    .status
+                    .map(|s| format!("HTTP {s}"))
+                    .unwrap_or_default(),
                 t.delivery.attempts,
                 t.delivery
                     .run_id
@@ -228,16 +233,9 @@ pub(crate) async fn publish_stored(
 ) -> anyhow::Result<()> {
     let conn = g.connect().await?;
     let a = labelchain::commands::ops::addresses(&conn, &g.deployments)?;
-    let (p, stored) = pipeline::publish::publish_stored(
-        &conn,
-        &a,
-        &g.deployments,
-        dir,
-        task,
-        release,
-        &spec,
-    )
-    .await?;
+    let (p, stored) =
+        pipeline::publish::publish_stored(&conn, &a, &g.deployments, dir, task, release, &spec)
+            .await?;
     if !g.json {
         println!(
             "uploaded {} file(s) ({} bytes), {} already stored; published version {} of task {task} at {}: tx {}",
@@ -304,7 +302,10 @@ pub(crate) async fn grant(g: &Global, x: &GrantArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn pipeline_of(pipeline: &str, pubkey: Option<&str>) -> anyhow::Result<(Recipient, Option<Address>)> {
+fn pipeline_of(
+    pipeline: &str,
+    pubkey: Option<&str>,
+) -> anyhow::Result<(Recipient, Option<Address>)> {
     let parse_key = |s: &str| -> anyhow::Result<Recipient> {
         Ok(s.parse::<Recipient>().map_err(labelchain::Error::from)?)
     };

@@ -313,18 +313,13 @@ async fn dataset_publish(g: &Global, x: &PublishArgs) -> anyhow::Result<()> {
         file_hash: release.file_hash,
         uri: release.uri.clone(),
     };
-    let doc = serde_json::to_value(&p)?;
-    pipeline::after_publish(
-        g,
-        conn.chain_id,
-        &a,
-        &record,
-        doc,
-        p.tx.tx_hash,
-        false,
-        trigger.as_ref(),
-    )
-    .await
+    let just = pipeline::JustPublished {
+        record,
+        tx: p.tx.tx_hash,
+        encrypted: false,
+        doc: serde_json::to_value(&p)?,
+    };
+    pipeline::after_publish(g, conn.chain_id, &a, just, trigger.as_ref()).await
 }
 
 /// `labelchain dataset list`, with a bar over the blocks read for the publish events.

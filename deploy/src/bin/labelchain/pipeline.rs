@@ -188,6 +188,15 @@ async fn deliver(
     Ok(done)
 }
 
+/// A version just published, as the trigger and the output need it.
+pub(crate) struct JustPublished {
+    pub record: Record,
+    pub tx: alloy::primitives::B256,
+    pub encrypted: bool,
+    /// The publish's own output document (`--json`).
+    pub doc: serde_json::Value,
+}
+
 /// After a publish: the trigger, if asked, and one output document. A failed trigger
 /// fails the command but says the version is on chain (it is: only the delivery is left,
 /// for `labelchain trigger`).
@@ -195,19 +204,16 @@ pub(crate) async fn after_publish(
     g: &Global,
     chain_id: u64,
     a: &labelchain::state::Addresses,
-    record: &Record,
-    published: serde_json::Value,
-    tx: alloy::primitives::B256,
-    encrypted: bool,
+    p: JustPublished,
     trigger: Option<&TriggerSpec>,
 ) -> anyhow::Result<()> {
     let triggers = match trigger {
         Some(spec) => {
-            let event = pipeline::trigger::event(chain_id, a, record, tx, encrypted);
+            let event = pipeline::trigger::event(chain_id, a, &p.record, p.tx, p.encrypted);
             let done = deliver(g, &event, spec).await.map_err(|e| {
                 e.context(format!(
-                    "published version {} of task {} at {} (tx {tx}) and the retraining trigger failed",
-                    record.version, record.task, record.uri
+                    "published version {} of task {} at {} (tx {}) and the retraining trigger failed",
+                    p.record.version, p.record.task, p.record.uri, p.tx
                 ))
             })?;
             Some(done)
@@ -215,7 +221,7 @@ pub(crate) async fn after_publish(
         None => None,
     };
     if g.json {
-        let mut doc = published;
+        let mut doc = p.doc;
         doc["triggers"] = serde_json::to_value(&triggers)?;
         emit(true, &doc, |_| {});
     }
@@ -256,18 +262,13 @@ pub(crate) async fn publish_stored(
         file_hash: release.file_hash,
         uri: stored.uri.clone(),
     };
-    let doc = serde_json::json!({ "version": p.version, "tx": p.tx, "stored": stored });
-    after_publish(
-        g,
-        conn.chain_id,
-        &a,
-        &record,
-        doc,
-        p.tx.tx_hash,
-        stored.encrypted,
-        trigger.as_ref(),
-    )
-    .await
+    let just = JustPublished {
+        record,
+        tx: p.tx.tx_hash,
+        encrypted: stored.encrypted,
+        doc: serde_json::json!({ "version": p.version, "tx": p.tx, "stored": stored }),
+    };
+    after_publish(g, conn.chain_id, &a, just, trigger.as_ref()).await
 }
 
 /// `dataset grant`.

@@ -16,7 +16,7 @@ use crate::bindings::IDatasetRegistry;
 use crate::chain::{Conn, Sent};
 use crate::error::{Error, Result};
 use crate::pipeline::keys::{data_key_path, pipeline_address};
-use crate::pipeline::publish::next_version;
+use crate::pipeline::publish::resolve_version;
 use crate::state::Addresses;
 
 /// A grant sent.
@@ -43,18 +43,7 @@ pub async fn grant(
     to: &Recipient,
     address: Option<Address>,
 ) -> Result<Granted> {
-    let count = next_version(conn, a, task).await?;
-    let version = match version {
-        None if count > 0 => count - 1,
-        Some(v) if v < count => v,
-        v => {
-            return Err(Error::UnknownDataset {
-                task,
-                version: v,
-                count,
-            })
-        }
-    };
+    let version = resolve_version(conn, a, task, version).await?;
     let key_file = data_key_path(deployments, conn.chain_id, task, version);
     if !key_file.exists() {
         return Err(Error::NoDataKey {

@@ -104,6 +104,26 @@ pub async fn next_version(conn: &Conn, a: &Addresses, task: u64) -> Result<u32> 
         .map_err(|e| contract_error(conn, "reading the task's dataset count", e))
 }
 
+/// `version` if `task` has it, else the latest (versions count from 0): what grant, pull and
+/// trigger act on when `--version` is left out.
+pub async fn resolve_version(
+    conn: &Conn,
+    a: &Addresses,
+    task: u64,
+    version: Option<u32>,
+) -> Result<u32> {
+    let count = next_version(conn, a, task).await?;
+    match version {
+        None if count > 0 => Ok(count - 1),
+        Some(v) if v < count => Ok(v),
+        v => Err(Error::UnknownDataset {
+            task,
+            version: v,
+            count,
+        }),
+    }
+}
+
 /// An export encrypted for upload, and the key it was encrypted to.
 struct Staged {
     dir: PathBuf,

@@ -16,7 +16,7 @@ use crate::bindings::IDatasetRegistry;
 use crate::chain::{contract_error, Conn};
 use crate::error::{Error, Result};
 use crate::pipeline::keys::pipeline_address;
-use crate::pipeline::publish::next_version;
+use crate::pipeline::publish::resolve_version;
 use crate::state::Addresses;
 
 #[derive(Clone, Debug)]
@@ -57,18 +57,7 @@ pub struct Pulled {
 
 /// Reads `task`'s `version` (the latest if `None`) from the registry.
 pub async fn record(conn: &Conn, a: &Addresses, task: u64, version: Option<u32>) -> Result<Record> {
-    let count = next_version(conn, a, task).await?;
-    let version = match version {
-        None if count > 0 => count - 1,
-        Some(v) if v < count => v,
-        v => {
-            return Err(Error::UnknownDataset {
-                task,
-                version: v,
-                count,
-            })
-        }
-    };
+    let version = resolve_version(conn, a, task, version).await?;
     let reg = IDatasetRegistry::new(a.datasets, conn.provider.clone());
     let err = |e| contract_error(conn, "reading the dataset version", e);
     let d = reg.getDataset(task, version).call().await.map_err(err)?;

@@ -868,3 +868,54 @@ fn a_version_on_ipfs_is_recorded_by_its_cid_and_pulled_by_a_granted_pipeline() {
     ok_json(pull(chain, tmp.path(), plain, None, &got, &env));
     assert_same_files(&out, &got);
 }
+
+#[test]
+fn a_failed_encrypted_upload_resumes_with_the_same_key_and_ciphertext() {
+    let (chain, _lock) = chain();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = export(chain, tmp.path());
+    let server = servers::moto();
+    let s3 = S3 {
+        server,
+        bucket: "not-yet".into(),
+    };
+    let args = [
+        "dataset",
+        "publish",
+        s(&out),
+        "--store",
+        "s3://not-yet/labelchain",
+        "--encrypt",
+    ];
+    let m = refused(as_requester(chain, tmp.path(), &args, &s3.env()));
+    assert!(
+        m.contains("the bucket of `s3://not-yet/labelchain` does not exist"),
+        "{m}"
+    );
+    let staged = std::fs::read_dir(chain.deployments().join("staging/412346"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.join("encrypted/CIPHERTEXT").exists())
+        .expect("the ciphertext is kept for the rerun");
+    let ciphertext = std::fs::read_to_string(staged.join("encrypted/CIPHERTEXT")).unwrap();
+
+    assert_eq!(
+        servers::http("PUT", &format!("{}/not-yet", s3.server.endpoint), vec![]),
+        200
+    );
+    let p = ok_json(as_requester(chain, tmp.path(), &args, &s3.env()));
+    let version = p["version"].as_u64().unwrap();
+    assert!(staged.ends_with(format!("task-1-v{version}")), "{staged:?}");
+    let stored = s3
+        .object(&format!("labelchain/task-1/v{version}/CIPHERTEXT"))
+        .expect("uploaded");
+    assert_eq!(
+        String::from_utf8(stored).unwrap(),
+        ciphertext,
+        "the same ciphertext, not a new encryption"
+    );
+    assert!(
+        !staged.exists(),
+        "the staging is removed once the version is on chain"
+    );
+}

@@ -24,6 +24,8 @@ pub enum Error {
     },
     #[error("object `{path}` is missing from the store")]
     ObjectMissing { path: String },
+    #[error("the bucket of `{url}` does not exist: create it first, or check the URL")]
+    NoBucket { url: String },
     #[error("storage request for `{path}` failed")]
     Store {
         path: String,

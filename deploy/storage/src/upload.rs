@@ -114,7 +114,13 @@ impl Objects {
                 done.skipped.push(file);
                 continue;
             }
-            self.put_file(&source, &file).await?;
+            // A write answered "not found" is the bucket (or container) that is missing.
+            self.put_file(&source, &file).await.map_err(|e| match e {
+                Error::ObjectMissing { .. } => Error::NoBucket {
+                    url: self.url.clone(),
+                },
+                other => other,
+            })?;
             self.put_sidecar(&file, &hash).await?;
             tracing::info!(file, size, "uploaded");
             done.bytes += size;

@@ -485,6 +485,24 @@ fn a_version_pulls_from_a_local_directory_plain_or_encrypted_and_the_mode_is_che
     let (key, pubkey) = keygen(chain, tmp.path(), "pipeline.key");
     let store = tmp.path().join("store");
     let plain = publish_to(chain, tmp.path(), &out, s(&store), false, &[]);
+    let list = ok_json(as_pipeline(
+        chain,
+        tmp.path(),
+        &["dataset", "list", "--task", "1"],
+        &[],
+    ));
+    let uri = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["version"] == plain)
+        .unwrap()["uri"]
+        .clone();
+    assert_eq!(
+        uri,
+        format!("file://{}/task-1/v{plain}", store.display()).as_str(),
+        "a path is recorded as an absolute file:// URI"
+    );
     let got = tmp.path().join("plain");
     ok_json(pull(chain, tmp.path(), plain, None, &got, &[]));
     assert_same_files(&out, &got);

@@ -54,7 +54,7 @@ pub async fn publish_stored(
 ) -> Result<(Published, Stored)> {
     datasets::ensure_current(conn, a, task, release).await?;
     let version = next_version(conn, a, task).await?;
-    let store = Store::from_url(&spec.url)?;
+    let store = Store::from_url(&store_url(&spec.url)?)?;
     let prefix = format!("task-{task}/v{version}");
     let (uploaded, key_file) = if spec.encrypt {
         let staged = stage_encrypted(conn.chain_id, deployments, dir, task, version, release)?;
@@ -93,6 +93,16 @@ pub async fn publish_stored(
         bytes: uploaded.bytes,
     };
     Ok((published, stored))
+}
+
+/// A plain path as an absolute `file://` URL: the URI recorded on chain must mean the same
+/// directory to whoever reads it, whatever their working directory.
+fn store_url(url: &str) -> Result<String> {
+    if url.contains("://") {
+        return Ok(url.to_owned());
+    }
+    let abs = std::path::absolute(url).map_err(|e| Error::io(url, e))?;
+    Ok(format!("file://{}", abs.display()))
 }
 
 /// The version `publishDataset` will assign next (versions count from 0).

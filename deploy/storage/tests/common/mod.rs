@@ -103,6 +103,33 @@ pub fn fake_gcs() -> Server {
     start(cmd, port)
 }
 
+/// fake-gcs-server behind tests/clients/gcs_xml_put_proxy.py: `endpoint` is the proxy (what
+/// a GCS store is pointed at, as STORAGE_EMULATOR_HOST), `direct` the server itself (for
+/// setup through its JSON API). The shim turns object_store's XML-API PUT, which
+/// fake-gcs-server refuses, into the JSON-API media upload it serves; the script's docstring
+/// says exactly what it translates. Both processes are killed on drop.
+pub struct FakeGcs {
+    pub endpoint: String,
+    pub direct: String,
+    _proxy: Server,
+    _server: Server,
+}
+
+pub fn fake_gcs_behind_proxy() -> FakeGcs {
+    let server = fake_gcs();
+    let port = free_port();
+    let mut cmd = Command::new(venv().join("bin/python"));
+    cmd.arg(repo_root().join("tests/clients/gcs_xml_put_proxy.py"))
+        .args(["--port", &port.to_string(), "--upstream", &server.endpoint]);
+    let proxy = start(cmd, port);
+    FakeGcs {
+        endpoint: proxy.endpoint.clone(),
+        direct: server.endpoint.clone(),
+        _proxy: proxy,
+        _server: server,
+    }
+}
+
 /// One HTTP request straight to a server (bucket creation, tampering), bypassing the crate.
 pub fn http(method: &str, url: &str, body: Vec<u8>) -> u16 {
     let rt = runtime();

@@ -937,3 +937,51 @@ fn a_failed_encrypted_upload_resumes_with_the_same_key_and_ciphertext() {
         "the staging is removed once the version is on chain"
     );
 }
+
+#[test]
+fn a_version_on_gcs_is_pulled_by_a_granted_pipeline() {
+    let (chain, _lock) = chain();
+    let tmp = tempfile::tempdir().unwrap();
+    let gcs = servers::fake_gcs_behind_proxy();
+    let create = format!("{}/storage/v1/b", gcs.direct);
+    assert_eq!(
+        servers::http("POST", &create, br#"{"name":"datasets"}"#.to_vec()),
+        200
+    );
+    let env = vec![("STORAGE_EMULATOR_HOST", gcs.endpoint.clone())];
+    let out = export(chain, tmp.path());
+    let (key, pubkey) = keygen(chain, tmp.path(), "pipeline.key");
+    let p = ok_json(as_requester(
+        chain,
+        tmp.path(),
+        &[
+            "dataset",
+            "publish",
+            s(&out),
+            "--store",
+            "gs://datasets/labelchain",
+            "--encrypt",
+        ],
+        &env,
+    ));
+    let version = p["version"].as_u64().unwrap();
+    assert_eq!(
+        p["stored"]["uri"],
+        format!("gs://datasets/labelchain/task-1/v{version}").as_str()
+    );
+    grant(chain, tmp.path(), version, &pubkey);
+    let got = tmp.path().join("pulled");
+    ok_json(pull(chain, tmp.path(), version, Some(&key), &got, &env));
+    assert_same_files(&out, &got);
+    // Without the emulator's address there are no credentials: said, nothing written.
+    let m = refused(pull(
+        chain,
+        tmp.path(),
+        version,
+        Some(&key),
+        &tmp.path().join("x"),
+        &[],
+    ));
+    assert!(m.contains("GOOGLE_APPLICATION_CREDENTIALS"), "{m}");
+    assert!(!tmp.path().join("x").exists());
+}

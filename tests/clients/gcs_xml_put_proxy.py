@@ -2,6 +2,12 @@
 (stdlib only: http.server, http.client).
 
 Usage: gcs_xml_put_proxy.py --upstream http://127.0.0.1:PORT [--port PORT]
+                            [--verify-jwt PUBLIC_KEY_PEM --issuer EMAIL]
+
+With --verify-jwt the shim is also the check of a service account's credentials: every
+request must carry `Authorization: Bearer <JWT>` signed RS256 by the key's private half
+(verified with Python's `cryptography`), with `iss` EMAIL and an unexpired `exp`; any other
+request is answered 401 and not forwarded (real GCS would refuse it too).
 
 Why: object_store's GCS client (0.14.2) writes an object with the XML API, `PUT
 /{bucket}/{object}` with a bearer token. fake-gcs-server (PyPI wrapper 0.1.1) takes an XML
@@ -28,9 +34,11 @@ Binds 127.0.0.1 on PORT (a free one if absent) and prints the port on the first 
 """
 
 import argparse
+import base64
 import http.client
 import json
 import sys
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
@@ -87,12 +95,51 @@ def is_xml_object(path):
     return len(parts) == 2 and all(parts)
 
 
+def b64url(part):
+    return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+
+
+def jwt_problem(authorization, public_key, issuer):
+    """Why this Authorization header is not a valid RS256 JWT of `issuer`, or None."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    if not (authorization or "").startswith("Bearer "):
+        return "no bearer token"
+    parts = authorization[len("Bearer "):].split(".")
+    if len(parts) != 3:
+        return "the bearer token is not a JWT"
+    try:
+        header, claims = json.loads(b64url(parts[0])), json.loads(b64url(parts[1]))
+        public_key.verify(b64url(parts[2]), f"{parts[0]}.{parts[1]}".encode(),
+                          padding.PKCS1v15(), hashes.SHA256())
+    except InvalidSignature:
+        return "the JWT's RS256 signature does not verify"
+    except ValueError as e:
+        return f"the JWT does not decode: {e}"
+    if header.get("alg") != "RS256":
+        return f"alg {header.get('alg')!r}, not RS256"
+    if claims.get("iss") != issuer:
+        return f"iss {claims.get('iss')!r}, not {issuer!r}"
+    if not claims.get("exp", 0) > time.time():
+        return "the JWT has expired"
+    return None
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--upstream", required=True, help="fake-gcs-server, http://host:port")
     ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--verify-jwt", help="PEM public key every request's JWT must verify with")
+    ap.add_argument("--issuer", help="the service account email the JWT must name")
     args = ap.parse_args()
     up = urlsplit(args.upstream)
+    public_key = None
+    if args.verify_jwt:
+        from cryptography.hazmat.primitives.serialization import load_pem_public_key
+        with open(args.verify_jwt, "rb") as f:
+            public_key = load_pem_public_key(f.read())
 
     def upstream(method, target, headers, body):
         conn = http.client.HTTPConnection(up.hostname, up.port, timeout=60)
@@ -121,6 +168,10 @@ def main():
                 body = self.rfile.read(length) if length else None
             if why:
                 return self.answer(501, {"Content-Type": "text/plain"}, why.encode())
+            if public_key is not None:
+                bad = jwt_problem(self.headers.get("Authorization"), public_key, args.issuer)
+                if bad:
+                    return self.answer(401, {"Content-Type": "text/plain"}, bad.encode())
             if is_plain_xml_put(self.command, split.path, query):
                 return self.media_upload(split.path, body or b"")
             headers = [(k, v) for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP]

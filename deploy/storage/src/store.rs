@@ -254,7 +254,14 @@ fn gcs(bucket: &str, env: &impl Fn(&str) -> Option<String>) -> Result<Arc<dyn Ob
         .with_crypto_provider(Arc::new(RustCrypto))
         .with_client_options(client_options(emulator.as_deref()));
     match (emulator, creds) {
-        (Some(endpoint), _) => {
+        // An emulator with real credentials: a service account's token checked by whatever
+        // stands at the emulator's address (the tests' shim verifies its RS256 JWT).
+        (Some(endpoint), Some(path)) => {
+            b = b
+                .with_base_url(endpoint.trim_end_matches('/'))
+                .with_application_credentials(path)
+        }
+        (Some(endpoint), None) => {
             // An emulator takes any token. Not `with_skip_signature`: object_store 0.14.2's
             // GCS builder stores that flag but never reads it, and then asks the
             // instance-metadata server for a token.

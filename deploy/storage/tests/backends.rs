@@ -132,13 +132,7 @@ fn an_export_round_trips_through_moto_s3_and_a_tampered_object_is_refused() {
 #[test]
 fn an_export_round_trips_through_fake_gcs_server_and_a_tampered_object_is_refused() {
     let gcs = common::fake_gcs_behind_proxy();
-    let create = format!("{}/storage/v1/b", gcs.direct);
-    let status = common::http(
-        "POST",
-        &create,
-        format!("{{\"name\":\"{BUCKET}\"}}").into_bytes(),
-    );
-    assert_eq!(status, 200, "create the bucket");
+    gcs_bucket(&gcs);
     let store = Store::from_url_with_env(
         &format!("gs://{BUCKET}/exports"),
         env(&[("STORAGE_EMULATOR_HOST", &gcs.endpoint)]),
@@ -146,6 +140,90 @@ fn an_export_round_trips_through_fake_gcs_server_and_a_tampered_object_is_refuse
     .expect("store");
     assert_eq!(store.backend(), Backend::Gcs);
     round_trip(&store, 1 << 20);
+}
+
+/// A service account's key file (the JSON `gcloud iam service-accounts keys create`
+/// writes) with a fresh RSA key, and that key's public half as PEM.
+fn service_account(dir: &Path, email: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    let rsa = openssl::rsa::Rsa::generate(2048).expect("RSA key");
+    let key = openssl::pkey::PKey::from_rsa(rsa).expect("pkey");
+    let pem = String::from_utf8(key.private_key_to_pem_pkcs8().expect("pem")).expect("utf-8");
+    let json = serde_json::json!({
+        "type": "service_account",
+        "project_id": "labelchain-test",
+        "private_key_id": "k1",
+        "private_key": pem,
+        "client_email": email,
+        "client_id": "1",
+        "token_uri": "https://oauth2.googleapis.com/token",
+    });
+    let creds = dir.join(format!("{email}.json"));
+    std::fs::write(&creds, json.to_string()).expect("write key file");
+    let public = dir.join(format!("{email}.pub.pem"));
+    std::fs::write(&public, key.public_key_to_pem().expect("public pem")).expect("write");
+    (creds, public)
+}
+
+fn gcs_bucket(gcs: &common::FakeGcs) {
+    let create = format!("{}/storage/v1/b", gcs.direct);
+    let body = format!("{{\"name\":\"{BUCKET}\"}}").into_bytes();
+    assert_eq!(
+        common::http("POST", &create, body),
+        200,
+        "create the bucket"
+    );
+}
+
+// A service account authenticates with a JWT it signs itself (RS256, object_store's
+// SelfSignedJwt), here through OpenSSL; the shim in front of fake-gcs-server verifies every
+// request's JWT with Python's `cryptography` and the account's public key.
+#[test]
+fn a_service_account_signs_every_gcs_request_and_a_foreign_key_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let email = "pipeline@labelchain-test.iam.gserviceaccount.com";
+    let (creds, public) = service_account(dir.path(), email);
+    let gcs = common::fake_gcs_behind_proxy_with(&[
+        "--verify-jwt",
+        public.to_str().expect("utf-8"),
+        "--issuer",
+        email,
+    ]);
+    gcs_bucket(&gcs);
+    let creds_s = creds.to_str().expect("utf-8");
+    let store = Store::from_url_with_env(
+        &format!("gs://{BUCKET}/exports"),
+        env(&[
+            ("STORAGE_EMULATOR_HOST", &gcs.endpoint),
+            ("GOOGLE_APPLICATION_CREDENTIALS", creds_s),
+        ]),
+    )
+    .expect("store");
+    round_trip(&store, 1 << 20);
+
+    // Another account's key, same email: its JWTs do not verify, nothing is stored.
+    let other = tempfile::tempdir().expect("tempdir");
+    let (foreign, _) = service_account(other.path(), email);
+    let store = Store::from_url_with_env(
+        &format!("gs://{BUCKET}/foreign"),
+        env(&[
+            ("STORAGE_EMULATOR_HOST", &gcs.endpoint),
+            (
+                "GOOGLE_APPLICATION_CREDENTIALS",
+                foreign.to_str().expect("utf-8"),
+            ),
+        ]),
+    )
+    .expect("store");
+    let src = other.path().join("export");
+    common::export(&src, 10);
+    let err = common::runtime()
+        .block_on(upload_dir(&src, &store, "x"))
+        .expect_err("refused");
+    let text = format!("{err:?}");
+    assert!(
+        text.contains("401") || text.to_lowercase().contains("unauthor"),
+        "{text}"
+    );
 }
 
 /// Why the GCS test needs its shim: if fake-gcs-server ever stores this PUT itself, this

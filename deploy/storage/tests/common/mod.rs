@@ -116,11 +116,18 @@ pub struct FakeGcs {
 }
 
 pub fn fake_gcs_behind_proxy() -> FakeGcs {
+    fake_gcs_behind_proxy_with(&[])
+}
+
+/// As [`fake_gcs_behind_proxy`], with the shim's extra arguments (`--verify-jwt PEM
+/// --issuer EMAIL`: every request must carry that service account's RS256 JWT).
+pub fn fake_gcs_behind_proxy_with(extra: &[&str]) -> FakeGcs {
     let server = fake_gcs();
     let port = free_port();
     let mut cmd = Command::new(venv().join("bin/python"));
     cmd.arg(repo_root().join("tests/clients/gcs_xml_put_proxy.py"))
-        .args(["--port", &port.to_string(), "--upstream", &server.endpoint]);
+        .args(["--port", &port.to_string(), "--upstream", &server.endpoint])
+        .args(extra);
     let proxy = start(cmd, port);
     FakeGcs {
         endpoint: proxy.endpoint.clone(),

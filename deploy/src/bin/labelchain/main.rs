@@ -85,7 +85,8 @@ enum Command {
     /// The protocol's own commands (need a deployment).
     #[command(flatten)]
     Protocol(protocol::ProtocolCmd),
-    /// Datasets: item manifests, exports checked against the chain, published versions.
+    /// Datasets: item manifests, exports checked against the chain, published versions,
+    /// stored (encrypted) and granted to the pipelines that pull them.
     #[command(subcommand)]
     Dataset(dataset::DatasetCmd),
     /// Training pipelines: their keys.

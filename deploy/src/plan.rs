@@ -179,6 +179,8 @@ impl Plan {
             registry: self.address(ProgramId::TaskRegistry),
             verifier: self.address(ProgramId::ConsensusVerifier),
             datasets: self.address(ProgramId::DatasetRegistry),
+            // Not deployed yet: no block to start a log scan from.
+            deployed_at: 0,
         }
     }
 }

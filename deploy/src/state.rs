@@ -98,6 +98,11 @@ pub struct Addresses {
     pub registry: Address,
     pub verifier: Address,
     pub datasets: Address,
+    /// The first block of the deployment (its earliest recorded program deploy): no
+    /// protocol event is older, so every log scan starts here rather than at block 0 — on
+    /// a long chain that is most of its blocks. 0 when a program's block is unknown (it was
+    /// found already deployed).
+    pub deployed_at: u64,
 }
 
 impl Deployment {
@@ -109,7 +114,18 @@ impl Deployment {
             registry: a("task_registry")?,
             verifier: a("consensus_verifier")?,
             datasets: a("dataset_registry")?,
+            deployed_at: self.first_block(),
         })
+    }
+
+    /// The earliest block a program of this deployment was deployed in, 0 if any is unknown.
+    pub fn first_block(&self) -> u64 {
+        self.contracts
+            .values()
+            .map(|c| c.block)
+            .collect::<Option<Vec<u64>>>()
+            .and_then(|blocks| blocks.into_iter().min())
+            .unwrap_or(0)
     }
 
     pub fn total_gas(&self) -> u64 {

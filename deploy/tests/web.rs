@@ -24,6 +24,7 @@ fn serve(dist: &Path, demo: &Path) -> (SocketAddr, std::sync::mpsc::Sender<()>) 
                 registry: Address::repeat_byte(3),
                 verifier: Address::repeat_byte(4),
                 datasets: Address::repeat_byte(5),
+                deployed_at: 0,
             },
             demo: None,
         },

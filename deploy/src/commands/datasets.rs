@@ -116,6 +116,7 @@ pub async fn list(
     let err = |e| contract_error(conn, "reading the task's datasets", e);
     let at = alloy::eips::BlockId::number(head);
     let count = reg.datasetCount(task).block(at).call().await.map_err(err)?;
+    let from_block = from_block.max(a.deployed_at);
     let txs = publish_txs(conn, a, task, from_block, head, opts, on_page).await?;
     let mut out = Vec::with_capacity(count as usize);
     for version in 0..count {

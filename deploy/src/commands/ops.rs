@@ -128,7 +128,8 @@ pub async fn task_show(conn: &Conn, a: &Addresses, task: u64) -> Result<TaskView
 }
 
 /// The `metadataURI` of `task`'s `TaskCreated` event (the task is indexed, topic 1), read
-/// from block 0 with the paged reader: RPCs that cap `eth_getLogs` ranges still answer.
+/// from the deployment's first block with the paged reader: RPCs that cap `eth_getLogs`
+/// ranges still answer.
 async fn metadata_uri(conn: &Conn, a: &Addresses, task: u64) -> Result<String> {
     let filter = alloy::rpc::types::Filter::new()
         .address(a.registry)
@@ -136,7 +137,8 @@ async fn metadata_uri(conn: &Conn, a: &Addresses, task: u64) -> Result<String> {
         .topic1(B256::from(U256::from(task)));
     let head = crate::history::head(conn).await?;
     let opts = crate::history::LogOptions::default();
-    let logs = crate::history::logs::fetch(conn, &filter, 0, head, &opts, &mut |_| {}).await?;
+    let logs =
+        crate::history::logs::fetch(conn, &filter, a.deployed_at, head, &opts, &mut |_| {}).await?;
     logs.iter()
         .find_map(|l| ITaskRegistry::TaskCreated::decode_log(&l.inner).ok())
         .map(|e| e.data.metadataURI)

@@ -114,7 +114,7 @@ pub async fn read_history(
     quiet: bool,
 ) -> Result<History> {
     let bar = BlocksBar::new(quiet, &format!("task {task}: reading item events"));
-    let h = history::read(conn, a, task, 0, logs, &mut |p| {
+    let h = history::read(conn, a, task, a.deployed_at, logs, &mut |p| {
         bar.page(p.blocks_done, p.blocks_total, p.logs)
     })
     .await;

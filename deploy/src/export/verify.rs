@@ -176,7 +176,7 @@ async fn histories(
     let head = history::head(conn).await?;
     let chain = history::on_chain(conn, a, card.task, head).await?;
     let bar = BlocksBar::new(quiet, &format!("task {}: reading item events", card.task));
-    let events = history::item_events(conn, a, card.task, 0, head, logs, &mut |p| {
+    let events = history::item_events(conn, a, card.task, a.deployed_at, head, logs, &mut |p| {
         bar.page(p.blocks_done, p.blocks_total, p.logs)
     })
     .await;

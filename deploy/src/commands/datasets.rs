@@ -146,6 +146,28 @@ pub async fn list(
     Ok(out)
 }
 
+/// The transaction that published `task`'s `version`, from the `DatasetPublished` events
+/// since the deployment's first block (one log scan, no per-version reads).
+pub async fn publish_tx(
+    conn: &Conn,
+    a: &Addresses,
+    task: u64,
+    version: u32,
+) -> Result<Option<B256>> {
+    let head = history::head(conn).await?;
+    let txs = publish_txs(
+        conn,
+        a,
+        task,
+        a.deployed_at,
+        head,
+        &LogOptions::default(),
+        &mut |_| {},
+    )
+    .await?;
+    Ok(txs.get(&version).map(|(tx, _)| *tx))
+}
+
 /// Version → (transaction, block) of `task`'s `DatasetPublished` events.
 async fn publish_txs(
     conn: &Conn,

@@ -87,23 +87,15 @@ pub async fn pull(conn: &Conn, a: &Addresses, o: &PullOptions) -> Result<Pulled>
         .tempdir_in(&parent)
         .map_err(|e| Error::io(&parent, e))?;
     let plain = temp.path().join("plain");
-    let expected = format!("{:x}", record.file_hash);
     let key = match &o.key {
         Some(path) => match data_key(conn, a, &record, path, o.granted_to).await {
             Ok(k) => Some(k),
             // No key for this version may mean it needs none: say so rather than send the
             // user to ask for a grant that would not help.
             Err(e @ (Error::NoGrant { .. } | Error::GrantForOtherVersion { .. })) => {
-                let probe = temp.path().join("probe");
-                let plain_version = download(
-                    &record,
-                    &probe,
-                    labelchain_dataset::MANIFEST,
-                    Some(&expected),
-                    false,
-                )
-                .await
-                .is_ok();
+                let plain_version = download_plain(&record, &temp.path().join("probe"))
+                    .await
+                    .is_ok();
                 return Err(if plain_version {
                     Error::PullMode {
                         task: record.task,
@@ -125,16 +117,7 @@ pub async fn pull(conn: &Conn, a: &Addresses, o: &PullOptions) -> Result<Pulled>
             download(&record, &enc, CIPHERTEXT, None, true).await?;
             labelchain_access::decrypt_dir(&enc, &plain, data_key)?;
         }
-        None => {
-            download(
-                &record,
-                &plain,
-                labelchain_dataset::MANIFEST,
-                Some(&expected),
-                false,
-            )
-            .await?
-        }
+        None => download_plain(&record, &plain).await?,
     }
     let data_files = check_plaintext(&plain, &record)?;
     std::fs::rename(&plain, &o.out).map_err(|e| Error::io(&o.out, e))?;
@@ -179,6 +162,19 @@ async fn data_key(
         });
     }
     Ok((grant.data_key, pipeline))
+}
+
+/// A plain version: the MANIFEST itself must hash to the chain's `fileHash`.
+async fn download_plain(record: &Record, target: &Path) -> Result<()> {
+    let expected = format!("{:x}", record.file_hash);
+    download(
+        record,
+        target,
+        labelchain_dataset::MANIFEST,
+        Some(&expected),
+        false,
+    )
+    .await
 }
 
 /// Downloads the objects at the record's URI, naming the encrypted/plain mix-up when the

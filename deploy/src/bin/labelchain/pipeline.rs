@@ -130,19 +130,8 @@ pub(crate) async fn trigger(g: &Global, t: &TriggerCmd) -> anyhow::Result<()> {
     let conn = g.connect().await?;
     let a = labelchain::commands::ops::addresses(&conn, &g.deployments)?;
     let record = pipeline::pull::record(&conn, &a, t.task, t.version).await?;
-    let versions = labelchain::commands::datasets::list(
-        &conn,
-        &a,
-        t.task,
-        0,
-        &Default::default(),
-        &mut |_| {},
-    )
-    .await?;
-    let tx = versions
-        .iter()
-        .find(|v| v.version == record.version)
-        .and_then(|v| v.tx)
+    let tx = labelchain::commands::datasets::publish_tx(&conn, &a, t.task, record.version)
+        .await?
         .ok_or_else(|| {
             labelchain::Error::Config(format!(
                 "no DatasetPublished event for task {} version {} in the chain's logs",
